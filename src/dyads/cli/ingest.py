@@ -1,0 +1,68 @@
+"""``dyads ingest``: read, analyze and store articles."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+from tqdm import tqdm
+
+from dyads.cli import Context, cli
+from dyads.cli.output import to_json
+from dyads.errors import DyadsError
+from dyads.ingest import ingest as run_ingest
+from dyads.readers.dates import parse_reference
+from dyads.readers import count_inputs
+from dyads.store import Store
+
+
+@cli.command()
+@click.argument("inputs", nargs=-1, required=True, metavar="INPUT...")
+@click.option("--date", "reference", metavar="YYYY-MM-DD",
+              help="Reference date: tells the year of datelines that give none.")
+@click.option("--strict", is_flag=True, help="Exit 1 if any input is skipped.")
+@click.option("--batch-size", type=click.IntRange(min=1), help="Articles per batch and transaction.")
+@click.option("--max-file-mb", type=click.FloatRange(min=0, min_open=True),
+              help="Largest single-article file read (default 10).")
+@click.option("--max-article-chars", type=click.IntRange(min=1), help="Longest article processed.")
+@click.option("--max-sentences", type=click.IntRange(min=1), help="Most sentences per article.")
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@click.pass_obj
+def ingest(obj: Context, inputs, reference, strict, batch_size, max_file_mb, max_article_chars,
+           max_sentences, as_json) -> None:
+    """Read articles from files, folders, globs, URLs or - (stdin) and store them.
+
+    Wire text (.txt), web pages (.html), JSONL, JSON and CSV records are read;
+    stories already stored are skipped. Bad inputs are reported and skipped.
+
+    \b
+    Example:
+      dyads ingest story.txt news/ pages/*.html feed.jsonl
+      cat story.txt | dyads ingest --date 2018-01-27 -
+    """
+    settings = obj.settings.replace(**{k: v for k, v in dict(
+        batch_size=batch_size, max_file_mb=max_file_mb, max_article_chars=max_article_chars,
+        max_sentences=max_sentences).items() if v is not None})
+    settings.check()
+    reference_date = parse_reference(reference) if reference else None
+    show_progress = sys.stderr.isatty()
+    total = count_inputs(inputs) if show_progress else None
+    with Store.open(settings.db) as store, tqdm(
+        total=total, unit="input", disable=not show_progress, file=sys.stderr, dynamic_ncols=True
+    ) as bar:
+        summary = run_ingest(inputs, store=store, settings=settings, reference=reference_date,
+                             on_progress=bar.update)
+    if as_json:
+        click.echo(to_json({
+            "ingested": summary.ingested, "duplicates": summary.duplicates,
+            "skipped": summary.skipped, "article_ids": summary.article_ids,
+            "failures": [{"input": f.origin, "reason": f.reason} for f in summary.failures],
+        }))
+    else:
+        for failure in summary.failures:
+            click.echo(f"skipped {failure.origin}: {failure.reason}", err=True)
+        click.echo(summary.line(), err=True)
+    stored_nothing = summary.ingested == 0 and summary.duplicates == 0
+    if stored_nothing or (strict and summary.skipped):
+        raise DyadsError(f"{summary.skipped} input(s) skipped (reasons above); fix them and rerun"
+                         if summary.skipped else "no articles found in the inputs")

@@ -1,0 +1,69 @@
+"""Format rows for stdout: a plain table, JSON or CSV (sqlite-utils' output options)."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+import sys
+from collections.abc import Sequence
+
+import click
+
+# Widest a table cell gets before it is cut with an ellipsis.
+MAX_CELL_CHARS = 60
+
+
+def format_options(function):
+    """Add ``--json`` and ``--csv`` to a command."""
+    function = click.option("--csv", "as_csv", is_flag=True, help="Output CSV.")(function)
+    function = click.option("--json", "as_json", is_flag=True, help="Output JSON.")(function)
+    return function
+
+
+def to_json(value) -> str:
+    return json.dumps(value, ensure_ascii=False, indent=2, default=_json_default)
+
+
+def emit(rows: Sequence[dict], *, as_json: bool = False, as_csv: bool = False,
+         columns: Sequence[str] | None = None) -> None:
+    """Write rows to stdout in the chosen format."""
+    columns = list(columns or (rows[0].keys() if rows else []))
+    if as_json:
+        click.echo(to_json([{c: row.get(c) for c in columns} for row in rows]))
+    elif as_csv:
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerow(columns)
+        writer.writerows([[_plain(row.get(c)) for c in columns] for row in rows])
+    else:
+        click.echo(table(rows, columns))
+
+
+def table(rows: Sequence[dict], columns: Sequence[str]) -> str:
+    cells = [[_cell(row.get(c)) for c in columns] for row in rows]
+    widths = [max([len(c)] + [len(r[i]) for r in cells]) for i, c in enumerate(columns)]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(columns, widths)).rstrip(),
+             "  ".join("-" * w for w in widths)]
+    lines += ["  ".join(v.ljust(w) for v, w in zip(r, widths)).rstrip() for r in cells]
+    return "\n".join(lines)
+
+
+def _cell(value) -> str:
+    text = _plain(value).replace("\n", " ")
+    return text if len(text) <= MAX_CELL_CHARS else text[: MAX_CELL_CHARS - 1] + "…"
+
+
+def _plain(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if isinstance(value, (list, dict)):
+        return json.dumps(value, ensure_ascii=False, default=_json_default)
+    return str(value)
+
+
+def _json_default(value):
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    raise TypeError(f"cannot write {type(value).__name__} as JSON")

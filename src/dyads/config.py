@@ -1,0 +1,74 @@
+"""Settings: defaults < ``DYADS_*`` environment variables < command-line flags.
+
+    >>> Settings.load(env={"DYADS_BATCH_SIZE": "8"}).batch_size
+    8
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from dataclasses import dataclass, fields
+from pathlib import Path
+
+from dyads.errors import SettingsError
+
+DEFAULT_DB = "dyads.duckdb"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every tunable of dyads, with its default.
+
+    Attributes:
+        db: the DuckDB file to read and write.
+        batch_size: articles per ``nlp.pipe`` batch and per write transaction.
+        max_file_mb: largest single-article file (text, HTML) read; larger files are
+            skipped with a reason. JSONL and CSV files stream and have no file limit.
+        max_article_chars: longest article text processed; longer ones are skipped.
+        max_sentences: most sentences per article; a longer one is skipped, since
+            such a "story" is nearly always a dump of many pages.
+    """
+
+    db: str = DEFAULT_DB
+    batch_size: int = 32
+    max_file_mb: float = 10.0
+    max_article_chars: int = 500_000
+    max_sentences: int = 5_000
+
+    @classmethod
+    def load(cls, env: dict[str, str] | None = None, **flags) -> "Settings":
+        """Defaults, overridden by ``DYADS_<NAME>`` variables, overridden by non-None flags."""
+        env = os.environ if env is None else env
+        values = {}
+        for f in fields(cls):
+            raw = env.get(f"DYADS_{f.name.upper()}")
+            if raw is not None and raw != "":
+                values[f.name] = _convert(f"DYADS_{f.name.upper()}", raw, type(getattr(cls, f.name)))
+        values.update({k: v for k, v in flags.items() if v is not None})
+        settings = cls(**values)
+        settings.check()
+        return settings
+
+    def check(self) -> None:
+        for name in ("batch_size", "max_file_mb", "max_article_chars", "max_sentences"):
+            if getattr(self, name) <= 0:
+                raise SettingsError(f"{name} must be positive, got {getattr(self, name)}")
+
+    @property
+    def max_file_bytes(self) -> int:
+        return int(self.max_file_mb * 1024 * 1024)
+
+    @property
+    def db_path(self) -> Path:
+        return Path(self.db)
+
+    def replace(self, **changes) -> "Settings":
+        return dataclasses.replace(self, **changes)
+
+
+def _convert(name: str, raw: str, kind: type):
+    try:
+        return kind(raw)
+    except ValueError as e:
+        raise SettingsError(f"{name}={raw!r} is not a valid {kind.__name__}") from e

@@ -1,0 +1,126 @@
+"""Split the text of a wire story into headline, dek, dateline and body paragraphs.
+
+    >>> story = "All news\\n\\nTalks resume\\n\\nEnvoys meet again\\n\\nOSLO, March 3. /TASS/. Envoys met."
+    >>> a = parse_wire(story, origin="story.txt")
+    >>> a.headline, a.dek, a.dateline.place, a.paragraphs
+    ('Talks resume', 'Envoys meet again', 'OSLO', ('Envoys met.',))
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from importlib import resources
+
+from dyads.errors import InputError
+from dyads.readers.datelines import parse_dateline
+from dyads.records import Article, Dateline
+
+# The dateline opens the first body paragraph, after the headline and at most a
+# few dek paragraphs; looking further would take a body paragraph for a dateline.
+DATELINE_SEARCH_PARAGRAPHS = 4
+# Longer than this, a first paragraph is body text, not a headline (the longest
+# headline among the TASS and diplomacy stories is 160 characters).
+MAX_HEADLINE_CHARS = 300
+
+_BLANK_LINE = re.compile(r"\n[ \t\r\f\v]*\n")
+_SPACES = re.compile(r"[ \t\r\f\v\u00a0]+")
+
+
+@functools.cache
+def furniture() -> frozenset[str]:
+    """Lines that sites put around a story ("All news", "Share"), from ``data/furniture.txt``."""
+    text = resources.files("dyads.data").joinpath("furniture.txt").read_text("utf-8")
+    return frozenset(
+        line.strip().lower() for line in text.splitlines() if line.strip() and not line.startswith("#")
+    )
+
+
+def split_paragraphs(text: str) -> list[str]:
+    """Paragraphs of plain text: blocks between blank lines (lines inside a block
+    are joined), or every line when the text has no blank line."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n").strip()
+    blocks = _BLANK_LINE.split(text) if _BLANK_LINE.search(text) else text.split("\n")
+    paragraphs = (_SPACES.sub(" ", " ".join(block.split("\n"))).strip() for block in blocks)
+    return [p for p in paragraphs if p]
+
+
+def strip_furniture(paragraphs: list[str]) -> list[str]:
+    """Drop leading and trailing site furniture such as "All news"."""
+    junk = furniture()
+    start, end = 0, len(paragraphs)
+    while start < end and paragraphs[start].lower() in junk:
+        start += 1
+    while end > start and paragraphs[end - 1].lower() in junk:
+        end -= 1
+    return paragraphs[start:end]
+
+
+def parse_wire(
+    text: str,
+    *,
+    origin: str,
+    headline: str | None = None,
+    dek: str | None = None,
+    **fields,
+) -> Article:
+    """Read a story's text into an Article.
+
+    Args:
+        text: the story; when ``headline`` is None its first paragraph is the headline.
+        headline, dek: known from metadata (a JSONL record, an HTML page); a body
+            paragraph that repeats them is dropped.
+        fields: further Article fields (source, url, published ...).
+
+    Raises:
+        InputError: no text is left once furniture is removed.
+    """
+    paragraphs = strip_furniture(split_paragraphs(text))
+    if headline is not None:
+        headline = _SPACES.sub(" ", headline).strip()
+        paragraphs = _drop_repeat(paragraphs, headline)
+    if dek:
+        dek = _SPACES.sub(" ", dek).strip()
+        paragraphs = _drop_repeat(paragraphs, dek)
+    if not paragraphs:
+        raise InputError(origin, "no article text; give a story with at least one paragraph")
+
+    first_body = 0 if headline is not None else 1
+    dateline, at = _find_dateline(paragraphs, first_body)
+    if headline is None:
+        headline, paragraphs, at = _take_headline(paragraphs, at)
+    if dateline is not None:
+        extra_dek, body = paragraphs[:at], paragraphs[at:]
+        dek = " ".join(filter(None, [dek, *extra_dek])) or None
+    else:
+        body = paragraphs
+    if not body:
+        raise InputError(origin, "no body text after the headline; give the story's paragraphs too")
+    return Article(headline=headline, dek=dek, dateline=dateline, paragraphs=tuple(body),
+                   origin=origin, **fields)
+
+
+def _find_dateline(paragraphs: list[str], first: int) -> tuple[Dateline | None, int]:
+    """The dateline and the index of the paragraph it opens (whose text loses it)."""
+    for index in range(first, min(len(paragraphs), first + DATELINE_SEARCH_PARAGRAPHS)):
+        dateline, rest = parse_dateline(paragraphs[index])
+        if dateline is not None:
+            if rest.strip():
+                paragraphs[index] = rest.strip()
+            else:  # a dateline on a line of its own
+                del paragraphs[index]
+            return dateline, index
+    return None, first
+
+
+def _take_headline(paragraphs: list[str], at: int) -> tuple[str, list[str], int]:
+    """Use the first paragraph as headline when it reads like one."""
+    if len(paragraphs) > 1 and len(paragraphs[0]) <= MAX_HEADLINE_CHARS and at >= 1:
+        return paragraphs[0], paragraphs[1:], at - 1
+    return "", paragraphs, at
+
+
+def _drop_repeat(paragraphs: list[str], line: str) -> list[str]:
+    if paragraphs and paragraphs[0].rstrip(".").lower() == line.rstrip(".").lower():
+        return paragraphs[1:]
+    return paragraphs

@@ -1,0 +1,161 @@
+"""Frozen records: the contract between readers, pipeline stages, storage and interfaces.
+
+Every derived record carries character offsets (``start``, ``end``) into
+``Article.text``, so any row can be traced back to the words that produced it.
+
+    >>> a = Article(headline="Talks resume", paragraphs=("Envoys met on Monday.",), origin="x.txt")
+    >>> a.text
+    'Talks resume\\n\\nEnvoys met on Monday.'
+    >>> [(s.kind, a.text[s.start:s.end]) for s in a.sections()]
+    [('headline', 'Talks resume'), ('body', 'Envoys met on Monday.')]
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+import re
+from dataclasses import dataclass, field
+
+PARAGRAPH_BREAK = "\n\n"
+# Length of the hex content hash used as an article id: 64 bits, so a collision
+# among a billion articles has a chance of about 3%; enough for an archive, short to type.
+ID_HEX_CHARS = 16
+
+_SPACES = re.compile(r"\s+")
+
+
+@dataclass(frozen=True)
+class Dateline:
+    """The dateline of a wire story: ``TOKYO, January 26. /TASS/.``.
+
+    ``date_text`` is the date as written; ``month``/``day``/``year`` what it
+    says, with ``year`` None when the dateline gives none.
+    """
+
+    raw: str
+    place: str | None = None
+    date_text: str | None = None
+    agency: str | None = None
+    month: int | None = None
+    day: int | None = None
+    year: int | None = None
+
+
+@dataclass(frozen=True)
+class Section:
+    """One paragraph-like part of ``Article.text``: headline, dek or a body paragraph."""
+
+    kind: str  # "headline" | "dek" | "body"
+    index: int  # paragraph number within its kind
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Article:
+    """One news story as read, before any NLP.
+
+    ``text`` (headline, dek and body paragraphs joined by blank lines) is the
+    string every offset in every derived record points into.
+    """
+
+    headline: str
+    paragraphs: tuple[str, ...]
+    origin: str
+    dek: str | None = None
+    dateline: Dateline | None = None
+    published: dt.date | None = None
+    source: str | None = None
+    url: str | None = None
+    author: str | None = None
+    external_id: str | None = None
+
+    @property
+    def text(self) -> str:
+        return PARAGRAPH_BREAK.join(part for _, _, part in self._parts())
+
+    @property
+    def id(self) -> str:
+        """Content hash of headline and body, so the same story is stored once."""
+        canonical = "\n".join(
+            _SPACES.sub(" ", part).strip() for part in (self.headline, *self.paragraphs)
+        )
+        return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:ID_HEX_CHARS]
+
+    def sections(self) -> list[Section]:
+        """The headline, dek and body paragraphs with their offsets into ``text``."""
+        sections, offset = [], 0
+        for kind, index, part in self._parts():
+            sections.append(Section(kind, index, offset, offset + len(part)))
+            offset += len(part) + len(PARAGRAPH_BREAK)
+        return sections
+
+    def _parts(self):
+        if self.headline:
+            yield "headline", 0, self.headline
+        if self.dek:
+            yield "dek", 0, self.dek
+        for index, paragraph in enumerate(self.paragraphs):
+            yield "body", index, paragraph
+
+    def replace(self, **changes) -> "Article":
+        return dataclasses.replace(self, **changes)
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """A sentence of an article, by offsets into ``Article.text``."""
+
+    index: int
+    start: int
+    end: int
+    section: str
+    paragraph: int
+
+
+@dataclass(frozen=True)
+class Entity:
+    """A named-entity mention found by the NLP pipeline."""
+
+    index: int
+    start: int
+    end: int
+    label: str
+    text: str
+    sentence: int
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """Everything the pipeline derived from one article."""
+
+    article: Article
+    sentences: tuple[Sentence, ...] = ()
+    entities: tuple[Entity, ...] = ()
+
+
+@dataclass(frozen=True)
+class Failure:
+    """An input that could not be read or processed, and why."""
+
+    origin: str
+    reason: str
+
+
+@dataclass
+class IngestSummary:
+    """Counts of one ingest run, for the closing line and ``--json``.
+
+    ``article_ids`` lists every article read, whether stored now or before.
+    """
+
+    ingested: int = 0
+    duplicates: int = 0
+    skipped: int = 0
+    failures: list[Failure] = field(default_factory=list)
+    article_ids: list[str] = field(default_factory=list)
+
+    def line(self) -> str:
+        return f"{self.ingested} ingested, {self.duplicates} duplicates, {self.skipped} skipped"

@@ -1,0 +1,259 @@
+"""DuckDB storage: the only place with SQL, and the only writer.
+
+Every article commits with all its derived rows in one transaction, so an
+interrupted run never leaves half an article; ids are content hashes, so
+storing the same article again changes nothing.
+
+    >>> import tempfile, os
+    >>> from dyads.records import Article, Analysis
+    >>> path = os.path.join(tempfile.mkdtemp(), "t.duckdb")
+    >>> with Store.open(path) as store:
+    ...     store.write([Analysis(Article(headline="H", paragraphs=("Body.",), origin="t"))])
+    ...     store.write([Analysis(Article(headline="H", paragraphs=("Body.",), origin="t"))])
+    ...     store.count_articles()
+    1
+    0
+    1
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import logging
+import uuid
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+import duckdb
+
+from dyads.errors import QueryError, StoreError
+from dyads.records import Analysis, Failure, IngestSummary
+from dyads.store.migrations import MIGRATIONS
+
+log = logging.getLogger(__name__)
+
+ARTICLE_COLUMNS = (
+    "id", "headline", "dek", "dateline_raw", "dateline_place", "dateline_date_text",
+    "dateline_agency", "dateline_month", "dateline_day", "dateline_year", "published",
+    "source", "url", "author", "external_id", "origin", "text", "paragraphs", "run_id",
+    "ingested_at",
+)
+# Columns of `dyads articles`: everything but the long text.
+LISTING_COLUMNS = tuple(c for c in ARTICLE_COLUMNS if c not in ("text", "paragraphs"))
+
+
+class Store:
+    """An open dyads database."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, path: str, *, read_only: bool) -> None:
+        self.con = con
+        self.path = path
+        self.read_only = read_only
+
+    @classmethod
+    @contextlib.contextmanager
+    def open(cls, path: str | Path, *, read_only: bool = False) -> Iterator["Store"]:
+        """Open (and create or migrate, unless read-only) the database at ``path``.
+
+        Raises:
+            StoreError: the file is missing (read-only), locked, or not a DuckDB database.
+        """
+        path = str(path)
+        if read_only and not Path(path).exists():
+            raise StoreError(f"no database at {path}; run `dyads ingest FILE` first or pass --db")
+        try:
+            con = duckdb.connect(path, read_only=read_only)
+        except duckdb.Error as e:
+            raise StoreError(f"cannot open database {path}: {_first_line(e)}") from e
+        store = cls(con, path, read_only=read_only)
+        try:
+            if not read_only:
+                store.migrate()
+            yield store
+        finally:
+            con.close()
+
+    # -- schema -------------------------------------------------------------
+
+    def migrate(self) -> list[str]:
+        """Apply the migrations this database lacks; returns their names."""
+        self.con.execute(
+            "CREATE TABLE IF NOT EXISTS migrations (name VARCHAR PRIMARY KEY, applied_at TIMESTAMP)"
+        )
+        done = {row[0] for row in self.con.execute("SELECT name FROM migrations").fetchall()}
+        applied = []
+        for name, sql in MIGRATIONS:
+            if name in done:
+                continue
+            with self.transaction():
+                self.con.execute(sql)
+                self.con.execute("INSERT INTO migrations VALUES (?, ?)", [name, _now()])
+            applied.append(name)
+            log.info("applied migration %s", name)
+        return applied
+
+    @contextlib.contextmanager
+    def transaction(self):
+        self.con.execute("BEGIN TRANSACTION")
+        try:
+            yield
+        except BaseException:
+            self.con.execute("ROLLBACK")
+            raise
+        self.con.execute("COMMIT")
+
+    # -- runs and failures ---------------------------------------------------
+
+    def start_run(self, command: str, *, model: str | None) -> str:
+        run_id = uuid.uuid4().hex[:12]
+        self.con.execute("INSERT INTO runs (id, started_at, command, model) VALUES (?, ?, ?, ?)",
+                         [run_id, _now(), command, model])
+        return run_id
+
+    def finish_run(self, run_id: str, summary: IngestSummary) -> None:
+        self.con.execute(
+            "UPDATE runs SET finished_at = ?, ingested = ?, duplicates = ?, skipped = ? WHERE id = ?",
+            [_now(), summary.ingested, summary.duplicates, summary.skipped, run_id],
+        )
+
+    def record_failures(self, run_id: str, failures: Iterable[Failure]) -> None:
+        rows = [[run_id, f.origin, f.reason, _now()] for f in failures]
+        if rows:
+            self.con.executemany("INSERT INTO failures VALUES (?, ?, ?, ?)", rows)
+
+    # -- writing -------------------------------------------------------------
+
+    def known_ids(self, ids: Iterable[str]) -> set[str]:
+        """Those of ``ids`` already stored."""
+        ids = list(ids)
+        if not ids:
+            return set()
+        rows = self.con.execute(
+            "SELECT id FROM articles WHERE id IN (SELECT UNNEST(?::VARCHAR[]))", [ids]
+        ).fetchall()
+        return {row[0] for row in rows}
+
+    def write(self, analyses: list[Analysis], *, run_id: str | None = None) -> int:
+        """Store analyses not stored yet, all in one transaction; returns how many were new."""
+        seen = self.known_ids(a.article.id for a in analyses)
+        fresh = []
+        for analysis in analyses:
+            if analysis.article.id not in seen:
+                seen.add(analysis.article.id)
+                fresh.append(analysis)
+        if not fresh:
+            return 0
+        now = _now()
+        with self.transaction():
+            self._insert_columns("articles", ARTICLE_COLUMNS,
+                                 [_article_row(a, run_id, now) for a in fresh])
+            self._insert_columns(
+                "sentences", ("article_id", "idx", "start", "end", "section", "paragraph"),
+                [(a.article.id, s.index, s.start, s.end, s.section, s.paragraph)
+                 for a in fresh for s in a.sentences],
+            )
+            self._insert_columns(
+                "entities", ("article_id", "idx", "start", "end", "label", "text", "sentence"),
+                [(a.article.id, e.index, e.start, e.end, e.label, e.text, e.sentence)
+                 for a in fresh for e in a.entities],
+            )
+        return len(fresh)
+
+    def _insert_columns(self, table: str, columns: tuple[str, ...], rows: list[tuple]) -> None:
+        """Insert rows column-wise: one UNNEST per column is far faster than executemany."""
+        if not rows:
+            return
+        types = self._column_types(table)
+        selects = ", ".join(f"UNNEST(?::{types[c]}[])" for c in columns)
+        names = ", ".join(f'"{c}"' for c in columns)
+        self.con.execute(f"INSERT INTO {table} ({names}) SELECT {selects}",
+                         [list(column) for column in zip(*rows)])
+
+    def _column_types(self, table: str) -> dict[str, str]:
+        rows = self.con.execute(
+            "SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ?",
+            [table],
+        ).fetchall()
+        return dict(rows)
+
+    # -- reading -------------------------------------------------------------
+
+    def count_articles(self) -> int:
+        return self.con.execute("SELECT count(*) FROM articles").fetchone()[0]
+
+    def list_articles(self, *, limit: int | None = None, offset: int = 0,
+                      source: str | None = None, since: dt.date | None = None,
+                      until: dt.date | None = None) -> list[dict]:
+        """Stored articles without their long text, newest ingest first."""
+        where, params = [], []
+        if source:
+            where.append("(source ILIKE ? OR dateline_agency ILIKE ?)")
+            params += [source, source]
+        if since:
+            where.append("published >= ?")
+            params.append(since)
+        if until:
+            where.append("published <= ?")
+            params.append(until)
+        sql = f"SELECT {', '.join(LISTING_COLUMNS)} FROM articles"
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        sql += " ORDER BY ingested_at DESC, id"
+        if limit is not None:
+            sql += f" LIMIT {int(limit)} OFFSET {int(offset)}"
+        return self._dicts(sql, params)
+
+    def get_article(self, article_id: str) -> dict:
+        """One article with its sentences and entities.
+
+        Raises:
+            QueryError: no article has that id (or id prefix), or the prefix is ambiguous.
+        """
+        rows = self._dicts(f"SELECT {', '.join(ARTICLE_COLUMNS)} FROM articles WHERE id LIKE ? || '%' "
+                           "ORDER BY id LIMIT 2", [article_id])
+        if not rows:
+            raise QueryError(f"no article with id {article_id!r}; list ids with `dyads articles`")
+        if len(rows) > 1 and rows[0]["id"] != article_id:
+            raise QueryError(f"id prefix {article_id!r} matches several articles; give more characters")
+        article = rows[0]
+        article["sentences"] = self._dicts(
+            'SELECT idx, start, "end", section, paragraph FROM sentences WHERE article_id = ? ORDER BY idx',
+            [article["id"]])
+        article["entities"] = self._dicts(
+            'SELECT idx, start, "end", label, text, sentence FROM entities WHERE article_id = ? ORDER BY idx',
+            [article["id"]])
+        return article
+
+    def failures(self, *, run_id: str | None = None) -> list[dict]:
+        sql = "SELECT run_id, origin, reason, failed_at FROM failures"
+        params = []
+        if run_id:
+            sql += " WHERE run_id = ?"
+            params.append(run_id)
+        return self._dicts(sql + " ORDER BY failed_at", params)
+
+    def _dicts(self, sql: str, params: list | None = None) -> list[dict]:
+        cursor = self.con.execute(sql, params or [])
+        names = [d[0] for d in cursor.description]
+        return [dict(zip(names, row)) for row in cursor.fetchall()]
+
+
+def _article_row(analysis: Analysis, run_id: str | None, now: dt.datetime) -> tuple:
+    a = analysis.article
+    d = a.dateline
+    return (
+        a.id, a.headline, a.dek,
+        d and d.raw, d and d.place, d and d.date_text, d and d.agency,
+        d and d.month, d and d.day, d and d.year,
+        a.published, a.source, a.url, a.author, a.external_id, a.origin,
+        a.text, list(a.paragraphs), run_id, now,
+    )
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+
+
+def _first_line(error: Exception) -> str:
+    return str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
