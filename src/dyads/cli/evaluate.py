@@ -9,7 +9,10 @@ import click
 
 from dyads.cli import cli
 from dyads.cli.output import table, to_json
+from dyads.errors import DyadsError
+from dyads.evaluate.gate import load_floors, run_gate
 from dyads.evaluate.html import evaluate_html, mean
+from dyads.evaluate.readers import evaluate_readers
 
 
 @cli.group(name="eval")
@@ -44,3 +47,47 @@ def html(folder: Path, as_json: bool) -> None:
                      ["page", "precision", "recall", "f1", "error"]))
     click.echo(f"\n{len(scores)} pages, mean token precision {overall['precision']:.3f}, "
                f"recall {overall['recall']:.3f}, F1 {overall['f1']:.3f}")
+
+
+@evaluate.command()
+@click.argument("data", type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Output JSON.")
+def readers(data: Path, as_json: bool) -> None:
+    """Check story splitting and datelines on the evaluation data.
+
+    DATA is the shared data folder (with news/ inside and samples/ beside it).
+
+    \b
+    Example:
+      dyads eval readers ../shared/data
+    """
+    results = evaluate_readers(data)
+    if as_json:
+        click.echo(to_json(results))
+        return
+    click.echo(table([{"check": k, **v} for k, v in results.items()], ["check", "score", "checked", "failed"]))
+
+
+@evaluate.command()
+@click.argument("data", type=click.Path(path_type=Path))
+@click.option("--baseline", type=click.Path(path_type=Path), default=Path("accuracy-baseline.json"),
+              show_default=True, help="Committed floors.")
+@click.option("--json", "as_json", is_flag=True, help="Output JSON.")
+def gate(data: Path, baseline: Path, as_json: bool) -> None:
+    """Run every evaluation and fail if a figure drops below its committed floor.
+
+    \b
+    Example:
+      dyads eval gate ../shared/data --baseline accuracy-baseline.json
+    """
+    checks = run_gate(data, load_floors(baseline))
+    rows = [{"metric": c.metric, "score": c.score, "floor": c.floor,
+             "status": "ok" if c.passed else "BELOW FLOOR"} for c in checks]
+    if as_json:
+        click.echo(to_json(rows))
+    else:
+        click.echo(table(rows, ["metric", "score", "floor", "status"]))
+    failed = [c.metric for c in checks if not c.passed]
+    if failed:
+        raise DyadsError(f"accuracy below floor: {', '.join(failed)}; fix the regression "
+                         "(floors live in the baseline file)")

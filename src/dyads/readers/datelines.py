@@ -56,7 +56,7 @@ PATTERNS = (
     ),
     # Place only, upper case: "KYIV — ", "UNITED NATIONS -- ", Reuters archive "WASHINGTON - "
     # (four characters at least, so a headline-like "US - China ..." is no dateline)
-    re.compile(rf"^(?=[A-Z][A-Z.'’\- ]{{3}})(?P<place>{_PLACE_UPPER})\s+(?:--|—|–|-)(?:\s+|$)"),
+    re.compile(rf"^(?=[A-Z][A-Z.'’\-]{{3}})(?P<place>{_PLACE_UPPER})\s+(?:--|—|–|-)(?:\s+|$)"),
 )
 _DATE_PARTS = re.compile(
     rf"(?P<month>{_MONTH})\.?\s+(?P<day>\d{{1,2}})|(?P<day2>\d{{1,2}})\s+(?P<month2>{_MONTH})"

@@ -1,0 +1,5 @@
+"""``python -m dyads``: the same as the ``dyads`` command."""
+
+from dyads.cli import main
+
+main()

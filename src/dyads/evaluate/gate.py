@@ -1,0 +1,58 @@
+"""The accuracy gate: every evaluation's headline figures against committed floors.
+
+``accuracy-baseline.json`` maps a metric name to its floor. ``dyads eval gate``
+runs the evaluations, prints each figure beside its floor, and fails when one
+drops below. Raise a floor when a change improves a figure; never lower one
+without saying why in the commit.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from dyads.errors import QueryError
+from dyads.evaluate.html import evaluate_html, mean
+from dyads.evaluate.readers import evaluate_readers
+
+
+@dataclass(frozen=True)
+class Check:
+    metric: str
+    score: float
+    floor: float | None
+
+    @property
+    def passed(self) -> bool:
+        return self.floor is None or self.score >= self.floor
+
+
+def _readers(data: Path) -> dict[str, float]:
+    return {f"readers.{name}": result["score"] for name, result in evaluate_readers(data).items()}
+
+
+def _html(data: Path) -> dict[str, float]:
+    return {"html.token_f1": mean(evaluate_html(data / "html"), "f1")}
+
+
+# Each evaluation: a function of the data folder returning {metric: score}.
+EVALUATIONS: list[Callable[[Path], dict[str, float]]] = [_readers, _html]
+
+
+def load_floors(path: Path) -> dict[str, float]:
+    try:
+        return {k: float(v) for k, v in json.loads(path.read_text("utf-8"))["floors"].items()}
+    except (OSError, ValueError, KeyError, TypeError) as e:
+        raise QueryError(f"{path}: not a readable baseline ({e}); expected {{\"floors\": {{metric: number}}}}") from e
+
+
+def run_gate(data: Path, floors: dict[str, float]) -> list[Check]:
+    """Every metric with its floor; metrics named in the baseline but not produced fail."""
+    scores: dict[str, float] = {}
+    for evaluation in EVALUATIONS:
+        scores.update(evaluation(data))
+    checks = [Check(m, s, floors.get(m)) for m, s in sorted(scores.items())]
+    checks += [Check(m, 0.0, f) for m, f in sorted(floors.items()) if m not in scores]
+    return checks

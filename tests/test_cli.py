@@ -1,0 +1,100 @@
+import json
+
+import pytest
+
+from conftest import FIXTURES
+
+COMMANDS = ["ingest", "articles", "show", "demo", "eval", "eval html"]
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_every_command_explains_itself(run, command):
+    result = run(*command.split(), "-h")
+    assert "Example" in result.out
+
+
+def test_ingest_then_list_and_show(run):
+    result = run("ingest", str(FIXTURES / "envoys-wire.txt"), str(FIXTURES / "summit-page.html"))
+    assert result.err.strip().endswith("2 ingested, 0 duplicates, 0 skipped")
+    assert result.out == ""
+    listed = json.loads(run("articles", "--json").out)
+    assert {a["headline"] for a in listed} == {
+        "Chile and New Zealand pledge closer Pacific fisheries work", "Leaders open border trade talks"}
+    assert set(listed[0]) >= {"id", "headline", "dek", "dateline", "published", "source", "url"}
+    wire = next(a for a in listed if a["dateline"]["agency"] == "Xinhua")
+    shown = json.loads(run("show", wire["id"][:8], "--json").out)
+    assert shown["dateline"] == {"place": "SANTIAGO", "date_text": "Sept. 9", "agency": "Xinhua"}
+    assert shown["published"] is None  # no year anywhere: never invented
+    assert shown["paragraphs"][0].startswith("Chile and New Zealand agreed")
+    for sentence in shown["sentences"]:
+        assert shown["text"][sentence["start"]:sentence["end"]] == sentence["text"]
+    for entity in shown["entities"]:
+        assert shown["text"][entity["start"]:entity["end"]] == entity["text"]
+    assert {"Chile", "New Zealand"} <= {e["text"] for e in shown["entities"]}
+    assert "SANTIAGO" in run("show", wire["id"]).out
+
+
+def test_reingest_adds_nothing(run):
+    run("ingest", str(FIXTURES / "envoys-wire.txt"))
+    again = run("ingest", str(FIXTURES / "envoys-wire.txt"), "--json")
+    assert json.loads(again.out)["duplicates"] == 1 and json.loads(again.out)["ingested"] == 0
+    assert len(json.loads(run("articles", "--json").out)) == 1
+
+
+def test_date_flag_gives_the_year(run):
+    run("ingest", "--date", "2025-09-10", str(FIXTURES / "envoys-wire.txt"))
+    [article] = json.loads(run("articles", "--json").out)
+    assert article["published"] == "2025-09-09"
+
+
+def test_stdin(run):
+    story = (FIXTURES / "envoys-wire.txt").read_bytes()
+    run("ingest", "-", input=story)
+    assert len(json.loads(run("articles", "--json").out)) == 1
+
+
+def test_bad_inputs_are_reported_and_good_ones_stored(run, tmp_path):
+    (tmp_path / "empty.txt").write_text("")
+    (tmp_path / "binary.html").write_bytes(b"\x00\x01\x02garbage")
+    (tmp_path / "latin1.txt").write_bytes("Head\n\nCaf\xe9.".encode("latin-1"))
+    big = tmp_path / "big.txt"
+    with big.open("wb") as f:
+        f.write(b"Head\n\n" + b"x" * (50 * 2**20))
+    result = run("ingest", str(FIXTURES / "feed.jsonl"), str(tmp_path / "empty.txt"),
+                 str(tmp_path / "binary.html"), str(tmp_path / "latin1.txt"), str(big),
+                 str(tmp_path / "missing.txt"))
+    assert result.returncode == 0
+    assert result.err.strip().splitlines()[-1] == "2 ingested, 0 duplicates, 7 skipped"
+    for name in ("feed.jsonl:3", "feed.jsonl:4", "empty.txt", "binary.html", "latin1.txt", "big.txt", "missing.txt"):
+        [line] = [l for l in result.err.splitlines() if l.startswith("skipped") and name in l]
+        assert ": " in line
+    strict = run("ingest", "--strict", str(FIXTURES / "feed.jsonl"), check=False)
+    assert strict.returncode == 1 and "Error:" in strict.err
+    assert len(json.loads(run("articles", "--json").out)) == 2
+
+
+def test_nothing_stored_exits_nonzero(run, tmp_path):
+    result = run("ingest", str(tmp_path / "missing.txt"), check=False)
+    assert result.returncode == 1
+    assert result.err.strip().splitlines()[-1].startswith("Error:")
+
+
+def test_errors_are_one_line(run):
+    result = run("show", "abc", check=False)
+    assert result.returncode == 1
+    assert result.err.strip().startswith("Error: no database at ")
+    assert len(result.err.strip().splitlines()) == 1
+    run("ingest", str(FIXTURES / "envoys-wire.txt"))
+    result = run("show", "zzzz", check=False)
+    assert result.returncode == 1 and len(result.err.strip().splitlines()) == 1
+    usage = run("ingest", "--batch-size", "0", "x", check=False)
+    assert usage.returncode == 2
+    bad_date = run("ingest", "--date", "yesterday", "x", check=False)
+    assert bad_date.returncode == 1 and "YYYY-MM-DD" in bad_date.err
+
+
+def test_demo_runs_on_bundled_sample(run):
+    result = run("demo")
+    assert "Indonesia outpaces ASEAN" in result.out and "JAKARTA" in result.out
+    assert "1 ingested" in result.err
+    assert "0 ingested, 1 duplicates" in run("demo").err

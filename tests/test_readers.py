@@ -1,0 +1,73 @@
+import datetime as dt
+
+from dyads.config import Settings
+from dyads.readers import read_inputs
+from dyads.readers.html import read_html
+from dyads.records import Article, Failure
+
+from conftest import FIXTURES
+
+
+def read(*specs, **kw):
+    return list(read_inputs([str(s) for s in specs], settings=Settings(**kw)))
+
+
+def test_jsonl_maps_fields_and_reports_bad_lines():
+    items = read(FIXTURES / "feed.jsonl")
+    articles = [i for i in items if isinstance(i, Article)]
+    failures = [i for i in items if isinstance(i, Failure)]
+    assert [a.headline for a in articles] == ["Kenya and Ghana sign visa accord", "Peru recalls envoy"]
+    first, second = articles
+    assert first.published == dt.date(2024, 2, 2) and first.source == "Example Wire"
+    assert first.dateline.place == "NAIROBI" and first.dateline.agency == "Reuters"
+    assert first.url == "https://example.org/f-1" and first.external_id == "f-1"
+    assert second.published == dt.date(2023, 12, 11) and second.dateline.agency == "AFP"
+    assert [f.origin.rsplit(":", 1)[1] for f in failures] == ["3", "4"]
+    assert "not JSON" in failures[0].reason and "no text" in failures[1].reason
+
+
+def test_csv_rows():
+    items = read(FIXTURES / "feed.csv")
+    assert isinstance(items[0], Article) and items[0].dateline.agency == "Kyodo"
+    assert isinstance(items[1], Failure) and "no text" in items[1].reason
+
+
+def test_html_page_text_and_metadata():
+    article = read_html((FIXTURES / "summit-page.html").read_bytes(), origin="page")
+    assert article.headline == "Leaders open border trade talks"
+    assert article.dateline.place == "VIENNA" and article.dateline.agency == "AP"
+    assert article.published == dt.date(2021, 6, 3)
+    assert article.author == "Dana Ortiz"
+    assert article.paragraphs[0].startswith("The leaders of Austria and Slovenia")
+    assert "Subscribe" not in article.text and "Home" not in article.text
+
+
+def test_folder_reads_every_readable_file(tmp_path):
+    (tmp_path / "a.txt").write_text("Head A\n\nOSLO, May 1 (AP) - Body a.")
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "b.txt").write_text("Head B\n\nBody b.")
+    (tmp_path / "notes.bin").write_bytes(b"\x00\x01")
+    (tmp_path / ".hidden.txt").write_text("Head C\n\nBody c.")
+    items = read(tmp_path)
+    assert sorted(i.headline for i in items) == ["Head A", "Head B"]
+
+
+def test_glob_and_missing_path(tmp_path):
+    (tmp_path / "a.txt").write_text("Head A\n\nBody a.")
+    assert [i.headline for i in read(tmp_path / "*.txt")] == ["Head A"]
+    [failure] = read(tmp_path / "nothing-*.txt")
+    assert "matches no files" in failure.reason
+    [failure] = read(tmp_path / "missing.txt")
+    assert "no such file" in failure.reason
+
+
+def test_bad_files_fail_with_reasons(tmp_path):
+    (tmp_path / "empty.txt").write_text("")
+    (tmp_path / "binary.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00")
+    (tmp_path / "latin1.txt").write_bytes("Head\n\nCaf\xe9 talks.".encode("latin-1"))
+    (tmp_path / "big.txt").write_bytes(b"Head\n\n" + b"word " * 300_000)
+    reasons = {f.origin.rsplit("/", 1)[1]: f.reason for f in read(tmp_path, max_file_mb=1)}
+    assert "empty" in reasons["empty.txt"]
+    assert "binary" in reasons["binary.txt"]
+    assert "not valid UTF-8" in reasons["latin1.txt"]
+    assert "over the 1 MB limit" in reasons["big.txt"]
