@@ -128,12 +128,63 @@ class Entity:
 
 
 @dataclass(frozen=True)
+class Actor:
+    """Who a mention stands for: a country (or its government), a person, a group.
+
+    ``id`` is stable across articles (a hash of kind and identity), so the same
+    person in two stories is one actor. ``country`` is ISO 3166 alpha-3;
+    ``sector`` a CAMEO/PLOVER sector code (GOV, LEG, MIL, JUD, COP, PTY, OPP,
+    BUS, MED, CVL, IGO ...); ``members`` the member states of a group as of the
+    article's date, less any the text excludes ("other G7 countries").
+    """
+
+    id: str
+    kind: str  # "country" | "person" | "group" | "organization"
+    name: str
+    country: str | None = None
+    sector: str | None = None
+    title: str | None = None
+    members: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A stretch of text that refers to an actor, or a place that is not one.
+
+    ``kind`` says how it refers: "name", "surname", "nominal" ("the lawmaker"),
+    "pronoun", "country", "demonym", "capital" (Moscow for the Russian
+    government), "group", or "place" (a location, not an actor; ``actor_id`` None).
+    ``chain`` numbers the coreference chain within the article.
+    """
+
+    index: int
+    start: int
+    end: int
+    sentence: int
+    text: str
+    kind: str
+    actor_id: str | None
+    chain: int | None = None
+
+
+@dataclass(frozen=True)
 class Analysis:
     """Everything the pipeline derived from one article."""
 
     article: Article
     sentences: tuple[Sentence, ...] = ()
     entities: tuple[Entity, ...] = ()
+    actors: tuple[Actor, ...] = ()
+    mentions: tuple[Mention, ...] = ()
+
+    def actor(self, actor_id: str | None) -> Actor | None:
+        """The actor of this article with that id."""
+        return next((a for a in self.actors if a.id == actor_id), None)
+
+    def mention_at(self, start: int, end: int) -> Mention | None:
+        """The actor mention that best covers the span [start, end): the longest overlapping one."""
+        overlapping = [m for m in self.mentions if m.start < end and start < m.end and m.actor_id]
+        return max(overlapping, key=lambda m: (min(end, m.end) - max(start, m.start), -m.start), default=None)
 
 
 @dataclass(frozen=True)
