@@ -30,15 +30,10 @@ import duckdb
 from dyads.errors import QueryError, StoreError
 from dyads.records import Analysis, Failure, IngestSummary
 from dyads.store.migrations import MIGRATIONS
+from dyads.store.rows import ARTICLE_COLUMNS, table_rows
 
 log = logging.getLogger(__name__)
 
-ARTICLE_COLUMNS = (
-    "id", "headline", "dek", "dateline_raw", "dateline_place", "dateline_date_text",
-    "dateline_agency", "dateline_month", "dateline_day", "dateline_year", "published",
-    "source", "url", "author", "external_id", "origin", "text", "paragraphs", "run_id",
-    "ingested_at",
-)
 # Columns of `dyads articles`: everything but the long text.
 LISTING_COLUMNS = tuple(c for c in ARTICLE_COLUMNS if c not in ("text", "paragraphs"))
 
@@ -144,20 +139,9 @@ class Store:
                 fresh.append(analysis)
         if not fresh:
             return 0
-        now = _now()
         with self.transaction():
-            self._insert_columns("articles", ARTICLE_COLUMNS,
-                                 [_article_row(a, run_id, now) for a in fresh])
-            self._insert_columns(
-                "sentences", ("article_id", "idx", "start", "end", "section", "paragraph"),
-                [(a.article.id, s.index, s.start, s.end, s.section, s.paragraph)
-                 for a in fresh for s in a.sentences],
-            )
-            self._insert_columns(
-                "entities", ("article_id", "idx", "start", "end", "label", "text", "sentence"),
-                [(a.article.id, e.index, e.start, e.end, e.label, e.text, e.sentence)
-                 for a in fresh for e in a.entities],
-            )
+            for table, (columns, rows) in table_rows(fresh, run_id=run_id, now=_now()).items():
+                self._insert_columns(table, columns, rows)
         return len(fresh)
 
     def _insert_columns(self, table: str, columns: tuple[str, ...], rows: list[tuple]) -> None:
@@ -237,18 +221,6 @@ class Store:
         cursor = self.con.execute(sql, params or [])
         names = [d[0] for d in cursor.description]
         return [dict(zip(names, row)) for row in cursor.fetchall()]
-
-
-def _article_row(analysis: Analysis, run_id: str | None, now: dt.datetime) -> tuple:
-    a = analysis.article
-    d = a.dateline
-    return (
-        a.id, a.headline, a.dek,
-        d and d.raw, d and d.place, d and d.date_text, d and d.agency,
-        d and d.month, d and d.day, d and d.year,
-        a.published, a.source, a.url, a.author, a.external_id, a.origin,
-        a.text, list(a.paragraphs), run_id, now,
-    )
 
 
 def _now() -> dt.datetime:
