@@ -40,7 +40,7 @@ def is_passive(verb: Token) -> bool:
 def clause_verb(token: Token) -> Token:
     """The verb a trigger belongs to: itself for a verb, the governing verb for a noun."""
     node = token
-    while node.pos_ not in ("VERB", "AUX") and node.head is not node:
+    while node.pos_ not in ("VERB", "AUX") and node.head.i != node.i:
         node = node.head
     return node
 
@@ -57,15 +57,24 @@ def subjects(verb: Token) -> list[Token]:
         return conjuncts(adjacent or head)
     if is_passive(verb):
         return []
-    if verb.dep_ in ("xcomp", "conj") and verb.head is not verb:
+    if verb.dep_ in ("xcomp", "conj") and verb.head.i != verb.i:
         # "agreed to meet": the subject of "agreed"; "met and signed": that of "met"
         return subjects(verb.head) if verb.head.pos_ in ("VERB", "AUX") else []
     if verb.dep_ == "relcl":
         return conjuncts(verb.head)
-    if verb.dep_ in ("advcl", "pcomp", "acl") and verb.tag_ == "VBG":
+    if verb.dep_ == "pcomp" and verb.tag_ == "VBG":
+        # "outdoes G7 in fostering ties": the doer of the verb the phrase hangs on,
+        # directly or through its object; a phrase on a subject noun has no sure doer
+        attach = verb.head.head
+        if attach.pos_ in ("VERB", "AUX"):
+            return subjects(attach)
+        if attach.dep_ in ("dobj", "obj") and attach.head.pos_ in ("VERB", "AUX"):
+            return subjects(attach.head)
+        return []
+    if verb.dep_ in ("advcl", "acl") and verb.tag_ == "VBG":
         # "..., killing 20": the doer of the main clause
         governor = clause_verb(verb.head)
-        return subjects(governor) if governor is not verb else []
+        return subjects(governor) if governor.i != verb.i else []
     return []
 
 
@@ -138,7 +147,7 @@ def modal_words(token: Token) -> set[str]:
     node = clause_verb(token)
     while True:
         words |= {c.lower_ for c in node.children if c.dep_ in ("aux", "auxpass", "mark", "advmod")}
-        if node.head is node or node.dep_ in ("ROOT",):
+        if node.head.i == node.i or node.dep_ in ("ROOT",):
             break
         if node.dep_ not in ("xcomp", "conj", "ccomp", "advcl", "acl", "relcl", "pcomp", "pobj", "prep", "dobj"):
             break
@@ -165,7 +174,7 @@ def _adjacent_subject(verb: Token, parsed: Token) -> Token | None:
     if node < sent_start:
         return None
     candidate = verb.doc[node]
-    if candidate is parsed or candidate.pos_ not in ("PROPN", "NOUN") or candidate.i < parsed.i:
+    if candidate.i == parsed.i or candidate.pos_ not in ("PROPN", "NOUN") or candidate.i < parsed.i:
         return None
     between = verb.doc[parsed.i + 1:candidate.i]
     if any(t.pos_ == "VERB" for t in between):
