@@ -117,3 +117,22 @@ def plover_score(type_name: str, mode: str | None) -> float:
 def is_mode(type_name: str, mode: str | None) -> bool:
     """Whether ``mode`` is one the PLOVER manual lists for ``type_name``."""
     return mode is not None and (type_name, mode) in _modes()
+
+
+# PLOVER 2.0 names the UN and the EU apart from other intergovernmental organizations.
+_GROUP_CODES = {"UN": "UNO", "EU": "EUR"}
+# Non-state "countries" of the PLOVER entity spec, taken from an organization's sector.
+NON_STATE_CODES = frozenset({"IGO", "UNO", "EUR", "NGO", "ISM", "IMG", "MNC"})
+
+
+def entity_code(actor) -> str | None:
+    """The PLOVER entity code of an actor: its ISO 3166 alpha-3 country, else UNO, EUR,
+    IGO, NGO ... for international bodies; None when nothing tells it."""
+    if actor is None:
+        return None
+    if actor.country:
+        return actor.country
+    if actor.kind == "group":
+        code = actor.id.split(":", 1)[-1].split("-except-")[0]
+        return _GROUP_CODES.get(code, actor.sector if actor.sector in NON_STATE_CODES else "IGO")
+    return actor.sector if actor.sector in NON_STATE_CODES else None
