@@ -36,7 +36,7 @@ from dyads.errors import QueryError
 from dyads.evaluate.scoring import prf
 from dyads.ontology import TYPES, entity_code
 from dyads.pipeline import analyze_all
-from dyads.pipeline.events import primary
+from dyads.pipeline.events import party_actor, primary
 from dyads.records import Analysis, Article
 
 # How the older gold writes intergovernmental bodies.
@@ -186,7 +186,7 @@ def evaluate_events(path: Path) -> EventScores:
 def _result(gold: GoldRecord, analysis: Analysis) -> RecordResult:
     event = primary(analysis.events)
     codes = lambda ids: tuple(dict.fromkeys(  # noqa: E731
-        c for c in (normalize_code(entity_code(analysis.actor(i))) for i in ids) if c))
+        c for c in (normalize_code(entity_code(party_actor(analysis, i))) for i in ids) if c))
     text = analysis.article.text
     return RecordResult(
         id=gold.id, text=gold.text, gold=gold.events[0] if gold.events else None,

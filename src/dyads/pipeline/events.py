@@ -27,8 +27,10 @@ from dyads import ontology
 from dyads.pipeline import frames
 from dyads.pipeline.dates import (EXPLICIT_YEAR_KINDS, StoryDate, When, find_dates, is_historical,
                                   resolve_text, story_when)
-from dyads.pipeline.places import locate
-from dyads.pipeline.reporting import FIRST_PERSON, clause_speaker, enclosing_quote, quote_speaker, quotes_of
+from dyads.ontology import entity_code
+from dyads.pipeline.places import country_name, locate
+from dyads.pipeline.reporting import (FIRST_PERSON, SPEECH_VERBS, clause_speaker, enclosing_quote,
+                                     quote_speaker, quotes_of)
 from dyads.pipeline.triggers import Trigger, coded, combine, match
 from dyads.records import Actor, Analysis, Event, Sentence
 
@@ -42,8 +44,21 @@ LIGHT_VERBS = frozenset({
     "approve", "adopt", "organize", "organise", "lodge", "file", "level", "offer", "extend",
     "continue", "seal", "strike", "conclude", "clinch", "broker", "complete", "use", "enter",
     "engage", "lead", "wage", "unleash", "perform", "pursue", "take", "maintain", "follow",
-    "resort", "reimpose", "tighten", "accept", "convene", "arrange", "agree", "go",
+    "resort", "reimpose", "tighten", "accept", "convene", "arrange", "agree", "go", "dispatch",
+    "send", "pay", "speed", "accelerate", "hasten",
 })
+# Verbs whose passive subject is the doer of the event noun they carry: "were engaged in
+# ethnic cleansing" (a passive that describes a state, not one with a hidden agent).
+STATE_PASSIVES = frozenset({"engage", "involve"})
+# Mention kinds that name someone: words inside them are names, never event triggers
+# ("the Ceasefire Violations Committee", "Asia-Pacific Economic Cooperation").
+NAME_KINDS = frozenset({"name", "surname", "organization", "group"})
+NAME_ENTITY_LABELS = frozenset({"ORG", "PERSON", "FAC", "WORK_OF_ART", "LAW", "PRODUCT"})
+# Mention kinds preferred when several name parts of one noun phrase ("the pro-Iranian
+# Hizbollah group" is Hizbollah, not Iran).
+_NAMED_FIRST = ("name", "organization", "group", "surname", "capital", "country", "nominal", "demonym", "pronoun")
+SPEECH_PRONOUNS = frozenset({"it", "they", "he", "she"})
+CONDITIONAL_MODALS = frozenset({"may", "might", "could"})
 # Verbs whose subject is an event noun that happened: "talks took place", "fighting erupted".
 OCCURRENCE_VERBS = frozenset({"take", "begin", "start", "erupt", "continue", "resume", "break",
                               "open", "occur", "happen", "rage", "end", "kick"})
@@ -112,6 +127,18 @@ def extract_events(doc: Doc, analysis: Analysis) -> tuple[Event, ...]:
     return tuple(dataclasses.replace(e, index=i) for i, e in enumerate(events))
 
 
+def _name_tokens(doc: Doc, analysis: Analysis) -> set[int]:
+    """Indices of tokens inside names of people, organizations and groups."""
+    spans = [(m.start, m.end) for m in analysis.mentions if m.kind in NAME_KINDS]
+    spans += [(e.start_char, e.end_char) for e in doc.ents if e.label_ in NAME_ENTITY_LABELS and len(e) > 1]
+    names = set()
+    for start, end in spans:
+        chars = doc.char_span(start, end, alignment_mode="expand")
+        if chars is not None:
+            names.update(range(chars.start, chars.end))
+    return names
+
+
 class _Context:
     """What every sentence needs: the document, the analysis, quotes and the story date."""
 
@@ -120,15 +147,16 @@ class _Context:
         self.analysis = analysis
         self.quotes = quotes_of(analysis)
         self.story = StoryDate.of(analysis.article)
+        self.names = _name_tokens(doc, analysis)
 
     def actor(self, actor_id: str | None) -> Actor | None:
-        return self.analysis.actor(actor_id)
+        return party_actor(self.analysis, actor_id)
 
 
 # -- one sentence ------------------------------------------------------------------------
 
 def _sentence_events(span: Span, sentence: Sentence, context: _Context) -> list[Event]:
-    drafts = _drafts(span)
+    drafts = _drafts(span, context.names)
     events = []
     seen = set()
     for draft in drafts:
@@ -144,9 +172,9 @@ def _sentence_events(span: Span, sentence: Sentence, context: _Context) -> list[
     return events
 
 
-def _drafts(span: Span) -> list[_Draft]:
+def _drafts(span: Span, names: set[int]) -> list[_Draft]:
     """Trigger tokens with their coding, control words merged with what they govern."""
-    found = {t.i: trig for t in span if (trig := _trigger(t)) is not None}
+    found = {t.i: trig for t in span if t.i not in names and (trig := _trigger(t)) is not None}
     drafts, governed = [], set()
     for i, trigger in sorted(found.items(), key=lambda item: _depth(span.doc[item[0]])):
         if i in governed:
@@ -256,7 +284,8 @@ def _modality(draft: _Draft) -> None:
     if draft.negated and draft.type in _NEGATED_AS_REJECT:
         draft.cameo, draft.type, draft.mode = combine("reject", draft.type)
         draft.negated = False  # the refusal is what happened
-    elif draft.future and not draft.negated:
+    elif (draft.future or own & CONDITIONAL_MODALS) and not draft.negated:
+        # "will" cooperate is an agreement; "will"/"may" coerce a threat (PLOVER §2, CAMEO 13)
         composed = combine("future", draft.type)
         if composed is not None and composed[1] != draft.type:
             draft.cameo, draft.type, draft.mode = composed
@@ -272,18 +301,18 @@ def _going_to(token: Token) -> bool:
 
 def _find_parties(draft: _Draft, context: _Context) -> None:
     token, trigger = draft.token, draft.trigger
-    doers = _doers(token, context)
+    doers = _doers(token, trigger)
     actors = _resolve_all(doers, context)
     if trigger.is_control:
         recipients = _control_recipients(draft, context, actors)
         content = draft.content_trigger
         if content is not None and content.frame == "mutual" and trigger.frame in ("agree", "intent"):
-            recipients += _resolve_all(_mutual_others(draft.content), context)
+            recipients += _resolve_all(_mutual_others(draft.content), context, places=True)
     elif trigger.frame == "mutual":
         actors += _resolve_all(_mutual_others(token), context)
         recipients = []
     else:
-        recipients = _resolve_all(_targets(token, trigger.recipient), context)
+        recipients = _resolve_all(_targets(token, trigger.recipient), context, places=True)
         if not recipients and (trigger.frame == "directed"):
             recipients = _demonstrative_target(token, trigger, context, actors)
     draft.actors = _unique(actors)
@@ -300,8 +329,11 @@ def _country(actor: Actor | None) -> str | None:
     return actor.country if actor else None
 
 
-def _doers(token: Token, context: _Context) -> list[Token]:
+def _doers(token: Token, trigger: Trigger | None = None) -> list[Token]:
     """Tokens naming who does what ``token`` names."""
+    if trigger is not None and trigger.pos == "A" and token.pos_ == "VERB":
+        # "Israel is opposed to", "Iraq is prepared to": a participle used as an adjective
+        return frames.subjects(token) or [c for c in token.children if c.dep_ == "nsubjpass"]
     if token.pos_ in ("NOUN", "PROPN"):
         found = frames.agents(token) or frames.prep_objects(token, ("by",)) or frames.possessors(token)
         if found:
@@ -321,6 +353,8 @@ def _governing_subjects(noun: Token) -> list[Token]:
         node = node.head
         if node.pos_ in ("VERB", "AUX"):
             if frames.is_passive(node):
+                if node.lemma_.lower() in STATE_PASSIVES:
+                    return [c for c in node.children if c.dep_ == "nsubjpass"]
                 return frames.agents(node)
             return frames.subjects(node)
         if node.head.i == node.i:
@@ -341,7 +375,19 @@ def _mutual_others(token: Token) -> list[Token]:
 
 
 def _targets(token: Token, sources: tuple[str, ...]) -> list[Token]:
-    """Recipient tokens by the trigger row's sources, in their order."""
+    """Recipient tokens by the trigger row's sources, in their order; for an event noun
+    also on the noun it modifies ("mediation mission between") or the verb that carries
+    it ("gave a welcome to")."""
+    found = _own_targets(token, sources)
+    if found or token.pos_ not in ("NOUN", "PROPN"):
+        return found
+    carrier = token.head
+    if token.dep_ == "compound" or (token.dep_ in ("dobj", "attr") and carrier.lemma_.lower() in LIGHT_VERBS):
+        return _own_targets(carrier, tuple(s for s in sources if s not in ("obj", "poss")))
+    return []
+
+
+def _own_targets(token: Token, sources: tuple[str, ...]) -> list[Token]:
     for source in sources:
         if source == "obj":
             found = frames.objects(token) if token.pos_ != "NOUN" else []
@@ -362,7 +408,7 @@ def _targets(token: Token, sources: tuple[str, ...]) -> list[Token]:
 
 def _control_recipients(draft: _Draft, context: _Context, actors: list[_Party]) -> list[_Party]:
     token, frame = draft.token, draft.trigger.frame
-    own = _resolve_all(_targets(token, draft.trigger.recipient), context)
+    own = _resolve_all(_targets(token, draft.trigger.recipient), context, places=True)
     if own and frame != "request":
         return own
     content = draft.content
@@ -371,13 +417,17 @@ def _control_recipients(draft: _Draft, context: _Context, actors: list[_Party]) 
     if frame == "request":
         # the one asked is who should act: "demanded the withdrawal of Serbian forces",
         # "demanded that the United States match ...", "pressured workers to cancel"
-        asked = own or _resolve_all(_doers(content, context), context)
+        asked = own or _resolve_all(_doers(content), context)
         return asked or _resolve_all(frames.prep_objects(content, ("of",)), context)
+    if frame == "accuse":
+        # the blamed is whoever did the blamed act: "condemned Israel's raids"
+        return _resolve_all(_doers(content), context, places=True)
     if frame == "reject":
         by = frames.possessors(content) + frames.prep_objects(content, ("by", "from"))
-        return _resolve_all(by, context) or _resolve_all(_targets(content, draft.content_trigger.recipient), context)
-    return _resolve_all(_targets(content, draft.content_trigger.recipient), context) or \
-        _resolve_all(_complement_parties(token), context)
+        return _resolve_all(by, context) or _resolve_all(
+            _targets(content, draft.content_trigger.recipient), context, places=True)
+    return _resolve_all(_targets(content, draft.content_trigger.recipient), context, places=True) or \
+        _resolve_all(_complement_parties(token), context, places=True)
 
 
 def _complement_parties(control: Token) -> list[Token]:
@@ -427,33 +477,96 @@ def _topic_parties(draft: _Draft, context: _Context) -> list[_Party]:
     return _resolve_all(found, context)
 
 
-def _resolve_all(tokens: list[Token], context: _Context) -> list[_Party]:
+def _resolve_all(tokens: list[Token], context: _Context, *, places: bool = False) -> list[_Party]:
     parties = []
     for token in tokens:
-        party = _resolve(token, context)
+        party = _resolve(token, context, places=places)
         if party is not None:
             parties.append(party)
     return parties
 
 
-def _resolve(token: Token, context: _Context, *, depth: int = 0) -> _Party | None:
-    """The actor a noun-phrase head stands for, through the actors stage's mentions."""
-    analysis = context.analysis
-    mention = analysis.mention_at(token.idx, token.idx + len(token))
-    if mention is None:
-        start, end = frames.phrase_span(token)
-        mention = analysis.mention_at(start, end)
-    if mention is not None and mention.actor_id:
-        return _Party(mention.actor_id, mention.start, mention.end)
+def _resolve(token: Token, context: _Context, *, places: bool = False, depth: int = 0) -> _Party | None:
+    """The actor a noun-phrase head stands for, through the actors stage's mentions; with
+    ``places``, a place that is no actor stands for its country (a recipient "in Montenegro")."""
+    mention = _mention(token, context)
+    if mention is not None:
+        party = _Party(mention.actor_id, mention.start, mention.end)
+        if entity_code(party_actor(context.analysis, party.actor_id)) or depth:
+            return party
+        for appos in (c for c in token.children if c.dep_ == "appos"):
+            # "Kenzo Oshima, the United Nations Emergency Relief Coordinator": the body he speaks for
+            better = _resolve(appos, context, depth=1)
+            if better is not None and entity_code(party_actor(context.analysis, better.actor_id)):
+                return better
+        return party
     if token.lower_ in FIRST_PERSON:
         return _first_person(token, context)
+    if token.lower_ in SPEECH_PRONOUNS and depth == 0:
+        teller = _reported_subject(token)
+        if teller is not None:
+            return _resolve(teller, context, depth=1)
+    if places:
+        place = _place_party(token)
+        if place is not None:
+            return place
     if depth == 0:
-        for owner in frames.possessors(token) + frames.prep_objects(token, ("of",)):
-            party = _resolve(owner, context, depth=1)
+        owners = frames.possessors(token) + frames.prep_objects(token, ("of", "by", "from"))
+        for owner in owners:
+            party = _resolve(owner, context, places=places, depth=1)
             if party is not None:
                 party.direct = False
                 return party
     return None
+
+
+def _mention(token: Token, context: _Context):
+    """The actor mention for a noun-phrase head: the one covering the head word, else the
+    best inside its phrase, names before demonyms ("the pro-Iranian Hizbollah group")."""
+    analysis = context.analysis
+    mention = analysis.mention_at(token.idx, token.idx + len(token))
+    if mention is not None and mention.actor_id:
+        return mention
+    start, end = frames.phrase_span(token)
+    inside = [m for m in analysis.mentions if m.actor_id and m.start >= start and m.end <= end]
+    if inside:
+        return min(inside, key=lambda m: (_NAMED_FIRST.index(m.kind) if m.kind in _NAMED_FIRST
+                                          else len(_NAMED_FIRST), -(m.end - m.start)))
+    mention = analysis.mention_at(start, end)
+    return mention if mention is not None and mention.actor_id else None
+
+
+def _reported_subject(pronoun: Token) -> Token | None:
+    """"X announced it will ...": the pronoun subject of a reported clause is its teller."""
+    verb = pronoun.head
+    if pronoun.dep_ not in ("nsubj", "nsubjpass") or verb.dep_ not in ("ccomp", "xcomp"):
+        return None
+    teller = [c for c in verb.head.children if c.dep_ in ("nsubj", "nsubjpass") and c.pos_ != "PRON"]
+    return teller[0] if teller else None
+
+
+def _place_party(token: Token) -> _Party | None:
+    """A named place as its country, for recipients: "lifted a curfew in Montenegro"."""
+    if token.ent_type_ not in ("GPE", "LOC"):
+        return None
+    ent = next((e for e in token.doc.ents if e.start <= token.i < e.end), None)
+    if ent is None:
+        return None
+    found = locate(ent.text)
+    if found is None or found.country is None:
+        return None
+    return _Party(found.country, ent.start_char, ent.end_char, direct=False)
+
+
+def party_actor(analysis: Analysis, actor_id: str | None) -> Actor | None:
+    """The actor an event party names: from the analysis, or, for a country that the
+    text names only as a place, the country itself (id = ISO code, as the actors stage
+    writes country ids)."""
+    actor = analysis.actor(actor_id)
+    if actor is not None or actor_id is None:
+        return actor
+    name = country_name(actor_id)
+    return Actor(id=actor_id, kind="country", name=name, country=actor_id) if name else None
 
 
 def _first_person(token: Token, context: _Context) -> _Party | None:
@@ -558,13 +671,23 @@ def _attached(tokens: Span, anchors: set[int]) -> bool:
     return False
 
 
+def clause_speaker_verb(verb: Token) -> Token | None:
+    """The speech verb whose reported clause ``verb`` is in, if any."""
+    node = verb
+    while node.head.i != node.i:
+        if node.dep_ in ("ccomp", "parataxis") and node.head.lemma_.lower() in SPEECH_VERBS:
+            return node.head
+        node = node.head
+    return None
+
+
 def _background(token: Token) -> bool:
     """Told as background rather than news: a perfect-tense relative clause describing an
     actor ("G7 countries, which have pursued a tough line"), or a past-perfect clause."""
     verb = frames.clause_verb(token)
     aux = {c.lower_ for c in verb.children if c.dep_ == "aux"}
-    if "had" in aux and verb.tag_ == "VBN":
-        return True
+    if "had" in aux and verb.tag_ == "VBN" and clause_speaker_verb(verb) is None:
+        return True  # past perfect, unless it is the back-shift of reported speech
     return verb.dep_ == "relcl" and bool(aux & _PERFECT_AUX) and verb.tag_ == "VBN"
 
 

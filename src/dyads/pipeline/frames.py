@@ -177,7 +177,8 @@ def _adjacent_subject(verb: Token, parsed: Token) -> Token | None:
     if candidate.i == parsed.i or candidate.pos_ not in ("PROPN", "NOUN") or candidate.i < parsed.i:
         return None
     between = verb.doc[parsed.i + 1:candidate.i]
-    if any(t.pos_ == "VERB" for t in between):
+    # another clause's verb between them ("including" as a preposition does not count)
+    if any(t.pos_ == "VERB" and t.dep_ not in ("prep", "amod", "acl") for t in between):
         return candidate
     return None
 

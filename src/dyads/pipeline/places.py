@@ -93,3 +93,12 @@ def locate(name: str) -> Place | None:
                      capital["latitude"] if capital else None, capital["longitude"] if capital else None,
                      country["geonameid"], "country")
     return None
+
+
+def country_name(iso3: str) -> str | None:
+    """The GeoNames name of a country by its ISO 3166 alpha-3 code, or None."""
+    if not (len(iso3) == 3 and iso3.isalpha() and iso3.isupper()):
+        return None
+    countries, iso3_of, _, _ = _gazetteer()
+    code = next((c for c, i in iso3_of.items() if i == iso3), None)
+    return countries[code]["name"] if code else None
