@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from dyads.errors import QueryError
+from dyads.evaluate.events import evaluate_events, evaluate_sample
 from dyads.evaluate.html import evaluate_html, mean
 from dyads.evaluate.readers import evaluate_readers
 
@@ -37,8 +38,19 @@ def _html(data: Path) -> dict[str, float]:
     return {"html.token_f1": mean(evaluate_html(data / "html"), "f1")}
 
 
+EVENT_METRICS = ("type_accuracy", "type_macro_f1", "detection_recall", "actor_country_accuracy",
+                 "recipient_country_accuracy", "fully_right")
+
+
+def _events(data: Path) -> dict[str, float]:
+    scores = evaluate_events(data / "gold" / "plover_gsr_dev.jsonl")
+    figures = {f"events.plover_dev.{m}": getattr(scores, m) for m in EVENT_METRICS}
+    figures["events.sample_story"] = evaluate_sample(data.parent / "samples" / "tass-japan-russia-ties.txt")["score"]
+    return figures
+
+
 # Each evaluation: a function of the data folder returning {metric: score}.
-EVALUATIONS: list[Callable[[Path], dict[str, float]]] = [_readers, _html]
+EVALUATIONS: list[Callable[[Path], dict[str, float]]] = [_readers, _html, _events]
 
 
 def load_floors(path: Path) -> dict[str, float]:

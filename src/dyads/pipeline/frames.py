@@ -29,8 +29,13 @@ _BETWEEN_SUBJECT_AND_VERB = {"ADV", "AUX", "PART"}
 
 
 def conjuncts(token: Token) -> list[Token]:
-    """The token and the nouns coordinated with it ("Moscow and Tokyo")."""
-    return [token, *[t for t in token.conjuncts if t.i > token.i and t.pos_ in ("NOUN", "PROPN", "PRON")]]
+    """The token and the nouns coordinated with it ("Moscow and Tokyo"), and coordinated
+    modifiers that name parties of their own ("Chilean and Peruvian envoys")."""
+    found = [token, *[t for t in token.conjuncts if t.i > token.i and t.pos_ in ("NOUN", "PROPN", "PRON")]]
+    for child in token.children:
+        if child.dep_ in ("amod", "compound") and any(c.dep_ == "conj" for c in child.children):
+            found += [child, *child.conjuncts]
+    return found
 
 
 def is_passive(verb: Token) -> bool:
