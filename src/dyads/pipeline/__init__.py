@@ -11,6 +11,7 @@ from collections.abc import Iterable, Iterator
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from dyads.pipeline.actors import extract_actors
 from dyads.pipeline.sentences import extract_entities, extract_sentences
 from dyads.records import Analysis, Article
 
@@ -18,10 +19,13 @@ from dyads.records import Analysis, Article
 def analyze(article: Article, doc: Doc) -> Analysis:
     """Every record the pipeline derives from one parsed article."""
     sentences = extract_sentences(article, doc)
+    actors, mentions = extract_actors(doc, article)
     return Analysis(
         article=article,
         sentences=sentences,
         entities=extract_entities(doc, sentences),
+        actors=actors,
+        mentions=mentions,
     )
 
 

@@ -1,0 +1,188 @@
+"""People in a parsed article: names, and the titles that say for whom they speak.
+
+A title comes before the name ("Japan's Vice-Minister for Foreign Affairs Manabu
+Horii"), or after it in apposition ("Sergei Lavrov, Russia's foreign minister");
+its countries, seats of power and institution words give the person's country
+and sector. Names come from spaCy's PERSON entities, and from the capitalised
+words that follow a title when the model misses them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from spacy.tokens import Doc, Span, Token
+
+from dyads.lexicons import Lexicons
+
+# Longest person name taken from the capitalised words after a title ("Manabu Horii",
+# "Mohammad Javad Zarif", "Luiz Inacio Lula da Silva" has five, but rarely follows a title).
+MAX_NAME_TOKENS = 4
+# Words that join a multi-word title ("Minister for Foreign Affairs", "Chief of Staff").
+TITLE_JOINERS = {"for", "of", "and", "&", "-", "on"}
+# Lower-case words a title may carry before its head: "Lebanon's new President".
+TITLE_MODIFIERS = {"new", "former", "ousted", "outgoing", "incoming", "acting", "interim", "late", "then",
+                   "current", "deposed", "exiled", "elected", "newly", "religious", "spiritual", "supreme",
+                   "visiting", "veteran", "powerful", "influential", "embattled", "beleaguered"}
+_POSSESSIVE = {"'s", "’s", "'", "’"}
+
+
+@dataclass
+class Person:
+    """A person mention while the stage works: token span of the name and what its title says."""
+
+    start: int  # token index of the name
+    end: int
+    name: str
+    title: str | None = None
+    title_start: int | None = None  # token span of the title, when before the name
+    country: str | None = None
+    sector: str | None = None
+    family: str | None = None
+
+
+def find_people(doc: Doc, lex: Lexicons, taken: list[tuple[int, int]]) -> list[Person]:
+    """Named people with their titles; ``taken`` token spans (countries, groups) are not names."""
+    spans = [_without_title(ent, lex) for ent in doc.ents if ent.label_ == "PERSON"]
+    spans = [span for span in spans if span is not None and _is_name(span, lex)]
+    spans += _names_after_titles(doc, lex, [(s.start, s.end) for s in spans] + taken)
+    spans = [s for s in spans if not any(s.start < e and b < s.end for b, e in taken)]
+    people = []
+    for span in sorted(spans, key=lambda s: s.start):
+        person = Person(span.start, span.end, _clean_name(span))
+        describe(person, doc, lex)
+        people.append(person)
+    return people
+
+
+def describe(person: Person, doc: Doc, lex: Lexicons) -> None:
+    """Fill title, country and sector from the words before the name or its apposition."""
+    start = _title_start(doc, person.start, lex)
+    if start < person.start:
+        person.title_start = start
+        title_tokens = doc[start:person.start]
+    else:
+        title_tokens = _apposition(doc[person.start:person.end], lex)
+    if title_tokens is None or not len(title_tokens):
+        return
+    person.title = _title_text(title_tokens)
+    person.country, person.sector, person.family = title_facts(title_tokens, lex)
+
+
+def title_facts(tokens: Span, lex: Lexicons) -> tuple[str | None, str | None, str | None]:
+    """(country, sector, family) that a title's words state."""
+    country = seat_sector = None
+    text = tokens.text
+    for phrase, (kind, code, sector) in _phrases_in(text, lex):
+        if kind == "group":
+            continue
+        if re.search(rf"\bto\s+(?:the\s+)?{re.escape(phrase)}", text):
+            continue  # "Ambassador to Japan": Japan is the host, not the employer
+        country = country or code
+        if kind == "seat":
+            seat_sector = seat_sector or sector
+    title = lex.title(text)
+    institution = next((lex.institutions[w] for w in reversed(re.findall(r"[\w']+", text.lower()))
+                        if w in lex.institutions), None)
+    sector = seat_sector or institution or (title[0] if title else None)
+    if title and title[0] in {"MIL", "JUD", "COP", "PTY", "OPP", "REB", "BUS", "MED", "IGO", "REL"}:
+        sector = seat_sector or title[0]  # "army general", "party leader": the title's own sector
+    return country, sector, title[1] if title else None
+
+
+def _phrases_in(text: str, lex: Lexicons):
+    for phrase, value in lex.phrases.items():
+        if phrase in text and re.search(rf"(?<![\w.]){re.escape(phrase)}(?![\w])", text):
+            yield phrase, value
+
+
+def _title_start(doc: Doc, name_start: int, lex: Lexicons) -> int:
+    """Leftmost token of a title directly before a name (the name's start when there is none)."""
+    i = name_start - 1
+    start = name_start
+    has_title_word = False
+    while i >= 0 and doc[i].sent == doc[name_start].sent:
+        token = doc[i]
+        lower = token.lower_
+        if token.text in _POSSESSIVE and i > 0:
+            i -= 1  # "Japan's": keep the possessor and go on
+            start = i
+            continue
+        if lower == "and" and i > 0 and doc[i - 1].text in lex.phrases:
+            break  # "between Syria and Palestinian leader Yasser Arafat": Syria is no title
+        if lower in TITLE_JOINERS or lower in TITLE_MODIFIERS:
+            i -= 1
+            continue
+        if lower in lex.title_words or token.text in lex.phrases or (token.is_title or token.is_upper) \
+                and token.is_alpha and token.pos_ in {"PROPN", "NOUN", "ADJ"}:
+            has_title_word = has_title_word or lower in lex.title_words
+            start = i
+            i -= 1
+            continue
+        break
+    return start if has_title_word else name_start
+
+
+def _apposition(name: Span, lex: Lexicons) -> Span | None:
+    """"Kosachev, chairman of the ... committee,": the appositive phrase when it holds a title."""
+    root = name.root
+    for child in root.children:
+        if child.dep_ == "appos" and child.i > root.i:
+            tokens = [t for t in child.subtree if not t.is_punct or t.text in {"-"}]
+            if not tokens:
+                continue
+            span = name.doc[tokens[0].i:tokens[-1].i + 1]
+            words = {t.lower_ for t in span}
+            if words & lex.title_words and lex.title(span.text):
+                return span
+    return None
+
+
+def _names_after_titles(doc: Doc, lex: Lexicons, taken: list[tuple[int, int]]) -> list[Span]:
+    """Capitalised words after a title word that spaCy did not tag as a PERSON."""
+    spans = []
+    for token in doc:
+        if token.lower_ not in lex.title_words or token.lower_ in lex.institutions:
+            continue
+        start = token.i + 1
+        end = start
+        while end < len(doc) and end - start < MAX_NAME_TOKENS and _name_token(doc[end], lex):
+            end += 1
+        if end - start >= 2 and not any(start < e and b < end for b, e in taken):
+            spans.append(doc[start:end])
+    return spans
+
+
+def _name_token(token: Token, lex: Lexicons) -> bool:
+    return (token.is_title and token.is_alpha and token.pos_ == "PROPN"
+            and token.lower_ not in lex.title_words and token.text not in lex.phrases)
+
+
+def _without_title(span: Span, lex: Lexicons) -> Span | None:
+    """"King Abdullah II" -> "Abdullah II": the model often takes the title into the name."""
+    start = span.start
+    while start < span.end - 1 and span.doc[start].lower_ in lex.title_words:
+        start += 1
+    return span.doc[start:span.end] if start < span.end else None
+
+
+def _is_name(span: Span, lex: Lexicons) -> bool:
+    """A PERSON entity that is not a country, group or title misread as a name."""
+    text = _clean_name(span)
+    if not text or text in lex.phrases or not any(c.isalpha() for c in text):
+        return False
+    return not all(t.lower_ in lex.title_words for t in span)
+
+
+def _clean_name(span: Span) -> str:
+    """The name without a trailing possessive: "Abe's" -> "Abe"."""
+    text = span.text
+    for suffix in ("'s", "’s"):
+        if text.endswith(suffix):
+            text = text[: -len(suffix)]
+    return text.strip(" ,.")
+
+
+def _title_text(tokens: Span) -> str:
+    return tokens.text.strip(" ,")
