@@ -90,8 +90,11 @@ def _score_one(analysis: Analysis, gold: dict) -> dict:
     actor = analysis.actor(mention.actor_id) if mention else None
     gold_code = OLD_CODES.get(gold["code"], gold["code"])
     code = predicted_code(actor) or (_place_country(analysis, start, end) if start >= 0 and needle else None)
-    gold_sector = SECTOR_ALIASES.get(gold.get("sector") or "", gold.get("sector"))
-    has_sector = bool(gold_sector) and len(gold_sector) == 3
+    # Gold sectors carry ethnic or religious suffixes ("REBalb", "CVLDRZ"): the first three
+    # letters are the CAMEO sector; "***" and the like mean none was coded.
+    gold_sector = (gold.get("sector") or "")[:3]
+    gold_sector = SECTOR_ALIASES.get(gold_sector, gold_sector)
+    has_sector = gold_sector.isalpha() and gold_sector.isupper() and len(gold_sector) == 3
     return {
         "gold_total": True,
         "resolved": code is not None,

@@ -5,7 +5,7 @@
     >>> a = Article(headline="", paragraphs=("Moscow praised Japanese Prime Minister Shinzo Abe in Tokyo.",), origin="t")
     >>> actors, mentions = extract_actors(nlp.load()(a.text), a)
     >>> [(m.text, m.kind, m.actor_id) for m in mentions]
-    [('Moscow', 'capital', 'RUSGOV'), ('Shinzo Abe', 'name', 'person:shinzo-abe'), ('Tokyo', 'place', None)]
+    [('Moscow', 'capital', 'RUSGOV'), ('Japanese Prime Minister Shinzo Abe', 'name', 'person:shinzo-abe'), ('Tokyo', 'place', None)]
     >>> [(x.name, x.country, x.sector, x.title) for x in actors if x.kind == "person"]
     [('Shinzo Abe', 'JPN', 'GOV', 'Japanese Prime Minister')]
 
@@ -91,7 +91,8 @@ def extract_actors(doc: Doc, article: Article) -> tuple[tuple[Actor, ...], tuple
     person_actors = _person_actors(people)
     inside_titles = [(p.title_start, p.start) for p in people if p.title_start is not None]
     for person in people:
-        span = doc[person.start:person.end]
+        # The mention is the whole noun phrase, title included, as annotators mark it.
+        span = doc[person.title_start if person.title_start is not None else person.start:person.end]
         builder.add(span, "name" if person.end - person.start > 1 else "surname",
                     person_actors[person.start])
     for span, (kind, code, sector) in phrase_spans:
@@ -121,6 +122,7 @@ def _infer_office_countries(builder: _Builder, people: list[Person]) -> None:
         named = {_country_of(builder, s, e, kind, actor_id) for s, e, kind, actor_id in builder.found
                  if sentence.start <= s and e <= sentence.end
                  and kind in {"country", "capital", "place", "demonym"}} - {None}
+        named |= {p.country for p in people if p.country and sentence.start <= p.start < sentence.end}
         country = next(iter(named)) if len(named) == 1 else dateline_country
         if country:
             builder.actors[actor.id] = dataclasses.replace(actor, country=country)
@@ -169,6 +171,8 @@ def _add_phrase(builder: _Builder, span: Span, kind: str, code: str, sector: str
         return
     if kind == "demonym":
         head_sector = _head_sector(span, builder.lex)
+        if head_sector is None and span.root.pos_ in {"NOUN", "PROPN"} and span.text.endswith("s"):
+            head_sector = "CVL"  # "Libyans", "Nigerians": the people of a country
         builder.add(_demonym_span(span), "demonym", builder.country(code, head_sector))
         return
     mention_kind = {"name": "country", "capital": "capital", "seat": "capital"}[kind]

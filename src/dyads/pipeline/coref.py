@@ -101,7 +101,7 @@ def _descriptor_start(token: Token) -> int | None:
 
 def _fits(actor: "Actor", title: tuple[str, str], country: str | None) -> bool:
     sector, family = title
-    if country and actor.country and actor.country != country:
+    if country and actor.country != country:
         return False
     if family in SECTOR_FAMILIES:
         wanted = SECTOR_FAMILIES[family]

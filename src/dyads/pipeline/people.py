@@ -20,7 +20,12 @@ from dyads.lexicons import Lexicons
 # "Mohammad Javad Zarif", "Luiz Inacio Lula da Silva" has five, but rarely follows a title).
 MAX_NAME_TOKENS = 4
 # Words that join a multi-word title ("Minister for Foreign Affairs", "Chief of Staff").
-TITLE_JOINERS = {"for", "of", "and", "&", "-", "on"}
+TITLE_JOINERS = {"for", "of", "and", "&", "-", "on", "to"}
+# Titles that take "to" and a host country: "Russian Ambassador to Vietnam".
+ENVOY_WORDS = {"ambassador", "envoy", "representative", "delegate", "emissary", "consul"}
+# Last words that make a capitalised run a place, not a person: "Ho Chi Minh City".
+PLACE_WORDS = {"city", "province", "region", "street", "square", "river", "island", "islands", "valley",
+               "district", "county", "state", "oblast", "krai", "bay", "sea", "ocean", "mountains"}
 # Lower-case words a title may carry before its head: "Lebanon's new President".
 TITLE_MODIFIERS = {"new", "former", "ousted", "outgoing", "incoming", "acting", "interim", "late", "then",
                    "current", "deposed", "exiled", "elected", "newly", "religious", "spiritual", "supreme",
@@ -64,10 +69,22 @@ def describe(person: Person, doc: Doc, lex: Lexicons) -> None:
         title_tokens = doc[start:person.start]
     else:
         title_tokens = _apposition(doc[person.start:person.end], lex)
-    if title_tokens is None or not len(title_tokens):
-        return
-    person.title = _title_text(title_tokens)
-    person.country, person.sector, person.family = title_facts(title_tokens, lex)
+    if title_tokens is not None and len(title_tokens):
+        person.title = _title_text(title_tokens)
+        person.country, person.sector, person.family = title_facts(title_tokens, lex)
+    if person.country is None:
+        person.country = _country_after(doc, person.end, lex)
+
+
+def _country_after(doc: Doc, end: int, lex: Lexicons) -> str | None:
+    """"King Hassan of Morocco": the country named right after the name."""
+    if end + 1 >= len(doc) or doc[end].lower_ != "of":
+        return None
+    for length in (3, 2, 1):
+        value = lex.phrases.get(doc[end + 1:end + 1 + length].text)
+        if value and value[0] == "name":
+            return value[1]
+    return None
 
 
 def title_facts(tokens: Span, lex: Lexicons) -> tuple[str | None, str | None, str | None]:
@@ -82,6 +99,8 @@ def title_facts(tokens: Span, lex: Lexicons) -> tuple[str | None, str | None, st
         country = country or code
         if kind == "seat":
             seat_sector = seat_sector or sector
+    if country is None and any(kind == "group" for _, (kind, _, _) in _phrases_in(text, lex)):
+        seat_sector = seat_sector or "IGO"  # "EU diplomacy chief", "UN envoy": serves an organization
     title = lex.title(text)
     institution = next((lex.institutions[w] for w in reversed(re.findall(r"[\w']+", text.lower()))
                         if w in lex.institutions), None)
@@ -109,8 +128,10 @@ def _title_start(doc: Doc, name_start: int, lex: Lexicons) -> int:
             i -= 1  # "Japan's": keep the possessor and go on
             start = i
             continue
-        if lower == "and" and i > 0 and doc[i - 1].text in lex.phrases:
-            break  # "between Syria and Palestinian leader Yasser Arafat": Syria is no title
+        if lower == "and" and i > 0 and doc[i - 1].lower_ not in lex.title_words:
+            break  # "Syria and Palestinian leader Yasser Arafat", "Gaddafi and Bulgarian President"
+        if lower == "to" and (i == 0 or doc[i - 1].lower_ not in ENVOY_WORDS):
+            break  # "Ambassador to Vietnam" is a title; "troops to Lebanon's" is not
         if lower in TITLE_JOINERS or lower in TITLE_MODIFIERS:
             i -= 1
             continue
@@ -140,18 +161,24 @@ def _apposition(name: Span, lex: Lexicons) -> Span | None:
 
 
 def _names_after_titles(doc: Doc, lex: Lexicons, taken: list[tuple[int, int]]) -> list[Span]:
-    """Capitalised words after a title word that spaCy did not tag as a PERSON."""
+    """Runs of two or more capitalised words that a title introduces ("Vice-Minister for
+    Foreign Affairs Manabu Horii", "Ambassador to Vietnam Gennady Bezdetko") and that
+    spaCy did not tag as a PERSON."""
     spans = []
-    for token in doc:
-        if token.lower_ not in lex.title_words or token.lower_ in lex.institutions:
-            continue
-        start = token.i + 1
-        end = start
-        while end < len(doc) and end - start < MAX_NAME_TOKENS and _name_token(doc[end], lex):
+    i = 0
+    while i < len(doc):
+        end = i
+        while end < len(doc) and end - i < MAX_NAME_TOKENS and _name_token(doc[end], lex):
             end += 1
-        if end - start >= 2 and not any(start < e and b < end for b, e in taken):
-            spans.append(doc[start:end])
+        if end - i >= 2 and not any(i < e and b < end for b, e in taken) \
+                and _title_start(doc, i, lex) < i and not _place_like(doc[end - 1]):
+            spans.append(doc[i:end])
+        i = max(end, i + 1)
     return spans
+
+
+def _place_like(token: Token) -> bool:
+    return token.lower_ in PLACE_WORDS
 
 
 def _name_token(token: Token, lex: Lexicons) -> bool:
@@ -168,8 +195,10 @@ def _without_title(span: Span, lex: Lexicons) -> Span | None:
 
 
 def _is_name(span: Span, lex: Lexicons) -> bool:
-    """A PERSON entity that is not a country, group or title misread as a name."""
+    """A PERSON entity that is not a country, group, place or title misread as a name."""
     text = _clean_name(span)
+    if _place_like(span[-1]):
+        return False
     if not text or text in lex.phrases or not any(c.isalpha() for c in text):
         return False
     return not all(t.lower_ in lex.title_words for t in span)
