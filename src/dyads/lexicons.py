@@ -154,6 +154,8 @@ def load() -> Lexicons:
         groups[record["code"]] = Group(record["code"], record["name"], record["sector"], memberships)
         for alias in record["aliases"]:
             phrases[alias] = ("group", record["code"], record["sector"])
+    for phrase in [p for p in phrases if p.startswith("the ")]:
+        phrases.setdefault("The " + phrase[4:], phrases[phrase])  # at the start of a sentence
     titles = {phrase: (sector, family) for phrase, sector, family in _tsv("titles.tsv")}
     institutions = {word: sector for word, sector in _tsv("institutions.tsv")}
     return Lexicons(countries, phrases, groups, titles, institutions)

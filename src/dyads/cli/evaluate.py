@@ -10,6 +10,7 @@ import click
 from dyads.cli import cli
 from dyads.cli.output import table, to_json
 from dyads.errors import DyadsError
+from dyads.evaluate.actors import evaluate_actors
 from dyads.evaluate.gate import load_floors, run_gate
 from dyads.evaluate.html import evaluate_html, mean
 from dyads.evaluate.readers import evaluate_readers
@@ -91,3 +92,30 @@ def gate(data: Path, baseline: Path, as_json: bool) -> None:
     if failed:
         raise DyadsError(f"accuracy below floor: {', '.join(failed)}; fix the regression "
                          "(floors live in the baseline file)")
+
+
+@evaluate.command(name="actors")
+@click.option("--gold", "gold", type=click.Path(path_type=Path), required=True,
+              help="PLOVER gold records (JSONL), e.g. ../shared/data/gold/plover_gsr_dev.jsonl.")
+@click.option("--misses", is_flag=True, help="Also list every gold actor resolved wrongly or not at all.")
+@click.option("--json", "as_json", is_flag=True, help="Output JSON.")
+def actors_eval(gold: Path, misses: bool, as_json: bool) -> None:
+    """Score actor and recipient countries (and sectors) against PLOVER gold records.
+
+    For each gold actor text, the actor mention covering it is compared by country
+    (IGO/NGO for organizations). Precision counts resolved mentions; accuracy all gold.
+
+    \b
+    Example:
+      dyads eval actors --gold ../shared/data/gold/plover_gsr_dev.jsonl
+    """
+    result = evaluate_actors(gold)
+    if as_json:
+        click.echo(to_json(result if misses else {k: v for k, v in result.items() if k != "misses"}))
+        return
+    rows = [{"role": role, **scores} for role, scores in result["scores"].items()]
+    click.echo(table(rows, ["role", "gold", "resolved", "correct", "precision", "recall", "accuracy",
+                            "sector_gold", "sector_accuracy"]))
+    if misses:
+        click.echo("")
+        click.echo(table(result["misses"], ["id", "role", "text", "gold", "predicted"]))

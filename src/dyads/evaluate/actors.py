@@ -130,3 +130,38 @@ def _rates(c: dict[str, int]) -> dict:
         "sector_gold": c["sector_total"],
         "sector_accuracy": round(c["sector_correct"] / c["sector_total"], 3) if c["sector_total"] else 0.0,
     }
+
+
+def sample_checks(path: Path) -> dict[str, bool]:
+    """What the design's sample story must give (see DESIGN.md): people with titles,
+    chains through descriptors and pronouns, a capital as government, a group's members."""
+    from dyads.config import Settings
+    from dyads.readers import read_inputs
+
+    [article] = [a for a in read_inputs([str(path)], settings=Settings()) if isinstance(a, Article)]
+    analysis = next(analyze_all([article], nlp=nlp_module.load()))
+    people = {a.name: a for a in analysis.actors if a.kind == "person"}
+
+    def person_is(name, country, sector):
+        actor = people.get(name)
+        return bool(actor and actor.country == country and actor.sector == sector and actor.title)
+
+    def mention(text, after=""):
+        at = article.text.find(after + text) + len(after)
+        return next((m for m in analysis.mentions if m.start == at and m.text.endswith(text)), None)
+
+    kosachev = "person:konstantin-kosachev"
+    g7 = analysis.actor("group:G7")
+    moscow = mention("Moscow", "Russia and ")
+    return {
+        "kosachev_rus_leg": person_is("Konstantin Kosachev", "RUS", "LEG"),
+        "horii_jpn_gov": person_is("Manabu Horii", "JPN", "GOV"),
+        "abe_jpn_gov": person_is("Shinzo Abe", "JPN", "GOV"),
+        "the_lawmaker_chain": getattr(mention("the lawmaker"), "actor_id", None) == kosachev,
+        "the_legislator_chain": getattr(mention("the legislator"), "actor_id", None) == kosachev,
+        "he_stressed_chain": getattr(mention("he", '," '), "actor_id", None) == kosachev,
+        "moscow_appreciates_rus_gov": getattr(moscow, "actor_id", None) == "RUSGOV",
+        "dateline_tokyo_place": article.dateline.place == "TOKYO"
+        and not any(m.text.upper() == "TOKYO" and m.start < len(article.headline) for m in analysis.mentions),
+        "g7_members": bool(g7 and len(g7.members) == 7 and "JPN" in g7.members and "RUS" not in g7.members),
+    }

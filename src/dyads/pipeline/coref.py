@@ -91,7 +91,7 @@ def _descriptor_start(token: Token) -> int | None:
     determiners = [t for t in left if t.dep_ == "det" and t.lower_ in DETERMINERS]
     if determiners:
         return determiners[0].i
-    if not left and token.sent.start == 0 and token.dep_ in {"nsubj", "dobj", "ROOT", "appos"}:
+    if not left and token.sent.start == 0:
         return token.i  # headline style drops the article
     indefinite = [t for t in left if t.dep_ == "det" and t.lower_ in {"a", "an"}]
     if indefinite and any(t.dep_ in {"amod", "compound"} for t in left):

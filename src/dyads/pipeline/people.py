@@ -135,8 +135,10 @@ def _title_start(doc: Doc, name_start: int, lex: Lexicons) -> int:
         if lower in TITLE_JOINERS or lower in TITLE_MODIFIERS:
             i -= 1
             continue
-        if lower in lex.title_words or token.text in lex.phrases or (token.is_title or token.is_upper) \
-                and token.is_alpha and token.pos_ in {"PROPN", "NOUN", "ADJ"}:
+        capitalised = (token.is_title or token.is_upper) and token.is_alpha and (
+            token.pos_ in {"PROPN", "NOUN", "ADJ"} or token.ent_type_ in {"ORG", "NORP", "GPE"}
+            or token.dep_ == "compound")  # "Storting", tagged a verb, is part of a name
+        if lower in lex.title_words or token.text in lex.phrases or capitalised:
             has_title_word = has_title_word or lower in lex.title_words
             start = i
             i -= 1
@@ -187,11 +189,16 @@ def _name_token(token: Token, lex: Lexicons) -> bool:
 
 
 def _without_title(span: Span, lex: Lexicons) -> Span | None:
-    """"King Abdullah II" -> "Abdullah II": the model often takes the title into the name."""
+    """The name in a PERSON entity: "King Abdullah II" -> "Abdullah II" (the model often takes
+    the title in), "Chair Ingrid [Solberg]" -> "Ingrid Solberg" (or leaves the first name out)."""
+    doc = span.doc
     start = span.start
-    while start < span.end - 1 and span.doc[start].lower_ in lex.title_words:
+    while start < span.end - 1 and doc[start].lower_ in lex.title_words:
         start += 1
-    return span.doc[start:span.end] if start < span.end else None
+    while start > 0 and span.end - start < MAX_NAME_TOKENS and _name_token(doc[start - 1], lex) \
+            and doc[start - 1].ent_type_ in {"", "PERSON"}:
+        start -= 1
+    return doc[start:span.end] if start < span.end else None
 
 
 def _is_name(span: Span, lex: Lexicons) -> bool:
