@@ -132,3 +132,16 @@ def test_show_json_has_actors_and_chains(run):
         for m in chain["mentions"]:
             assert shown["text"][m["start"]:m["end"]] == m["text"]
     assert any(a["id"] == "NORGOV" for a in shown["actors"])
+
+
+def test_same_person_across_articles_is_one_actor(run, tmp_path):
+    (tmp_path / "a.txt").write_text(
+        "Envoys meet\n\nOSLO, May 2 (Dyads Wire) - Finnish Foreign Minister Aino Virtanen met her "
+        "Norwegian counterpart on Monday.\n", "utf-8")
+    (tmp_path / "b.txt").write_text(
+        "Talks continue\n\nHELSINKI, May 9 (Dyads Wire) - Virtanen said the talks would continue "
+        "next month, her office said.\n", "utf-8")
+    run("ingest", str(tmp_path / "a.txt"), str(tmp_path / "b.txt"))
+    detail = json.loads(run("actor", "Virtanen", "--json").out)
+    assert detail["id"] == "person:aino-virtanen" and detail["articles"] == 2
+    assert detail["titles"] == ["Finnish Foreign Minister"]

@@ -193,8 +193,8 @@ def _without_title(span: Span, lex: Lexicons) -> Span | None:
     the title in), "Chair Ingrid [Solberg]" -> "Ingrid Solberg" (or leaves the first name out)."""
     doc = span.doc
     start = span.start
-    while start < span.end - 1 and doc[start].lower_ in lex.title_words:
-        start += 1
+    while start < span.end - 1 and (doc[start].lower_ in lex.title_words or doc[start].text in lex.phrases):
+        start += 1  # "Havana Viktor Koronelli": the place belongs to the title before it
     while start > 0 and span.end - start < MAX_NAME_TOKENS and _name_token(doc[start - 1], lex) \
             and doc[start - 1].ent_type_ in {"", "PERSON"}:
         start -= 1

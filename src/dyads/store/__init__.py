@@ -216,6 +216,20 @@ class Store:
             "WHERE article_id = ? ORDER BY actor_id", [article["id"]])
         return article
 
+    def people_by_surname(self, surnames: Iterable[str]) -> dict[str, dict[str, str]]:
+        """surname -> {actor id: full name} of stored people named in full."""
+        surnames = sorted(set(surnames))
+        if not surnames:
+            return {}
+        rows = self.con.execute(
+            "SELECT DISTINCT regexp_extract(name, '(\\S+)$') AS surname, actor_id, name FROM article_actors "
+            "WHERE kind = 'person' AND contains(name, ' ') "
+            "AND regexp_extract(name, '(\\S+)$') IN (SELECT UNNEST(?::VARCHAR[]))", [surnames]).fetchall()
+        found: dict[str, dict[str, str]] = {}
+        for surname, actor_id, name in rows:
+            found.setdefault(surname, {})[actor_id] = name
+        return found
+
     def list_actors(self, *, country: str | None = None, kind: str | None = None,
                     sector: str | None = None, limit: int | None = None) -> list[dict]:
         """Actors across all articles, most mentioned first."""
