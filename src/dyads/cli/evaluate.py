@@ -11,6 +11,7 @@ from dyads.cli import cli
 from dyads.cli.output import table, to_json
 from dyads.errors import DyadsError
 from dyads.evaluate.actors import evaluate_actors
+from dyads.evaluate.coverage import evaluate_coverage
 from dyads.evaluate.gate import load_floors, run_gate
 from dyads.evaluate.html import evaluate_html, mean
 from dyads.evaluate.readers import evaluate_readers
@@ -119,3 +120,27 @@ def actors_eval(gold: Path, misses: bool, as_json: bool) -> None:
     if misses:
         click.echo("")
         click.echo(table(result["misses"], ["id", "role", "text", "gold", "predicted"]))
+
+
+@evaluate.command()
+@click.argument("inputs", nargs=-1, required=True, metavar="INPUT...")
+@click.option("--json", "as_json", is_flag=True, help="Output JSON.")
+def coverage(inputs, as_json: bool) -> None:
+    """Count how many mentions resolve to actors, and titled people lacking country or sector.
+
+    Needs no gold data: a quick check on any corpus.
+
+    \b
+    Example:
+      dyads eval coverage ../shared/data/news/tass-txt/
+    """
+    result = evaluate_coverage(list(inputs))
+    if as_json:
+        click.echo(to_json(result))
+        return
+    click.echo(table([{"kind": k, **v} for k, v in result["mentions"].items()], ["kind", "total", "resolved"]))
+    click.echo(f"\n{result['articles']} articles; {result['actor_mentions_resolved']} of "
+               f"{result['actor_mentions']} actor mentions resolved; {result['titled_people_with_country_and_sector']} "
+               f"of {result['titled_people']} titled people have country and sector")
+    if result["incomplete"]:
+        click.echo(table(result["incomplete"], ["article", "name", "title", "country", "sector"]))
