@@ -10,11 +10,6 @@ import click
 from dyads.cli import cli
 from dyads.cli.output import table, to_json
 from dyads.errors import DyadsError
-from dyads.evaluate.actors import evaluate_actors
-from dyads.evaluate.coverage import evaluate_coverage
-from dyads.evaluate.gate import load_floors, run_gate
-from dyads.evaluate.html import evaluate_html, mean
-from dyads.evaluate.readers import evaluate_readers
 
 
 @cli.group(name="eval")
@@ -39,6 +34,8 @@ def html(folder: Path, as_json: bool) -> None:
     Example:
       dyads eval html ../shared/data/html --json
     """
+    from dyads.evaluate.html import evaluate_html, mean
+
     scores = evaluate_html(folder)
     overall = {m: mean(scores, m) for m in ("precision", "recall", "f1")}
     if as_json:
@@ -63,6 +60,8 @@ def readers(data: Path, as_json: bool) -> None:
     Example:
       dyads eval readers ../shared/data
     """
+    from dyads.evaluate.readers import evaluate_readers
+
     results = evaluate_readers(data)
     if as_json:
         click.echo(to_json(results))
@@ -82,6 +81,8 @@ def gate(data: Path, baseline: Path, as_json: bool) -> None:
     Example:
       dyads eval gate ../shared/data --baseline accuracy-baseline.json
     """
+    from dyads.evaluate.gate import load_floors, run_gate
+
     checks = run_gate(data, load_floors(baseline))
     rows = [{"metric": c.metric, "score": c.score, "floor": c.floor,
              "status": "ok" if c.passed else "BELOW FLOOR"} for c in checks]
@@ -110,6 +111,8 @@ def actors_eval(gold: Path, misses: bool, as_json: bool) -> None:
     Example:
       dyads eval actors --gold ../shared/data/gold/plover_gsr_dev.jsonl
     """
+    from dyads.evaluate.actors import evaluate_actors
+
     result = evaluate_actors(gold)
     if as_json:
         click.echo(to_json(result if misses else {k: v for k, v in result.items() if k != "misses"}))
@@ -134,6 +137,8 @@ def coverage(inputs, as_json: bool) -> None:
     Example:
       dyads eval coverage ../shared/data/news/tass-txt/
     """
+    from dyads.evaluate.coverage import evaluate_coverage
+
     result = evaluate_coverage(list(inputs))
     if as_json:
         click.echo(to_json(result))
