@@ -3,7 +3,7 @@ import datetime as dt
 import pytest
 
 from dyads.pipeline.dates import StoryDate, When, is_historical, resolve_text
-from dyads.pipeline.places import locate
+from dyads.gazetteer import locate
 
 PUBLISHED = StoryDate(dt.date(2018, 1, 27), None, None)  # a Saturday
 NO_YEAR = StoryDate(None, 1, 26)

@@ -10,9 +10,9 @@ import importlib.util
 import pytest
 
 from dyads import nlp
-from dyads.ontology import entity_code
+from dyads.ontology import entity_code, party_actor
 from dyads.pipeline import analyze
-from dyads.pipeline.events import party_actor, primary
+from dyads.pipeline.events import primary
 from dyads.records import Article, Dateline
 
 pytestmark = pytest.mark.skipif(importlib.util.find_spec("dyads.pipeline.actors") is None,

@@ -34,9 +34,9 @@ from pathlib import Path
 from dyads import nlp as nlp_module
 from dyads.errors import QueryError
 from dyads.evaluate.scoring import prf
-from dyads.ontology import TYPES, entity_code
+from dyads.ontology import TYPES, entity_code, party_actor
 from dyads.pipeline import analyze_all
-from dyads.pipeline.events import party_actor, primary
+from dyads.pipeline.events import primary
 from dyads.records import Analysis, Article
 
 # How the older gold writes intergovernmental bodies.

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from dyads.errors import QueryError
+from dyads.evaluate.actors import evaluate_actors, sample_checks
 from dyads.evaluate.events import evaluate_events, evaluate_sample
 from dyads.evaluate.html import evaluate_html, mean
 from dyads.evaluate.readers import evaluate_readers
@@ -38,6 +39,15 @@ def _html(data: Path) -> dict[str, float]:
     return {"html.token_f1": mean(evaluate_html(data / "html"), "f1")}
 
 
+def _actors(data: Path) -> dict[str, float]:
+    scores = evaluate_actors(data / "gold" / "plover_gsr_dev.jsonl")["scores"]["all"]
+    checks = sample_checks(data.parent / "samples" / "tass-japan-russia-ties.txt")
+    return {"actors.sample_story": round(sum(checks.values()) / len(checks), 3),
+            "actors.plover_country_accuracy": scores["accuracy"],
+            "actors.plover_country_precision": scores["precision"],
+            "actors.plover_sector_accuracy": scores["sector_accuracy"]}
+
+
 EVENT_METRICS = ("type_accuracy", "type_macro_f1", "detection_recall", "actor_country_accuracy",
                  "recipient_country_accuracy", "fully_right")
 
@@ -50,7 +60,7 @@ def _events(data: Path) -> dict[str, float]:
 
 
 # Each evaluation: a function of the data folder returning {metric: score}.
-EVALUATIONS: list[Callable[[Path], dict[str, float]]] = [_readers, _html, _events]
+EVALUATIONS: list[Callable[[Path], dict[str, float]]] = [_readers, _html, _actors, _events]
 
 
 def load_floors(path: Path) -> dict[str, float]:

@@ -27,8 +27,8 @@ from dyads import ontology
 from dyads.pipeline import frames
 from dyads.pipeline.dates import (EXPLICIT_YEAR_KINDS, StoryDate, When, find_dates, is_historical,
                                   resolve_text, story_when)
-from dyads.ontology import entity_code
-from dyads.pipeline.places import country_name, locate
+from dyads.gazetteer import locate
+from dyads.ontology import entity_code, party_actor
 from dyads.pipeline.reporting import (FIRST_PERSON, SPEECH_VERBS, clause_speaker, enclosing_quote,
                                      quote_speaker, quotes_of)
 from dyads.pipeline.triggers import Trigger, coded, combine, match
@@ -556,17 +556,6 @@ def _place_party(token: Token) -> _Party | None:
     if found is None or found.country is None:
         return None
     return _Party(found.country, ent.start_char, ent.end_char, direct=False)
-
-
-def party_actor(analysis: Analysis, actor_id: str | None) -> Actor | None:
-    """The actor an event party names: from the analysis, or, for a country that the
-    text names only as a place, the country itself (id = ISO code, as the actors stage
-    writes country ids)."""
-    actor = analysis.actor(actor_id)
-    if actor is not None or actor_id is None:
-        return actor
-    name = country_name(actor_id)
-    return Actor(id=actor_id, kind="country", name=name, country=actor_id) if name else None
 
 
 def _first_person(token: Token, context: _Context) -> _Party | None:

@@ -9,8 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Sequence
 
-from dyads.ontology import entity_code
-from dyads.pipeline.events import party_actor
+from dyads.ontology import entity_code, party_actor
 from dyads.records import Analysis
 
 ARTICLE_COLUMNS = (
@@ -41,6 +40,16 @@ def _sentences(analysis: Analysis, run_id, now) -> list[tuple]:
 def _entities(analysis: Analysis, run_id, now) -> list[tuple]:
     return [(analysis.article.id, e.index, e.start, e.end, e.label, e.text, e.sentence)
             for e in analysis.entities]
+
+
+def _mentions(analysis: Analysis, run_id, now) -> list[tuple]:
+    return [(analysis.article.id, m.index, m.start, m.end, m.sentence, m.text, m.kind, m.actor_id, m.chain)
+            for m in analysis.mentions]
+
+
+def _article_actors(analysis: Analysis, run_id, now) -> list[tuple]:
+    return [(analysis.article.id, a.id, a.kind, a.name, a.country, a.sector, a.title, list(a.members))
+            for a in analysis.actors]
 
 
 EVENT_COLUMNS = (
@@ -89,6 +98,10 @@ TABLES: dict[str, tuple[Sequence[str], Callable[..., list[tuple]]]] = {
     "articles": (ARTICLE_COLUMNS, _articles),
     "sentences": (("article_id", "idx", "start", "end", "section", "paragraph"), _sentences),
     "entities": (("article_id", "idx", "start", "end", "label", "text", "sentence"), _entities),
+    "mentions": (("article_id", "idx", "start", "end", "sentence", "text", "kind", "actor_id", "chain"),
+                 _mentions),
+    "article_actors": (("article_id", "actor_id", "kind", "name", "country", "sector", "title", "members"),
+                       _article_actors),
     "events": (EVENT_COLUMNS, _events),
     "event_parties": (PARTY_COLUMNS, _event_parties),
 }
