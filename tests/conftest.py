@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 FIXTURES = Path(__file__).parent / "fixtures"
+SRC = Path(__file__).resolve().parents[1] / "src"
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 
 
@@ -23,7 +24,9 @@ def run(db, tmp_path):
     """Run the real ``dyads`` console script against the test database."""
 
     def run(*args: str, input: bytes | None = None, check: bool = True) -> subprocess.CompletedProcess:
-        env = {**os.environ, "DYADS_DB": str(db)}
+        # this checkout's code, even when PYTHONPATH is relative or another copy is installed
+        path = os.pathsep.join(filter(None, [str(SRC), os.environ.get("PYTHONPATH", "")]))
+        env = {**os.environ, "DYADS_DB": str(db), "PYTHONPATH": path}
         result = subprocess.run(
             [sys.executable, "-m", "dyads", *args], input=input, capture_output=True,
             env=env, cwd=tmp_path, timeout=300,
