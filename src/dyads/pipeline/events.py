@@ -58,6 +58,11 @@ NAME_ENTITY_LABELS = frozenset({"ORG", "PERSON", "FAC", "WORK_OF_ART", "LAW", "P
 # Hizbollah group" is Hizbollah, not Iran).
 _NAMED_FIRST = ("name", "organization", "group", "surname", "capital", "country", "nominal", "demonym", "pronoun")
 SPEECH_PRONOUNS = frozenset({"it", "they", "he", "she"})
+PLURAL_PRONOUNS = frozenset({"they", "them", "their", "theirs"})
+# Mention kinds that can make a state visit: people, and states by name or capital
+# ("Russian tourists arriving in Vietnam" or an airline's flights are no visits).
+VISITOR_KINDS = frozenset({"name", "surname", "nominal", "pronoun", "country", "capital"})
+OFFICIAL_SECTORS = frozenset({"GOV", "LEG", "MIL", "JUD", "COP", "ELI", "PTY", "OPP", "IGO", "SPY"})
 CONDITIONAL_MODALS = frozenset({"may", "might", "could"})
 # Verbs whose subject is an event noun that happened: "talks took place", "fighting erupted".
 OCCURRENCE_VERBS = frozenset({"take", "begin", "start", "erupt", "continue", "resume", "break",
@@ -90,6 +95,15 @@ class _Party:
     start: int
     end: int
     direct: bool = True
+    kind: str | None = None  # the mention kind that named it
+
+
+class _NoActor:
+    kind = None
+    sector = None
+
+
+_NO_ACTOR = _NoActor()
 
 
 @dataclass
@@ -163,6 +177,8 @@ def _sentence_events(span: Span, sentence: Sentence, context: _Context) -> list[
         _find_parties(draft, context)
         if not draft.actors:
             continue
+        if draft.trigger.lemma == "must" and not draft.recipients:
+            continue  # "the parties must resolve ...": a demand needs someone it is made of
         event = _event(draft, sentence, span, context)
         key = (event.type, frozenset(event.actors), frozenset(event.recipients))
         if key in seen:
@@ -175,7 +191,9 @@ def _sentence_events(span: Span, sentence: Sentence, context: _Context) -> list[
 def _drafts(span: Span, names: set[int]) -> list[_Draft]:
     """Trigger tokens with their coding, control words merged with what they govern."""
     found = {t.i: trig for t in span if t.i not in names and (trig := _trigger(t)) is not None}
-    drafts, governed = [], set()
+    governed: set[int] = set()
+    musts = _must_requests(span, found, governed)
+    drafts = []
     for i, trigger in sorted(found.items(), key=lambda item: _depth(span.doc[item[0]])):
         if i in governed:
             continue
@@ -189,7 +207,7 @@ def _drafts(span: Span, names: set[int]) -> list[_Draft]:
             content_type = coded(found[content.i])[1] if content is not None else None
             draft.cameo, draft.type, draft.mode = combine(trigger.frame, content_type) or coded(trigger)
         drafts.append(draft)
-    drafts += _must_requests(span, found, governed)
+    drafts += musts
     for draft in drafts:
         _modality(draft)
     return drafts
@@ -315,6 +333,9 @@ def _find_parties(draft: _Draft, context: _Context) -> None:
         recipients = _resolve_all(_targets(token, trigger.recipient), context, places=True)
         if not recipients and (trigger.frame == "directed"):
             recipients = _demonstrative_target(token, trigger, context, actors)
+    if trigger.frame == "visit":
+        actors = [p for p in actors if p.kind in VISITOR_KINDS or (
+            p.kind == "demonym" and (party_actor(context.analysis, p.actor_id) or _NO_ACTOR).sector in OFFICIAL_SECTORS)]
     draft.actors = _unique(actors)
     ids = {p.actor_id for p in draft.actors}
     draft.recipients = [p for p in _unique(recipients) if p.actor_id not in ids]
@@ -418,7 +439,12 @@ def _control_recipients(draft: _Draft, context: _Context, actors: list[_Party]) 
         # the one asked is who should act: "demanded the withdrawal of Serbian forces",
         # "demanded that the United States match ...", "pressured workers to cancel"
         asked = own or _resolve_all(_doers(content), context)
-        return asked or _resolve_all(frames.prep_objects(content, ("of",)), context)
+        asked = [p for p in asked if p.actor_id not in {a.actor_id for a in actors}]
+        # "a stern reminder to Iraq that it must ...", "the withdrawal of Serbian forces"
+        addressed = _targets(token, ("dative", "to"))
+        if not addressed and token.pos_ == "NOUN":
+            addressed = _targets(token.head, ("dative", "to"))
+        return asked or _resolve_all(addressed + frames.prep_objects(content, ("of",)), context, places=True)
     if frame == "accuse":
         # the blamed is whoever did the blamed act: "condemned Israel's raids"
         return _resolve_all(_doers(content), context, places=True)
@@ -489,9 +515,17 @@ def _resolve_all(tokens: list[Token], context: _Context, *, places: bool = False
 def _resolve(token: Token, context: _Context, *, places: bool = False, depth: int = 0) -> _Party | None:
     """The actor a noun-phrase head stands for, through the actors stage's mentions; with
     ``places``, a place that is no actor stands for its country (a recipient "in Montenegro")."""
+    if token.lower_ in FIRST_PERSON:
+        # a speaker's "we" is the speaker's side, whatever chain it was put in
+        speaker_side = _first_person(token, context)
+        if speaker_side is not None:
+            return speaker_side
     mention = _mention(token, context)
+    if mention is not None and token.lower_ in PLURAL_PRONOUNS and \
+            (party_actor(context.analysis, mention.actor_id) or _NO_ACTOR).kind == "person":
+        mention = None  # "they" is no one person
     if mention is not None:
-        party = _Party(mention.actor_id, mention.start, mention.end)
+        party = _Party(mention.actor_id, mention.start, mention.end, kind=mention.kind)
         if entity_code(party_actor(context.analysis, party.actor_id)) or depth:
             return party
         for appos in (c for c in token.children if c.dep_ == "appos"):
@@ -569,7 +603,7 @@ def _first_person(token: Token, context: _Context) -> _Party | None:
     country = next((a for a in context.analysis.actors if a.kind == "country" and a.country == speaker.country
                     and speaker.country), None)
     chosen = country or speaker
-    return _Party(chosen.id, token.idx, token.idx + len(token), direct=False)
+    return _Party(chosen.id, token.idx, token.idx + len(token), direct=False, kind="pronoun")
 
 
 def _unique(parties: list[_Party]) -> list[_Party]:
