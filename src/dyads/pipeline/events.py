@@ -57,7 +57,7 @@ NAME_ENTITY_LABELS = frozenset({"ORG", "PERSON", "FAC", "WORK_OF_ART", "LAW", "P
 # Mention kinds preferred when several name parts of one noun phrase ("the pro-Iranian
 # Hizbollah group" is Hizbollah, not Iran).
 _NAMED_FIRST = ("name", "organization", "group", "surname", "capital", "country", "nominal", "demonym", "pronoun")
-SPEECH_PRONOUNS = frozenset({"it", "they", "he", "she"})
+SPEECH_PRONOUNS = frozenset({"it", "he", "she"})
 PLURAL_PRONOUNS = frozenset({"they", "them", "their", "theirs"})
 # Mention kinds that can make a state visit: people, and states by name or capital
 # ("Russian tourists arriving in Vietnam" or an airline's flights are no visits).
@@ -179,6 +179,8 @@ def _sentence_events(span: Span, sentence: Sentence, context: _Context) -> list[
             continue
         if draft.trigger.lemma == "must" and not draft.recipients:
             continue  # "the parties must resolve ...": a demand needs someone it is made of
+        if draft.trigger.frame == "threaten" and draft.content is None and not draft.recipients:
+            continue  # "a fleet which threatens security": a danger, not a threat made to anyone
         event = _event(draft, sentence, span, context)
         key = (event.type, frozenset(event.actors), frozenset(event.recipients))
         if key in seen:
@@ -295,7 +297,7 @@ def _modality(draft: _Draft) -> None:
     own = frames.own_modals(token) | frames.own_modals(draft.token)
     above = frames.modal_words(draft.token)
     draft.future = bool(own & FUTURE_WORDS) or draft.trigger.frame in ("intent",) or _going_to(token)
-    draft.hypothetical = bool(above & HYPOTHETICAL_WORDS)
+    draft.hypothetical = bool(above & HYPOTHETICAL_WORDS) or _infinitive_of_noun(token)
     draft.negated = frames.is_negated(draft.token) or (draft.content is not None and frames.is_negated(draft.content))
     if draft.trigger.is_control:
         return
@@ -307,6 +309,13 @@ def _modality(draft: _Draft) -> None:
         composed = combine("future", draft.type)
         if composed is not None and composed[1] != draft.type:
             draft.cameo, draft.type, draft.mode = composed
+
+
+def _infinitive_of_noun(token: Token) -> bool:
+    """"opportunities for Cuba to cooperate", "efforts to bolster ties": a possibility, not an event."""
+    verb = frames.clause_verb(token)
+    return (verb.dep_ in ("acl", "relcl") and verb.head.pos_ == "NOUN"
+            and any(c.tag_ == "TO" for c in verb.children) and match(verb.head) is None)
 
 
 def _going_to(token: Token) -> bool:
@@ -434,7 +443,7 @@ def _control_recipients(draft: _Draft, context: _Context, actors: list[_Party]) 
         return own
     content = draft.content
     if content is None:
-        return own or _resolve_all(_complement_parties(token), context)
+        return own or _resolve_all(_complement_parties(token), context, places=True)
     if frame == "request":
         # the one asked is who should act: "demanded the withdrawal of Serbian forces",
         # "demanded that the United States match ...", "pressured workers to cancel"
@@ -460,7 +469,7 @@ def _complement_parties(control: Token) -> list[Token]:
     """Parties named inside a control word's complement ("threatened to cut power to X")."""
     found = []
     for node in control.subtree:
-        if node.dep_ == "pobj" and node.head.lower_ in ("to", "against", "on", "with", "from", "for") \
+        if node.dep_ == "pobj" and node.head.lower_ in ("to", "against", "on", "with", "from", "for", "in") \
                 and node.head.head.i != control.head.i:
             found.append(node)
     return found
@@ -536,12 +545,13 @@ def _resolve(token: Token, context: _Context, *, places: bool = False, depth: in
         return party
     if token.lower_ in FIRST_PERSON:
         return _first_person(token, context)
-    if token.lower_ in SPEECH_PRONOUNS and depth == 0:
+    if token.lower_ in SPEECH_PRONOUNS and depth == 0 and \
+            enclosing_quote(context.quotes, token.idx, token.idx + 1) is None:
         teller = _reported_subject(token)
         if teller is not None:
             return _resolve(teller, context, depth=1)
     if places:
-        place = _place_party(token)
+        place = _place_party(token, context)
         if place is not None:
             return place
     if depth == 0:
@@ -579,17 +589,23 @@ def _reported_subject(pronoun: Token) -> Token | None:
     return teller[0] if teller else None
 
 
-def _place_party(token: Token) -> _Party | None:
+def _place_party(token: Token, context: _Context) -> _Party | None:
     """A named place as its country, for recipients: "lifted a curfew in Montenegro"."""
-    if token.ent_type_ not in ("GPE", "LOC"):
+    place = next((m for m in context.analysis.mentions
+                  if m.kind == "place" and m.start <= token.idx < m.end), None)
+    if place is not None:
+        name, start, end = place.text, place.start, place.end
+    elif token.ent_type_ in ("GPE", "LOC"):
+        ent = next((e for e in token.doc.ents if e.start <= token.i < e.end), None)
+        if ent is None:
+            return None
+        name, start, end = ent.text, ent.start_char, ent.end_char
+    else:
         return None
-    ent = next((e for e in token.doc.ents if e.start <= token.i < e.end), None)
-    if ent is None:
-        return None
-    found = locate(ent.text)
+    found = locate(name)
     if found is None or found.country is None:
         return None
-    return _Party(found.country, ent.start_char, ent.end_char, direct=False)
+    return _Party(found.country, start, end, direct=False)
 
 
 def _first_person(token: Token, context: _Context) -> _Party | None:
