@@ -18,15 +18,14 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span, Token
 
 from dyads import ontology
 from dyads.pipeline import frames
-from dyads.pipeline.dates import (EXPLICIT_YEAR_KINDS, StoryDate, When, find_dates, is_historical,
-                                  resolve_text, story_when)
+from dyads.pipeline.dates import (EXPLICIT_YEAR_KINDS, StoryDate, find_dates, is_historical, resolve_text,
+                                  story_when)
 from dyads.gazetteer import locate
 from dyads.ontology import entity_code, party_actor
 from dyads.pipeline.reporting import (FIRST_PERSON, SPEECH_VERBS, clause_speaker, enclosing_quote,
@@ -795,20 +794,3 @@ def primary(events: tuple[Event, ...] | list[Event]) -> Event | None:
     """The event a sentence is mostly about: asserted before hypothetical, then the most
     confident, then the earliest trigger."""
     return min(events, key=lambda e: (e.hypothetical, -e.confidence, e.trigger_start), default=None)
-
-
-def iter_dyads(event: Event, analysis: Analysis) -> Iterator[tuple[str, str | None]]:
-    """CAMEO-style (source, target) actor-id pairs of a PLOVER event: every actor with every
-    recipient; a reciprocal event (no recipients, several actors) in both directions."""
-    if event.recipients:
-        for actor in event.actors:
-            for recipient in event.recipients:
-                yield actor, recipient
-    elif len(event.actors) > 1:
-        for actor in event.actors:
-            for other in event.actors:
-                if other != actor:
-                    yield actor, other
-    else:
-        for actor in event.actors:
-            yield actor, None

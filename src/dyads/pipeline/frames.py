@@ -7,7 +7,7 @@ of noun phrases) of the same sentence; resolving them to actors is the caller's 
     >>> doc = nlp.load()("Israel and Lebanon renewed negotiations. Moscow was accused by Kyiv of shelling.")
     >>> [t.text for t in subjects(doc[2 + 1])]
     ['Israel', 'Lebanon']
-    >>> [t.text for t in agents(doc[9])], [t.text for t in objects(doc[9])]
+    >>> [t.text for t in agents(doc[8])], [t.text for t in objects(doc[8])]
     (['Kyiv'], ['Moscow'])
 """
 
