@@ -63,6 +63,8 @@ PLURAL_PRONOUNS = frozenset({"they", "them", "their", "theirs"})
 VISITOR_KINDS = frozenset({"name", "surname", "nominal", "pronoun", "country", "capital"})
 OFFICIAL_SECTORS = frozenset({"GOV", "LEG", "MIL", "JUD", "COP", "ELI", "PTY", "OPP", "IGO", "SPY"})
 CONDITIONAL_MODALS = frozenset({"may", "might", "could"})
+# Intentions that say nothing of cooperation or conflict until their content is known.
+OPEN_INTENTS = frozenset({"plan", "intend", "decide", "prepare"})
 # Verbs whose subject is an event noun that happened: "talks took place", "fighting erupted".
 OCCURRENCE_VERBS = frozenset({"take", "begin", "start", "erupt", "continue", "resume", "break",
                               "open", "occur", "happen", "rage", "end", "kick"})
@@ -178,6 +180,8 @@ def _sentence_events(span: Span, sentence: Sentence, context: _Context) -> list[
             continue
         if draft.trigger.lemma == "must" and not draft.recipients:
             continue  # "the parties must resolve ...": a demand needs someone it is made of
+        if draft.trigger.lemma in OPEN_INTENTS and draft.content is None:
+            continue  # "planning to cut short the air war": the plan's content decides, and is unknown
         if draft.trigger.frame == "threaten" and draft.content is None and not draft.recipients:
             continue  # "a fleet which threatens security": a danger, not a threat made to anyone
         event = _event(draft, sentence, span, context)
@@ -238,8 +242,10 @@ def _licensed(noun: Token) -> bool:
         return True
     if node.dep_ == "conj":
         return _licensed(node.head)
-    return bool(frames.possessors(node) or frames.agents(node)
-                or frames.prep_objects(node, ("by",)))
+    if match(noun) is not None and match(noun).frame == "agree":
+        return False  # "the Paris accord", "Iraq's proposal": a name or a topic, not an act here
+    owners = [c for c in node.children if c.dep_ == "poss" or (c.dep_ == "amod" and c.ent_type_ == "NORP")]
+    return bool(owners or frames.agents(node) or frames.prep_objects(node, ("by",)))
 
 
 def _content(control: Token, found: dict[int, Trigger]) -> Token | None:
