@@ -6,12 +6,14 @@ articles through spaCy in batches.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Iterator
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
 from dyads.pipeline.actors import extract_actors
+from dyads.pipeline.events import extract_events
 from dyads.pipeline.sentences import extract_entities, extract_sentences
 from dyads.records import Analysis, Article
 
@@ -20,13 +22,15 @@ def analyze(article: Article, doc: Doc) -> Analysis:
     """Every record the pipeline derives from one parsed article."""
     sentences = extract_sentences(article, doc)
     actors, mentions = extract_actors(doc, article)
-    return Analysis(
+    analysis = Analysis(
         article=article,
         sentences=sentences,
         entities=extract_entities(doc, sentences),
         actors=actors,
         mentions=mentions,
     )
+    # events read the resolved actors, so they run after the actors stage
+    return dataclasses.replace(analysis, events=extract_events(doc, analysis))
 
 
 def analyze_all(articles: Iterable[Article], *, nlp: Language, batch_size: int = 32) -> Iterator[Analysis]:
