@@ -149,3 +149,41 @@ def actor_detail(row: dict) -> dict:
 
 def _iso(value):
     return value.isoformat() if value is not None else None
+
+
+def evidence_view(row: dict, *, a: str, b: str) -> dict:
+    """An event behind a figure of a dyad series or ranking between ``a`` and ``b``: what, when,
+    which way, and the sentence that says so (offsets into the article's text)."""
+    from_a, from_b = row["from_a"], row["from_b"]
+    direction = "both" if from_a and from_b else (f"{a}->{b}" if from_a else f"{b}->{a}")
+    return {
+        "id": f"{row['article_id']}:{row['idx']}",
+        "article_id": row["article_id"],
+        "type": row["type"], "mode": row["mode"], "cameo": row["cameo"], "quad_class": row["quad_class"],
+        "score": row["score"], "goldstein": row["goldstein"],
+        "date": date_text(row), "date_precision": row["date_precision"],
+        "direction": direction,
+        "via_group": bool(row["via_group"]),
+        "sentence": row["sentence_text"], "sentence_index": row["sentence"],
+        "start": row["start"], "end": row["end"],
+        "trigger": {"text": row["trigger_text"], "start": row["trigger_start"], "end": row["trigger_end"]},
+        "headline": row["headline"],
+        "published": _iso(row["published"]),
+    }
+
+
+def date_text(row: dict) -> str | None:
+    """An event's date as far as it is known: 2018-01-26, 2016-05, 2016, --01-26 (no year)."""
+    year, month, day = row.get("date_year"), row.get("date_month"), row.get("date_day")
+    precision = row.get("date_precision")
+    if year and month and day and precision in ("day", "week", None):
+        return f"{year:04d}-{month:02d}-{day:02d}"
+    if year and month and precision != "year":
+        return f"{year:04d}-{month:02d}"
+    if year:
+        return f"{year:04d}"
+    if month and day and precision != "month":
+        return f"--{month:02d}-{day:02d}"
+    if month:
+        return f"--{month:02d}"
+    return None

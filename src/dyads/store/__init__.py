@@ -30,6 +30,8 @@ import duckdb
 
 from dyads.errors import QueryError, StoreError
 from dyads.records import Analysis, Failure, IngestSummary
+from dyads.store.analysis import AnalysisQueries
+from dyads.store.browse import BrowseQueries, LookupQueries
 from dyads.store.migrations import MIGRATIONS
 from dyads.store.rows import ARTICLE_COLUMNS, EVENT_COLUMNS, table_rows
 
@@ -39,8 +41,8 @@ log = logging.getLogger(__name__)
 LISTING_COLUMNS = tuple(c for c in ARTICLE_COLUMNS if c not in ("text", "paragraphs"))
 
 
-class Store:
-    """An open dyads database."""
+class Store(AnalysisQueries, BrowseQueries, LookupQueries):
+    """An open dyads database (analyses and listings: ``store/analysis.py``, ``store/browse.py``)."""
 
     def __init__(self, con: duckdb.DuckDBPyConnection, path: str, *, read_only: bool) -> None:
         self.con = con
