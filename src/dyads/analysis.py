@@ -232,11 +232,15 @@ def figures(row: dict) -> dict:
 
 
 def _ranked(rows: list[dict], metric: str) -> list[dict]:
-    """Rows in rank order with ``rank`` (1 = best); rows without events last with rank None."""
+    """Rows in rank order with ``rank`` (1 = best); rows without events last with rank None.
+    Ties on the metric go to the higher mean PLOVER score, then to more events."""
     key = METRICS[metric]
-    with_events = sorted((r for r in rows if r["events"]),
-                         key=lambda r: (-(key(r) if key(r) is not None else float("-inf")), -r["events"],
-                                        r["country"]))
+    def order(r):  # the metric, then the mean score (a sanction weighs more than a rebuke), then volume
+        value, score = key(r), r["mean_score"]
+        return (-(value if value is not None else float("-inf")), -(score if score is not None else 0),
+                -r["events"], r["country"])
+
+    with_events = sorted((r for r in rows if r["events"]), key=order)
     without = sorted((r for r in rows if not r["events"]), key=lambda r: r["country"])
     return [{"rank": i, **r} for i, r in enumerate(with_events, 1)] + [{"rank": None, **r} for r in without]
 

@@ -14,12 +14,14 @@ QUAD_LABELS = {"verbal_cooperation": "verbal cooperation", "material_cooperation
                "verbal_conflict": "verbal conflict", "material_conflict": "material conflict"}
 QUAD_COLORS = ["#1a9850", "#91cf60", "#fc8d59", "#d73027"]
 WIDTH = "container"
+# Fill the container's width; heights are set per chart (a step per bar where bars are listed).
+AUTOSIZE = {"type": "fit-x", "contains": "padding"}
 
 
 def types_chart(types: list[dict]) -> dict:
     """Events by PLOVER type: a horizontal bar chart."""
     return {
-        "$schema": VEGA_LITE, "width": WIDTH, "height": {"step": 18},
+        "$schema": VEGA_LITE, "width": WIDTH, "height": {"step": 18}, "autosize": AUTOSIZE,
         "data": {"values": types},
         "mark": {"type": "bar", "color": "#4c78a8"},
         "encoding": {
@@ -39,7 +41,7 @@ def dyad_chart(series: list[dict], *, a: str, b: str, by: str) -> dict:
     time_unit = {"day": "yearmonthdate", "week": "yearmonthdate", "month": "yearmonth", "year": "year"}[by]
     x = {"field": "period", "type": "temporal", "timeUnit": time_unit, "title": None}
     return {
-        "$schema": VEGA_LITE,
+        "$schema": VEGA_LITE, "autosize": AUTOSIZE,
         "title": f"{a}-{b} events per {by}",
         "vconcat": [
             {"width": WIDTH, "height": 180, "data": {"values": rows},
@@ -63,19 +65,26 @@ def dyad_chart(series: list[dict], *, a: str, b: str, by: str) -> dict:
     }
 
 
-def ranking_chart(ranking: list[dict], *, metric: str, target: str) -> dict:
-    """Members by the ranking metric: bars coloured by sign, ranked order top to bottom."""
-    rows = [{"country": r["country"], "name": r["name"] or r["country"], "value": r.get(metric),
-             "events": r["events"], "rank": r["rank"]} for r in ranking if r["events"]]
+def ranking_chart(ranking: list[dict], *, target: str) -> dict:
+    """Each ranked member's cooperative events (right, green) and conflictual ones (left, red),
+    in rank order top to bottom."""
+    rows = []
+    for r in ranking:
+        if r["events"]:
+            name = r["name"] or r["country"]
+            rows.append({"name": name, "rank": r["rank"], "kind": "cooperative", "events": r["cooperation"]})
+            rows.append({"name": name, "rank": r["rank"], "kind": "conflictual", "events": -r["conflict"]})
     return {
-        "$schema": VEGA_LITE, "width": WIDTH, "height": {"step": 24},
-        "title": f"{metric} with {target}",
+        "$schema": VEGA_LITE, "width": WIDTH, "height": {"step": 26}, "autosize": AUTOSIZE,
+        "title": f"Events with {target}: cooperative and conflictual",
         "data": {"values": rows},
         "mark": {"type": "bar", "tooltip": True},
         "encoding": {
             "y": {"field": "name", "type": "nominal", "sort": {"field": "rank"}, "title": None},
-            "x": {"field": "value", "type": "quantitative", "title": metric},
-            "color": {"condition": {"test": "datum.value < 0", "value": "#d73027"}, "value": "#1a9850"},
+            "x": {"field": "events", "type": "quantitative", "title": "events (conflictual to the left)",
+                  "axis": {"tickMinStep": 1}},
+            "color": {"field": "kind", "type": "nominal", "title": None,
+                      "scale": {"domain": ["cooperative", "conflictual"], "range": ["#1a9850", "#d73027"]}},
         },
     }
 
@@ -86,7 +95,7 @@ def ranking_periods_chart(by_period: list[dict], *, metric: str, per: str) -> di
     rows = [{"period": r["period"], "country": r["country"], "value": r.get(metric), "rank": r["rank"]}
             for r in by_period]
     return {
-        "$schema": VEGA_LITE, "width": WIDTH, "height": 200,
+        "$schema": VEGA_LITE, "width": WIDTH, "height": 200, "autosize": AUTOSIZE,
         "title": f"{metric} per {per}",
         "data": {"values": rows},
         "mark": {"type": "line", "point": True, "tooltip": True},
@@ -140,7 +149,7 @@ def network_chart(nodes: list[dict], edges: list[dict], *, height: int = 520) ->
                                    "strokeWidth": {"scale": "weight", "field": "events"},
                                    "strokeOpacity": {"value": 0.6},
                                    "tooltip": {"signal": "datum.label + ': ' + datum.events + ' events'"}}},
-             "transform": [{"type": "linkpath", "require": {"signal": "force"}, "shape": "curve",
+             "transform": [{"type": "linkpath", "shape": "curve",
                             "sourceX": "datum.source.x", "sourceY": "datum.source.y",
                             "targetX": "datum.target.x", "targetY": "datum.target.y"}]},
         ],

@@ -116,7 +116,7 @@ def rankings(request: Request, db: Store = Depends(store)):
     title = f"{data['among']['name'] or ', '.join(data['among']['members'])} by relations with {data['target']['name']}"
     chart = {}
     if any(r["events"] for r in data["ranking"]):
-        chart["ranking"] = charts.ranking_chart(data["ranking"], metric=data["metric"], target=data["target"]["code"])
+        chart["ranking"] = charts.ranking_chart(data["ranking"], target=data["target"]["code"])
     if data.get("by_period"):
         chart["periods"] = charts.ranking_periods_chart(data["by_period"], metric=data["metric"], per=data["per"])
     return _page(request, "rankings.html", api="/api/rankings", title=title, data=data, form=form, charts_=chart)

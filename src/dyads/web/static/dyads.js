@@ -11,7 +11,10 @@
         actions: { export: true, source: false, compiled: false, editor: false },
         ast: true, expr: vegaInterpreter.expressionInterpreter  // no eval: the page's CSP forbids it
       }).then(function () { target.dataset.rendered = "true"; })
-        .catch(function (error) { target.textContent = "The chart could not be drawn: " + error.message; });
+        .catch(function (error) {
+          target.textContent = "The chart could not be drawn: " + error.message;
+          console.error("dyads chart " + block.dataset.chart + ": " + error.message);
+        });
     });
   }
   function markSentence() {
