@@ -11,6 +11,7 @@ import pytest
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+SRC = Path(__file__).resolve().parents[1] / "src"
 
 
 @pytest.fixture
@@ -23,7 +24,10 @@ def run(db, tmp_path):
     """Run the real ``dyads`` console script against the test database."""
 
     def run(*args: str, input: bytes | None = None, check: bool = True) -> subprocess.CompletedProcess:
-        env = {**os.environ, "DYADS_DB": str(db)}
+        # The code under test, not whatever `dyads` the venv was installed from (a relative
+        # PYTHONPATH=src would not survive the change of folder).
+        path = os.pathsep.join(filter(None, [str(SRC), os.environ.get("PYTHONPATH")]))
+        env = {**os.environ, "DYADS_DB": str(db), "PYTHONPATH": path}
         result = subprocess.run(
             [sys.executable, "-m", "dyads", *args], input=input, capture_output=True,
             env=env, cwd=tmp_path, timeout=300,
@@ -35,3 +39,19 @@ def run(db, tmp_path):
         return result
 
     return run
+
+
+@pytest.fixture(scope="session")
+def relations_db(tmp_path_factory) -> Path:
+    """One database for the analysis, API and browser tests: four dated stories we wrote about
+    Japan, Russia and the G7 (tests/fixtures/relations.jsonl, one of them hostile HTML) and the
+    bundled sample, through the real pipeline. Read it; never write to it."""
+    from dyads.config import Settings
+    from dyads.ingest import ingest
+    from dyads.samples import sample_path
+    from dyads.store import Store
+
+    path = tmp_path_factory.mktemp("relations") / "relations.duckdb"
+    with Store.open(path) as store:
+        ingest([str(FIXTURES / "relations.jsonl"), str(sample_path())], store=store, settings=Settings())
+    return path

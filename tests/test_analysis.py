@@ -5,28 +5,15 @@ import json
 
 import pytest
 
-from conftest import FIXTURES
 from dyads import analysis
-from dyads.config import Settings
 from dyads.errors import QueryError
-from dyads.ingest import ingest
-from dyads.samples import sample_path
 from dyads.store import Store
 from dyads.store.browse import ARTICLES, EVENTS, decode_token, encode_token, event_where
 
 
-@pytest.fixture(scope="module")
-def db(tmp_path_factory):
-    """One database for the module: four dated stories about Japan, Russia and the G7, and the sample."""
-    path = tmp_path_factory.mktemp("analysis") / "relations.duckdb"
-    with Store.open(path) as store:
-        ingest([str(FIXTURES / "relations.jsonl"), str(sample_path())], store=store, settings=Settings())
-    return path
-
-
 @pytest.fixture
-def store(db):
-    with Store.open(db, read_only=True) as store:
+def store(relations_db):
+    with Store.open(relations_db, read_only=True) as store:
         yield store
 
 

@@ -34,10 +34,15 @@ def _listing(listing: Listing, page: dict, query: Query, shape) -> dict:
         "rows": [shape(row) for row in page["rows"]],
         "next": page["next"],
         "facets": {name: [{"value": _plain(f["value"]), "count": f["count"],
-                           "selected": f["value"] is not None and str(f["value"]) == query.values.get(name)}
+                           "selected": f["value"] is not None and str(f["value"]).upper() in _chosen(query, name)}
                           for f in values]
                    for name, values in page["facets"].items()},
     }
+
+
+def _chosen(query: Query, name: str) -> set[str]:
+    """The values a filter asks for (upper-cased; "CONSULT,AGREE" asks for two)."""
+    return {v.strip().upper() for v in (query.values.get(name) or "").split(",") if v.strip()}
 
 
 def events(store: Store, query: Query) -> dict:
