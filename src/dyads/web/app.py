@@ -18,6 +18,7 @@ from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException
 
 from dyads.errors import DyadsError, NotFound, QueryError, SettingsError
+from dyads.views import date_text
 from dyads.store import Store
 from dyads.store.sql import connect_read_only
 
@@ -57,13 +58,15 @@ def build(db: str) -> FastAPI:
     app.state.con = con
     app.state.db = db
     app.state.templates = Jinja2Templates(directory=str(HERE / "templates"))
-    app.state.templates.env.globals.update(url_with=url_with)
+    app.state.templates.env.globals.update(url_with=url_with, date_text=date_text)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
 
     from dyads.web import api, pages  # noqa: PLC0415  (routes need the app's state)
 
     app.include_router(api.router)
     app.include_router(pages.router)
+    # Browsers ask for it on every page, JSON ones included; nothing to show, nothing to log.
+    app.add_api_route("/favicon.ico", lambda: Response(status_code=204), include_in_schema=False)
 
     @app.middleware("http")
     async def headers(request: Request, call_next):

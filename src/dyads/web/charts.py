@@ -16,12 +16,14 @@ QUAD_COLORS = ["#1a9850", "#91cf60", "#fc8d59", "#d73027"]
 WIDTH = "container"
 # Fill the container's width; heights are set per chart (a step per bar where bars are listed).
 AUTOSIZE = {"type": "fit-x", "contains": "padding"}
+# Height of one bar's band in bar charts (a fixed height: a discrete "step" height cannot fit).
+BAR = 22
 
 
 def types_chart(types: list[dict]) -> dict:
     """Events by PLOVER type: a horizontal bar chart."""
     return {
-        "$schema": VEGA_LITE, "width": WIDTH, "height": {"step": 18}, "autosize": AUTOSIZE,
+        "$schema": VEGA_LITE, "width": WIDTH, "height": BAR * len(types), "autosize": AUTOSIZE,
         "data": {"values": types},
         "mark": {"type": "bar", "color": "#4c78a8"},
         "encoding": {
@@ -45,9 +47,9 @@ def dyad_chart(series: list[dict], *, a: str, b: str, by: str) -> dict:
         "title": f"{a}-{b} events per {by}",
         "vconcat": [
             {"width": WIDTH, "height": 180, "data": {"values": rows},
-             "mark": {"type": "bar", "tooltip": True},
+             "mark": {"type": "bar", "tooltip": True, "width": {"band": 0.85}},
              "encoding": {
-                 "x": {**x, "bandPosition": 0},
+                 "x": x,
                  "y": {"field": "events", "type": "quantitative", "aggregate": "sum", "title": "events"},
                  "color": {"field": "quad", "type": "nominal", "title": "quad class",
                            "scale": {"domain": list(QUAD_LABELS.values()), "range": QUAD_COLORS}},
@@ -75,7 +77,7 @@ def ranking_chart(ranking: list[dict], *, target: str) -> dict:
             rows.append({"name": name, "rank": r["rank"], "kind": "cooperative", "events": r["cooperation"]})
             rows.append({"name": name, "rank": r["rank"], "kind": "conflictual", "events": -r["conflict"]})
     return {
-        "$schema": VEGA_LITE, "width": WIDTH, "height": {"step": 26}, "autosize": AUTOSIZE,
+        "$schema": VEGA_LITE, "width": WIDTH, "height": BAR * (len(rows) // 2), "autosize": AUTOSIZE,
         "title": f"Events with {target}: cooperative and conflictual",
         "data": {"values": rows},
         "mark": {"type": "bar", "tooltip": True},
