@@ -168,7 +168,8 @@ def rank(store: Store, target: str, among: str, *, since: dt.date | None = None,
         metric: what ranks first: "net" (cooperative minus conflictual events, the default),
             "cooperation", "share", "score" (mean PLOVER score), "goldstein", "events".
         per: also rank within each "day", "week", "month" or "year".
-        evidence: events listed per member (direct ones first, then via a group).
+        evidence: events listed per member (direct ones first, then via a group), and as many
+            quotes: the member's speakers on the target and the target's on the member.
 
     Members with no events are listed last, unranked. Events of unknown date count
     only when no period is given.
@@ -192,10 +193,14 @@ def rank(store: Store, target: str, among: str, *, since: dt.date | None = None,
     proof: dict[str, list] = {}
     for row in store.rank_evidence(target, codes, since=since, until=until, limit=evidence):
         proof.setdefault(row["member"], []).append(views.evidence_view(row, a=row["member"], b=target))
+    said: dict[str, list] = {}
+    if store.has_table("quotes"):
+        for row in store.rank_quotes(target, codes, since=since, until=until, limit=evidence):
+            said.setdefault(row["member"], []).append(views.quote_view(row))
     ranking = _ranked([{"country": c, "name": country_name(c), **figures(overall.get(c, {})),
                         "direct": (overall.get(c) or {}).get("direct", 0),
                         "from_member": (overall.get(c) or {}).get("from_member", 0),
-                        "evidence": proof.get(c, [])} for c in codes], metric)
+                        "evidence": proof.get(c, []), "quotes": said.get(c, [])} for c in codes], metric)
     result = {
         "target": {"code": target, "name": country_name(target)},
         "among": {"code": among.strip().upper() if group_name(among) else None, "name": group_name(among),

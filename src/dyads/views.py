@@ -187,3 +187,23 @@ def date_text(row: dict) -> str | None:
     if month:
         return f"--{month:02d}"
     return None
+
+
+def quote_view(row: dict) -> dict:
+    """A quote with its speaker as resolved and as written, and where it stands in its article."""
+    return {
+        "id": f"{row['article_id']}:{row['idx']}",
+        "article_id": row["article_id"],
+        "kind": row["kind"],
+        "content": row["content"],
+        "start": row["start"], "end": row["end"], "sentence": row["sentence"],
+        "speaker": row["speaker_name"] or row["speaker_text"],
+        "speaker_id": row["speaker_id"],
+        "speaker_country": row["speaker_country"],
+        "speaker_title": row["speaker_title"],
+        "speaker_text": row["speaker_text"], "speaker_kind": row["speaker_kind"],
+        "speaker_start": row["speaker_start"], "speaker_end": row["speaker_end"],
+        "cue": row["cue_text"], "cue_start": row["cue_start"], "cue_end": row["cue_end"],
+        "headline": row["headline"],
+        "published": _iso(row["published"]),
+    }

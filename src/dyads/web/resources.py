@@ -11,8 +11,8 @@ from dyads import analysis, views
 from dyads.errors import NotFound
 from dyads.export import flat_row
 from dyads.store import Store
-from dyads.store.browse import (ACTORS, ARTICLES, EVENTS, Listing, actor_where, article_where, dyads_listing,
-                                event_where)
+from dyads.store.browse import (ACTORS, ARTICLES, EVENTS, QUOTES, Listing, actor_where, article_where,
+                                dyads_listing, event_where, quote_where)
 from dyads.web.params import Query
 
 # Events shown on an actor's page, newest first; the rest are a link away.
@@ -115,7 +115,7 @@ def actor(store: Store, actor_id: str) -> dict:
     page = store.browse(EVENTS, where=where, params=params, size=ACTOR_EVENTS)
     detail["events"] = [views.event_view(e) for e in store.attach_parties(page["rows"])]
     detail["events_count"] = page["count"]
-    detail["quotes"] = quotes_of(store, speaker=actor_id)
+    detail["quotes"] = quotes_of(store, speaker=actor_id, limit=ACTOR_EVENTS)
     return detail
 
 
@@ -157,19 +157,29 @@ def network(store: Store, query: Query) -> dict:
 
 def quotes(store: Store, query: Query) -> dict:
     """Quote search; empty, with ``available`` false, in a database without the quotes stage."""
+    filters = {"q": query.text("q"), "speaker": query.text("speaker"), "country": query.country("country"),
+               "kind": query.choice("kind", ("direct", "indirect", "mixed")), "article_id": query.text("article_id"),
+               **query.period()}
     if not store.has_table("quotes"):
         query.page()  # still check the parameters
         return {"ok": True, "resource": "quotes", "available": False, "count": 0, "rows": [], "next": None,
                 "facets": {}, "filters": {k: v for k, v in query.values.items() if not k.startswith("_")},
                 "message": "this database has no quotes: it was built before the quotes stage; re-ingest to add them"}
-    return store.search_quotes(query)  # pragma: no cover - lands with the quotes stage
+    where, params = quote_where(**filters)
+    page = store.browse(QUOTES, where=where, params=params, **query.page())
+    return {**_listing(QUOTES, page, query, views.quote_view), "available": True}
 
 
-def quotes_of(store: Store, **filters) -> list[dict]:
-    """The quotes of an article or a speaker ([] without the quotes stage)."""
+def quotes_of(store: Store, *, article_id: str | None = None, speaker: str | None = None,
+              limit: int = 200) -> list[dict]:
+    """The quotes of an article (in text order) or of a speaker (newest first); [] before the quotes stage."""
     if not store.has_table("quotes"):
         return []
-    return []  # pragma: no cover - lands with the quotes stage
+    where, params = quote_where(article_id=article_id, speaker=speaker)
+    sort = "published" if article_id else None
+    page = store.browse(QUOTES, where=where, params=params, sort=sort, size=limit)
+    rows = page["rows"] if not article_id else sorted(page["rows"], key=lambda r: r["start"])
+    return [views.quote_view(r) for r in rows]
 
 
 def overview(store: Store) -> dict:
@@ -195,7 +205,7 @@ def csv_rows(resource: str, data: dict) -> list[dict]:
     if resource == "dyad":
         return data["series"]
     if resource == "rankings":
-        drop = ("evidence",)
+        drop = ("evidence", "quotes")
         rows = data.get("by_period") or data["ranking"]
         return [{k: v for k, v in r.items() if k not in drop} for r in rows]
     if resource == "network":
