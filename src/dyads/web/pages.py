@@ -22,11 +22,12 @@ QUAD_NAMES = {1: "verbal cooperation", 2: "material cooperation", 3: "verbal con
 
 
 def _page(request: Request, template: str, *, api: str | None, title: str, charts_: dict | None = None,
-          **context) -> HTMLResponse:
-    """Render ``template``; ``api`` is the JSON twin's path (same query string)."""
+          csv: bool = True, **context) -> HTMLResponse:
+    """Render ``template``; ``api`` is the JSON twin's path (same query string), ``csv`` whether
+    the twin also exports CSV."""
     twin = url_with(request, api) if api else None
     return request.app.state.templates.TemplateResponse(request, template, {
-        "title": title, "json_url": twin, "csv_url": url_with(request, api, _format="csv") if api else None,
+        "title": title, "json_url": twin, "csv_url": url_with(request, api, _format="csv") if api and csv else None,
         "charts": {name: _spec_json(spec) for name, spec in (charts_ or {}).items()},
         "quad_names": QUAD_NAMES, "types": TYPES, **context})
 
@@ -41,7 +42,7 @@ def _spec_json(spec: dict) -> Markup:
 def overview(request: Request, db: Store = Depends(store)):
     Query.of(request, ())
     data = resources.overview(db)
-    return _page(request, "overview.html", api="/api", title="Overview", data=data,
+    return _page(request, "overview.html", api="/api", title="Overview", data=data, csv=False,
                  charts_={"types": charts.types_chart(data["event_types"])} if data["event_types"] else {})
 
 
@@ -60,7 +61,7 @@ def article(article_id: str, request: Request, db: Store = Depends(store)):
     events = [{**e, "n": i} for i, e in enumerate(data["events"])]
     html = highlight(data["text"], sentences=data["sentences"], quotes=quotes, events=events,
                      mentions=data["mentions"], actor_names=names)
-    return _page(request, "article.html", api=f"/api/articles/{data['id']}", title=data["headline"],
+    return _page(request, "article.html", api=f"/api/articles/{data['id']}", title=data["headline"], csv=False,
                  data=data, text_html=html, quotes=quotes, events=events, names=names)
 
 
@@ -74,7 +75,7 @@ def actors(request: Request, db: Store = Depends(store)):
 def actor(actor_id: str, request: Request, db: Store = Depends(store)):
     Query.of(request, ())
     data = resources.actor(db, actor_id)
-    return _page(request, "actor.html", api=f"/api/actors/{actor_id}", title=data["name"], data=data)
+    return _page(request, "actor.html", api=f"/api/actors/{actor_id}", title=data["name"], data=data, csv=False)
 
 
 @router.get("/events", response_class=HTMLResponse)
@@ -127,6 +128,7 @@ def network(request: Request, db: Store = Depends(store)):
     data = resources.network(db, Query.of(request, p.NETWORK_PARAMS))
     chart = {"network": charts.network_chart(data["nodes"], data["edges"])} if data["edges"] else {}
     return _page(request, "network.html", api="/api/network", title="Network", data=data, charts_=chart,
+                 is_country=lambda code: analysis.country_name(code) is not None,
                  graphml_url=url_with(request, "/api/network", _format="graphml"))
 
 
