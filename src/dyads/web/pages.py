@@ -18,6 +18,8 @@ from dyads.web.highlight import highlight
 from dyads.web.params import Query
 
 router = APIRouter(include_in_schema=False)
+# Edges listed under the network drawing; the twin and the CSV have them all.
+NETWORK_TABLE_ROWS = 100
 QUAD_NAMES = {1: "verbal cooperation", 2: "material cooperation", 3: "verbal conflict", 4: "material conflict"}
 
 
@@ -110,7 +112,7 @@ def dyad(a: str, b: str, request: Request, db: Store = Depends(store)):
 def rankings(request: Request, db: Store = Depends(store)):
     query = Query.of(request, p.RANKING_PARAMS)
     form = {"groups": sorted(analysis.lexicons.load().groups), "metrics": list(analysis.METRICS),
-            "periods": analysis.PERIODS, "values": query.values}
+            "periods": analysis.PERIODS, "given": query.values}
     if not (query.text("target") and query.text("among")):
         return _page(request, "rankings.html", api=None, title="Rankings", data=None, form=form)
     data = resources.rankings(db, query)
@@ -128,7 +130,7 @@ def network(request: Request, db: Store = Depends(store)):
     data = resources.network(db, Query.of(request, p.NETWORK_PARAMS))
     chart = {"network": charts.network_chart(data["nodes"], data["edges"])} if data["edges"] else {}
     return _page(request, "network.html", api="/api/network", title="Network", data=data, charts_=chart,
-                 is_country=lambda code: analysis.country_name(code) is not None,
+                 is_country=lambda code: analysis.country_name(code) is not None, table_rows=NETWORK_TABLE_ROWS,
                  graphml_url=url_with(request, "/api/network", _format="graphml"))
 
 
