@@ -165,3 +165,9 @@ def test_the_server_cannot_write(client):
     con = client.app.state.con
     with pytest.raises(Exception, match="(?i)read-only|read only"):
         con.execute("CREATE TABLE x (a INTEGER)")
+
+
+def test_the_ranking_form_keeps_the_question(client):
+    page = client.get("/rankings", params={"target": "RUS", "among": "G7", "since": "2018"}).text
+    assert 'name="target" value="RUS"' in page and 'name="among" value="G7"' in page and 'value="2018"' in page
+    assert "/events?between=JPN,RUS&counted=1&since=2018-01-01" in page  # each figure links to its events
