@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 FIXTURES = Path(__file__).parent / "fixtures"
-SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 SRC = Path(__file__).resolve().parents[1] / "src"
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 
 
 @pytest.fixture
@@ -24,9 +24,8 @@ def run(db, tmp_path):
     """Run the real ``dyads`` console script against the test database."""
 
     def run(*args: str, input: bytes | None = None, check: bool = True) -> subprocess.CompletedProcess:
-        # The code under test, not whatever `dyads` the venv was installed from (a relative
-        # PYTHONPATH=src would not survive the change of folder).
-        path = os.pathsep.join(filter(None, [str(SRC), os.environ.get("PYTHONPATH")]))
+        # this checkout's code, even when PYTHONPATH is relative or another copy is installed
+        path = os.pathsep.join(filter(None, [str(SRC), os.environ.get("PYTHONPATH", "")]))
         env = {**os.environ, "DYADS_DB": str(db), "PYTHONPATH": path}
         result = subprocess.run(
             [sys.executable, "-m", "dyads", *args], input=input, capture_output=True,

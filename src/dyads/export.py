@@ -200,7 +200,7 @@ def _gdelt_actor(prefix: str, party: dict | None) -> dict:
 def flat_row(event: dict) -> dict:
     """One event as a flat row (CSV, tables): parties joined with ";"."""
     return {
-        "id": event["id"], "article_id": event["article_id"], "date": _date_text(event),
+        "id": event["id"], "article_id": event["article_id"], "date": date_text(event),
         "date_precision": event["date_precision"], "type": event["type"], "mode": event["mode"],
         "cameo": event["cameo"], "cameo_root": event["cameo_root"], "goldstein": event["goldstein"],
         "quad_class": event["quad_class"], "score": event["score"],
@@ -220,7 +220,7 @@ def flat_row(event: dict) -> dict:
 
 def dyad_rows(event: dict) -> list[dict]:
     """An event expanded into CAMEO dyads, for ``dyads events --dyads``."""
-    return [{"id": event["id"], "date": _date_text(event), "type": event["type"], "cameo": event["cameo"],
+    return [{"id": event["id"], "date": date_text(event), "type": event["type"], "cameo": event["cameo"],
              "source": (s["code"] or "?") + ((s["sector"] or "") if s["sector"] != s["code"] else ""),
              "source_name": s["name"],
              "target": ((t["code"] or "?") + ((t["sector"] or "") if t["sector"] != t["code"] else "")) if t else None,
@@ -228,7 +228,7 @@ def dyad_rows(event: dict) -> list[dict]:
             for s, t in _dyads(event)]
 
 
-def _date_text(event: dict) -> str | None:
+def date_text(event: dict) -> str | None:
     """The date as far as it is known: 2018-01-26, 2016-05, --01-26 (no year)."""
     year, month, day = event["date_year"], event["date_month"], event["date_day"]
     if year and month and day:

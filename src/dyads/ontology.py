@@ -18,6 +18,9 @@ import functools
 from dataclasses import dataclass
 from importlib import resources
 
+from dyads.gazetteer import country_name
+from dyads.records import Actor, Analysis
+
 TYPES = (
     "AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT", "REQUEST",
     "ACCUSE", "REJECT", "THREATEN", "PROTEST", "SANCTION", "MOBILIZE", "COERCE", "ASSAULT",
@@ -136,3 +139,14 @@ def entity_code(actor) -> str | None:
         code = actor.id.split(":", 1)[-1].split("-except-")[0]
         return _GROUP_CODES.get(code, actor.sector if actor.sector in NON_STATE_CODES else "IGO")
     return actor.sector if actor.sector in NON_STATE_CODES else None
+
+
+def party_actor(analysis: Analysis, actor_id: str | None) -> Actor | None:
+    """The actor an event party names: from the analysis, or, for a country that the
+    text names only as a place, the country itself (id = ISO code, as the actors stage
+    writes country ids)."""
+    actor = analysis.actor(actor_id)
+    if actor is not None or actor_id is None:
+        return actor
+    name = country_name(actor_id)
+    return Actor(id=actor_id, kind="country", name=name, country=actor_id) if name else None

@@ -34,7 +34,7 @@ from pathlib import Path
 from dyads import nlp as nlp_module
 from dyads.errors import QueryError
 from dyads.evaluate.scoring import prf
-from dyads.ontology import TYPES, entity_code
+from dyads.ontology import TYPES, entity_code, party_actor
 from dyads.pipeline import analyze_all
 from dyads.pipeline.events import primary
 from dyads.records import Analysis, Article
@@ -186,7 +186,7 @@ def evaluate_events(path: Path) -> EventScores:
 def _result(gold: GoldRecord, analysis: Analysis) -> RecordResult:
     event = primary(analysis.events)
     codes = lambda ids: tuple(dict.fromkeys(  # noqa: E731
-        c for c in (normalize_code(entity_code(analysis.actor(i))) for i in ids) if c))
+        c for c in (normalize_code(entity_code(party_actor(analysis, i))) for i in ids) if c))
     text = analysis.article.text
     return RecordResult(
         id=gold.id, text=gold.text, gold=gold.events[0] if gold.events else None,
@@ -233,3 +233,50 @@ def score(results: list[RecordResult]) -> EventScores:
 
 def _share(part: int, whole: int) -> float:
     return round(part / whole, 3) if whole else 0.0
+
+
+# What the design's sample story must yield (DESIGN.md, issue 5), each as a test of one
+# stored event: (name, PLOVER types, codes among the parties, codes among the recipients,
+# historical, extra test of the event).
+SAMPLE_CHECKS = (
+    ("consult_kosachev_horii_tokyo", ("CONSULT",), {"RUS", "JPN"}, set(), False,
+     lambda e, a: {"person"} <= {(party_actor(a, i) or _NONE).kind for i in e.actors}
+     and e.date_month == 1 and e.date_day == 26 and (e.place or "").lower() == "tokyo"),
+    ("support_russia_to_japan", ("SUPPORT",), {"RUS"}, {"JPN"}, False,
+     lambda e, a: "apprec" in a.article.text[e.trigger_start:e.trigger_end].lower()),
+    ("g7_tough_line_on_russia", ("ACCUSE", "SANCTION"), set(), {"RUS"}, True, lambda e, a: True),
+    ("eight_point_plan_2016", ("AGREE", "COOPERATE"), {"JPN", "RUS"}, set(), True,
+     lambda e, a: e.date_year == 2016 and e.date_month == 5),
+    ("moscow_tokyo_dialogue", ("CONSULT",), {"RUS", "JPN"}, set(), False,
+     lambda e, a: "dialogue" in a.article.text[e.trigger_start:e.trigger_end]),
+)
+
+
+class _Nobody:
+    kind = None
+
+
+_NONE = _Nobody()
+
+
+def evaluate_sample(path: Path) -> dict:
+    """Which of the design sample's expected events the pipeline finds (score 0..1)."""
+    from dyads.config import Settings
+    from dyads.readers import read_inputs
+
+    [article] = [a for a in read_inputs([str(path)], settings=Settings()) if isinstance(a, Article)]
+    [analysis] = list(analyze_all([article], nlp=nlp_module.load()))
+    found = {}
+    for name, types, parties, recipients, historical, extra in SAMPLE_CHECKS:
+        found[name] = any(_sample_match(e, analysis, types, parties, recipients, historical, extra)
+                          for e in analysis.events)
+    return {"score": _share(sum(found.values()), len(found)), "checked": len(found),
+            "failed": [name for name, ok in found.items() if not ok]}
+
+
+def _sample_match(event, analysis, types, parties, recipients, historical, extra) -> bool:
+    code = lambda i: entity_code(party_actor(analysis, i))  # noqa: E731
+    all_codes = {code(i) for i in event.actors + event.recipients}
+    return (event.type in types and parties <= all_codes
+            and recipients <= {code(i) for i in event.recipients}
+            and event.historical == historical and extra(event, analysis))

@@ -48,7 +48,7 @@ _PATTERNS = (
     ("relative_period", re.compile(r"\b(last|this|next|past|previous|earlier this|later this)\s+(week|month|year)\b")),
     ("ago", re.compile(r"\b(\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten)\s+(day|week|month|year)s?\s+ago\b")),
     ("named_month", re.compile(rf"\b(last|this|next|early|late|mid|in)[\s-]+{_MONTH}(?![\w])")),
-    ("year", re.compile(rf"\b(?:in|since|of|during)\s+{_YEAR}\b")),
+    ("year", re.compile(rf"\b(?:in|of|during)\s+{_YEAR}\b")),
 )
 
 
@@ -81,13 +81,21 @@ class When:
     precision: str
 
 
+# Words before a date that make it the start of a span, not the event's date
+# ("killed 50 children since the end of 2023" is a running count).
+_SPAN_OPENERS = re.compile(r"\b(since|from|until|till|through)\s+(?:the\s+)?(?:end|start|beginning|middle)?\s*(?:of\s+)?$")
+
+
 def find_dates(text: str) -> list[tuple[int, int, str]]:
-    """Date expressions in ``text`` as (start, end, kind), longest first where they overlap."""
+    """Date expressions in ``text`` as (start, end, kind), longest first where they overlap;
+    dates that open or close a span ("since 2023") are left out."""
     found = []
     lowered = text.lower()
     for kind, pattern in _PATTERNS:
         for m in pattern.finditer(lowered):
             if any(s <= m.start() < e or s < m.end() <= e for s, e, _ in found):
+                continue
+            if _SPAN_OPENERS.search(lowered[max(0, m.start() - 30):m.start()]):
                 continue
             found.append((m.start(), m.end(), kind))
     return sorted(found)

@@ -18,17 +18,18 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span, Token
 
 from dyads import ontology
 from dyads.pipeline import frames
-from dyads.pipeline.dates import (EXPLICIT_YEAR_KINDS, StoryDate, When, find_dates, is_historical,
-                                  resolve_text, story_when)
-from dyads.pipeline.places import locate
-from dyads.pipeline.reporting import FIRST_PERSON, clause_speaker, enclosing_quote, quote_speaker, quotes_of
+from dyads.pipeline.dates import (EXPLICIT_YEAR_KINDS, StoryDate, find_dates, is_historical, resolve_text,
+                                  story_when)
+from dyads.gazetteer import locate
+from dyads.ontology import entity_code, party_actor
+from dyads.pipeline.reporting import (FIRST_PERSON, SPEECH_VERBS, clause_speaker, enclosing_quote,
+                                     quote_speaker, quotes_of)
 from dyads.pipeline.triggers import Trigger, coded, combine, match
 from dyads.records import Actor, Analysis, Event, Sentence
 
@@ -42,8 +43,28 @@ LIGHT_VERBS = frozenset({
     "approve", "adopt", "organize", "organise", "lodge", "file", "level", "offer", "extend",
     "continue", "seal", "strike", "conclude", "clinch", "broker", "complete", "use", "enter",
     "engage", "lead", "wage", "unleash", "perform", "pursue", "take", "maintain", "follow",
-    "resort", "reimpose", "tighten", "accept", "convene", "arrange", "agree", "go",
+    "resort", "reimpose", "tighten", "accept", "convene", "arrange", "agree", "go", "dispatch",
+    "send", "pay", "speed", "accelerate", "hasten",
 })
+# Verbs whose passive subject is the doer of the event noun they carry: "were engaged in
+# ethnic cleansing" (a passive that describes a state, not one with a hidden agent).
+STATE_PASSIVES = frozenset({"engage", "involve"})
+# Mention kinds that name someone: words inside them are names, never event triggers
+# ("the Ceasefire Violations Committee", "Asia-Pacific Economic Cooperation").
+NAME_KINDS = frozenset({"name", "surname", "organization", "group"})
+NAME_ENTITY_LABELS = frozenset({"ORG", "PERSON", "FAC", "WORK_OF_ART", "LAW", "PRODUCT"})
+# Mention kinds preferred when several name parts of one noun phrase ("the pro-Iranian
+# Hizbollah group" is Hizbollah, not Iran).
+_NAMED_FIRST = ("name", "organization", "group", "surname", "capital", "country", "nominal", "demonym", "pronoun")
+SPEECH_PRONOUNS = frozenset({"it", "he", "she"})
+PLURAL_PRONOUNS = frozenset({"they", "them", "their", "theirs"})
+# Mention kinds that can make a state visit: people, and states by name or capital
+# ("Russian tourists arriving in Vietnam" or an airline's flights are no visits).
+VISITOR_KINDS = frozenset({"name", "surname", "nominal", "pronoun", "country", "capital"})
+OFFICIAL_SECTORS = frozenset({"GOV", "LEG", "MIL", "JUD", "COP", "ELI", "PTY", "OPP", "IGO", "SPY"})
+CONDITIONAL_MODALS = frozenset({"may", "might", "could"})
+# Intentions that say nothing of cooperation or conflict until their content is known.
+OPEN_INTENTS = frozenset({"plan", "intend", "decide", "prepare"})
 # Verbs whose subject is an event noun that happened: "talks took place", "fighting erupted".
 OCCURRENCE_VERBS = frozenset({"take", "begin", "start", "erupt", "continue", "resume", "break",
                               "open", "occur", "happen", "rage", "end", "kick"})
@@ -75,6 +96,15 @@ class _Party:
     start: int
     end: int
     direct: bool = True
+    kind: str | None = None  # the mention kind that named it
+
+
+class _NoActor:
+    kind = None
+    sector = None
+
+
+_NO_ACTOR = _NoActor()
 
 
 @dataclass
@@ -112,6 +142,18 @@ def extract_events(doc: Doc, analysis: Analysis) -> tuple[Event, ...]:
     return tuple(dataclasses.replace(e, index=i) for i, e in enumerate(events))
 
 
+def _name_tokens(doc: Doc, analysis: Analysis) -> set[int]:
+    """Indices of tokens inside names of people, organizations and groups."""
+    spans = [(m.start, m.end) for m in analysis.mentions if m.kind in NAME_KINDS]
+    spans += [(e.start_char, e.end_char) for e in doc.ents if e.label_ in NAME_ENTITY_LABELS and len(e) > 1]
+    names = set()
+    for start, end in spans:
+        chars = doc.char_span(start, end, alignment_mode="expand")
+        if chars is not None:
+            names.update(range(chars.start, chars.end))
+    return names
+
+
 class _Context:
     """What every sentence needs: the document, the analysis, quotes and the story date."""
 
@@ -120,21 +162,28 @@ class _Context:
         self.analysis = analysis
         self.quotes = quotes_of(analysis)
         self.story = StoryDate.of(analysis.article)
+        self.names = _name_tokens(doc, analysis)
 
     def actor(self, actor_id: str | None) -> Actor | None:
-        return self.analysis.actor(actor_id)
+        return party_actor(self.analysis, actor_id)
 
 
 # -- one sentence ------------------------------------------------------------------------
 
 def _sentence_events(span: Span, sentence: Sentence, context: _Context) -> list[Event]:
-    drafts = _drafts(span)
+    drafts = _drafts(span, context.names)
     events = []
     seen = set()
     for draft in drafts:
         _find_parties(draft, context)
         if not draft.actors:
             continue
+        if draft.trigger.lemma == "must" and not draft.recipients:
+            continue  # "the parties must resolve ...": a demand needs someone it is made of
+        if draft.trigger.lemma in OPEN_INTENTS and draft.content is None:
+            continue  # "planning to cut short the air war": the plan's content decides, and is unknown
+        if draft.trigger.frame == "threaten" and draft.content is None and not draft.recipients:
+            continue  # "a fleet which threatens security": a danger, not a threat made to anyone
         event = _event(draft, sentence, span, context)
         key = (event.type, frozenset(event.actors), frozenset(event.recipients))
         if key in seen:
@@ -144,10 +193,12 @@ def _sentence_events(span: Span, sentence: Sentence, context: _Context) -> list[
     return events
 
 
-def _drafts(span: Span) -> list[_Draft]:
+def _drafts(span: Span, names: set[int]) -> list[_Draft]:
     """Trigger tokens with their coding, control words merged with what they govern."""
-    found = {t.i: trig for t in span if (trig := _trigger(t)) is not None}
-    drafts, governed = [], set()
+    found = {t.i: trig for t in span if t.i not in names and (trig := _trigger(t)) is not None}
+    governed: set[int] = set()
+    musts = _must_requests(span, found, governed)
+    drafts = []
     for i, trigger in sorted(found.items(), key=lambda item: _depth(span.doc[item[0]])):
         if i in governed:
             continue
@@ -161,7 +212,7 @@ def _drafts(span: Span) -> list[_Draft]:
             content_type = coded(found[content.i])[1] if content is not None else None
             draft.cameo, draft.type, draft.mode = combine(trigger.frame, content_type) or coded(trigger)
         drafts.append(draft)
-    drafts += _must_requests(span, found, governed)
+    drafts += musts
     for draft in drafts:
         _modality(draft)
     return drafts
@@ -191,8 +242,10 @@ def _licensed(noun: Token) -> bool:
         return True
     if node.dep_ == "conj":
         return _licensed(node.head)
-    return bool(frames.possessors(node) or frames.agents(node)
-                or frames.prep_objects(node, ("by",)))
+    if match(noun) is not None and match(noun).frame == "agree":
+        return False  # "the Paris accord", "Iraq's proposal": a name or a topic, not an act here
+    owners = [c for c in node.children if c.dep_ == "poss" or (c.dep_ == "amod" and c.ent_type_ == "NORP")]
+    return bool(owners or frames.agents(node) or frames.prep_objects(node, ("by",)))
 
 
 def _content(control: Token, found: dict[int, Trigger]) -> Token | None:
@@ -249,17 +302,25 @@ def _modality(draft: _Draft) -> None:
     own = frames.own_modals(token) | frames.own_modals(draft.token)
     above = frames.modal_words(draft.token)
     draft.future = bool(own & FUTURE_WORDS) or draft.trigger.frame in ("intent",) or _going_to(token)
-    draft.hypothetical = bool(above & HYPOTHETICAL_WORDS)
+    draft.hypothetical = bool(above & HYPOTHETICAL_WORDS) or _infinitive_of_noun(token)
     draft.negated = frames.is_negated(draft.token) or (draft.content is not None and frames.is_negated(draft.content))
     if draft.trigger.is_control:
         return
     if draft.negated and draft.type in _NEGATED_AS_REJECT:
         draft.cameo, draft.type, draft.mode = combine("reject", draft.type)
         draft.negated = False  # the refusal is what happened
-    elif draft.future and not draft.negated:
+    elif (draft.future or own & CONDITIONAL_MODALS) and not draft.negated:
+        # "will" cooperate is an agreement; "will"/"may" coerce a threat (PLOVER §2, CAMEO 13)
         composed = combine("future", draft.type)
         if composed is not None and composed[1] != draft.type:
             draft.cameo, draft.type, draft.mode = composed
+
+
+def _infinitive_of_noun(token: Token) -> bool:
+    """"opportunities for Cuba to cooperate", "efforts to bolster ties": a possibility, not an event."""
+    verb = frames.clause_verb(token)
+    return (verb.dep_ in ("acl", "relcl") and verb.head.pos_ == "NOUN"
+            and any(c.tag_ == "TO" for c in verb.children) and match(verb.head) is None)
 
 
 def _going_to(token: Token) -> bool:
@@ -272,20 +333,23 @@ def _going_to(token: Token) -> bool:
 
 def _find_parties(draft: _Draft, context: _Context) -> None:
     token, trigger = draft.token, draft.trigger
-    doers = _doers(token, context)
+    doers = _doers(token, trigger)
     actors = _resolve_all(doers, context)
     if trigger.is_control:
         recipients = _control_recipients(draft, context, actors)
         content = draft.content_trigger
         if content is not None and content.frame == "mutual" and trigger.frame in ("agree", "intent"):
-            recipients += _resolve_all(_mutual_others(draft.content), context)
+            recipients += _resolve_all(_mutual_others(draft.content), context, places=True)
     elif trigger.frame == "mutual":
         actors += _resolve_all(_mutual_others(token), context)
         recipients = []
     else:
-        recipients = _resolve_all(_targets(token, trigger.recipient), context)
+        recipients = _resolve_all(_targets(token, trigger.recipient), context, places=True)
         if not recipients and (trigger.frame == "directed"):
             recipients = _demonstrative_target(token, trigger, context, actors)
+    if trigger.frame == "visit":
+        actors = [p for p in actors if p.kind in VISITOR_KINDS or (
+            p.kind == "demonym" and (party_actor(context.analysis, p.actor_id) or _NO_ACTOR).sector in OFFICIAL_SECTORS)]
     draft.actors = _unique(actors)
     ids = {p.actor_id for p in draft.actors}
     draft.recipients = [p for p in _unique(recipients) if p.actor_id not in ids]
@@ -300,8 +364,11 @@ def _country(actor: Actor | None) -> str | None:
     return actor.country if actor else None
 
 
-def _doers(token: Token, context: _Context) -> list[Token]:
+def _doers(token: Token, trigger: Trigger | None = None) -> list[Token]:
     """Tokens naming who does what ``token`` names."""
+    if trigger is not None and trigger.pos == "A" and token.pos_ == "VERB":
+        # "Israel is opposed to", "Iraq is prepared to": a participle used as an adjective
+        return frames.subjects(token) or [c for c in token.children if c.dep_ == "nsubjpass"]
     if token.pos_ in ("NOUN", "PROPN"):
         found = frames.agents(token) or frames.prep_objects(token, ("by",)) or frames.possessors(token)
         if found:
@@ -321,6 +388,8 @@ def _governing_subjects(noun: Token) -> list[Token]:
         node = node.head
         if node.pos_ in ("VERB", "AUX"):
             if frames.is_passive(node):
+                if node.lemma_.lower() in STATE_PASSIVES:
+                    return [c for c in node.children if c.dep_ == "nsubjpass"]
                 return frames.agents(node)
             return frames.subjects(node)
         if node.head.i == node.i:
@@ -341,7 +410,19 @@ def _mutual_others(token: Token) -> list[Token]:
 
 
 def _targets(token: Token, sources: tuple[str, ...]) -> list[Token]:
-    """Recipient tokens by the trigger row's sources, in their order."""
+    """Recipient tokens by the trigger row's sources, in their order; for an event noun
+    also on the noun it modifies ("mediation mission between") or the verb that carries
+    it ("gave a welcome to")."""
+    found = _own_targets(token, sources)
+    if found or token.pos_ not in ("NOUN", "PROPN"):
+        return found
+    carrier = token.head
+    if token.dep_ == "compound" or (token.dep_ in ("dobj", "attr") and carrier.lemma_.lower() in LIGHT_VERBS):
+        return _own_targets(carrier, tuple(s for s in sources if s not in ("obj", "poss")))
+    return []
+
+
+def _own_targets(token: Token, sources: tuple[str, ...]) -> list[Token]:
     for source in sources:
         if source == "obj":
             found = frames.objects(token) if token.pos_ != "NOUN" else []
@@ -362,29 +443,38 @@ def _targets(token: Token, sources: tuple[str, ...]) -> list[Token]:
 
 def _control_recipients(draft: _Draft, context: _Context, actors: list[_Party]) -> list[_Party]:
     token, frame = draft.token, draft.trigger.frame
-    own = _resolve_all(_targets(token, draft.trigger.recipient), context)
+    own = _resolve_all(_targets(token, draft.trigger.recipient), context, places=True)
     if own and frame != "request":
         return own
     content = draft.content
     if content is None:
-        return own or _resolve_all(_complement_parties(token), context)
+        return own or _resolve_all(_complement_parties(token), context, places=True)
     if frame == "request":
         # the one asked is who should act: "demanded the withdrawal of Serbian forces",
         # "demanded that the United States match ...", "pressured workers to cancel"
-        asked = own or _resolve_all(_doers(content, context), context)
-        return asked or _resolve_all(frames.prep_objects(content, ("of",)), context)
+        asked = own or _resolve_all(_doers(content), context)
+        asked = [p for p in asked if p.actor_id not in {a.actor_id for a in actors}]
+        # "a stern reminder to Iraq that it must ...", "the withdrawal of Serbian forces"
+        addressed = _targets(token, ("dative", "to"))
+        if not addressed and token.pos_ == "NOUN":
+            addressed = _targets(token.head, ("dative", "to"))
+        return asked or _resolve_all(addressed + frames.prep_objects(content, ("of",)), context, places=True)
+    if frame == "accuse":
+        # the blamed is whoever did the blamed act: "condemned Israel's raids"
+        return _resolve_all(_doers(content), context, places=True)
     if frame == "reject":
         by = frames.possessors(content) + frames.prep_objects(content, ("by", "from"))
-        return _resolve_all(by, context) or _resolve_all(_targets(content, draft.content_trigger.recipient), context)
-    return _resolve_all(_targets(content, draft.content_trigger.recipient), context) or \
-        _resolve_all(_complement_parties(token), context)
+        return _resolve_all(by, context) or _resolve_all(
+            _targets(content, draft.content_trigger.recipient), context, places=True)
+    return _resolve_all(_targets(content, draft.content_trigger.recipient), context, places=True) or \
+        _resolve_all(_complement_parties(token), context, places=True)
 
 
 def _complement_parties(control: Token) -> list[Token]:
     """Parties named inside a control word's complement ("threatened to cut power to X")."""
     found = []
     for node in control.subtree:
-        if node.dep_ == "pobj" and node.head.lower_ in ("to", "against", "on", "with", "from", "for") \
+        if node.dep_ == "pobj" and node.head.lower_ in ("to", "against", "on", "with", "from", "for", "in") \
                 and node.head.head.i != control.head.i:
             found.append(node)
     return found
@@ -427,33 +517,100 @@ def _topic_parties(draft: _Draft, context: _Context) -> list[_Party]:
     return _resolve_all(found, context)
 
 
-def _resolve_all(tokens: list[Token], context: _Context) -> list[_Party]:
+def _resolve_all(tokens: list[Token], context: _Context, *, places: bool = False) -> list[_Party]:
     parties = []
     for token in tokens:
-        party = _resolve(token, context)
+        party = _resolve(token, context, places=places)
         if party is not None:
             parties.append(party)
     return parties
 
 
-def _resolve(token: Token, context: _Context, *, depth: int = 0) -> _Party | None:
-    """The actor a noun-phrase head stands for, through the actors stage's mentions."""
-    analysis = context.analysis
-    mention = analysis.mention_at(token.idx, token.idx + len(token))
-    if mention is None:
-        start, end = frames.phrase_span(token)
-        mention = analysis.mention_at(start, end)
-    if mention is not None and mention.actor_id:
-        return _Party(mention.actor_id, mention.start, mention.end)
+def _resolve(token: Token, context: _Context, *, places: bool = False, depth: int = 0) -> _Party | None:
+    """The actor a noun-phrase head stands for, through the actors stage's mentions; with
+    ``places``, a place that is no actor stands for its country (a recipient "in Montenegro")."""
+    if token.lower_ in FIRST_PERSON:
+        # a speaker's "we" is the speaker's side, whatever chain it was put in
+        speaker_side = _first_person(token, context)
+        if speaker_side is not None:
+            return speaker_side
+    mention = _mention(token, context)
+    if mention is not None and token.lower_ in PLURAL_PRONOUNS and \
+            (party_actor(context.analysis, mention.actor_id) or _NO_ACTOR).kind == "person":
+        mention = None  # "they" is no one person
+    if mention is not None:
+        party = _Party(mention.actor_id, mention.start, mention.end, kind=mention.kind)
+        if entity_code(party_actor(context.analysis, party.actor_id)) or depth:
+            return party
+        for appos in (c for c in token.children if c.dep_ == "appos"):
+            # "Kenzo Oshima, the United Nations Emergency Relief Coordinator": the body he speaks for
+            better = _resolve(appos, context, depth=1)
+            if better is not None and entity_code(party_actor(context.analysis, better.actor_id)):
+                return better
+        return party
     if token.lower_ in FIRST_PERSON:
         return _first_person(token, context)
+    if token.lower_ in SPEECH_PRONOUNS and depth == 0 and \
+            enclosing_quote(context.quotes, token.idx, token.idx + 1) is None:
+        teller = _reported_subject(token)
+        if teller is not None:
+            return _resolve(teller, context, depth=1)
+    if places:
+        place = _place_party(token, context)
+        if place is not None:
+            return place
     if depth == 0:
-        for owner in frames.possessors(token) + frames.prep_objects(token, ("of",)):
-            party = _resolve(owner, context, depth=1)
+        owners = frames.possessors(token) + frames.prep_objects(token, ("of", "by", "from"))
+        for owner in owners:
+            party = _resolve(owner, context, places=places, depth=1)
             if party is not None:
                 party.direct = False
                 return party
     return None
+
+
+def _mention(token: Token, context: _Context):
+    """The actor mention for a noun-phrase head: the one covering the head word, else the
+    best inside its phrase, names before demonyms ("the pro-Iranian Hizbollah group")."""
+    analysis = context.analysis
+    mention = analysis.mention_at(token.idx, token.idx + len(token))
+    if mention is not None and mention.actor_id:
+        return mention
+    start, end = frames.phrase_span(token)
+    inside = [m for m in analysis.mentions if m.actor_id and m.start >= start and m.end <= end]
+    if inside:
+        return min(inside, key=lambda m: (_NAMED_FIRST.index(m.kind) if m.kind in _NAMED_FIRST
+                                          else len(_NAMED_FIRST), -(m.end - m.start)))
+    mention = analysis.mention_at(start, end)
+    return mention if mention is not None and mention.actor_id else None
+
+
+def _reported_subject(pronoun: Token) -> Token | None:
+    """"X announced it will ...": the pronoun subject of a reported clause is its teller."""
+    verb = pronoun.head
+    if pronoun.dep_ not in ("nsubj", "nsubjpass") or verb.dep_ not in ("ccomp", "xcomp"):
+        return None
+    teller = [c for c in verb.head.children if c.dep_ in ("nsubj", "nsubjpass") and c.pos_ != "PRON"]
+    return teller[0] if teller else None
+
+
+def _place_party(token: Token, context: _Context) -> _Party | None:
+    """A named place as its country, for recipients: "lifted a curfew in Montenegro"."""
+    place = next((m for m in context.analysis.mentions
+                  if m.kind == "place" and m.start <= token.idx < m.end), None)
+    if place is not None:
+        name, start, end = place.text, place.start, place.end
+    elif token.ent_type_ in ("GPE", "LOC"):
+        ent = next((e for e in token.doc.ents if e.start <= token.i < e.end), None)
+        if ent is None:
+            return None
+        name, start, end = ent.text, ent.start_char, ent.end_char
+    else:
+        return None
+    found = locate(name)
+    if found is None or found.country is None:
+        return None
+    return _Party(found.country, start, end, direct=False)
 
 
 def _first_person(token: Token, context: _Context) -> _Party | None:
@@ -467,7 +624,7 @@ def _first_person(token: Token, context: _Context) -> _Party | None:
     country = next((a for a in context.analysis.actors if a.kind == "country" and a.country == speaker.country
                     and speaker.country), None)
     chosen = country or speaker
-    return _Party(chosen.id, token.idx, token.idx + len(token), direct=False)
+    return _Party(chosen.id, token.idx, token.idx + len(token), direct=False, kind="pronoun")
 
 
 def _unique(parties: list[_Party]) -> list[_Party]:
@@ -558,13 +715,23 @@ def _attached(tokens: Span, anchors: set[int]) -> bool:
     return False
 
 
+def clause_speaker_verb(verb: Token) -> Token | None:
+    """The speech verb whose reported clause ``verb`` is in, if any."""
+    node = verb
+    while node.head.i != node.i:
+        if node.dep_ in ("ccomp", "parataxis") and node.head.lemma_.lower() in SPEECH_VERBS:
+            return node.head
+        node = node.head
+    return None
+
+
 def _background(token: Token) -> bool:
     """Told as background rather than news: a perfect-tense relative clause describing an
     actor ("G7 countries, which have pursued a tough line"), or a past-perfect clause."""
     verb = frames.clause_verb(token)
     aux = {c.lower_ for c in verb.children if c.dep_ == "aux"}
-    if "had" in aux and verb.tag_ == "VBN":
-        return True
+    if "had" in aux and verb.tag_ == "VBN" and clause_speaker_verb(verb) is None:
+        return True  # past perfect, unless it is the back-shift of reported speech
     return verb.dep_ == "relcl" and bool(aux & _PERFECT_AUX) and verb.tag_ == "VBN"
 
 
@@ -633,20 +800,3 @@ def primary(events: tuple[Event, ...] | list[Event]) -> Event | None:
     """The event a sentence is mostly about: asserted before hypothetical, then the most
     confident, then the earliest trigger."""
     return min(events, key=lambda e: (e.hypothetical, -e.confidence, e.trigger_start), default=None)
-
-
-def iter_dyads(event: Event, analysis: Analysis) -> Iterator[tuple[str, str | None]]:
-    """CAMEO-style (source, target) actor-id pairs of a PLOVER event: every actor with every
-    recipient; a reciprocal event (no recipients, several actors) in both directions."""
-    if event.recipients:
-        for actor in event.actors:
-            for recipient in event.recipients:
-                yield actor, recipient
-    elif len(event.actors) > 1:
-        for actor in event.actors:
-            for other in event.actors:
-                if other != actor:
-                    yield actor, other
-    else:
-        for actor in event.actors:
-            yield actor, None

@@ -7,7 +7,7 @@ of noun phrases) of the same sentence; resolving them to actors is the caller's 
     >>> doc = nlp.load()("Israel and Lebanon renewed negotiations. Moscow was accused by Kyiv of shelling.")
     >>> [t.text for t in subjects(doc[2 + 1])]
     ['Israel', 'Lebanon']
-    >>> [t.text for t in agents(doc[9])], [t.text for t in objects(doc[9])]
+    >>> [t.text for t in agents(doc[8])], [t.text for t in objects(doc[8])]
     (['Kyiv'], ['Moscow'])
 """
 
@@ -29,8 +29,13 @@ _BETWEEN_SUBJECT_AND_VERB = {"ADV", "AUX", "PART"}
 
 
 def conjuncts(token: Token) -> list[Token]:
-    """The token and the nouns coordinated with it ("Moscow and Tokyo")."""
-    return [token, *[t for t in token.conjuncts if t.i > token.i and t.pos_ in ("NOUN", "PROPN", "PRON")]]
+    """The token and the nouns coordinated with it ("Moscow and Tokyo"), and coordinated
+    modifiers that name parties of their own ("Chilean and Peruvian envoys")."""
+    found = [token, *[t for t in token.conjuncts if t.i > token.i and t.pos_ in ("NOUN", "PROPN", "PRON")]]
+    for child in token.children:
+        if child.dep_ in ("amod", "compound") and any(c.dep_ == "conj" for c in child.children):
+            found += [child, *child.conjuncts]
+    return found
 
 
 def is_passive(verb: Token) -> bool:
@@ -177,7 +182,8 @@ def _adjacent_subject(verb: Token, parsed: Token) -> Token | None:
     if candidate.i == parsed.i or candidate.pos_ not in ("PROPN", "NOUN") or candidate.i < parsed.i:
         return None
     between = verb.doc[parsed.i + 1:candidate.i]
-    if any(t.pos_ == "VERB" for t in between):
+    # another clause's verb between them ("including" as a preposition does not count)
+    if any(t.pos_ == "VERB" and t.dep_ not in ("prep", "amod", "acl") for t in between):
         return candidate
     return None
 

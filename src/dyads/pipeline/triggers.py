@@ -23,10 +23,11 @@ from importlib import resources
 from spacy.tokens import Token
 
 from dyads.ontology import is_mode, plover_of
+from dyads.pipeline import frames
 
 # Part-of-speech letters of the trigger table and the spaCy tags each admits.
 POS = {"V": ("VERB",), "N": ("NOUN", "PROPN"), "A": ("ADJ", "VERB")}
-CONTROL_FRAMES = frozenset({"agree", "intent", "reject", "request", "threaten"})
+CONTROL_FRAMES = frozenset({"agree", "intent", "reject", "request", "threaten", "accuse"})
 # Dependencies whose dependents count as a trigger's modifiers ("hunger strike",
 # "sexually abused", "joint exercises", "state of emergency").
 _MODIFIER_DEPS = {"compound", "amod", "nmod", "advmod", "npadvmod", "nummod"}
@@ -135,6 +136,9 @@ def objects_and_modifiers(token: Token) -> list[Token]:
     for child in token.children:
         if child.dep_ in ("dobj", "obj", "nsubjpass", "attr", "oprd"):
             found += [child, *child.conjuncts, *[c for c in child.children if c.dep_ in ("compound", "amod")]]
+            # "700 kg of medicine", "a number of troops": the measured thing
+            found += [g for c in child.children if c.dep_ == "prep" and c.lower_ == "of"
+                      for g in c.children if g.dep_ == "pobj"]
         elif child.dep_ == "prep" and child.lower_ == "of":
             found += [c for c in child.children if c.dep_ == "pobj"]  # "state of emergency"
         elif child.dep_ in _MODIFIER_DEPS:
@@ -158,6 +162,6 @@ def _holds(token: Token, key: str, values: frozenset[str]) -> bool:
     if key == "prt":
         return any(c.dep_ in ("prt", "prep", "advmod") and c.lower_ in values for c in token.children)
     if key == "subj":
-        subjects = [c for c in token.children if c.dep_ in ("nsubj", "nsubjpass")]
+        subjects = [c for c in token.children if c.dep_ in ("nsubj", "nsubjpass")] or frames.subjects(token)
         return any(s.lemma_.lower() in values for s in subjects)
     raise ValueError(f"unknown condition {key!r} in event-triggers.tsv")

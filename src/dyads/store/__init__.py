@@ -219,65 +219,6 @@ class Store(AnalysisQueries, BrowseQueries, LookupQueries):
         article["events"] = self.list_events(article_id=article["id"])
         return article
 
-    def people_by_surname(self, surnames: Iterable[str]) -> dict[str, dict[str, str]]:
-        """surname -> {actor id: full name} of stored people named in full."""
-        surnames = sorted(set(surnames))
-        if not surnames:
-            return {}
-        rows = self.con.execute(
-            "SELECT DISTINCT regexp_extract(name, '(\\S+)$') AS surname, actor_id, name FROM article_actors "
-            "WHERE kind = 'person' AND contains(name, ' ') "
-            "AND regexp_extract(name, '(\\S+)$') IN (SELECT UNNEST(?::VARCHAR[]))", [surnames]).fetchall()
-        found: dict[str, dict[str, str]] = {}
-        for surname, actor_id, name in rows:
-            found.setdefault(surname, {})[actor_id] = name
-        return found
-
-    def list_actors(self, *, country: str | None = None, kind: str | None = None,
-                    sector: str | None = None, limit: int | None = None) -> list[dict]:
-        """Actors across all articles, most mentioned first."""
-        where, params = [], []
-        for column, value in (("country", country), ("kind", kind), ("sector", sector)):
-            if value:
-                where.append(f"{column} = ?")
-                params.append(value)
-        sql = "SELECT id, kind, name, country, sector, titles, articles, mentions FROM actors"
-        if where:
-            sql += " WHERE " + " AND ".join(where)
-        sql += " ORDER BY mentions DESC, id"
-        if limit is not None:
-            sql += f" LIMIT {int(limit)}"
-        return self._dicts(sql, params)
-
-    def find_actors(self, name: str) -> list[dict]:
-        """Actors whose id is ``name``, or whose name equals it, or contains it as a word."""
-        return self._dicts(
-            "SELECT id, kind, name, country, sector, titles, articles, mentions FROM actors "
-            "WHERE id = ? OR lower(name) = lower(?) OR regexp_matches(name, '(?i)\\b' || ? || '\\b') "
-            "ORDER BY (id = ?) DESC, (lower(name) = lower(?)) DESC, mentions DESC",
-            [name, name, _regex_escape(name), name, name])
-
-    def actor_detail(self, actor_id: str) -> dict:
-        """One actor with the titles seen over time and its mentions per article."""
-        rows = self._dicts("SELECT id, kind, name, country, sector, titles, articles, mentions "
-                           "FROM actors WHERE id = ?", [actor_id])
-        if not rows:
-            raise QueryError(f"no actor with id {actor_id!r}; list actors with `dyads actors`")
-        actor = rows[0]
-        actor["titles_over_time"] = self._dicts(
-            "SELECT aa.title, min(a.published) AS first_seen, max(a.published) AS last_seen, "
-            "count(*) AS articles FROM article_actors aa JOIN articles a ON a.id = aa.article_id "
-            "WHERE aa.actor_id = ? AND aa.title IS NOT NULL GROUP BY aa.title ORDER BY first_seen NULLS LAST",
-            [actor_id])
-        actor["members"] = (self.con.execute(
-            "SELECT members FROM article_actors WHERE actor_id = ? LIMIT 1", [actor_id]).fetchone() or [None])[0]
-        actor["in_articles"] = self._dicts(
-            'SELECT a.id AS article_id, a.headline, a.published, list(struct_pack(text := m.text, kind := m.kind, '
-            'start := m.start, "end" := m."end", sentence := m.sentence) ORDER BY m.idx) AS mentions '
-            "FROM mentions m JOIN articles a ON a.id = m.article_id WHERE m.actor_id = ? "
-            "GROUP BY a.id, a.headline, a.published ORDER BY a.published NULLS LAST, a.id", [actor_id])
-        return actor
-
     def list_events(self, *, actor: str | None = None, recipient: str | None = None,
                     type: str | None = None, since: dt.date | None = None, until: dt.date | None = None,
                     article_id: str | None = None, limit: int | None = None) -> list[dict]:
@@ -338,6 +279,65 @@ class Store(AnalysisQueries, BrowseQueries, LookupQueries):
         for row in rows:
             grouped.setdefault((row["article_id"], row["event_idx"], row["role"]), []).append(row)
         return grouped
+
+    def people_by_surname(self, surnames: Iterable[str]) -> dict[str, dict[str, str]]:
+        """surname -> {actor id: full name} of stored people named in full."""
+        surnames = sorted(set(surnames))
+        if not surnames:
+            return {}
+        rows = self.con.execute(
+            "SELECT DISTINCT regexp_extract(name, '(\\S+)$') AS surname, actor_id, name FROM article_actors "
+            "WHERE kind = 'person' AND contains(name, ' ') "
+            "AND regexp_extract(name, '(\\S+)$') IN (SELECT UNNEST(?::VARCHAR[]))", [surnames]).fetchall()
+        found: dict[str, dict[str, str]] = {}
+        for surname, actor_id, name in rows:
+            found.setdefault(surname, {})[actor_id] = name
+        return found
+
+    def list_actors(self, *, country: str | None = None, kind: str | None = None,
+                    sector: str | None = None, limit: int | None = None) -> list[dict]:
+        """Actors across all articles, most mentioned first."""
+        where, params = [], []
+        for column, value in (("country", country), ("kind", kind), ("sector", sector)):
+            if value:
+                where.append(f"{column} = ?")
+                params.append(value)
+        sql = "SELECT id, kind, name, country, sector, titles, articles, mentions FROM actors"
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        sql += " ORDER BY mentions DESC, id"
+        if limit is not None:
+            sql += f" LIMIT {int(limit)}"
+        return self._dicts(sql, params)
+
+    def find_actors(self, name: str) -> list[dict]:
+        """Actors whose id is ``name``, or whose name equals it, or contains it as a word."""
+        return self._dicts(
+            "SELECT id, kind, name, country, sector, titles, articles, mentions FROM actors "
+            "WHERE id = ? OR lower(name) = lower(?) OR regexp_matches(name, '(?i)\\b' || ? || '\\b') "
+            "ORDER BY (id = ?) DESC, (lower(name) = lower(?)) DESC, mentions DESC",
+            [name, name, _regex_escape(name), name, name])
+
+    def actor_detail(self, actor_id: str) -> dict:
+        """One actor with the titles seen over time and its mentions per article."""
+        rows = self._dicts("SELECT id, kind, name, country, sector, titles, articles, mentions "
+                           "FROM actors WHERE id = ?", [actor_id])
+        if not rows:
+            raise QueryError(f"no actor with id {actor_id!r}; list actors with `dyads actors`")
+        actor = rows[0]
+        actor["titles_over_time"] = self._dicts(
+            "SELECT aa.title, min(a.published) AS first_seen, max(a.published) AS last_seen, "
+            "count(*) AS articles FROM article_actors aa JOIN articles a ON a.id = aa.article_id "
+            "WHERE aa.actor_id = ? AND aa.title IS NOT NULL GROUP BY aa.title ORDER BY first_seen NULLS LAST",
+            [actor_id])
+        actor["members"] = (self.con.execute(
+            "SELECT members FROM article_actors WHERE actor_id = ? LIMIT 1", [actor_id]).fetchone() or [None])[0]
+        actor["in_articles"] = self._dicts(
+            'SELECT a.id AS article_id, a.headline, a.published, list(struct_pack(text := m.text, kind := m.kind, '
+            'start := m.start, "end" := m."end", sentence := m.sentence) ORDER BY m.idx) AS mentions '
+            "FROM mentions m JOIN articles a ON a.id = m.article_id WHERE m.actor_id = ? "
+            "GROUP BY a.id, a.headline, a.published ORDER BY a.published NULLS LAST, a.id", [actor_id])
+        return actor
 
     def failures(self, *, run_id: str | None = None) -> list[dict]:
         sql = "SELECT run_id, origin, reason, failed_at FROM failures"

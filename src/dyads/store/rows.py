@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Sequence
 
-from dyads.ontology import entity_code
+from dyads.ontology import entity_code, party_actor
 from dyads.records import Analysis
 
 ARTICLE_COLUMNS = (
@@ -84,7 +84,7 @@ def _event_parties(analysis: Analysis, run_id, now) -> list[tuple]:
     for e in analysis.events:
         for role, ids, spans in (("actor", e.actors, e.actor_spans), ("recipient", e.recipients, e.recipient_spans)):
             for position, (actor_id, (start, end)) in enumerate(zip(ids, spans)):
-                actor = analysis.actor(actor_id)
+                actor = party_actor(analysis, actor_id)
                 rows.append((
                     analysis.article.id, e.index, role, position, actor_id, entity_code(actor),
                     actor.sector if actor else None, actor.kind if actor else None,

@@ -66,12 +66,19 @@ def _gazetteer():
     iso3 = {code: c["iso3"] for code, c in countries.items()}
     by_country_name = {_key(c["name"]): code for code, c in countries.items()}
     by_country_name.update(_COUNTRY_ALIASES)
+    # A city's own name wins over another city's alternate name ("Dili" is Timor-Leste's
+    # capital, though Delhi is also spelled so); among equals the most populous wins.
     cities: dict[str, dict] = {}
+    alternates: dict[str, dict] = {}
     for city in cache.get_cities().values():
-        for name in {city["name"], *[n for n in city.get("alternatenames", ()) if n.isascii()]}:
-            key = _key(name)
-            if key and (key not in cities or city["population"] > cities[key]["population"]):
-                cities[key] = city
+        for table, names in ((cities, [city["name"]]),
+                             (alternates, [n for n in city.get("alternatenames", ()) if n.isascii()])):
+            for name in names:
+                key = _key(name)
+                if key and (key not in table or city["population"] > table[key]["population"]):
+                    table[key] = city
+    for key, city in alternates.items():
+        cities.setdefault(key, city)
     log.info("loaded gazetteer: %d countries, %d city names", len(countries), len(cities))
     return countries, iso3, by_country_name, cities
 
@@ -93,3 +100,12 @@ def locate(name: str) -> Place | None:
                      capital["latitude"] if capital else None, capital["longitude"] if capital else None,
                      country["geonameid"], "country")
     return None
+
+
+def country_name(iso3: str) -> str | None:
+    """The GeoNames name of a country by its ISO 3166 alpha-3 code, or None."""
+    if not (len(iso3) == 3 and iso3.isalpha() and iso3.isupper()):
+        return None
+    countries, iso3_of, _, _ = _gazetteer()
+    code = next((c for c, i in iso3_of.items() if i == iso3), None)
+    return countries[code]["name"] if code else None
