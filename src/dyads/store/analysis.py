@@ -22,7 +22,7 @@ _ACTOR_PAIRS = """
         SELECT p.article_id, p.event_idx, p.role, p.position, p.actor_id, p.code,
                CASE WHEN p.kind = 'group' AND len(p.members) > 0 THEN p.members ELSE [p.code] END AS codes,
                coalesce(p.kind = 'group' AND len(p.members) > 0, false) AS via_group
-        FROM event_parties p
+        FROM event_parties p{involving}
     ),
     with_recipient AS (
         SELECT DISTINCT article_id, event_idx FROM event_parties WHERE role = 'recipient'
@@ -38,8 +38,14 @@ _ACTOR_PAIRS = """
                 AND t.actor_id <> s.actor_id))
     )"""
 
+# Only the events one party (a code or a group holding it; one ? bound twice) takes part in:
+# a dyad or a ranking then expands a few events instead of all of them.
+_INVOLVING = ("\n        SEMI JOIN (SELECT DISTINCT article_id, event_idx FROM event_parties "
+              "WHERE upper(code) = ? OR list_contains(members, ?)) f "
+              "ON f.article_id = p.article_id AND f.event_idx = p.event_idx")
+
 # Country pairs: one row per (event, source, target), direct when any path is.
-EVENT_DYADS = "WITH" + _ACTOR_PAIRS + """,
+_EVENT_DYADS = "WITH" + _ACTOR_PAIRS + """,
     sources AS (
         SELECT article_id, event_idx, unnest(source_codes) AS source, target_codes, via_group FROM actor_pairs
     ),
@@ -52,6 +58,12 @@ EVENT_DYADS = "WITH" + _ACTOR_PAIRS + """,
         WHERE source IS NOT NULL AND target IS NOT NULL AND source <> target
         GROUP BY article_id, event_idx, source, target
     )"""
+EVENT_DYADS = _EVENT_DYADS.format(involving="")
+
+
+def event_dyads_of(code: str) -> tuple[str, list]:
+    """``EVENT_DYADS`` limited to the events ``code`` takes part in, and its parameters."""
+    return _EVENT_DYADS.format(involving=_INVOLVING), [code, code]
 
 # Events that count: not negated, not hypothetical.
 COUNTED = "NOT e.negated AND NOT e.hypothetical"
@@ -103,11 +115,12 @@ class AnalysisQueries:
             "((d.source = ? AND d.target = ?) OR (d.source = ? AND d.target = ?))"
         params = [a, b] if directed else [a, b, b, a]
         groups = "" if include_groups else " AND NOT d.via_group"
-        sql = (EVENT_DYADS + f""", dyad AS (
+        dyads, first = event_dyads_of(a)
+        sql = (dyads + f""", dyad AS (
             SELECT d.article_id, d.event_idx, bool_or(d.source = ?) AS from_a, bool_or(d.source = ?) AS from_b,
                    bool_and(d.via_group) AS via_group
             FROM event_dyads d WHERE {pair}{groups} GROUP BY d.article_id, d.event_idx)""")
-        return sql, [a, b, *params]
+        return sql, [*first, a, b, *params]
 
     def dyad_series(self, a: str, b: str, *, by: str | None, since: dt.date | None = None,
                     until: dt.date | None = None, directed: bool = False,
@@ -180,7 +193,8 @@ class AnalysisQueries:
         """A query of (article_id, event_idx, member, from_member, via_group) for events between
         the target and any member, its parameters, and the WHERE clauses and parameters of the period."""
         where, params = _period_clause(since, until)
-        sql = (EVENT_DYADS + """, ranked AS (
+        dyads, first = event_dyads_of(target)
+        sql = (dyads + """, ranked AS (
             SELECT d.article_id, d.event_idx,
                    CASE WHEN d.source = ? THEN d.target ELSE d.source END AS member,
                    bool_or(d.target = ?) AS from_member, bool_or(d.source = ?) AS from_target,
@@ -189,7 +203,7 @@ class AnalysisQueries:
             WHERE (d.source = ? AND d.target IN (SELECT unnest(?::VARCHAR[])))
                OR (d.target = ? AND d.source IN (SELECT unnest(?::VARCHAR[])))
             GROUP BY ALL)""")
-        return sql, [target, target, target, target, members, target, members], where, params
+        return sql, [*first, target, target, target, target, members, target, members], where, params
 
     def rank_members(self, target: str, members: list[str], *, since: dt.date | None = None,
                      until: dt.date | None = None, per: str | None = None) -> list[dict]:

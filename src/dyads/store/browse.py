@@ -22,7 +22,7 @@ import re
 from dataclasses import dataclass, field
 
 from dyads.errors import QueryError
-from dyads.store.analysis import COUNTED, EVENT_DYADS
+from dyads.store.analysis import COUNTED, EVENT_DYADS, event_dyads_of
 from dyads.store.rows import EVENT_COLUMNS
 
 # Sentinels that send NULL sort keys to the end in either direction.
@@ -55,6 +55,9 @@ class Listing:
     sorts: dict[str, tuple[tuple[str, str], ...]]
     default_sort: str
     facets: dict[str, Facet] = field(default_factory=dict)
+    # Columns naming one row: when given, a page is cut on them and the sort keys alone, and only
+    # its rows get their long columns (substrings of article text), 15x faster at 76,000 events.
+    key: tuple[str, ...] = ()
 
 
 EVENTS = Listing(
@@ -72,6 +75,7 @@ EVENTS = Listing(
         "type": (("e.type", "text"), ("e.article_id", "text"), ("e.idx", "number")),
     },
     default_sort="-date",
+    key=("e.article_id", "e.idx"),
     facets={
         "type": Facet("e.type"),
         "quad_class": Facet("e.quad_class"),
@@ -96,6 +100,7 @@ ARTICLES = Listing(
         "headline": (("a.headline", "text"), ("a.id", "text")),
     },
     default_sort="-published",
+    key=("a.id",),
     facets={
         "source": Facet("coalesce(a.source, a.dateline_agency)"),
         "year": Facet("year(a.published)"),
@@ -223,9 +228,18 @@ class BrowseQueries:
             page_params += more
         key_columns = ", ".join(f"{expr} AS _k{i}" for i, (expr, _) in enumerate(keys))
         order = ", ".join(f"_k{i} {'DESC' if d else 'ASC'}" for i, (_, d) in enumerate(keys))
-        sql = (f"SELECT {listing.select}, {key_columns} FROM {listing.source}{_where(page_where)} "
-               f"ORDER BY {order} LIMIT {int(size) + 1}")
-        rows = self._dicts(sql, [*source_params, *page_params])
+        if listing.key:
+            ids = ", ".join(f"{column} AS _id{i}" for i, column in enumerate(listing.key))
+            match = " AND ".join(f"{column} = page._id{i}" for i, column in enumerate(listing.key))
+            carried = ", ".join(f"page._k{i} AS _k{i}" for i in range(len(keys)))
+            sql = (f"WITH page AS (SELECT {ids}, {key_columns} FROM {listing.source}{_where(page_where)} "
+                   f"ORDER BY {order} LIMIT {int(size) + 1}) "
+                   f"SELECT {listing.select}, {carried} FROM {listing.source} JOIN page ON {match} ORDER BY {order}")
+            rows = self._dicts(sql, [*source_params, *page_params, *source_params])
+        else:
+            sql = (f"SELECT {listing.select}, {key_columns} FROM {listing.source}{_where(page_where)} "
+                   f"ORDER BY {order} LIMIT {int(size) + 1}")
+            rows = self._dicts(sql, [*source_params, *page_params])
         token = None
         if len(rows) > size:
             rows = rows[:size]
@@ -275,7 +289,15 @@ class BrowseQueries:
 
     def attach_parties(self, events: list[dict]) -> list[dict]:
         """Give event rows their ``actors`` and ``recipients``, as ``list_events`` does."""
-        parties = self._parties({e["article_id"] for e in events})
+        ids = sorted({e["article_id"] for e in events})
+        rows = self._dicts(
+            'SELECT p.*, substr(a.text, p.start + 1, p."end" - p.start) AS text FROM event_parties p '
+            "JOIN articles a ON a.id = p.article_id WHERE p.article_id IN (SELECT unnest(?::VARCHAR[])) "
+            "AND a.id IN (SELECT unnest(?::VARCHAR[])) "  # filtering both sides lets DuckDB skip the texts
+            "ORDER BY p.article_id, p.event_idx, p.role, p.position", [ids, ids]) if ids else []
+        parties: dict[tuple, list[dict]] = {}
+        for row in rows:
+            parties.setdefault((row["article_id"], row["event_idx"], row["role"]), []).append(row)
         for event in events:
             key = (event["article_id"], event["idx"])
             event["actors"] = parties.get((*key, "actor"), [])
@@ -304,9 +326,10 @@ def event_where(*, types: list[str] | None = None, quad_classes: list[int] | Non
                          "OR p.actor_id = ? OR list_contains(p.members, upper(?))))")
             params += [value, value, value]
     if between:
-        where.append(f"e.article_id || ':' || e.idx IN ({EVENT_DYADS} SELECT article_id || ':' || event_idx "
+        dyads, first = event_dyads_of(between[0])
+        where.append(f"e.article_id || ':' || e.idx IN ({dyads} SELECT article_id || ':' || event_idx "
                      "FROM event_dyads WHERE (source = ? AND target = ?) OR (source = ? AND target = ?))")
-        params += [between[0], between[1], between[1], between[0]]
+        params += [*first, between[0], between[1], between[1], between[0]]
     for clause, value in (("e.type IN (SELECT unnest(?::VARCHAR[]))", types),
                           ("e.quad_class IN (SELECT unnest(?::INTEGER[]))", quad_classes),
                           ("e.mode = ?", mode), ("e.date >= ?", since), ("e.date <= ?", until),
@@ -419,6 +442,7 @@ QUOTES = Listing(
         "speaker": (("s.name", "text"), ("q.article_id", "text"), ("q.idx", "number")),
     },
     default_sort="-published",
+    key=("q.article_id", "q.idx"),
     facets={"kind": Facet("q.kind"), "country": Facet("s.country"), "speaker": Facet("q.speaker_id")},
 )
 _QUOTE_CONTENT = 'substr(a.text, q.start + 1, q."end" - q.start)'
