@@ -171,3 +171,16 @@ def test_the_ranking_form_keeps_the_question(client):
     page = client.get("/rankings", params={"target": "RUS", "among": "G7", "since": "2018"}).text
     assert 'name="target" value="RUS"' in page and 'name="among" value="G7"' in page and 'value="2018"' in page
     assert "/events?between=JPN,RUS&counted=1&since=2018-01-01" in page  # each figure links to its events
+
+
+def test_a_database_from_before_the_stages_is_refused_with_the_fix(tmp_path):
+    import duckdb
+
+    from dyads.errors import StoreError
+
+    old = tmp_path / "old.duckdb"
+    duckdb.connect(str(old)).execute("CREATE TABLE articles (id VARCHAR)").close()
+    with pytest.raises(StoreError, match="run `dyads ingest` on it once"):
+        create_app(str(old))
+    with pytest.raises(StoreError, match="no database at"):
+        create_app(str(tmp_path / "missing.duckdb"))

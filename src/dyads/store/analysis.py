@@ -182,7 +182,8 @@ class AnalysisQueries:
                "least(d.source, d.target) AS a, greatest(d.source, d.target) AS b FROM event_dyads d "
                "JOIN events e ON e.article_id = d.article_id AND e.idx = d.event_idx "
                f"WHERE {' AND '.join(where)}) "
-               f"SELECT p.a, p.b, {FIGURES} FROM pairs p "
+               f"SELECT p.a, p.b, {FIGURES}, count(*) FILTER (WHERE e.quad_class <= 2) AS cooperation, "
+               "count(*) FILTER (WHERE e.quad_class >= 3) AS conflict FROM pairs p "
                "JOIN events e ON e.article_id = p.article_id AND e.idx = p.event_idx "
                f"GROUP BY p.a, p.b ORDER BY events DESC, p.a, p.b LIMIT {int(limit)}")
         return self._dicts(sql, params)

@@ -17,7 +17,7 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException
 
-from dyads.errors import DyadsError, NotFound, QueryError, SettingsError
+from dyads.errors import DyadsError, NotFound, QueryError, SettingsError, StoreError
 from dyads.views import date_text
 from dyads.store import Store
 from dyads.store.sql import connect_read_only
@@ -44,8 +44,18 @@ def _default(value):
     return str(value)
 
 
+# Tables every page reads; a database made before a stage landed lacks its tables.
+REQUIRED_TABLES = ("articles", "article_actors", "mentions", "events", "event_parties")
+
+
 def build(db: str) -> FastAPI:
     con = connect_read_only(db)
+    found = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+    missing = [t for t in REQUIRED_TABLES if t not in found]
+    if missing:
+        con.close()
+        raise StoreError(f"database {db} has no {', '.join(missing)} table: it predates those stages; "
+                         "run `dyads ingest` on it once to migrate, and re-ingest to fill them")
     app = FastAPI(
         title="dyads", version="1", default_response_class=JSON,
         description="Who said and did what to whom in the stored news: articles, actors, quotes, events, "

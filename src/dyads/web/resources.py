@@ -184,10 +184,10 @@ def quotes_of(store: Store, *, article_id: str | None = None, speaker: str | Non
 
 def overview(store: Store) -> dict:
     counts = store.counts()
-    top = store.browse(dyads_listing([]), where=[], params=[], size=10)
+    top = store.top_dyads(limit=10)  # one query; the dyads page has the count and paging
     recent = store.browse(ARTICLES, where=[], params=[], sort="-ingested", size=8)
     types = store.facet(EVENTS, "type", where=[], params=[])
-    return {"ok": True, "counts": counts, "top_dyads": [_dyad_row(r) for r in top["rows"]],
+    return {"ok": True, "counts": counts, "top_dyads": [_dyad_row({**r, "first_date": None, "last_date": None}) for r in top],
             "recent_articles": [views.article_summary(r) for r in recent["rows"]],
             "event_types": [{"value": t["value"], "count": t["count"]} for t in types],
             "groups": sorted(analysis.lexicons.load().groups)}
