@@ -8,9 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
+import dataclasses
+
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from dyads.pipeline.quotes import extract_quotes
 from dyads.pipeline.sentences import extract_entities, extract_sentences
 from dyads.records import Analysis, Article
 
@@ -18,11 +21,13 @@ from dyads.records import Analysis, Article
 def analyze(article: Article, doc: Doc) -> Analysis:
     """Every record the pipeline derives from one parsed article."""
     sentences = extract_sentences(article, doc)
-    return Analysis(
+    analysis = Analysis(
         article=article,
         sentences=sentences,
         entities=extract_entities(doc, sentences),
     )
+    # After the actors stage: quotes resolve speakers through its mentions.
+    return dataclasses.replace(analysis, quotes=extract_quotes(doc, analysis))
 
 
 def analyze_all(articles: Iterable[Article], *, nlp: Language, batch_size: int = 32) -> Iterator[Analysis]:
