@@ -31,6 +31,13 @@ _CLAUSES = frozenset({"ccomp"})
 # Dependents whose verb shares its subject with the head: "attacked X, saying ...".
 _SHARES_SUBJECT = frozenset({"conj", "advcl", "xcomp", "pcomp"})
 _EDGE_PUNCT = set(",;:—–-―")
+# Longest source of "according to X" read from the surface, in tokens ("the nonpartisan
+# Congressional Budget Office" is 5; a longer run means the comma was missing).
+MAX_SOURCE_TOKENS = 12
+# Longest speaker after a sentence-final cue ("..., said a senior Russian diplomat").
+MAX_TRAILING_SPEAKER = 6
+# Tags of finite verbs: content before "..., he said" must be a clause, not "In Honolulu".
+_FINITE = frozenset({"VBD", "VBZ", "VBP", "MD"})
 
 
 @dataclass(frozen=True)
@@ -63,6 +70,7 @@ class Frame:
     clause: Offsets
     head: int  # token index of the cue word
     passive: bool = False
+    via: str = "clause"  # what the parts are: "clause", "intent", "object", "prep", "colon" or "none"
 
 
 @functools.cache
@@ -113,33 +121,58 @@ def _verb_frame(verb: Token, cue: Cue) -> Frame | None:
     subject = speaker_token(verb)
     passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children)
     speaker = noun_phrase(subject) if subject is not None and not passive else None
+    trailing = _trailing_speaker(verb) if "indirect" in cue.frames else None
+    if trailing:  # "..., notes lawmaker": the parse rarely sees the inverted subject
+        subject, speaker, passive = trailing[-1], (trailing[0].idx, trailing[-1].idx + len(trailing[-1])), False
     cue_span = _cue_span(verb, cue)
-    parts = _reported(verb, subject, cue)
+    via, parts = _reported(verb, subject, cue)
     ends = [cue_span] + ([speaker] if speaker else [])
     clause = (min(s for s, _ in ends), max(e for _, e in ends))
-    return Frame(cue_span, cue.name, cue.frames, speaker, parts, clause, verb.i, passive)
+    return Frame(cue_span, cue.name, cue.frames, speaker, parts, clause, verb.i, passive, via)
 
 
 def _prep_frame(word: Token, cue: Cue) -> Frame | None:
-    """``according to X, ...``: X speaks; the clause the phrase modifies is the content."""
-    to = next((c for c in word.children if c.lower_ == cue.particle), None)
-    if to is None and word.i + 1 < len(word.doc) and word.nbor(1).lower_ == cue.particle:
-        to = word.nbor(1)
-    if to is None:
+    """``according to X, ...``: X speaks; the rest of the sentence is the content.
+
+    Read from the surface: the parse often makes "According" the root of the sentence.
+    The source runs from after "to" to the next comma or the sentence end.
+    """
+    doc = word.doc
+    if word.i + 2 >= len(doc) or doc[word.i + 1].lower_ != cue.particle:
         return None
-    source = next((c for c in to.children if c.dep_ == "pobj"), None)
-    if source is None:
+    sent = word.sent
+    source = []
+    for token in doc[word.i + 2:sent.end]:
+        if token.is_punct and token.text not in ("-", "'", "’", ".") or token.is_space:
+            break
+        source.append(token)
+    while source and source[-1].is_punct:
+        source.pop()
+    if not source or len(source) > MAX_SOURCE_TOKENS:
         return None
-    phrase = (word.idx, to.idx + len(to))
-    speaker = noun_phrase(source)
-    head = word.head if word.head != word else None
-    if head is None:
+    phrase = (word.idx, doc[word.i + 1].idx + len(doc[word.i + 1]))
+    speaker = (source[0].idx, source[-1].idx + len(source[-1]))
+    own = set(range(word.i, source[-1].i + 1))
+    parts = _runs(doc, [t for t in sent if t.i not in own])
+    if not parts:
         return None
-    own = range(word.left_edge.i, word.right_edge.i + 1)
-    tokens = [t for t in head.subtree if t.i not in own]
-    parts = _runs(word.doc, tokens)
-    return Frame(phrase, cue.name, cue.frames, speaker, parts,
-                 (phrase[0], max(phrase[1], speaker[1])), word.i)
+    return Frame(phrase, cue.name, cue.frames, speaker, parts, (phrase[0], speaker[1]), word.i, via="clause")
+
+
+def _trailing_speaker(verb: Token) -> list[Token] | None:
+    """The bare noun phrase after a cue that ends its sentence behind a comma, as in the
+    headline "Japan outdoes G7 ..., notes lawmaker"."""
+    sent = verb.sent
+    if verb.i - 1 <= sent.start or verb.doc[verb.i - 1].text != ",":
+        return None
+    tail = [t for t in verb.doc[verb.i + 1:sent.end] if not t.is_space]
+    while tail and tail[-1].is_punct:
+        tail.pop()
+    if not tail or len(tail) > MAX_TRAILING_SPEAKER or not any(t.pos_ in ("NOUN", "PROPN") for t in tail):
+        return None
+    if not all(t.pos_ in ("NOUN", "PROPN", "ADJ", "DET", "NUM") or t.text in ("-", "'s", "’s") for t in tail):
+        return None
+    return tail
 
 
 def speaker_token(verb: Token) -> Token | None:
@@ -180,48 +213,76 @@ def noun_phrase(token: Token) -> Offsets:
 
 def _cue_span(verb: Token, cue: Cue) -> Offsets:
     tokens = [verb]
-    if cue.particle:
-        tokens += [c for c in verb.children if c.lower_ == cue.particle]
+    if cue.particle:  # a phrasal particle belongs to the cue ("pointed out"), a far preposition not
+        tokens += [c for c in verb.children if c.lower_ == cue.particle and (c.dep_ == "prt" or c.i == verb.i + 1)]
     return min(t.idx for t in tokens), max(t.idx + len(t) for t in tokens)
 
 
 # Prepositions whose phrase belongs to an object's content: "accused X of lying",
 # "described X as a partner", "praised X for its stance".
 _OBJECT_PREPS = frozenset({"of", "as", "for"})
+# Prepositions whose object a reporting verb reports when it has no other content:
+# "warned against", "agreed to", "complained about", "spoke of".
+_FALLBACK_PREPS = frozenset({"against", "about", "on", "of", "to", "for"})
 
 
-def _reported(verb: Token, subject: Token | None, cue: Cue) -> tuple[Offsets, ...]:
-    """The reported content of a cue verb, by the first of its frames that fits the parse."""
+def _reported(verb: Token, subject: Token | None, cue: Cue) -> tuple[str, tuple[Offsets, ...]]:
+    """What a cue verb reports, by the first of its frames that fits the parse, and which."""
     children = list(verb.children)
     doc = verb.doc
-    clauses = [c for c in children if c.dep_ in _CLAUSES]
+    clauses = _clauses(verb)
     if "indirect" in cue.frames and clauses:
         if all(c.i < verb.i for c in clauses):  # "X is Y, he said": the parse often cuts X short
             set_off = _set_off(verb, subject)
             if set_off:
-                return set_off
+                return "clause", set_off
         tokens = _between(doc, clauses, skip=verb)
         if tokens and tokens[0].dep_ == "mark" and tokens[0].lower_ == "that":
             tokens = tokens[1:]
-        return _runs(doc, tokens)
+        return "clause", _runs(doc, tokens)
+    if "indirect" in cue.frames:
+        set_off = _set_off(verb, subject)
+        if set_off:
+            return "clause", set_off
     to_clause = [c for c in children if c.dep_ == "xcomp" and c.i > verb.i]
     if "intent" in cue.frames and to_clause:
         objects = [c for c in children if c.dep_ in ("dobj", "dative") and c.i > verb.i]
         if cue.particle:
             objects += [c for c in _particle_objects(verb, cue)]
-        return _runs(doc, _between(doc, objects + to_clause, skip=verb))
+        return "intent", _runs(doc, _between(doc, objects + to_clause, skip=verb))
     if "prep" in cue.frames and cue.particle:
         objects = _particle_objects(verb, cue)
         if objects:
-            return _runs(doc, _between(doc, objects, skip=verb))
+            return "prep", _runs(doc, _between(doc, objects, skip=verb))
     if "object" in cue.frames:
         objects = [c for c in children if c.dep_ in ("dobj", "oprd", "xcomp") and c.i > verb.i]
         if objects:
             objects += [c for c in children if c.dep_ == "prep" and c.lower_ in _OBJECT_PREPS and c.i > verb.i]
-            return _runs(doc, _between(doc, objects, skip=verb))
-    if "indirect" in cue.frames:
-        return _set_off(verb, subject)
-    return ()
+            return "object", _runs(doc, _between(doc, objects, skip=verb))
+    # Any reporting verb reports its object when nothing else fits: "declined that
+    # assignment", "warned against hackers", "clarified the matter".
+    objects = [c for c in children if c.dep_ in ("dobj", "oprd") and c.i > verb.i]
+    if objects:
+        return "object", _runs(doc, _between(doc, objects, skip=verb))
+    objects = [o for c in children if c.dep_ == "prep" and c.i > verb.i and c.lower_ in _FALLBACK_PREPS
+               for o in c.children if o.dep_ in ("pobj", "pcomp")]
+    if objects and not subject is None:
+        return "prep", _runs(doc, _between(doc, objects[:1], skip=verb))
+    return "none", ()
+
+
+def _clauses(verb: Token) -> list[Token]:
+    """The verb's reported clauses: its ccomp children, else a that-clause the parse hung lower
+    ("reported at the time that ...")."""
+    clauses = [c for c in verb.children if c.dep_ in _CLAUSES]
+    if clauses:
+        return clauses
+    for token in verb.subtree:
+        if token.i > verb.i and token.lower_ == "that" and token.dep_ == "mark" and token.head.i > verb.i:
+            head = token.head
+            if verb in head.ancestors and sum(1 for _ in head.ancestors) - sum(1 for _ in verb.ancestors) <= 3:
+                return [head]
+    return []
 
 
 def _particle_objects(verb: Token, cue: Cue) -> list[Token]:
@@ -251,13 +312,15 @@ def _set_off(verb: Token, subject: Token | None) -> tuple[Offsets, ...]:
         return ()
     own = {t.i for t in verb.subtree} | {t.i for t in subject.subtree}
     tail = [t for t in sent if t.i > verb.i]
-    comma = next((t for t in tail if t.text == "," and t.i in own), None)
+    comma = next((t for t in tail if t.text == ","), None)
+    if comma is not None and any(t.i not in own for t in tail if t.i < comma.i):
+        comma = None
     before = [t for t in sent if t.i < first - 1]
     if comma is not None:
         after = [t for t in tail if t.i > comma.i]
         if any(t.i not in own for t in after if not t.is_punct):
             return _runs(verb.doc, before) + _runs(verb.doc, after)
-    if all(t.i in own or t.is_punct or t.is_space for t in tail):
+    if all(t.i in own or t.is_punct or t.is_space for t in tail) and any(t.tag_ in _FINITE for t in before):
         return _runs(verb.doc, before)
     return ()
 

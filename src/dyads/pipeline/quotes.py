@@ -84,6 +84,8 @@ def extract_quotes(doc: Doc, analysis: Analysis) -> tuple[Quote, ...]:
     quoted = find_quoted(text)
     frames = [f for f in find_frames(doc) + _colon_frames(doc) + _signature_frames(text, quoted)
               if not _inside_quotation(f, quoted)]
+    speakers = [f.speaker for f in frames if f.speaker]
+    frames = [f for f in frames if not any(_overlaps(f.cue, s) for s in speakers)]
     frames.sort(key=lambda f: f.cue)
     drafts = _attribute(text, frames, quoted)
     drafts = _outermost(_dedupe(drafts))
@@ -234,7 +236,7 @@ def _colon_frames(doc: Doc) -> list[Frame]:
         speaker = (name[0].idx, name[-1].idx + len(name[-1]))
         frames.append(Frame(colon_span, ":", frozenset({"indirect"}), speaker,
                             ((content_start, content_start + len(content)),), (speaker[0], colon_span[1]),
-                            tokens[colon].i))
+                            tokens[colon].i, via="colon"))
     return frames
 
 
@@ -251,7 +253,8 @@ def _signature_frames(text: str, quoted: list[Offsets]) -> list[Frame]:
         if match:
             name = (match.start(1), match.start(1) + len(match.group(1).rstrip()))
             dash = text.index(next(c for c in "―—–" if c in match.group(0)), q[1])
-            frames.append(Frame((dash, dash + 1), "―", frozenset({"direct"}), name, (), (dash, name[1]), -1))
+            frames.append(Frame((dash, dash + 1), "―", frozenset({"direct"}), name, (), (dash, name[1]), -1,
+                                via="none"))
     return frames
 
 
@@ -300,9 +303,10 @@ def _words(text: str, span: Offsets) -> int:
 def _outermost(drafts: list[_Draft]) -> list[_Draft]:
     """Drop quotes whose cue lies inside another quote's words: "X said Y told him Z" is X's
     quote; Y's words reach the article only through X."""
+    outer = [o for o in drafts if o.frame is None or o.frame.via in ("clause", "colon") or o.kind == "direct"]
     return [d for d in drafts if d.frame is None or not any(
         o is not d and any(p[0] <= d.frame.cue[0] and d.frame.cue[1] <= p[1] for p in o.parts)
-        for o in drafts)]
+        for o in outer)]
 
 
 def _dedupe(drafts: list[_Draft]) -> list[_Draft]:
