@@ -7,7 +7,8 @@ Reads two gold formats, one JSON object per line (both may mix in one file):
   an article annotated by several people is scored against the first annotation set
   (sorted by its key) so no quote counts twice;
 - **plain**: ``{"id", "text", "date"?, "quotes": [{"content": [s, e], "cue": [s, e] | null,
-  "speaker": [s, e] | null, "speaker_name": "Full Name" | null}]}``.
+  "speaker": [s, e] | null, "speaker_name": "Full Name" | null}]}``; ``content`` may also
+  be a list of ``[s, e]`` parts for a quote split around its cue.
 
 Scores, overall and by the kind of the gold speaker mention (name, pronoun,
 nominal, none), with one-to-one matching of predicted to gold quotes:
@@ -168,7 +169,7 @@ def _plain(record: dict, origin: str) -> GoldStory:
     quotes = []
     try:
         for q in record["quotes"]:
-            quotes.append(GoldQuote((tuple(q["content"]),), _pair(q.get("cue")), _pair(q.get("speaker")),
+            quotes.append(GoldQuote(_parts(q["content"]), _pair(q.get("cue")), _pair(q.get("speaker")),
                                     q.get("speaker_name")))
     except (KeyError, TypeError, ValueError) as e:
         raise InputError(origin, f"bad quote ({e}); each needs \"content\": [start, end]") from e
@@ -182,6 +183,13 @@ def _spans(entries: list[dict]) -> list[Offsets]:
 
 def _hull(spans: list[Offsets]) -> Offsets | None:
     return (min(s for s, _ in spans), max(e for _, e in spans)) if spans else None
+
+
+def _parts(value) -> tuple[Offsets, ...]:
+    """``[start, end]``, or ``[[start, end], ...]`` for a quote split around its cue."""
+    if value and isinstance(value[0], list):
+        return tuple(sorted(_pair(v) for v in value))
+    return (_pair(value),)
 
 
 def _pair(value) -> Offsets | None:

@@ -111,10 +111,17 @@ def _match_cue(token: Token) -> Cue | None:
         if token.lower_ == "according":
             if cue.particle in children or following == cue.particle:
                 return cue
-        elif cue.particle is None or cue.particle in children:
+        elif cue.particle is None or (cue.particle in children and not _temporal(token, cue.particle)):
             if token.pos_ in ("VERB", "AUX") or token.tag_.startswith("VB"):
                 return cue
     return None
+
+
+def _temporal(verb: Token, particle: str) -> bool:
+    """The particle heads a time phrase ("called the strike on Monday"), not the cue's object."""
+    preps = [c for c in verb.children if c.lower_ == particle and c.dep_ == "prep"]
+    return bool(preps) and all(
+        any(o.ent_type_ in ("DATE", "TIME") for o in p.children if o.dep_ == "pobj") for p in preps)
 
 
 def _verb_frame(verb: Token, cue: Cue) -> Frame | None:
@@ -221,9 +228,6 @@ def _cue_span(verb: Token, cue: Cue) -> Offsets:
 # Prepositions whose phrase belongs to an object's content: "accused X of lying",
 # "described X as a partner", "praised X for its stance".
 _OBJECT_PREPS = frozenset({"of", "as", "for"})
-# Prepositions whose object a reporting verb reports when it has no other content:
-# "warned against", "agreed to", "complained about", "spoke of".
-_FALLBACK_PREPS = frozenset({"against", "about", "on", "of", "to", "for"})
 
 
 def _reported(verb: Token, subject: Token | None, cue: Cue) -> tuple[str, tuple[Offsets, ...]]:
@@ -259,15 +263,6 @@ def _reported(verb: Token, subject: Token | None, cue: Cue) -> tuple[str, tuple[
         if objects:
             objects += [c for c in children if c.dep_ == "prep" and c.lower_ in _OBJECT_PREPS and c.i > verb.i]
             return "object", _runs(doc, _between(doc, objects, skip=verb))
-    # Any reporting verb reports its object when nothing else fits: "declined that
-    # assignment", "warned against hackers", "clarified the matter".
-    objects = [c for c in children if c.dep_ in ("dobj", "oprd") and c.i > verb.i]
-    if objects:
-        return "object", _runs(doc, _between(doc, objects, skip=verb))
-    objects = [o for c in children if c.dep_ == "prep" and c.i > verb.i and c.lower_ in _FALLBACK_PREPS
-               for o in c.children if o.dep_ in ("pobj", "pcomp")]
-    if objects and not subject is None:
-        return "prep", _runs(doc, _between(doc, objects[:1], skip=verb))
     return "none", ()
 
 

@@ -211,38 +211,32 @@ def _block_end(text: str, at: int) -> int:
 def _colon_frames(doc: Doc) -> list[Frame]:
     """``NAME: words`` opening a paragraph (transcripts, headlines): NAME said the words."""
     frames = []
-    for sent in doc.sents:
-        tokens = [t for t in sent if not t.is_space]
+    text = doc.text
+    for line in re.finditer(r"[^\n]+", text):
+        span = doc.char_span(line.start(), line.end(), alignment_mode="contract")
+        if span is None:
+            continue
+        tokens = [t for t in span if not t.is_space]
         while tokens and tokens[0].is_quote:
             tokens = tokens[1:]
-        if not tokens or not _starts_block(doc.text, tokens[0].idx):
-            continue
         colon = next((i for i, t in enumerate(tokens[:MAX_COLON_SPEAKER_TOKENS + 1]) if t.text == ":"), None)
-        if not colon or colon == len(tokens) - 1:
+        if not colon or colon >= len(tokens) - 2:
             continue
         name = tokens[:colon]
-        if name[0].pos_ == "DET":  # "The Latest:", "This week:" are headers, not speakers
+        if name[0].pos_ == "DET" or name[0].like_num:  # "The Latest:", "10 a.m.:" are headers
             continue
         if not all(t.pos_ in ("PROPN", "NOUN") or t.is_title or t.is_upper or t.text == "." for t in name):
             continue
-        if any(t.pos_ in ("VERB", "AUX") and not t.is_upper for t in name) or name[0].like_num:
+        if any(t.pos_ in ("VERB", "AUX") and not t.is_upper for t in name):
             continue
         content_start = tokens[colon + 1].idx
-        content_end = _block_end(doc.text, content_start)
-        content = doc.text[content_start:content_end].rstrip()
-        if len(content.split()) < 2:
-            continue
+        content = text[content_start:line.end()].rstrip()
         colon_span = (tokens[colon].idx, tokens[colon].idx + 1)
         speaker = (name[0].idx, name[-1].idx + len(name[-1]))
         frames.append(Frame(colon_span, ":", frozenset({"indirect"}), speaker,
                             ((content_start, content_start + len(content)),), (speaker[0], colon_span[1]),
                             tokens[colon].i, via="colon"))
     return frames
-
-
-def _starts_block(text: str, at: int) -> bool:
-    line_start = text.rfind("\n", 0, at) + 1
-    return not text[line_start:at].strip(" \t\u00a0\"“”'‘")
 
 
 def _signature_frames(text: str, quoted: list[Offsets]) -> list[Frame]:

@@ -41,11 +41,44 @@ def _entities(analysis: Analysis, run_id, now) -> list[tuple]:
             for e in analysis.entities]
 
 
+QUOTE_COLUMNS = (
+    "article_id", "idx", "start", "end", "part_starts", "part_ends", "part_texts", "content", "kind",
+    "sentence", "cue_start", "cue_end", "cue_lemma", "cue_text", "speaker_start", "speaker_end", "speaker_text",
+    "speaker_kind", "speaker_id", "speaker_name", "speaker_title", "speaker_country",
+    "speaker_sector", "about_ids", "about_names", "about_countries",
+)
+
+
+def _quotes(analysis: Analysis, run_id, now) -> list[tuple]:
+    """One row per quote; the speaker's and the mentioned actors' names are copied in, so a
+    quote reads (and filters) the same whatever later runs learn about its actors."""
+    text = analysis.article.text
+    rows = []
+    for q in analysis.quotes:
+        speaker = analysis.actor(q.speaker_id)
+        about = [a for a in (analysis.actor(i) for i in q.about) if a is not None]
+        rows.append((
+            analysis.article.id, q.index, q.start, q.end,
+            [s for s, _ in q.parts], [e for _, e in q.parts], [text[s:e] for s, e in q.parts],
+            " … ".join(text[s:e] for s, e in q.parts), q.kind, q.sentence,
+            q.cue_start, q.cue_end, q.cue_lemma,
+            text[q.cue_start:q.cue_end] if q.cue_start is not None else None,
+            q.speaker_start, q.speaker_end,
+            text[q.speaker_start:q.speaker_end] if q.speaker_start is not None else None,
+            q.speaker_kind, q.speaker_id,
+            speaker and speaker.name, speaker and speaker.title,
+            speaker and speaker.country, speaker and speaker.sector,
+            [a.id for a in about], [a.name for a in about], [a.country or "" for a in about],
+        ))
+    return rows
+
+
 # table -> (columns, function of (analysis, run_id, now) giving that table's rows)
 TABLES: dict[str, tuple[Sequence[str], Callable[..., list[tuple]]]] = {
     "articles": (ARTICLE_COLUMNS, _articles),
     "sentences": (("article_id", "idx", "start", "end", "section", "paragraph"), _sentences),
     "entities": (("article_id", "idx", "start", "end", "label", "text", "sentence"), _entities),
+    "quotes": (QUOTE_COLUMNS, _quotes),
 }
 
 
