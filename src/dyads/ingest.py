@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable
 
 from dyads import nlp as nlp_module
 from dyads.config import Settings
-from dyads.pipeline import analyze_all
+from dyads.pipeline import analyze_all, linking
 from dyads.readers import read_inputs
 from dyads.records import Article, Failure, IngestSummary
 from dyads.store import Store
@@ -63,6 +63,7 @@ def ingest(
                                         f"{settings.max_sentences:,} limit; raise --max-sentences"))
             else:
                 analyses.append(analysis)
+        analyses = _link_people(analyses, store)
         summary.ingested += store.write(analyses, run_id=run_id)
         store.record_failures(run_id, failures)
         for failure in failures:
@@ -80,6 +81,14 @@ def batched(items: Iterable, size: int) -> Iterable[list]:
     iterator = iter(items)
     while batch := list(itertools.islice(iterator, size)):
         yield batch
+
+
+def _link_people(analyses: list, store: Store) -> list:
+    """One-name people join the full-name person of that surname in this batch or the store."""
+    known = store.people_by_surname(linking.surnames(analyses))
+    for surname, people in linking.full_names(analyses).items():
+        known.setdefault(surname, {}).update(people)
+    return linking.link_people(analyses, known=known)
 
 
 def _within_limits(articles: list[Article], settings: Settings, failures: list[Failure]) -> list[Article]:

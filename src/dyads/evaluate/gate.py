@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from dyads.errors import QueryError
+from dyads.evaluate.actors import evaluate_actors, sample_checks
 from dyads.evaluate.html import evaluate_html, mean
 from dyads.evaluate.quotes import evaluate_quotes
 from dyads.evaluate.readers import evaluate_readers
@@ -50,8 +51,17 @@ def _quotes(data: Path) -> dict[str, float]:
     }
 
 
+def _actors(data: Path) -> dict[str, float]:
+    scores = evaluate_actors(data / "gold" / "plover_gsr_dev.jsonl")["scores"]["all"]
+    checks = sample_checks(data.parent / "samples" / "tass-japan-russia-ties.txt")
+    return {"actors.sample_story": round(sum(checks.values()) / len(checks), 3),
+            "actors.plover_country_accuracy": scores["accuracy"],
+            "actors.plover_country_precision": scores["precision"],
+            "actors.plover_sector_accuracy": scores["sector_accuracy"]}
+
+
 # Each evaluation: a function of the data folder returning {metric: score}.
-EVALUATIONS: list[Callable[[Path], dict[str, float]]] = [_readers, _html, _quotes]
+EVALUATIONS: list[Callable[[Path], dict[str, float]]] = [_readers, _html, _actors, _quotes]
 
 
 def load_floors(path: Path) -> dict[str, float]:

@@ -6,13 +6,13 @@ articles through spaCy in batches.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-
 import dataclasses
+from collections.abc import Iterable, Iterator
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from dyads.pipeline.actors import extract_actors
 from dyads.pipeline.quotes import extract_quotes
 from dyads.pipeline.sentences import extract_entities, extract_sentences
 from dyads.records import Analysis, Article
@@ -21,10 +21,13 @@ from dyads.records import Analysis, Article
 def analyze(article: Article, doc: Doc) -> Analysis:
     """Every record the pipeline derives from one parsed article."""
     sentences = extract_sentences(article, doc)
+    actors, mentions = extract_actors(doc, article)
     analysis = Analysis(
         article=article,
         sentences=sentences,
         entities=extract_entities(doc, sentences),
+        actors=actors,
+        mentions=mentions,
     )
     # After the actors stage: quotes resolve speakers through its mentions.
     return dataclasses.replace(analysis, quotes=extract_quotes(doc, analysis))
