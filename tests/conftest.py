@@ -11,6 +11,7 @@ import pytest
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+SRC = Path(__file__).resolve().parents[1] / "src"
 
 
 @pytest.fixture
@@ -23,7 +24,10 @@ def run(db, tmp_path):
     """Run the real ``dyads`` console script against the test database."""
 
     def run(*args: str, input: bytes | None = None, check: bool = True) -> subprocess.CompletedProcess:
-        env = {**os.environ, "DYADS_DB": str(db)}
+        # This checkout's code, not whichever dyads the environment has installed: a relative
+        # PYTHONPATH=src would not survive the change of directory.
+        path = os.pathsep.join(filter(None, [str(SRC), os.environ.get("PYTHONPATH")]))
+        env = {**os.environ, "DYADS_DB": str(db), "PYTHONPATH": path}
         result = subprocess.run(
             [sys.executable, "-m", "dyads", *args], input=input, capture_output=True,
             env=env, cwd=tmp_path, timeout=300,

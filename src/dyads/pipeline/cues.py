@@ -215,6 +215,12 @@ def noun_phrase(token: Token) -> Offsets:
     while right + 1 < len(kept) and kept[right + 1].i == kept[right].i + 1 and kept[right + 1].dep_ != "punct":
         right += 1
     first, last = kept[left], kept[right]
+    # The parser sometimes cuts a paragraph's first word off as a sentence of its own
+    # ("Prime | Minister Ana Vidal said"): take such a stray capitalised word back.
+    before = first.i - 1
+    if before >= 0 and first.is_sent_start and token.doc[before].pos_ == "PROPN" and \
+            token.doc[before].is_title and len(token.doc[before].sent) == 1:
+        first = token.doc[before]
     return first.idx, last.idx + len(last)
 
 
@@ -258,6 +264,9 @@ def _reported(verb: Token, subject: Token | None, cue: Cue) -> tuple[str, tuple[
         objects = _particle_objects(verb, cue)
         if objects:
             return "prep", _runs(doc, _between(doc, objects, skip=verb))
+    if "naming" in cue.frames and any(c.dep_ == "oprd" for c in children):
+        objects = [c for c in children if c.dep_ in ("dobj", "oprd") and c.i > verb.i]
+        return "object", _runs(doc, _between(doc, objects, skip=verb))
     if "object" in cue.frames:
         objects = [c for c in children if c.dep_ in ("dobj", "oprd", "xcomp") and c.i > verb.i]
         if objects:

@@ -322,11 +322,7 @@ def _finish(index: int, draft: _Draft, doc: Doc, analysis: Analysis) -> Quote:
     parts = tuple(sorted(draft.parts))
     speaker = frame.speaker if frame else None
     anchor = frame.cue[0] if frame else parts[0][0]
-    actor_id = None
-    if speaker:
-        mention = analysis.mention_at(*speaker)
-        actor = analysis.actor(mention.actor_id) if mention else None
-        actor_id = actor.id if actor else None
+    actor = _speaker_actor(doc, analysis, speaker) if speaker else None
     return Quote(
         index=index,
         start=parts[0][0],
@@ -340,9 +336,23 @@ def _finish(index: int, draft: _Draft, doc: Doc, analysis: Analysis) -> Quote:
         speaker_start=speaker[0] if speaker else None,
         speaker_end=speaker[1] if speaker else None,
         speaker_kind=speaker_kind(doc, speaker),
-        speaker_id=actor_id,
+        speaker_id=actor.id if actor else None,
         about=_about(analysis, parts),
     )
+
+
+def _speaker_actor(doc: Doc, analysis: Analysis, speaker: Offsets):
+    """The actor of the mention holding the speaker phrase's head word, if any.
+
+    The head decides: in "A Russian senator" only "Russian" may be a mention (of
+    Russia), and the senator is not the country, so the speaker stays unresolved.
+    """
+    span = doc.char_span(*speaker, alignment_mode="expand")
+    if span is None or not len(span):
+        return None
+    head = _head(span)
+    mention = analysis.mention_at(head.idx, head.idx + len(head))
+    return analysis.actor(mention.actor_id) if mention else None
 
 
 def _sentence_index(analysis: Analysis, char: int) -> int:
