@@ -12,6 +12,7 @@ import pytest
 FIXTURES = Path(__file__).parent / "fixtures"
 SRC = Path(__file__).resolve().parents[1] / "src"
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+SRC = Path(__file__).resolve().parents[1] / "src"
 
 
 @pytest.fixture

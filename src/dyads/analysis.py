@@ -196,7 +196,7 @@ def rank(store: Store, target: str, among: str, *, since: dt.date | None = None,
     said: dict[str, list] = {}
     if store.has_table("quotes"):
         for row in store.rank_quotes(target, codes, since=since, until=until, limit=evidence):
-            said.setdefault(row["member"], []).append(views.quote_view(row))
+            said.setdefault(row["member"], []).append(views.quote_listing(row))
     ranking = _ranked([{"country": c, "name": country_name(c), **figures(overall.get(c, {})),
                         "direct": (overall.get(c) or {}).get("direct", 0),
                         "from_member": (overall.get(c) or {}).get("from_member", 0),

@@ -46,6 +46,7 @@ def article_detail(row: dict) -> dict:
         "chains": chains(row.get("mentions", [])),
         "mentions": [mention_view(m) for m in row.get("mentions", [])],
         "events": [event_view(e) for e in row.get("events", [])],
+        "quotes": [quote(q) for q in row.get("quotes", [])],
     }
 
 
@@ -98,6 +99,47 @@ def _party(row: dict) -> dict:
         "id": row["actor_id"], "name": row["name"], "code": row["code"], "sector": row["sector"],
         "kind": row["kind"], "members": list(row["members"] or []),
         "text": row["text"], "start": row["start"], "end": row["end"],
+    }
+
+
+def quote(row: dict) -> dict:
+    """One quote: its words (by part), cue, speaker as written and as resolved, and who it is about.
+
+    ``speaker`` is null when the text names no speaker; ``speaker.actor`` is null when the
+    mention ("the lawmaker", "he") could not be resolved to an actor.
+    """
+    return {
+        "article_id": row["article_id"],
+        "index": row["idx"],
+        "kind": row["kind"],
+        "text": row["content"],
+        "start": row["start"],
+        "end": row["end"],
+        "parts": [{"start": s, "end": e, "text": t}
+                  for s, e, t in zip(row["part_starts"], row["part_ends"], row["part_texts"])],
+        "sentence": row["sentence"],
+        "cue": {"text": row["cue_text"], "lemma": row["cue_lemma"],
+                "start": row["cue_start"], "end": row["cue_end"]} if row["cue_lemma"] else None,
+        "speaker": {
+            "text": row["speaker_text"], "start": row["speaker_start"], "end": row["speaker_end"],
+            "kind": row["speaker_kind"],
+            "actor": {"id": row["speaker_id"], "name": row["speaker_name"], "title": row["speaker_title"],
+                      "country": row["speaker_country"], "sector": row["speaker_sector"]}
+            if row["speaker_id"] else None,
+        } if row["speaker_text"] is not None else None,
+        "about": [{"id": i, "name": n, "country": c or None}
+                  for i, n, c in zip(row["about_ids"], row["about_names"], row["about_countries"])],
+    }
+
+
+def quote_listing(row: dict) -> dict:
+    """A quote as listed by ``dyads quotes --json``: the quote with its article's headline and date."""
+    return {
+        **quote(row),
+        "headline": row["headline"],
+        "published": row["published"].isoformat() if row["published"] else None,
+        "source": row["source"],
+        "url": row["url"],
     }
 
 
@@ -188,22 +230,3 @@ def date_text(row: dict) -> str | None:
         return f"--{month:02d}"
     return None
 
-
-def quote_view(row: dict) -> dict:
-    """A quote with its speaker as resolved and as written, and where it stands in its article."""
-    return {
-        "id": f"{row['article_id']}:{row['idx']}",
-        "article_id": row["article_id"],
-        "kind": row["kind"],
-        "content": row["content"],
-        "start": row["start"], "end": row["end"], "sentence": row["sentence"],
-        "speaker": row["speaker_name"] or row["speaker_text"],
-        "speaker_id": row["speaker_id"],
-        "speaker_country": row["speaker_country"],
-        "speaker_title": row["speaker_title"],
-        "speaker_text": row["speaker_text"], "speaker_kind": row["speaker_kind"],
-        "speaker_start": row["speaker_start"], "speaker_end": row["speaker_end"],
-        "cue": row["cue_text"], "cue_start": row["cue_start"], "cue_end": row["cue_end"],
-        "headline": row["headline"],
-        "published": _iso(row["published"]),
-    }

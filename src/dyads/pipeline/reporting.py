@@ -50,7 +50,7 @@ def quotes_of(analysis: Analysis) -> list[tuple[int, int, str | None]]:
     """(start, end, speaker actor id) of every quote: from the quotes stage when present."""
     staged = getattr(analysis, QUOTES_HOOK, None)
     if staged:
-        return [(q.start, q.end, getattr(q, "speaker", None)) for q in staged]
+        return [(q.start, q.end, q.speaker_id) for q in staged]
     return [(s, e, None) for s, e in quote_spans(analysis.article.text)]
 
 

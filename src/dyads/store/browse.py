@@ -270,11 +270,8 @@ class BrowseQueries:
 
     def rank_quotes(self, target: str, members: list[str], *, since: dt.date | None = None,
                     until: dt.date | None = None, limit: int = 5) -> list[dict]:
-        """Up to ``limit`` quotes per member, newest first: a member's speaker on the target, or the
-        target's speaker on the member (``about`` holds the actors the quote names)."""
-        def about(code: str) -> str:
-            return ("EXISTS (SELECT 1 FROM article_actors x WHERE x.article_id = q.article_id "
-                    f"AND list_contains(q.about, x.actor_id) AND (x.country = {code} OR list_contains(x.members, {code})))")
+        """Up to ``limit`` quotes per member, newest first: a member's speaker naming the target, or
+        the target's speaker naming the member."""
         where, params = [], []
         for clause, value in (("a.published >= ?", since), ("a.published <= ?", until)):
             if value:
@@ -283,9 +280,10 @@ class BrowseQueries:
         sql = (f"SELECT * FROM (SELECT m.member, {QUOTES.select}, row_number() OVER (PARTITION BY m.member "
                "ORDER BY a.published DESC NULLS LAST, q.article_id, q.idx) AS n "
                f"FROM {QUOTES.source} JOIN (SELECT unnest(?::VARCHAR[]) AS member) m "
-               f"ON (s.country = m.member AND {about('?')}) OR (s.country = ? AND {about('m.member')})"
+               "ON (q.speaker_country = m.member AND list_contains(q.about_countries, ?)) "
+               "OR (q.speaker_country = ? AND list_contains(q.about_countries, m.member))"
                f"{_where(where)}) WHERE n <= {int(limit)} ORDER BY member, n")
-        return self._dicts(sql, [members, target, target, target, *params])
+        return self._dicts(sql, [members, target, target, *params])
 
     def attach_parties(self, events: list[dict]) -> list[dict]:
         """Give event rows their ``actors`` and ``recipients``, as ``list_events`` does."""
@@ -423,29 +421,20 @@ class LookupQueries:
         return found
 
 
-# The columns of the quotes stage's table this module reads (records.Quote, stored by article):
-# article_id, idx, start, "end", kind, sentence, speaker_id, speaker_kind, speaker_start,
-# speaker_end, cue_start, cue_end, about (actor ids mentioned in the content).
+# Quotes as the quotes stage stores them (migration 0003_quotes: the content, cue and speaker
+# as written, the speaker and the actors named as resolved, copied in at ingest).
 QUOTES = Listing(
     name="quotes",
-    select="q.article_id, q.idx, q.kind, q.sentence, q.start, q.\"end\", q.speaker_id, q.speaker_kind, "
-    "q.speaker_start, q.speaker_end, q.cue_start, q.cue_end, "
-    "substr(a.text, q.start + 1, q.\"end\" - q.start) AS content, "
-    "CASE WHEN q.speaker_start IS NOT NULL THEN substr(a.text, q.speaker_start + 1, q.speaker_end - q.speaker_start) "
-    "END AS speaker_text, "
-    "CASE WHEN q.cue_start IS NOT NULL THEN substr(a.text, q.cue_start + 1, q.cue_end - q.cue_start) END AS cue_text, "
-    "s.name AS speaker_name, s.country AS speaker_country, s.title AS speaker_title, a.headline, a.published",
-    source="quotes q JOIN articles a ON a.id = q.article_id "
-    "LEFT JOIN article_actors s ON s.article_id = q.article_id AND s.actor_id = q.speaker_id",
+    select="q.*, a.headline, a.published, a.source, a.url",
+    source="quotes q JOIN articles a ON a.id = q.article_id",
     sorts={
         "published": (("a.published", "date"), ("q.article_id", "text"), ("q.idx", "number")),
-        "speaker": (("s.name", "text"), ("q.article_id", "text"), ("q.idx", "number")),
+        "speaker": (("q.speaker_name", "text"), ("q.article_id", "text"), ("q.idx", "number")),
     },
     default_sort="-published",
     key=("q.article_id", "q.idx"),
-    facets={"kind": Facet("q.kind"), "country": Facet("s.country"), "speaker": Facet("q.speaker_id")},
+    facets={"kind": Facet("q.kind"), "country": Facet("q.speaker_country"), "speaker": Facet("q.speaker_id")},
 )
-_QUOTE_CONTENT = 'substr(a.text, q.start + 1, q."end" - q.start)'
 
 
 def search_terms(text: str) -> list[str]:
@@ -463,22 +452,21 @@ def quote_where(*, q: str | None = None, speaker: str | None = None, country: st
                 kind: str | None = None, article_id: str | None = None, since: dt.date | None = None,
                 until: dt.date | None = None, about: str | None = None) -> tuple[list[str], list]:
     """WHERE clauses over the quotes listing. ``q``: every word or "phrase" must start a word of the
-    quote, case-insensitively (a regular expression per term: no full-text extension to install)."""
+    quote, case-insensitively (a regular expression per term: no full-text extension to install);
+    ``about``: the quote names this actor id or country."""
     where, params = [], []
     for term in search_terms(q or ""):
-        where.append(f"regexp_matches({_QUOTE_CONTENT}, ?)")
+        where.append("regexp_matches(q.content, ?)")
         params.append("(?i)\\b" + _regex_escape(term))
-    for clause, value in (("q.speaker_id = ?", speaker), ("s.country = ?", country), ("q.kind = ?", kind),
+    for clause, value in (("q.speaker_id = ?", speaker), ("q.speaker_country = ?", country), ("q.kind = ?", kind),
                           ("q.article_id = ?", article_id), ("a.published >= ?", since),
                           ("a.published <= ?", until)):
         if value:
             where.append(clause)
             params.append(value)
     if about:
-        where.append("EXISTS (SELECT 1 FROM article_actors x WHERE x.article_id = q.article_id "
-                     "AND list_contains(q.about, x.actor_id) AND (x.actor_id = ? OR x.country = ? "
-                     "OR list_contains(x.members, ?)))")
-        params += [about, about, about]
+        where.append("(list_contains(q.about_ids, ?) OR list_contains(q.about_countries, ?))")
+        params += [about, about]
     return where, params
 
 

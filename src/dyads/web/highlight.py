@@ -39,7 +39,7 @@ def highlight(text: str, *, sentences: list[dict] = (), quotes: list[dict] = (),
 
     Args:
         sentences: {start, end}; each gets ``data-s`` (its index) for links to ``#s-N``.
-        quotes: {n, start, end, speaker_start, speaker_end, speaker_id, speaker}.
+        quotes: {n, start, end, parts: [{start, end}], speaker_start, speaker_end, speaker_id, speaker}.
         events: {n, type, evidence: {trigger: {start, end}}} (``views.event_view``).
         mentions: {start, end, kind, actor_id}.
         actor_names: actor id -> name, for mention titles.
@@ -56,7 +56,8 @@ def highlight(text: str, *, sentences: list[dict] = (), quotes: list[dict] = (),
 def _spans(sentences, quotes, events, mentions) -> list[tuple[int, int, str, object]]:
     spans = [(s["start"], s["end"], "sentence", i) for i, s in enumerate(sentences)]
     for q in quotes:
-        spans.append((q["start"], q["end"], "quote", q["n"]))
+        for part in q.get("parts") or [{"start": q["start"], "end": q["end"]}]:  # a split quote skips its cue
+            spans.append((part["start"], part["end"], "quote", q["n"]))
         if q.get("speaker_start") is not None:
             spans.append((q["speaker_start"], q["speaker_end"], "speaker", q["n"]))
     for e in events:

@@ -59,7 +59,7 @@ def article(article_id: str, request: Request, db: Store = Depends(store)):
     Query.of(request, ())
     data = resources.article(db, article_id)
     names = {a["id"]: f"{a['name']}" + (f", {a['title']}" if a.get("title") else "") for a in data["actors"]}
-    quotes = [{**q, "n": i} for i, q in enumerate(data["quotes"])]
+    quotes = [_quote_marks(i, q) for i, q in enumerate(data["quotes"])]
     events = [{**e, "n": i} for i, e in enumerate(data["events"])]
     html = highlight(data["text"], sentences=data["sentences"], quotes=quotes, events=events,
                      mentions=data["mentions"], actor_names=names)
@@ -132,6 +132,15 @@ def network(request: Request, db: Store = Depends(store)):
     return _page(request, "network.html", api="/api/network", title="Network", data=data, charts_=chart,
                  is_country=lambda code: analysis.country_name(code) is not None, table_rows=NETWORK_TABLE_ROWS,
                  graphml_url=url_with(request, "/api/network", _format="graphml"))
+
+
+def _quote_marks(n: int, quote: dict) -> dict:
+    """What the highlighter needs of a quote (``views.quote``): its parts and its speaker."""
+    speaker = quote["speaker"] or {}
+    actor = speaker.get("actor") or {}
+    return {"n": n, "start": quote["start"], "end": quote["end"], "parts": quote["parts"],
+            "speaker_start": speaker.get("start"), "speaker_end": speaker.get("end"),
+            "speaker_id": actor.get("id"), "speaker": actor.get("name") or speaker.get("text")}
 
 
 def _listing_query(request: Request, allowed, facets: tuple[str, ...]) -> Query:

@@ -102,9 +102,7 @@ def article(store: Store, article_id: str) -> dict:
     ids = store.article_ids(article_id)
     if not ids:
         raise NotFound(f"no article with id {article_id!r}; list articles at /api/articles")
-    detail = views.article_detail(store.get_article(ids[0]))
-    detail["quotes"] = quotes_of(store, article_id=ids[0])
-    return detail
+    return views.article_detail(store.get_article(ids[0]))  # quotes included, as `dyads show --json` has them
 
 
 def actor(store: Store, actor_id: str) -> dict:
@@ -167,7 +165,7 @@ def quotes(store: Store, query: Query) -> dict:
                 "message": "this database has no quotes: it was built before the quotes stage; re-ingest to add them"}
     where, params = quote_where(**filters)
     page = store.browse(QUOTES, where=where, params=params, **query.page())
-    return {**_listing(QUOTES, page, query, views.quote_view), "available": True}
+    return {**_listing(QUOTES, page, query, views.quote_listing), "available": True}
 
 
 def quotes_of(store: Store, *, article_id: str | None = None, speaker: str | None = None,
@@ -179,7 +177,7 @@ def quotes_of(store: Store, *, article_id: str | None = None, speaker: str | Non
     sort = "published" if article_id else None
     page = store.browse(QUOTES, where=where, params=params, sort=sort, size=limit)
     rows = page["rows"] if not article_id else sorted(page["rows"], key=lambda r: r["start"])
-    return [views.quote_view(r) for r in rows]
+    return [views.quote_listing(r) for r in rows]
 
 
 def overview(store: Store) -> dict:
