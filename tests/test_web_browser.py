@@ -166,7 +166,7 @@ def test_the_sample_article_highlights_the_lawmakers_quotes(page, server):
     if not page.evaluate("() => JSON.parse(document.body.innerText).quotes.length"):
         pytest.skip("no quotes in this database: the quotes stage has not landed")
     open_page(page, f"{server}/articles/{article}", "article-sample-quotes")
-    quoted = " ".join(page.locator("mark.quote").all_inner_texts())
+    quoted = " ".join("".join(page.locator("mark.quote").all_text_contents()).split())
     assert "Indonesia is taking bold steps on clean energy" in quoted
     speaker = page.locator("ol.quotes a.speaker-name", has_text="Ingrid Solberg").first
     speaker.click()

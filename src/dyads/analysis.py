@@ -105,11 +105,13 @@ def members(among: str, *, since: dt.date | None = None, until: dt.date | None =
 
 
 def group_name(among: str) -> str | None:
+    """The name of the group ``among`` names ("G7" -> "Group of Seven"), None for a list of codes."""
     group = next((g for code, g in lexicons.load().groups.items() if code.upper() == among.strip().upper()), None)
     return group.name if group else None
 
 
 def country_name(code: str | None) -> str | None:
+    """The short name of an ISO 3166 alpha-3 code, None when it is not one."""
     country = lexicons.load().countries.get(code or "")
     return country.name if country else None
 

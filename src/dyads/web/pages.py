@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
 from markupsafe import Markup
 
-from dyads import analysis
+from dyads import analysis, lexicons
 from dyads.ontology import TYPES
 from dyads.store import Store
 from dyads.web import charts, resources
@@ -111,7 +111,7 @@ def dyad(a: str, b: str, request: Request, db: Store = Depends(store)):
 @router.get("/rankings", response_class=HTMLResponse)
 def rankings(request: Request, db: Store = Depends(store)):
     query = Query.of(request, p.RANKING_PARAMS)
-    form = {"groups": sorted(analysis.lexicons.load().groups), "metrics": list(analysis.METRICS),
+    form = {"groups": sorted(lexicons.load().groups), "metrics": list(analysis.METRICS),
             "periods": analysis.PERIODS, "given": query.values}
     if not (query.text("target") and query.text("among")):
         return _page(request, "rankings.html", api=None, title="Rankings", data=None, form=form)

@@ -7,7 +7,7 @@ library (``Store`` reads, ``dyads.analysis``); shapes come from ``dyads.views``.
 
 from __future__ import annotations
 
-from dyads import analysis, views
+from dyads import analysis, lexicons, views
 from dyads.errors import NotFound
 from dyads.export import flat_row
 from dyads.store import Store
@@ -188,7 +188,7 @@ def overview(store: Store) -> dict:
     return {"ok": True, "counts": counts, "top_dyads": [_dyad_row({**r, "first_date": None, "last_date": None}) for r in top],
             "recent_articles": [views.article_summary(r) for r in recent["rows"]],
             "event_types": [{"value": t["value"], "count": t["count"]} for t in types],
-            "groups": sorted(analysis.lexicons.load().groups)}
+            "groups": sorted(lexicons.load().groups)}
 
 
 def csv_rows(resource: str, data: dict) -> list[dict]:
