@@ -12,6 +12,7 @@ import pytest
 FIXTURES = Path(__file__).parent / "fixtures"
 SRC = Path(__file__).resolve().parents[1] / "src"
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+SRC = Path(__file__).resolve().parents[1] / "src"
 
 
 @pytest.fixture
@@ -38,3 +39,19 @@ def run(db, tmp_path):
         return result
 
     return run
+
+
+@pytest.fixture(scope="session")
+def relations_db(tmp_path_factory) -> Path:
+    """One database for the analysis, API and browser tests: four dated stories we wrote about
+    Japan, Russia and the G7 (tests/fixtures/relations.jsonl, one of them hostile HTML) and the
+    bundled sample, through the real pipeline. Read it; never write to it."""
+    from dyads.config import Settings
+    from dyads.ingest import ingest
+    from dyads.samples import sample_path
+    from dyads.store import Store
+
+    path = tmp_path_factory.mktemp("relations") / "relations.duckdb"
+    with Store.open(path) as store:
+        ingest([str(FIXTURES / "relations.jsonl"), str(sample_path())], store=store, settings=Settings())
+    return path

@@ -4,7 +4,7 @@ import pytest
 
 from conftest import FIXTURES
 
-COMMANDS = ["ingest", "articles", "show", "demo", "actors", "actor", "eval", "eval html", "eval readers", "eval actors", "eval gate"]
+COMMANDS = ["ingest", "articles", "show", "demo", "actors", "actor", "eval", "eval html", "eval readers", "eval actors", "eval gate", "quotes", "eval quotes"]
 
 
 @pytest.mark.parametrize("command", COMMANDS)

@@ -229,6 +229,37 @@ class Event:
 
 
 @dataclass(frozen=True)
+class Quote:
+    """Who said what: a direct, indirect or mixed quote, all by offsets into ``Article.text``.
+
+    ``parts`` are the pieces of the content in order: one for most quotes, two
+    or more for a split quote (``"...," he said, "..."``) or a quote continued
+    after its cue; ``start``/``end`` span them all. The cue is the reporting
+    word ("said", "pointed out", "according to", or ":" in ``X: ...``).
+    ``speaker_start``/``speaker_end`` mark the speaker mention as written ("the
+    lawmaker", "he") and stay even when ``speaker_id`` is None because no actor
+    could be resolved; all speaker fields are None when the text names nobody.
+    ``speaker_kind`` is "name", "pronoun", "nominal" or "none". ``about`` holds
+    the ids of actors mentioned inside the content.
+    """
+
+    index: int
+    start: int
+    end: int
+    parts: tuple[tuple[int, int], ...]
+    kind: str  # "direct" | "indirect" | "mixed"
+    sentence: int
+    cue_start: int | None = None
+    cue_end: int | None = None
+    cue_lemma: str | None = None
+    speaker_start: int | None = None
+    speaker_end: int | None = None
+    speaker_kind: str = "none"  # "name" | "pronoun" | "nominal" | "none"
+    speaker_id: str | None = None
+    about: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Analysis:
     """Everything the pipeline derived from one article."""
 
@@ -238,6 +269,7 @@ class Analysis:
     actors: tuple[Actor, ...] = ()
     mentions: tuple[Mention, ...] = ()
     events: tuple[Event, ...] = ()
+    quotes: tuple[Quote, ...] = ()
 
     def actor(self, actor_id: str | None) -> Actor | None:
         """The actor of this article with that id."""

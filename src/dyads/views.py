@@ -46,6 +46,7 @@ def article_detail(row: dict) -> dict:
         "chains": chains(row.get("mentions", [])),
         "mentions": [mention_view(m) for m in row.get("mentions", [])],
         "events": [event_view(e) for e in row.get("events", [])],
+        "quotes": [quote(q) for q in row.get("quotes", [])],
     }
 
 
@@ -101,6 +102,47 @@ def _party(row: dict) -> dict:
     }
 
 
+def quote(row: dict) -> dict:
+    """One quote: its words (by part), cue, speaker as written and as resolved, and who it is about.
+
+    ``speaker`` is null when the text names no speaker; ``speaker.actor`` is null when the
+    mention ("the lawmaker", "he") could not be resolved to an actor.
+    """
+    return {
+        "article_id": row["article_id"],
+        "index": row["idx"],
+        "kind": row["kind"],
+        "text": row["content"],
+        "start": row["start"],
+        "end": row["end"],
+        "parts": [{"start": s, "end": e, "text": t}
+                  for s, e, t in zip(row["part_starts"], row["part_ends"], row["part_texts"])],
+        "sentence": row["sentence"],
+        "cue": {"text": row["cue_text"], "lemma": row["cue_lemma"],
+                "start": row["cue_start"], "end": row["cue_end"]} if row["cue_lemma"] else None,
+        "speaker": {
+            "text": row["speaker_text"], "start": row["speaker_start"], "end": row["speaker_end"],
+            "kind": row["speaker_kind"],
+            "actor": {"id": row["speaker_id"], "name": row["speaker_name"], "title": row["speaker_title"],
+                      "country": row["speaker_country"], "sector": row["speaker_sector"]}
+            if row["speaker_id"] else None,
+        } if row["speaker_text"] is not None else None,
+        "about": [{"id": i, "name": n, "country": c or None}
+                  for i, n, c in zip(row["about_ids"], row["about_names"], row["about_countries"])],
+    }
+
+
+def quote_listing(row: dict) -> dict:
+    """A quote as listed by ``dyads quotes --json``: the quote with its article's headline and date."""
+    return {
+        **quote(row),
+        "headline": row["headline"],
+        "published": row["published"].isoformat() if row["published"] else None,
+        "source": row["source"],
+        "url": row["url"],
+    }
+
+
 def actor_view(row: dict) -> dict:
     """An actor as seen in one article."""
     return {"id": row["id"], "kind": row["kind"], "name": row["name"], "country": row["country"],
@@ -149,3 +191,42 @@ def actor_detail(row: dict) -> dict:
 
 def _iso(value):
     return value.isoformat() if value is not None else None
+
+
+def evidence_view(row: dict, *, a: str, b: str) -> dict:
+    """An event behind a figure of a dyad series or ranking between ``a`` and ``b``: what, when,
+    which way, and the sentence that says so (offsets into the article's text)."""
+    from_a, from_b = row["from_a"], row["from_b"]
+    direction = "both" if from_a and from_b else (f"{a}->{b}" if from_a else f"{b}->{a}")
+    return {
+        "id": f"{row['article_id']}:{row['idx']}",
+        "article_id": row["article_id"],
+        "type": row["type"], "mode": row["mode"], "cameo": row["cameo"], "quad_class": row["quad_class"],
+        "score": row["score"], "goldstein": row["goldstein"],
+        "date": date_text(row), "date_precision": row["date_precision"],
+        "direction": direction,
+        "via_group": bool(row["via_group"]),
+        "sentence": row["sentence_text"], "sentence_index": row["sentence"],
+        "start": row["start"], "end": row["end"],
+        "trigger": {"text": row["trigger_text"], "start": row["trigger_start"], "end": row["trigger_end"]},
+        "headline": row["headline"],
+        "published": _iso(row["published"]),
+    }
+
+
+def date_text(row: dict) -> str | None:
+    """An event's date as far as it is known: 2018-01-26, 2016-05, 2016, --01-26 (no year)."""
+    year, month, day = row.get("date_year"), row.get("date_month"), row.get("date_day")
+    precision = row.get("date_precision")
+    if year and month and day and precision in ("day", "week", None):
+        return f"{year:04d}-{month:02d}-{day:02d}"
+    if year and month and precision != "year":
+        return f"{year:04d}-{month:02d}"
+    if year:
+        return f"{year:04d}"
+    if month and day and precision != "month":
+        return f"--{month:02d}-{day:02d}"
+    if month:
+        return f"--{month:02d}"
+    return None
+

@@ -45,7 +45,7 @@ def articles(obj: Context, limit, source, since, until, as_json, as_csv) -> None
 @click.option("--json", "as_json", is_flag=True, help="Output JSON.")
 @click.pass_obj
 def show(obj: Context, article_id: str, as_json: bool) -> None:
-    """Show one article: fields, sentences and entities. An id prefix is enough.
+    """Show one article: fields, sentences, entities and quotes. An id prefix is enough.
 
     \b
     Example:
@@ -84,6 +84,9 @@ def render_article(detail: dict) -> str:
         lines += [f"  {e['evidence']['sentence_index']:>3}  {_event_line(e)}" for e in detail["events"]]
     lines += ["", "Entities:"]
     lines += [f"  {e['label']:<10} {e['text']}  [{e['start']}:{e['end']}]" for e in detail["entities"]]
+    lines += ["", "Quotes:"]
+    lines += [f"  {_speaker_text(q):<24} {q['cue']['text'] if q['cue'] else '-':<12} {q['kind']:<8} {q['text']}"
+              for q in detail.get("quotes", [])]
     return "\n".join(lines)
 
 
@@ -99,6 +102,14 @@ def _event_line(event: dict) -> str:
         date_text(event) or "date unknown", place, f"[{', '.join(flags)}]" if flags else None,
         repr(event["evidence"]["trigger"]["text"]),
     ]))
+
+
+def _speaker_text(quote: dict) -> str:
+    speaker = quote["speaker"]
+    if not speaker:
+        return "(unnamed)"
+    actor = speaker["actor"]
+    return actor["name"] if actor else f"[{speaker['text']}]"
 
 
 def _dateline_text(dateline: dict | None) -> str:

@@ -69,6 +69,57 @@ def readers(data: Path, as_json: bool) -> None:
     click.echo(table([{"check": k, **v} for k, v in results.items()], ["check", "score", "checked", "failed"]))
 
 
+@evaluate.command(name="quotes")
+@click.option("--gold", "gold", required=True, type=click.Path(path_type=Path),
+              help="PolNeAR JSONL (polnear_train_dev.jsonl) or plain quotes JSONL.")
+@click.option("--split", help="Only stories of this split (PolNeAR: train or dev).")
+@click.option("--json", "as_json", is_flag=True, help="Output JSON.")
+def quotes_command(gold: Path, split: str | None, as_json: bool) -> None:
+    """Score quotes against gold: content P/R/F1 (exact, overlap), speaker accuracy.
+
+    Figures are given overall and by how the gold names the speaker (name, pronoun,
+    nominal, none). Exact match compares the words (edge punctuation, quotation marks
+    and a leading "that" aside); overlap needs half of both quotes' words shared.
+    Plain gold is one JSON object per line:
+    {"id", "text", "quotes": [{"content": [s, e], "cue": [s, e] | null,
+    "speaker": [s, e] | null, "speaker_name": "Full Name" | null}]}; with
+    speaker_name, resolved-speaker accuracy and end-to-end F1 are added.
+
+    \b
+    Example:
+      dyads eval quotes --gold ../shared/data/gold/polnear_train_dev.jsonl --split dev
+    """
+    from dyads.evaluate.quotes import evaluate_quotes
+
+    result = evaluate_quotes(gold, split=split)
+    if as_json:
+        click.echo(to_json(result))
+        return
+    rows = [_quote_row("all", result["overall"])]
+    rows += [_quote_row(kind, figures) for kind, figures in result["by_speaker_kind"].items()]
+    columns = ["speaker", "gold", "predicted", "exact_p", "exact_r", "exact_f1",
+               "overlap_p", "overlap_r", "overlap_f1", "speaker_acc"]
+    if "resolved_accuracy" in result["overall"]:
+        columns += ["resolved_acc", "e2e_f1"]
+    click.echo(table(rows, columns))
+    click.echo(f"\n{result['stories']} stories{f' (split {split})' if split else ''}; speaker accuracy "
+               "is on overlap-matched quotes; by-kind rows use the gold speaker's kind for recall "
+               "and the predicted one's for precision")
+
+
+def _quote_row(kind: str, figures: dict) -> dict:
+    row = {"speaker": kind, "gold": figures["gold"], "predicted": figures["predicted"],
+           "speaker_acc": figures["speaker_accuracy"]}
+    for measure in ("exact", "overlap"):
+        row[f"{measure}_p"] = figures[measure]["precision"]
+        row[f"{measure}_r"] = figures[measure]["recall"]
+        row[f"{measure}_f1"] = figures[measure]["f1"]
+    if "resolved_accuracy" in figures:
+        row["resolved_acc"] = figures["resolved_accuracy"]
+        row["e2e_f1"] = figures["end_to_end"]["f1"]
+    return row
+
+
 @evaluate.command()
 @click.option("--gold", "gold", required=True, type=click.Path(path_type=Path),
               help="JSONL gold records: PLOVER gold-standard records or the plain format.")

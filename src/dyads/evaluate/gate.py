@@ -17,6 +17,7 @@ from dyads.errors import QueryError
 from dyads.evaluate.actors import evaluate_actors, sample_checks
 from dyads.evaluate.events import evaluate_events, evaluate_sample
 from dyads.evaluate.html import evaluate_html, mean
+from dyads.evaluate.quotes import evaluate_quotes
 from dyads.evaluate.readers import evaluate_readers
 
 
@@ -37,6 +38,18 @@ def _readers(data: Path) -> dict[str, float]:
 
 def _html(data: Path) -> dict[str, float]:
     return {"html.token_f1": mean(evaluate_html(data / "html"), "f1")}
+
+
+def _quotes(data: Path) -> dict[str, float]:
+    """Quotes on PolNeAR dev (84 articles, about a minute on one core)."""
+    result = evaluate_quotes(data / "gold" / "polnear_train_dev.jsonl", split="dev")
+    overall = result["overall"]
+    return {
+        "quotes.polnear_dev.exact_f1": overall["exact"]["f1"],
+        "quotes.polnear_dev.overlap_f1": overall["overlap"]["f1"],
+        "quotes.polnear_dev.overlap_precision": overall["overlap"]["precision"],
+        "quotes.polnear_dev.speaker_accuracy": overall["speaker_accuracy"],
+    }
 
 
 def _actors(data: Path) -> dict[str, float]:
@@ -60,7 +73,7 @@ def _events(data: Path) -> dict[str, float]:
 
 
 # Each evaluation: a function of the data folder returning {metric: score}.
-EVALUATIONS: list[Callable[[Path], dict[str, float]]] = [_readers, _html, _actors, _events]
+EVALUATIONS: list[Callable[[Path], dict[str, float]]] = [_readers, _html, _actors, _events, _quotes]
 
 
 def load_floors(path: Path) -> dict[str, float]:

@@ -14,6 +14,7 @@ from spacy.tokens import Doc
 
 from dyads.pipeline.actors import extract_actors
 from dyads.pipeline.events import extract_events
+from dyads.pipeline.quotes import extract_quotes
 from dyads.pipeline.sentences import extract_entities, extract_sentences
 from dyads.records import Analysis, Article
 
@@ -29,7 +30,8 @@ def analyze(article: Article, doc: Doc) -> Analysis:
         actors=actors,
         mentions=mentions,
     )
-    # events read the resolved actors, so they run after the actors stage
+    # After the actors stage: quotes resolve speakers through its mentions; events read both.
+    analysis = dataclasses.replace(analysis, quotes=extract_quotes(doc, analysis))
     return dataclasses.replace(analysis, events=extract_events(doc, analysis))
 
 

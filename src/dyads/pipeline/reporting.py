@@ -50,7 +50,9 @@ def quotes_of(analysis: Analysis) -> list[tuple[int, int, str | None]]:
     """(start, end, speaker actor id) of every quote: from the quotes stage when present."""
     staged = getattr(analysis, QUOTES_HOOK, None)
     if staged:
-        return [(q.start, q.end, getattr(q, "speaker", None)) for q in staged]
+        # The words inside quotation marks, as the fallback below finds them: an indirect quote's
+        # "it would not lift the ban" is the teller's clause, where "it" still means the teller.
+        return [(s, e, q.speaker_id) for q in staged if q.kind != "indirect" for s, e in q.parts]
     return [(s, e, None) for s, e in quote_spans(analysis.article.text)]
 
 

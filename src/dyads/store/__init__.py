@@ -30,17 +30,22 @@ import duckdb
 
 from dyads.errors import QueryError, StoreError
 from dyads.records import Analysis, Failure, IngestSummary
+from dyads.store.analysis import AnalysisQueries
+from dyads.store.browse import BrowseQueries, LookupQueries
 from dyads.store.migrations import MIGRATIONS
-from dyads.store.rows import ARTICLE_COLUMNS, EVENT_COLUMNS, table_rows
+from dyads.store.rows import ARTICLE_COLUMNS, EVENT_COLUMNS, QUOTE_COLUMNS, table_rows
 
 log = logging.getLogger(__name__)
 
 # Columns of `dyads articles`: everything but the long text.
 LISTING_COLUMNS = tuple(c for c in ARTICLE_COLUMNS if c not in ("text", "paragraphs"))
+_QUOTE_SELECT = ", ".join(f'q."{c}"' for c in QUOTE_COLUMNS)
+# A country filter (--country, --about) is an ISO 3166 alpha-3 code.
+_ISO3 = re.compile(r"^[A-Za-z]{3}$")
 
 
-class Store:
-    """An open dyads database."""
+class Store(AnalysisQueries, BrowseQueries, LookupQueries):
+    """An open dyads database (analyses and listings: ``store/analysis.py``, ``store/browse.py``)."""
 
     def __init__(self, con: duckdb.DuckDBPyConnection, path: str, *, read_only: bool) -> None:
         self.con = con
@@ -190,7 +195,7 @@ class Store:
         return self._dicts(sql, params)
 
     def get_article(self, article_id: str) -> dict:
-        """One article with its sentences and entities.
+        """One article with its sentences, entities, actors, mentions and quotes.
 
         Raises:
             QueryError: no article has that id (or id prefix), or the prefix is ambiguous.
@@ -215,6 +220,8 @@ class Store:
             "SELECT actor_id AS id, kind, name, country, sector, title, members FROM article_actors "
             "WHERE article_id = ? ORDER BY actor_id", [article["id"]])
         article["events"] = self.list_events(article_id=article["id"])
+        article["quotes"] = self._dicts(
+            f"SELECT {_QUOTE_SELECT} FROM quotes q WHERE article_id = ? ORDER BY idx", [article["id"]])
         return article
 
     def list_events(self, *, actor: str | None = None, recipient: str | None = None,
@@ -336,6 +343,53 @@ class Store:
             "FROM mentions m JOIN articles a ON a.id = m.article_id WHERE m.actor_id = ? "
             "GROUP BY a.id, a.headline, a.published ORDER BY a.published NULLS LAST, a.id", [actor_id])
         return actor
+
+    def list_quotes(self, *, speaker: str | None = None, country: str | None = None,
+                    about: str | None = None, search: str | None = None,
+                    article_id: str | None = None, limit: int | None = None) -> list[dict]:
+        """Stored quotes with their article's headline and date, newest article first.
+
+        Args:
+            speaker: part of the resolved speaker's name, or of the speaker mention as written.
+            country: ISO 3166 alpha-3 code of the resolved speaker's country.
+            about: an actor mentioned inside the quote: an alpha-3 country code (any actor of
+                that country) or part of a name.
+            search: words inside the quoted content.
+            article_id: one article (an id prefix is enough).
+
+        Raises:
+            QueryError: ``country`` is not a three-letter code.
+        """
+        where, params = [], []
+        if speaker:
+            where.append("(q.speaker_name ILIKE ? OR q.speaker_text ILIKE ?)")
+            params += [f"%{speaker}%"] * 2
+        if country:
+            if not _ISO3.match(country):
+                raise QueryError(f"--country {country!r} is not a country code; give ISO 3166 alpha-3, e.g. RUS")
+            where.append("q.speaker_country = ?")
+            params.append(country.upper())
+        if about:
+            if _ISO3.match(about):
+                where.append("(list_contains(q.about_countries, ?) OR array_to_string(q.about_names, '|') ILIKE ?)")
+                params += [about.upper(), f"%{about}%"]
+            else:
+                where.append("array_to_string(q.about_names, '|') ILIKE ?")
+                params.append(f"%{about}%")
+        if search:
+            where.append("q.content ILIKE ?")
+            params.append(f"%{search}%")
+        if article_id:
+            where.append("q.article_id LIKE ? || '%'")
+            params.append(article_id)
+        sql = (f"SELECT {_QUOTE_SELECT}, a.headline, a.published, a.source, a.url "
+               "FROM quotes q JOIN articles a ON a.id = q.article_id")
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        sql += " ORDER BY a.published DESC NULLS LAST, a.ingested_at DESC, q.article_id, q.idx"
+        if limit is not None:
+            sql += f" LIMIT {int(limit)}"
+        return self._dicts(sql, params)
 
     def failures(self, *, run_id: str | None = None) -> list[dict]:
         sql = "SELECT run_id, origin, reason, failed_at FROM failures"

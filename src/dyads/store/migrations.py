@@ -105,8 +105,37 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
         FROM article_actors aa
         GROUP BY aa.actor_id;
     """),
-    # 0003_quotes comes from the quotes branch; migrations apply by name, so this one
-    # runs whether or not it has yet.
+    ("0003_quotes", """
+        CREATE TABLE quotes (
+            article_id VARCHAR NOT NULL,
+            idx INTEGER NOT NULL,
+            start INTEGER NOT NULL,
+            "end" INTEGER NOT NULL,
+            part_starts INTEGER[] NOT NULL,
+            part_ends INTEGER[] NOT NULL,
+            part_texts VARCHAR[] NOT NULL,
+            content VARCHAR NOT NULL,
+            kind VARCHAR NOT NULL,
+            sentence INTEGER NOT NULL,
+            cue_start INTEGER,
+            cue_end INTEGER,
+            cue_lemma VARCHAR,
+            cue_text VARCHAR,
+            speaker_start INTEGER,
+            speaker_end INTEGER,
+            speaker_text VARCHAR,
+            speaker_kind VARCHAR NOT NULL,
+            speaker_id VARCHAR,
+            speaker_name VARCHAR,
+            speaker_title VARCHAR,
+            speaker_country VARCHAR,
+            speaker_sector VARCHAR,
+            about_ids VARCHAR[] NOT NULL,
+            about_names VARCHAR[] NOT NULL,
+            about_countries VARCHAR[] NOT NULL,
+            PRIMARY KEY (article_id, idx)
+        );
+    """),
     ("0004_events", """
         CREATE TABLE events (
             article_id VARCHAR NOT NULL,

@@ -79,6 +79,38 @@ def _events(analysis: Analysis, run_id, now) -> list[tuple]:
     return rows
 
 
+QUOTE_COLUMNS = (
+    "article_id", "idx", "start", "end", "part_starts", "part_ends", "part_texts", "content", "kind",
+    "sentence", "cue_start", "cue_end", "cue_lemma", "cue_text", "speaker_start", "speaker_end", "speaker_text",
+    "speaker_kind", "speaker_id", "speaker_name", "speaker_title", "speaker_country",
+    "speaker_sector", "about_ids", "about_names", "about_countries",
+)
+
+
+def _quotes(analysis: Analysis, run_id, now) -> list[tuple]:
+    """One row per quote; the speaker's and the mentioned actors' names are copied in, so a
+    quote reads (and filters) the same whatever later runs learn about its actors."""
+    text = analysis.article.text
+    rows = []
+    for q in analysis.quotes:
+        speaker = analysis.actor(q.speaker_id)
+        about = [a for a in (analysis.actor(i) for i in q.about) if a is not None]
+        rows.append((
+            analysis.article.id, q.index, q.start, q.end,
+            [s for s, _ in q.parts], [e for _, e in q.parts], [text[s:e] for s, e in q.parts],
+            " … ".join(text[s:e] for s, e in q.parts), q.kind, q.sentence,
+            q.cue_start, q.cue_end, q.cue_lemma,
+            text[q.cue_start:q.cue_end] if q.cue_start is not None else None,
+            q.speaker_start, q.speaker_end,
+            text[q.speaker_start:q.speaker_end] if q.speaker_start is not None else None,
+            q.speaker_kind, q.speaker_id,
+            speaker and speaker.name, speaker and speaker.title,
+            speaker and speaker.country, speaker and speaker.sector,
+            [a.id for a in about], [a.name for a in about], [a.country or "" for a in about],
+        ))
+    return rows
+
+
 def _event_parties(analysis: Analysis, run_id, now) -> list[tuple]:
     rows = []
     for e in analysis.events:
@@ -104,6 +136,7 @@ TABLES: dict[str, tuple[Sequence[str], Callable[..., list[tuple]]]] = {
                        _article_actors),
     "events": (EVENT_COLUMNS, _events),
     "event_parties": (PARTY_COLUMNS, _event_parties),
+    "quotes": (QUOTE_COLUMNS, _quotes),
 }
 
 

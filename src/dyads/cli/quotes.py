@@ -1,0 +1,66 @@
+"""``dyads quotes``: who said what, from the stored articles."""
+
+from __future__ import annotations
+
+import click
+
+from dyads import views
+from dyads.cli import Context, cli
+from dyads.cli.output import emit, format_options
+from dyads.store import Store
+
+LISTING = ("published", "speaker", "title", "country", "cue", "kind", "text", "article_id")
+CSV = ("article_id", "index", "published", "speaker", "speaker_name", "title", "country", "sector",
+       "cue", "kind", "text", "about", "headline")
+
+
+@cli.command()
+@click.option("--speaker", metavar="NAME", help="Speaker's name, or the words naming the speaker (the lawmaker).")
+@click.option("--country", metavar="ISO3", help="Speaker's country, ISO 3166 alpha-3 (RUS).")
+@click.option("--about", metavar="ISO3|NAME", help="An actor the quote mentions: country code (JPN) or name.")
+@click.option("--search", metavar="TEXT", help="Words inside the quote.")
+@click.option("--article", "article_id", metavar="ID", help="Only this article (an id prefix is enough).")
+@click.option("--limit", type=click.IntRange(min=1), help="At most this many quotes.")
+@format_options
+@click.pass_obj
+def quotes(obj: Context, speaker, country, about, search, article_id, limit, as_json, as_csv) -> None:
+    """List quotes: the words, who said them, the cue, and the link back to the article.
+
+    A speaker the text names only as "the lawmaker" or "he" is shown as written when it
+    could not be resolved to a person.
+
+    \b
+    Example:
+      dyads quotes --speaker Kosachev --about JPN
+      dyads quotes --country RUS --search sanctions --json
+    """
+    with Store.open(obj.settings.db, read_only=True) as store:
+        rows = store.list_quotes(speaker=speaker, country=country, about=about, search=search,
+                                 article_id=article_id, limit=limit)
+    listed = [views.quote_listing(r) for r in rows]
+    if as_json:
+        emit(listed, as_json=True)
+    elif as_csv:
+        emit([_flat(q) for q in listed], as_csv=True, columns=CSV)
+    else:
+        emit([_flat(q) for q in listed], columns=LISTING)
+
+
+def _flat(quote: dict) -> dict:
+    speaker = quote["speaker"] or {}
+    actor = speaker.get("actor") or {}
+    return {
+        "article_id": quote["article_id"],
+        "index": quote["index"],
+        "published": quote["published"],
+        "speaker": actor.get("name") or speaker.get("text") or "(unnamed)",
+        "speaker_name": actor.get("name"),
+        "title": actor.get("title"),
+        "country": actor.get("country"),
+        "sector": actor.get("sector"),
+        "cue": quote["cue"]["text"] if quote["cue"] else None,
+        "kind": quote["kind"],
+        "text": quote["text"],
+        "about": "; ".join(a["name"] for a in quote["about"]),
+        "headline": quote["headline"],
+    }

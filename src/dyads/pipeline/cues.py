@@ -1,0 +1,354 @@
+"""Reporting cues in a parsed text: the word that reports speech, who speaks, and what is reported.
+
+A ``Frame`` is what the syntax says around one cue ("said", "pointed out",
+"according to"): the speaker's noun phrase and the reported clause, if any.
+The quotes stage then lines frames up with quotation marks.
+
+    >>> from dyads import nlp
+    >>> doc = nlp.load()("The minister said that talks would resume.")
+    >>> [(f.lemma, doc.text[slice(*f.speaker)], [doc.text[s:e] for s, e in f.parts]) for f in find_frames(doc)]
+    [('say', 'The minister', ['talks would resume'])]
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from importlib import resources
+
+from spacy.tokens import Doc, Span, Token
+
+Offsets = tuple[int, int]
+
+# Subjects that stand for a noun outside their clause ("Trump, who said ..."): the
+# speaker is the noun the relative clause hangs on.
+RELATIVE_PRONOUNS = frozenset({"who", "which", "that", "whom"})
+# Dependents that end a speaker's noun phrase: "Jill Stein, the Green candidate, who ..."
+# is spoken by "Jill Stein".
+_NOT_IN_NAME = frozenset({"relcl", "appos", "acl", "advcl", "punct", "parataxis", "ccomp"})
+# Dependents holding what was said ("said that ...", "told reporters ...").
+_CLAUSES = frozenset({"ccomp"})
+# Dependents whose verb shares its subject with the head: "attacked X, saying ...".
+_SHARES_SUBJECT = frozenset({"conj", "advcl", "xcomp", "pcomp"})
+_EDGE_PUNCT = set(",;:—–-―")
+# Longest source of "according to X" read from the surface, in tokens ("the nonpartisan
+# Congressional Budget Office" is 5; a longer run means the comma was missing).
+MAX_SOURCE_TOKENS = 12
+# Longest speaker after a sentence-final cue ("..., said a senior Russian diplomat").
+MAX_TRAILING_SPEAKER = 6
+# Tags of finite verbs: content before "..., he said" must be a clause, not "In Honolulu".
+_FINITE = frozenset({"VBD", "VBZ", "VBP", "MD"})
+
+
+@dataclass(frozen=True)
+class Cue:
+    """A lexicon entry: a reporting word and the frames it takes."""
+
+    lemma: str
+    particle: str | None
+    frames: frozenset[str]
+
+    @property
+    def name(self) -> str:
+        return f"{self.lemma} {self.particle}" if self.particle else self.lemma
+
+
+@dataclass(frozen=True)
+class Frame:
+    """One reporting cue with its speaker and the content its syntax points at.
+
+    ``parts`` is empty when the cue has no reported clause of its own (as in
+    ``"...," he said.``, whose content is the quotation beside it).
+    ``clause`` spans speaker and cue together, to test what sits next to it.
+    """
+
+    cue: Offsets
+    lemma: str
+    frames: frozenset[str]
+    speaker: Offsets | None
+    parts: tuple[Offsets, ...]
+    clause: Offsets
+    head: int  # token index of the cue word
+    passive: bool = False
+    via: str = "clause"  # what the parts are: "clause", "intent", "object", "prep", "colon" or "none"
+
+
+@functools.cache
+def cue_lexicon() -> dict[str, tuple[Cue, ...]]:
+    """The reporting words of ``data/quote_cues.tsv``, by lemma."""
+    text = resources.files("dyads.data").joinpath("quote_cues.tsv").read_text("utf-8")
+    lexicon: dict[str, list[Cue]] = {}
+    for line in text.splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        lemma, particle, frames = line.split("\t")
+        cue = Cue(lemma, None if particle == "-" else particle, frozenset(frames.split()))
+        lexicon.setdefault(lemma, []).append(cue)
+    return {lemma: tuple(cues) for lemma, cues in lexicon.items()}
+
+
+def find_frames(doc: Doc) -> list[Frame]:
+    """Every reporting cue of ``doc`` with its speaker and reported clause, in text order."""
+    frames = []
+    for token in doc:
+        cue = _match_cue(token)
+        if cue is None:
+            continue
+        frame = _prep_frame(token, cue) if token.lower_ == "according" else _verb_frame(token, cue)
+        if frame is not None:
+            frames.append(frame)
+    return frames
+
+
+def _match_cue(token: Token) -> Cue | None:
+    lexicon = cue_lexicon()
+    entries = lexicon.get(token.lemma_.lower()) or lexicon.get(token.lower_)
+    if not entries:
+        return None
+    children = {c.lower_ for c in token.children if c.dep_ in ("prt", "prep", "agent")}
+    following = token.nbor(1).lower_ if token.i + 1 < len(token.doc) else ""
+    for cue in sorted(entries, key=lambda c: c.particle is None):
+        if token.lower_ == "according":
+            if cue.particle in children or following == cue.particle:
+                return cue
+        elif cue.particle is None or (cue.particle in children and not _temporal(token, cue.particle)):
+            if token.pos_ in ("VERB", "AUX") or token.tag_.startswith("VB"):
+                return cue
+    return None
+
+
+def _temporal(verb: Token, particle: str) -> bool:
+    """The particle heads a time phrase ("called the strike on Monday"), not the cue's object."""
+    preps = [c for c in verb.children if c.lower_ == particle and c.dep_ == "prep"]
+    return bool(preps) and all(
+        any(o.ent_type_ in ("DATE", "TIME") for o in p.children if o.dep_ == "pobj") for p in preps)
+
+
+def _verb_frame(verb: Token, cue: Cue) -> Frame | None:
+    subject = speaker_token(verb)
+    passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children)
+    speaker = noun_phrase(subject) if subject is not None and not passive else None
+    trailing = _trailing_speaker(verb) if "indirect" in cue.frames else None
+    if trailing:  # "..., notes lawmaker": the parse rarely sees the inverted subject
+        subject, speaker, passive = trailing[-1], (trailing[0].idx, trailing[-1].idx + len(trailing[-1])), False
+    cue_span = _cue_span(verb, cue)
+    via, parts = _reported(verb, subject, cue)
+    ends = [cue_span] + ([speaker] if speaker else [])
+    clause = (min(s for s, _ in ends), max(e for _, e in ends))
+    return Frame(cue_span, cue.name, cue.frames, speaker, parts, clause, verb.i, passive, via)
+
+
+def _prep_frame(word: Token, cue: Cue) -> Frame | None:
+    """``according to X, ...``: X speaks; the rest of the sentence is the content.
+
+    Read from the surface: the parse often makes "According" the root of the sentence.
+    The source runs from after "to" to the next comma or the sentence end.
+    """
+    doc = word.doc
+    if word.i + 2 >= len(doc) or doc[word.i + 1].lower_ != cue.particle:
+        return None
+    sent = word.sent
+    source = []
+    for token in doc[word.i + 2:sent.end]:
+        if token.is_punct and token.text not in ("-", "'", "’", ".") or token.is_space:
+            break
+        source.append(token)
+    while source and source[-1].is_punct:
+        source.pop()
+    if not source or len(source) > MAX_SOURCE_TOKENS:
+        return None
+    phrase = (word.idx, doc[word.i + 1].idx + len(doc[word.i + 1]))
+    speaker = (source[0].idx, source[-1].idx + len(source[-1]))
+    own = set(range(word.i, source[-1].i + 1))
+    parts = _runs(doc, [t for t in sent if t.i not in own])
+    if not parts:
+        return None
+    return Frame(phrase, cue.name, cue.frames, speaker, parts, (phrase[0], speaker[1]), word.i, via="clause")
+
+
+def _trailing_speaker(verb: Token) -> list[Token] | None:
+    """The bare noun phrase after a cue that ends its sentence behind a comma, as in the
+    headline "Japan outdoes G7 ..., notes lawmaker"."""
+    sent = verb.sent
+    if verb.i - 1 <= sent.start or verb.doc[verb.i - 1].text != ",":
+        return None
+    tail = [t for t in verb.doc[verb.i + 1:sent.end] if not t.is_space]
+    while tail and tail[-1].is_punct:
+        tail.pop()
+    if not tail or len(tail) > MAX_TRAILING_SPEAKER or not any(t.pos_ in ("NOUN", "PROPN") for t in tail):
+        return None
+    if not all(t.pos_ in ("NOUN", "PROPN", "ADJ", "DET", "NUM") or t.text in ("-", "'s", "’s") for t in tail):
+        return None
+    return tail
+
+
+def speaker_token(verb: Token) -> Token | None:
+    """The head of the cue verb's subject, following shared subjects and relative pronouns."""
+    for _ in range(4):
+        subject = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass", "csubj")), None)
+        if subject is None:
+            agent = next((c for c in verb.children if c.dep_ == "agent"), None)
+            subject = next((c for c in agent.children if c.dep_ == "pobj"), None) if agent else None
+        if subject is not None:
+            if subject.lower_ in RELATIVE_PRONOUNS and verb.dep_ == "relcl":
+                return verb.head
+            return subject
+        if verb.dep_ not in _SHARES_SUBJECT or verb.head == verb:
+            return None
+        verb = verb.head
+    return None
+
+
+def noun_phrase(token: Token) -> Offsets:
+    """Character span of a noun phrase: the token with its modifiers, without clauses or appositions."""
+    kept = [token]
+    stack = [c for c in token.children if c.dep_ not in _NOT_IN_NAME]
+    while stack:
+        child = stack.pop()
+        kept.append(child)
+        stack.extend(c for c in child.children if c.dep_ not in ("relcl", "acl", "appos", "parataxis"))
+    kept.sort(key=lambda t: t.i)
+    # Keep the contiguous run around the head: a comma-split modifier is not part of the name.
+    left = right = kept.index(token)
+    while left > 0 and kept[left - 1].i == kept[left].i - 1 and kept[left - 1].dep_ != "punct":
+        left -= 1
+    while right + 1 < len(kept) and kept[right + 1].i == kept[right].i + 1 and kept[right + 1].dep_ != "punct":
+        right += 1
+    first, last = kept[left], kept[right]
+    # The parser sometimes cuts a paragraph's first word off as a sentence of its own
+    # ("Prime | Minister Ana Vidal said"): take such a stray capitalised word back.
+    before = first.i - 1
+    if before >= 0 and first.is_sent_start and token.doc[before].pos_ == "PROPN" and \
+            token.doc[before].is_title and len(token.doc[before].sent) == 1:
+        first = token.doc[before]
+    return first.idx, last.idx + len(last)
+
+
+def _cue_span(verb: Token, cue: Cue) -> Offsets:
+    tokens = [verb]
+    if cue.particle:  # a phrasal particle belongs to the cue ("pointed out"), a far preposition not
+        tokens += [c for c in verb.children if c.lower_ == cue.particle and (c.dep_ == "prt" or c.i == verb.i + 1)]
+    return min(t.idx for t in tokens), max(t.idx + len(t) for t in tokens)
+
+
+# Prepositions whose phrase belongs to an object's content: "accused X of lying",
+# "described X as a partner", "praised X for its stance".
+_OBJECT_PREPS = frozenset({"of", "as", "for"})
+
+
+def _reported(verb: Token, subject: Token | None, cue: Cue) -> tuple[str, tuple[Offsets, ...]]:
+    """What a cue verb reports, by the first of its frames that fits the parse, and which."""
+    children = list(verb.children)
+    doc = verb.doc
+    clauses = _clauses(verb)
+    if "indirect" in cue.frames and clauses:
+        if all(c.i < verb.i for c in clauses):  # "X is Y, he said": the parse often cuts X short
+            set_off = _set_off(verb, subject)
+            if set_off:
+                return "clause", set_off
+        tokens = _between(doc, clauses, skip=verb)
+        if tokens and tokens[0].dep_ == "mark" and tokens[0].lower_ == "that":
+            tokens = tokens[1:]
+        return "clause", _runs(doc, tokens)
+    if "indirect" in cue.frames:
+        set_off = _set_off(verb, subject)
+        if set_off:
+            return "clause", set_off
+    to_clause = [c for c in children if c.dep_ == "xcomp" and c.i > verb.i]
+    if "intent" in cue.frames and to_clause:
+        objects = [c for c in children if c.dep_ in ("dobj", "dative") and c.i > verb.i]
+        if cue.particle:
+            objects += [c for c in _particle_objects(verb, cue)]
+        return "intent", _runs(doc, _between(doc, objects + to_clause, skip=verb))
+    if "prep" in cue.frames and cue.particle:
+        objects = _particle_objects(verb, cue)
+        if objects:
+            return "prep", _runs(doc, _between(doc, objects, skip=verb))
+    if "naming" in cue.frames and any(c.dep_ == "oprd" for c in children):
+        objects = [c for c in children if c.dep_ in ("dobj", "oprd") and c.i > verb.i]
+        return "object", _runs(doc, _between(doc, objects, skip=verb))
+    if "object" in cue.frames:
+        objects = [c for c in children if c.dep_ in ("dobj", "oprd", "xcomp") and c.i > verb.i]
+        if objects:
+            objects += [c for c in children if c.dep_ == "prep" and c.lower_ in _OBJECT_PREPS and c.i > verb.i]
+            return "object", _runs(doc, _between(doc, objects, skip=verb))
+    return "none", ()
+
+
+def _clauses(verb: Token) -> list[Token]:
+    """The verb's reported clauses: its ccomp children, else a that-clause the parse hung lower
+    ("reported at the time that ...")."""
+    clauses = [c for c in verb.children if c.dep_ in _CLAUSES]
+    if clauses:
+        return clauses
+    for token in verb.subtree:
+        if token.i > verb.i and token.lower_ == "that" and token.dep_ == "mark" and token.head.i > verb.i:
+            head = token.head
+            if verb in head.ancestors and sum(1 for _ in head.ancestors) - sum(1 for _ in verb.ancestors) <= 3:
+                return [head]
+    return []
+
+
+def _particle_objects(verb: Token, cue: Cue) -> list[Token]:
+    preps = [c for c in verb.children if c.dep_ == "prep" and c.lower_ == cue.particle]
+    return [o for p in preps for o in p.children if o.dep_ in ("pobj", "pcomp")]
+
+
+def _between(doc: Doc, heads: list[Token], *, skip: Token) -> list[Token]:
+    """Every token from the leftmost to the rightmost edge of the heads' subtrees."""
+    start = min(h.left_edge.i for h in heads)
+    end = max(h.right_edge.i for h in heads) + 1
+    return [t for t in doc[start:end] if t.i != skip.i]
+
+
+def _set_off(verb: Token, subject: Token | None) -> tuple[Offsets, ...]:
+    """Content around a cue clause set off by commas: "X is Y, he said" and "X, he said, is Y".
+
+    Read from the surface rather than the parse, which often hangs such a clause
+    in odd places. The cue clause (speaker and cue, either order) must follow a
+    comma; what follows it is content only if it is not the cue's own adjuncts.
+    """
+    if subject is None:
+        return ()
+    sent = verb.sent
+    first = min(subject.left_edge.i if subject.i < verb.i else verb.i, verb.i)
+    if first - 1 <= sent.start or verb.doc[first - 1].text not in (",", "—", "–"):
+        return ()
+    own = {t.i for t in verb.subtree} | {t.i for t in subject.subtree}
+    tail = [t for t in sent if t.i > verb.i]
+    comma = next((t for t in tail if t.text == ","), None)
+    if comma is not None and any(t.i not in own for t in tail if t.i < comma.i):
+        comma = None
+    before = [t for t in sent if t.i < first - 1]
+    if comma is not None:
+        after = [t for t in tail if t.i > comma.i]
+        if any(t.i not in own for t in after if not t.is_punct):
+            return _runs(verb.doc, before) + _runs(verb.doc, after)
+    if all(t.i in own or t.is_punct or t.is_space for t in tail) and any(t.tag_ in _FINITE for t in before):
+        return _runs(verb.doc, before)
+    return ()
+
+
+def _runs(doc: Doc, tokens: list[Token]) -> tuple[Offsets, ...]:
+    """Contiguous runs of tokens as character spans, with edge punctuation trimmed."""
+    tokens = sorted(tokens, key=lambda t: t.i)
+    runs: list[list[Token]] = []
+    for token in tokens:
+        if runs and token.i == runs[-1][-1].i + 1:
+            runs[-1].append(token)
+        else:
+            runs.append([token])
+    spans = []
+    for run in runs:
+        while run and (run[0].text in _EDGE_PUNCT or run[0].is_space):
+            run = run[1:]
+        while run and (run[-1].text in _EDGE_PUNCT or run[-1].text == "." or run[-1].is_space):
+            run = run[:-1]
+        if run:
+            spans.append((run[0].idx, run[-1].idx + len(run[-1])))
+    return tuple(spans)
+
+
+def sentence_of(doc: Doc, char: int) -> Span:
+    """The sentence holding a character offset."""
+    return doc[doc.char_span(char, char + 1, alignment_mode="expand").start].sent

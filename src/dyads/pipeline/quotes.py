@@ -1,0 +1,395 @@
+"""The quotes stage: who said what, with the words, the cue and the speaker.
+
+``extract_quotes(doc, analysis)`` lines reporting cues (``dyads.pipeline.cues``)
+up with quotation marks (``dyads.pipeline.quotemarks``):
+
+- **direct**: quoted words beside a cue, before it (``"...," the lawmaker explained``),
+  after it (``He said: "..."``) or around it (``"...," he said, "..."``); quoted
+  sentences that follow in the same paragraph, and paragraphs a colon introduces, are
+  further parts of the same quote;
+- **indirect**: the clause a cue reports (``X noted that ...``, ``according to X, ...``,
+  ``..., X said``);
+- **mixed**: a reported clause that holds quoted words.
+
+The speaker is the mention the text gives ("the lawmaker", "he", "Kosachev"); it is
+resolved to an actor only through the actors stage's mentions
+(``Analysis.mention_at``), so with no mention there the actor stays None and the
+mention span is kept. A quote whose text names no speaker keeps none.
+
+    >>> from dyads import nlp
+    >>> from dyads.records import Analysis, Article
+    >>> article = Article(headline="Talks", paragraphs=('"We will agree," the envoy said.',), origin="t")
+    >>> [quote] = extract_quotes(nlp.load()(article.text), Analysis(article))
+    >>> quote.kind, article.text[quote.start:quote.end], article.text[quote.speaker_start:quote.speaker_end]
+    ('direct', '"We will agree,"', 'the envoy')
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc, Token
+
+from dyads.pipeline.cues import Frame, Offsets, find_frames, noun_phrase
+from dyads.pipeline.quotemarks import find_quoted
+from dyads.records import Analysis, Quote
+
+# Text allowed between a closing quotation mark and the speaker or cue that follows it:
+# `"...," he said`, `"..." — she said`.
+_BEFORE_GAP = re.compile(r"^[\s,\u00a0—–―-]*$")
+# Text allowed between a cue and the quotation it introduces: `said: "`, `told reporters
+# on Friday, "`. No sentence end, no other quotation, and no word that starts a clause
+# of its own (`said that, "`, `said, but as Trump went on about "`): those make the
+# quotation part of a longer reported clause. 60 characters hold the cue's usual
+# adjuncts ("told reporters at the White House on Friday").
+_AFTER_GAP = re.compile(r"^[^.!?\"“”«»\n]{0,60}[:,]\s*$|^\s*$")
+_CLAUSE_WORDS = re.compile(r"\b(that|but|and|as|because|if|when|while|which|who|where|before|after)\b", re.I)
+# `"..." ― Name` at the end of a line: a signed quote (reader comments, tweets, epigraphs).
+_SIGNATURE = re.compile(r"[ \t\u00a0]*[―—–][ \t\u00a0]*((?:[A-Z][\w.'’-]*[ \t\u00a0]?){1,5})(?=[.\s\u00a0]*(?:\n|$))")
+# A quotation that no cue claims is kept as an unattributed direct quote only when it
+# is this many words or longer: shorter ones are titles, nicknames and scare quotes
+# ("Shark Tank", "deplorables"). Calibrated on PolNeAR train: at 6 words unattributed
+# quotes are mostly real quotations (speaker given in an earlier sentence).
+MIN_UNATTRIBUTED_WORDS = 6
+# Content tokens that must lie inside a quotation for a reported clause to count as that
+# quotation (direct) rather than a clause holding a quotation (mixed): what is left
+# outside is the cue's own punctuation and a stray word of a mis-parse.
+DIRECT_SHARE = 0.8
+# Longest speaker of `NAME: ...` at the start of a paragraph, in tokens.
+MAX_COLON_SPEAKER_TOKENS = 5
+PRONOUNS = frozenset({"i", "we", "you", "he", "she", "it", "they", "who", "which", "that", "this",
+                      "me", "us", "him", "her", "them", "one", "someone", "somebody"})
+
+
+@dataclass
+class _Draft:
+    parts: list[Offsets]
+    kind: str
+    frame: Frame | None
+    quotes: list[Offsets] = field(default_factory=list)  # quotations used whole as parts
+    opens_block: bool = False  # the cue ends its paragraph with a colon
+
+
+def extract_quotes(doc: Doc, analysis: Analysis) -> tuple[Quote, ...]:
+    """Every direct, indirect and mixed quote of one parsed article.
+
+    Args:
+        doc: the spaCy parse of ``analysis.article.text``.
+        analysis: the article with the records of earlier stages; its mentions
+            resolve speakers and the actors a quote is about.
+    """
+    text = doc.text
+    quoted = find_quoted(text)
+    frames = [f for f in find_frames(doc) + _colon_frames(doc) + _signature_frames(text, quoted)
+              if not _inside_quotation(f, quoted)]
+    speakers = [f.speaker for f in frames if f.speaker]
+    frames = [f for f in frames if not any(_overlaps(f.cue, s) for s in speakers)]
+    frames.sort(key=lambda f: f.cue)
+    drafts = _attribute(text, frames, quoted)
+    drafts = _outermost(_dedupe(drafts))
+    drafts.sort(key=lambda d: d.parts[0])
+    return tuple(_finish(i, draft, doc, analysis) for i, draft in enumerate(drafts))
+
+
+# -- attribution -------------------------------------------------------------
+
+
+def _attribute(text: str, frames: list[Frame], quoted: list[Offsets]) -> list[_Draft]:
+    claimed: set[Offsets] = set()
+    drafts = []
+    for frame in frames:
+        draft = _draft(text, frame, quoted, claimed)
+        if draft is not None:
+            claimed.update(draft.quotes)
+            claimed.update(q for q in quoted if any(_within(q, p) for p in draft.parts))
+            drafts.append(draft)
+    _continue_quotes(text, drafts, frames, quoted, claimed)
+    for q in quoted:
+        if q not in claimed and not _covered(q, drafts) and _words(text, q) >= MIN_UNATTRIBUTED_WORDS:
+            drafts.append(_Draft([q], "direct", None, [q]))
+    return drafts
+
+
+def _draft(text: str, frame: Frame, quoted: list[Offsets], claimed: set[Offsets]) -> _Draft | None:
+    """The quote a frame makes: quotations beside it, else its reported clause."""
+    parts = [p for p in frame.parts if not _overlaps(p, frame.cue)
+             and not (frame.speaker and _overlaps(p, frame.speaker))]
+    if frame.lemma == ":":  # a transcript turn or headline: the speaker's own words
+        return _Draft(parts, "direct", frame) if parts else None
+    free = [q for q in quoted if q not in claimed]
+    beside = _beside(text, frame, free) if "direct" in frame.frames else []
+    if beside:
+        return _Draft(list(beside), "direct", frame, list(beside), _colon_at_block_end(text, frame, beside))
+    if not parts:
+        if "direct" in frame.frames and _colon_at_block_end(text, frame, []):
+            return _Draft([], "direct", frame, [], True)
+        return None
+    inside = [q for q in quoted if any(_overlaps(q, p) for p in parts)]
+    if inside and _share_inside(parts, inside) >= DIRECT_SHARE:
+        whole = [q for q in inside if q not in claimed]
+        return _Draft(list(whole), "direct", frame, list(whole)) if whole else None
+    if inside:
+        return _Draft(_extend(parts, inside), "mixed", frame)
+    return _Draft(parts, "indirect", frame)
+
+
+def _beside(text: str, frame: Frame, quoted: list[Offsets]) -> list[Offsets]:
+    """Quotations right before the speaker-and-cue clause and right after the cue."""
+    found = []
+    before = [q for q in quoted if q[1] <= frame.clause[0]]
+    reports_after = frame.parts and all(p[0] >= frame.cue[1] for p in frame.parts)
+    if (before and not reports_after and _BEFORE_GAP.match(text[before[-1][1]:frame.clause[0]])
+            and _starts_sentence(text, before[-1][0])):
+        found.append(before[-1])
+    after = [q for q in quoted if q[0] >= frame.cue[1]]
+    if after:
+        gap = text[frame.cue[1]:after[0][0]]
+        crosses_block = "\n" in gap
+        if crosses_block and re.fullmatch(r"[^\n.!?]{0,80}:\s*", gap):
+            found.append(after[0])
+        elif (not crosses_block and _AFTER_GAP.match(gap) and not _CLAUSE_WORDS.search(gap)
+              and (found or gap.strip())):
+            found.append(after[0])
+    return found
+
+
+def _starts_sentence(text: str, at: int) -> bool:
+    """Nothing but a sentence end, a colon or a dash comes before ``at``: `"...," he said`
+    quotes a sentence, while `the broadcast of "Fox News Sunday," Pence said` names a show."""
+    line_start = text.rfind("\n", 0, at) + 1
+    before = text[line_start:at].rstrip(" \t\u00a0\"“”'‘’")
+    return not before or before[-1] in ".!?:;—–―-…)"
+
+
+def _colon_at_block_end(text: str, frame: Frame, beside: list[Offsets]) -> bool:
+    """The cue's paragraph ends with a colon: what follows is the quote (``X continued:``)."""
+    end = max([frame.cue[1], frame.clause[1]] + [q[1] for q in beside])
+    rest = text[end:]
+    line = rest.split("\n", 1)[0]
+    return line.strip().endswith(":") and "\n" in rest and len(line) < 80
+
+
+def _continue_quotes(text: str, drafts: list[_Draft], frames: list[Frame], quoted: list[Offsets],
+                     claimed: set[Offsets]) -> None:
+    """Quoted sentences after an attributed quotation, up to the next cue, join it.
+
+    Within a paragraph (``"...," she said. "..."``), and over whole quoted paragraphs
+    after a cue that ends its paragraph with a colon (``The Times reports:``).
+    """
+    cues = sorted(f.cue[0] for f in frames)
+    for draft in drafts:
+        if draft.kind != "direct" or draft.frame is None:
+            continue
+        end = max([draft.frame.clause[1]] + [p[1] for p in draft.parts])
+        nxt = cues[bisect.bisect_right(cues, draft.frame.cue[0]):]
+        stop = min(nxt[0] if nxt else len(text), _block_end(text, end) if not draft.opens_block else len(text))
+        for q in quoted:
+            if q[0] < end or q in claimed:
+                continue
+            if q[0] >= stop or not _only_quotes_between(text, end, q[0], draft.opens_block):
+                break
+            draft.parts.append(q)
+            draft.quotes.append(q)
+            claimed.add(q)
+            end = q[1]
+
+
+def _only_quotes_between(text: str, start: int, end: int, across_blocks: bool) -> bool:
+    gap = text[start:end]
+    if across_blocks:
+        return not gap.strip(" \t\n\u00a0:")
+    return "\n" not in gap and not re.search(r"[\"“”«»]", gap)
+
+
+def _block_end(text: str, at: int) -> int:
+    end = text.find("\n", at)
+    return len(text) if end == -1 else end
+
+
+def _colon_frames(doc: Doc) -> list[Frame]:
+    """``NAME: words`` opening a paragraph (transcripts, headlines): NAME said the words."""
+    frames = []
+    text = doc.text
+    for line in re.finditer(r"[^\n]+", text):
+        span = doc.char_span(line.start(), line.end(), alignment_mode="contract")
+        if span is None:
+            continue
+        tokens = [t for t in span if not t.is_space]
+        while tokens and tokens[0].is_quote:
+            tokens = tokens[1:]
+        colon = next((i for i, t in enumerate(tokens[:MAX_COLON_SPEAKER_TOKENS + 1]) if t.text == ":"), None)
+        if not colon or colon >= len(tokens) - 2:
+            continue
+        name = tokens[:colon]
+        if name[0].pos_ == "DET" or name[0].like_num:  # "The Latest:", "10 a.m.:" are headers
+            continue
+        if not all(t.pos_ in ("PROPN", "NOUN") or t.is_title or t.is_upper or t.text == "." for t in name):
+            continue
+        if any(t.pos_ in ("VERB", "AUX") and not t.is_upper for t in name):
+            continue
+        content_start = tokens[colon + 1].idx
+        content = text[content_start:line.end()].rstrip()
+        colon_span = (tokens[colon].idx, tokens[colon].idx + 1)
+        speaker = (name[0].idx, name[-1].idx + len(name[-1]))
+        frames.append(Frame(colon_span, ":", frozenset({"indirect"}), speaker,
+                            ((content_start, content_start + len(content)),), (speaker[0], colon_span[1]),
+                            tokens[colon].i, via="colon"))
+    return frames
+
+
+def _signature_frames(text: str, quoted: list[Offsets]) -> list[Frame]:
+    """``"..." ― Name`` at a line end: Name signed the quotation."""
+    frames = []
+    for q in quoted:
+        match = _SIGNATURE.match(text, q[1])
+        if match:
+            name = (match.start(1), match.start(1) + len(match.group(1).rstrip()))
+            dash = text.index(next(c for c in "―—–" if c in match.group(0)), q[1])
+            frames.append(Frame((dash, dash + 1), "―", frozenset({"direct"}), name, (), (dash, name[1]), -1,
+                                via="none"))
+    return frames
+
+
+def _inside_quotation(frame: Frame, quoted: list[Offsets]) -> bool:
+    """A cue inside someone's quoted words reports their speech, not the article's."""
+    return frame.lemma != ":" and any(q[0] < frame.cue[0] and frame.cue[1] <= q[1] for q in quoted)
+
+
+# -- span helpers ------------------------------------------------------------
+
+
+def _within(inner: Offsets, outer: Offsets) -> bool:
+    return outer[0] <= inner[0] and inner[1] <= outer[1]
+
+
+def _overlaps(a: Offsets, b: Offsets) -> bool:
+    return a[0] < b[1] and b[0] < a[1]
+
+
+def _share_inside(parts: list[Offsets], quotes: list[Offsets]) -> float:
+    """Share of the parts' characters that lie inside the quotations."""
+    total = sum(e - s for s, e in parts)
+    inside = sum(max(0, min(e, qe) - max(s, qs)) for s, e in parts for qs, qe in quotes)
+    return inside / total if total else 0.0
+
+
+def _extend(parts: list[Offsets], quotes: list[Offsets]) -> list[Offsets]:
+    """Parts widened to hold whole any quotation they cut."""
+    out = []
+    for s, e in parts:
+        for qs, qe in quotes:
+            if _overlaps((s, e), (qs, qe)):
+                s, e = min(s, qs), max(e, qe)
+        out.append((s, e))
+    return out
+
+
+def _covered(q: Offsets, drafts: list[_Draft]) -> bool:
+    return any(_overlaps(q, p) for d in drafts for p in d.parts)
+
+
+def _words(text: str, span: Offsets) -> int:
+    return len(text[span[0]:span[1]].split())
+
+
+def _outermost(drafts: list[_Draft]) -> list[_Draft]:
+    """Drop quotes whose cue lies inside another quote's words: "X said Y told him Z" is X's
+    quote; Y's words reach the article only through X."""
+    outer = [o for o in drafts if o.frame is None or o.frame.via in ("clause", "colon") or o.kind == "direct"]
+    return [d for d in drafts if d.frame is None or not any(
+        o is not d and any(p[0] <= d.frame.cue[0] and d.frame.cue[1] <= p[1] for p in o.parts)
+        for o in outer)]
+
+
+def _dedupe(drafts: list[_Draft]) -> list[_Draft]:
+    """One quote per content: a later cue reporting the very same words adds nothing."""
+    seen, kept = set(), []
+    for draft in drafts:
+        key = tuple(draft.parts)
+        if draft.parts and key not in seen:
+            seen.add(key)
+            kept.append(draft)
+    return kept
+
+
+# -- records -----------------------------------------------------------------
+
+
+def _finish(index: int, draft: _Draft, doc: Doc, analysis: Analysis) -> Quote:
+    frame = draft.frame
+    parts = tuple(sorted(draft.parts))
+    speaker = frame.speaker if frame else None
+    anchor = frame.cue[0] if frame else parts[0][0]
+    actor = _speaker_actor(doc, analysis, speaker) if speaker else None
+    return Quote(
+        index=index,
+        start=parts[0][0],
+        end=parts[-1][1],
+        parts=parts,
+        kind=draft.kind,
+        sentence=_sentence_index(analysis, anchor),
+        cue_start=frame.cue[0] if frame else None,
+        cue_end=frame.cue[1] if frame else None,
+        cue_lemma=frame.lemma if frame else None,
+        speaker_start=speaker[0] if speaker else None,
+        speaker_end=speaker[1] if speaker else None,
+        speaker_kind=speaker_kind(doc, speaker),
+        speaker_id=actor.id if actor else None,
+        about=_about(analysis, parts),
+    )
+
+
+def _speaker_actor(doc: Doc, analysis: Analysis, speaker: Offsets):
+    """The actor of the mention holding the speaker phrase's head word, if any.
+
+    The head decides: in "A Russian senator" only "Russian" may be a mention (of
+    Russia), and the senator is not the country, so the speaker stays unresolved.
+    """
+    span = doc.char_span(*speaker, alignment_mode="expand")
+    if span is None or not len(span):
+        return None
+    head = _head(span)
+    mention = analysis.mention_at(head.idx, head.idx + len(head))
+    return analysis.actor(mention.actor_id) if mention else None
+
+
+def _sentence_index(analysis: Analysis, char: int) -> int:
+    starts = [s.start for s in analysis.sentences]
+    return max(0, bisect.bisect_right(starts, char) - 1)
+
+
+def _about(analysis: Analysis, parts: tuple[Offsets, ...]) -> tuple[str, ...]:
+    """Actors mentioned inside the quote's words, in order of first mention."""
+    ids: list[str] = []
+    for mention in analysis.mentions:
+        if mention.actor_id and mention.actor_id not in ids and any(
+                s <= mention.start and mention.end <= e for s, e in parts):
+            ids.append(mention.actor_id)
+    return tuple(ids)
+
+
+def speaker_kind(doc: Doc, speaker: Offsets | None) -> str:
+    """How a speaker mention refers: "name", "pronoun", "nominal", or "none" when absent."""
+    if speaker is None:
+        return "none"
+    span = doc.char_span(*speaker, alignment_mode="expand")
+    if span is None or not len(span):
+        return "none"
+    head = _head(span)
+    if head.lower_ in PRONOUNS or head.pos_ == "PRON":
+        return "pronoun"
+    if head.pos_ == "PROPN" or head.ent_type_ in ("PERSON", "ORG", "GPE", "NORP") or (
+            head.is_upper and len(head) > 1):
+        return "name"
+    return "nominal"
+
+
+def _head(span) -> Token:
+    inside = range(span.start, span.end)
+    heads = [t for t in span if t.head.i not in inside or t.head == t]
+    return heads[-1] if heads else span[-1]
+
+
+__all__ = ["extract_quotes", "speaker_kind", "noun_phrase"]
