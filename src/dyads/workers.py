@@ -1,0 +1,85 @@
+"""Run the NLP of ingest batches here or in a pool of worker processes.
+
+``analyze_batches`` takes batches of articles in order and yields each with
+its analyses, in the same order. With one worker the pipeline runs in this
+process; with more, each worker process loads it once and batches travel as
+pickled records (articles out, analyses back), while this process stays the
+only one that reads inputs and writes the database. At most
+``IN_FLIGHT_PER_WORKER`` batches per worker are out at once, so memory stays
+flat however long the input.
+
+    >>> from dyads.records import Article
+    >>> batch = [Article(headline="Envoys meet", paragraphs=("Kenya and Peru met.",), origin="t")]
+    >>> [[a.article.headline for a in analyses] for _, analyses in analyze_batches([(0, batch)], workers=1)]
+    [['Envoys meet']]
+"""
+
+from __future__ import annotations
+
+import collections
+import logging
+import multiprocessing
+import signal
+from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from typing import TypeVar
+
+from dyads.errors import DyadsError
+from dyads.pipeline import analyze_batch, load_nlp
+from dyads.records import Analysis, Article
+
+log = logging.getLogger(__name__)
+
+Tag = TypeVar("Tag")
+
+# Batches queued per worker beyond the one it runs: enough that a worker never
+# waits on the writer, few enough that memory stays small (two batches of 32
+# articles are a few hundred kB).
+IN_FLIGHT_PER_WORKER = 2
+
+
+def analyze_batches(batches: Iterable[tuple[Tag, list[Article]]], *, workers: int = 1,
+                    batch_size: int = 32) -> Iterator[tuple[Tag, list[Analysis]]]:
+    """Each ``(tag, articles)`` as ``(tag, analyses)``, in input order.
+
+    Raises:
+        DyadsError: a worker process died (out of memory, killed).
+    """
+    if workers <= 1:
+        nlp = load_nlp()
+        for tag, articles in batches:
+            yield tag, analyze_batch(articles, nlp=nlp, batch_size=batch_size)
+        return
+    # spawn, not fork: the parent holds an open DuckDB connection and its threads.
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker) as pool:
+        window: collections.deque[tuple[Tag, Future | None]] = collections.deque()
+        try:
+            for tag, articles in batches:
+                window.append((tag, pool.submit(_work, articles, batch_size) if articles else None))
+                if len(window) > workers * IN_FLIGHT_PER_WORKER:
+                    yield _result(*window.popleft())
+            while window:
+                yield _result(*window.popleft())
+        except BrokenProcessPool as e:
+            raise DyadsError("a worker process died (out of memory or killed); stored batches "
+                             "are kept, rerun to finish the rest, with fewer --workers if memory ran out") from e
+        finally:
+            for _, future in window:
+                if future is not None:
+                    future.cancel()
+
+
+def _result(tag, future: Future | None):
+    return tag, ([] if future is None else future.result())
+
+
+def _start_worker() -> None:
+    # Ctrl-C is the parent's to handle: it stops submitting and shuts the pool down.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    load_nlp()
+
+
+def _work(articles: list[Article], batch_size: int) -> list[Analysis]:
+    return analyze_batch(articles, nlp=load_nlp(), batch_size=batch_size)
