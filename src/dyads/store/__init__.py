@@ -45,6 +45,7 @@ class Store:
         self.con = con
         self.path = path
         self.read_only = read_only
+        self._types: dict[str, dict[str, str]] = {}  # table -> column -> SQL type
 
     @classmethod
     @contextlib.contextmanager
@@ -76,6 +77,7 @@ class Store:
         self.con.execute(
             "CREATE TABLE IF NOT EXISTS migrations (name VARCHAR PRIMARY KEY, applied_at TIMESTAMP)"
         )
+        self._types.clear()
         done = {row[0] for row in self.con.execute("SELECT name FROM migrations").fetchall()}
         applied = []
         for name, sql in MIGRATIONS:
@@ -155,11 +157,14 @@ class Store:
                          [list(column) for column in zip(*rows)])
 
     def _column_types(self, table: str) -> dict[str, str]:
-        rows = self.con.execute(
-            "SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ?",
-            [table],
-        ).fetchall()
-        return dict(rows)
+        """Column types of a table, looked up once per open store (a lookup costs ~10 ms)."""
+        if table not in self._types:
+            rows = self.con.execute(
+                "SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ?",
+                [table],
+            ).fetchall()
+            self._types[table] = dict(rows)
+        return self._types[table]
 
     # -- reading -------------------------------------------------------------
 
