@@ -95,13 +95,13 @@ def model_description() -> str:
     return f"{nlp_module.model_version()} [{', '.join(components)}]"
 
 
-def plan_batches(specs: Iterable[str], *, store: Store, settings: Settings, reference: dt.date | None,
+def plan_batches(specs: Iterable[str], *, store: Store | None, settings: Settings, reference: dt.date | None,
                  summary: IngestSummary, pending: set[str], size: int,
                  collect_ids: bool = True) -> Iterator[Batch]:
     """Read the inputs lazily into batches of new articles, each with its failures.
 
-    Articles stored already, in ``pending`` or earlier in this batch count as
-    duplicates; the new ones are added to ``pending``.
+    Articles stored already (in ``store``, if given), in ``pending`` or earlier
+    in this batch count as duplicates; the new ones are added to ``pending``.
     """
     items = read_inputs(specs, settings=settings, reference=reference)
     for chunk in batched(items, size):
@@ -114,8 +114,14 @@ def plan_batches(specs: Iterable[str], *, store: Store, settings: Settings, refe
 def write_batch(batch: Batch, analyses: list[Analysis], *, store: Store, settings: Settings,
                 run_id: str, summary: IngestSummary) -> None:
     """Store a batch's analyses in one transaction, and its failures; count both."""
-    failures = list(batch.failures)
-    kept = []
+    kept, too_long = within_sentence_limit(analyses, settings)
+    stored = store.write(kept, run_id=run_id)
+    count_batch(stored, batch.failures + too_long, store=store, run_id=run_id, summary=summary)
+
+
+def within_sentence_limit(analyses: list[Analysis], settings: Settings) -> tuple[list[Analysis], list[Failure]]:
+    """The analyses within ``settings.max_sentences``, and a Failure for each other one."""
+    kept, failures = [], []
     for analysis in analyses:
         if len(analysis.sentences) > settings.max_sentences:
             failures.append(Failure(analysis.article.origin,
@@ -123,9 +129,15 @@ def write_batch(batch: Batch, analyses: list[Analysis], *, store: Store, setting
                                     f"{settings.max_sentences:,} limit; raise --max-sentences"))
         else:
             kept.append(analysis)
-    stored = store.write(kept, run_id=run_id)
+    return kept, failures
+
+
+def count_batch(stored: int, failures: list[Failure], *, store: Store | None, run_id: str | None,
+                summary: IngestSummary) -> None:
+    """Record a stored batch's failures (in the database too, given one) and count both."""
     summary.ingested += stored
-    store.record_failures(run_id, failures)
+    if store is not None:
+        store.record_failures(run_id, failures)
     for failure in failures:
         log.warning("skipped %s: %s", failure.origin, failure.reason)
     summary.failures += failures
@@ -152,10 +164,12 @@ def _within_limits(articles: list[Article], settings: Settings, failures: list[F
     return kept
 
 
-def _new_articles(articles: list[Article], store: Store, summary: IngestSummary,
+def _new_articles(articles: list[Article], store: Store | None, summary: IngestSummary,
                   pending: set[str], *, collect_ids: bool) -> list[Article]:
     """Articles neither stored, pending nor repeated in the batch; counts the rest as duplicates."""
-    seen = store.known_ids(a.id for a in articles) | (pending & {a.id for a in articles})
+    seen = pending & {a.id for a in articles}
+    if store is not None:
+        seen |= store.known_ids(a.id for a in articles)
     fresh = []
     for article in articles:
         if collect_ids:

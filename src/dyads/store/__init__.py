@@ -30,7 +30,7 @@ import duckdb
 from dyads.errors import QueryError, StoreError
 from dyads.records import Analysis, Failure, IngestSummary
 from dyads.store.migrations import MIGRATIONS
-from dyads.store.rows import ARTICLE_COLUMNS, table_rows
+from dyads.store.rows import ARTICLE_COLUMNS, TABLES, table_rows
 
 log = logging.getLogger(__name__)
 
@@ -146,6 +146,35 @@ class Store:
                 self._insert_columns(table, columns, rows)
         return len(fresh)
 
+    # -- Parquet shards --------------------------------------------------------
+
+    def export_shards(self, folder: Path, name: str) -> dict[str, Path]:
+        """Write every table of TABLES as ``folder/<table>/<name>.parquet``; returns the paths.
+
+        Each file is written under a temporary name and renamed, ``articles``
+        last, so a shard whose articles file exists is complete.
+        """
+        shards = {}
+        for table in [*(t for t in TABLES if t != "articles"), "articles"]:
+            path = Path(folder) / table / f"{name}.parquet"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            partial = path.with_name(f".{path.name}.partial")
+            self.con.execute(f"COPY {table} TO '{_sql_string(partial)}' (FORMAT parquet, COMPRESSION zstd)")
+            partial.replace(path)
+            shards[table] = path
+        return shards
+
+    def write_shards(self, shards: dict[str, Path]) -> int:
+        """Store a partition's Parquet shards (one per table) in one transaction;
+        returns how many articles it held. The rows go through the same inserts as ``write``.
+        """
+        with self.transaction():
+            for table, (columns, _) in TABLES.items():
+                names = ", ".join(f'"{c}"' for c in columns)
+                rows = self.con.execute(f"SELECT {names} FROM read_parquet(?)", [str(shards[table])]).fetchall()
+                self._insert_columns(table, tuple(columns), rows)
+            return self.con.execute("SELECT count(*) FROM read_parquet(?)", [str(shards["articles"])]).fetchone()[0]
+
     def _insert_columns(self, table: str, columns: tuple[str, ...], rows: list[tuple]) -> None:
         """Insert rows column-wise: one UNNEST per column is far faster than executemany."""
         if not rows:
@@ -230,6 +259,10 @@ class Store:
 
 def _now() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+
+
+def _sql_string(path: Path) -> str:
+    return str(path).replace("'", "''")
 
 
 def _first_line(error: Exception) -> str:
