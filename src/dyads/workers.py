@@ -19,7 +19,10 @@ from __future__ import annotations
 import collections
 import logging
 import multiprocessing
+import os
 import signal
+import threading
+import time
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -37,6 +40,10 @@ Tag = TypeVar("Tag")
 # waits on the writer, few enough that memory stays small (two batches of 32
 # articles are a few hundred kB).
 IN_FLIGHT_PER_WORKER = 2
+# How often a worker checks that its parent lives. A killed parent (SIGKILL, OOM)
+# cannot stop its workers, and they would wait forever on a queue that every
+# worker holds open.
+PARENT_CHECK_SECONDS = 1.0
 
 
 def analyze_batches(batches: Iterable[tuple[Tag, list[Article]]], *, workers: int = 1,
@@ -78,7 +85,14 @@ def _result(tag, future: Future | None):
 def _start_worker() -> None:
     # Ctrl-C is the parent's to handle: it stops submitting and shuts the pool down.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
     load_nlp()
+
+
+def _exit_with_parent(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(PARENT_CHECK_SECONDS)
+    os._exit(1)
 
 
 def _work(articles: list[Article], batch_size: int) -> list[Analysis]:
