@@ -80,3 +80,8 @@ def test_missing_dask_says_what_to_install(monkeypatch):
     with pytest.raises(DyadsError, match=r"pip install 'dyads\[dask\]'"):
         with connect("local", workers=1):
             pass
+
+
+def test_batch_explains_itself(run):
+    result = run("batch", "-h")
+    assert "Example" in result.out and "--dask" in result.out

@@ -104,6 +104,10 @@ def batch(
 def connect(scheduler: str, *, workers: int, timeout: str = CONNECT_TIMEOUT):
     """A Dask client of the scheduler at that address, or of a new local cluster."""
     distributed = _import_distributed()
+    # Dask logs its cluster's comings and goings at INFO; show them only with -v.
+    level = logging.getLogger().getEffectiveLevel()
+    if level >= logging.WARNING:
+        logging.getLogger("distributed").setLevel(level)
     if scheduler == "local":
         with distributed.LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
                                       dashboard_address=None) as cluster, \
