@@ -82,6 +82,7 @@ def batch(
     if (store is None) == (out is None):
         raise DyadsError("give a database or an --out folder for the batch results, not both")
     summary = IngestSummary()
+    out = out.resolve() if out is not None else None  # workers may run in another folder
     run_id = store.start_run("batch", model=model_description()) if store else None
     pending: set[str] = set()
     partitions = plan_batches(specs, store=store, settings=settings, reference=reference,
