@@ -4,7 +4,7 @@ import pytest
 
 from conftest import FIXTURES
 
-COMMANDS = ["ingest", "articles", "show", "demo", "eval", "eval html"]
+COMMANDS = ["ingest", "articles", "show", "demo", "actors", "actor", "eval", "eval html", "eval readers", "eval actors", "eval gate"]
 
 
 @pytest.mark.parametrize("command", COMMANDS)
@@ -98,3 +98,50 @@ def test_demo_runs_on_bundled_sample(run):
     assert "Indonesia outpaces ASEAN" in result.out and "JAKARTA" in result.out
     assert "1 ingested" in result.err
     assert "0 ingested, 1 duplicates" in run("demo").err
+
+
+def test_actors_commands(run):
+    run("ingest", str(FIXTURES / "envoys-wire.txt"))
+    run("demo")
+    listed = json.loads(run("actors", "--json").out)
+    ids = {a["id"] for a in listed}
+    assert {"person:ingrid-solberg", "person:marta-rojas", "CHL"} <= ids
+    solberg = next(a for a in listed if a["id"] == "person:ingrid-solberg")
+    assert solberg["sector"] == "LEG" and solberg["titles"] == ["Storting Foreign Affairs Committee Chair"]
+    chileans = json.loads(run("actors", "--country", "CHL", "--json").out)
+    assert chileans and all(a["country"] == "CHL" for a in chileans)
+    detail = json.loads(run("actor", "Solberg", "--json").out)
+    assert detail["id"] == "person:ingrid-solberg"
+    kinds = {m["kind"] for a in detail["appearances"] for m in a["mentions"]}
+    assert {"name", "surname", "nominal", "pronoun"} <= kinds
+    assert "Storting Foreign Affairs Committee Chair" in run("actor", "person:ingrid-solberg").out
+    bad = run("actors", "--country", "Russia", check=False)
+    assert bad.returncode == 1 and "ISO 3166 alpha-3" in bad.err
+    missing = run("actor", "Nobody", check=False)
+    assert missing.returncode == 1 and "no actor matches" in missing.err
+
+
+def test_show_json_has_actors_and_chains(run):
+    run("demo")
+    [article] = json.loads(run("articles", "--json").out)
+    shown = json.loads(run("show", article["id"], "--json").out)
+    solberg = next(c for c in shown["chains"] if c["actor_id"] == "person:ingrid-solberg")
+    assert [m["text"] for m in solberg["mentions"]][:2] == [
+        "lawmaker", "Storting Foreign Affairs Committee Chair Ingrid Solberg"]
+    for chain in shown["chains"]:
+        for m in chain["mentions"]:
+            assert shown["text"][m["start"]:m["end"]] == m["text"]
+    assert any(a["id"] == "NORGOV" for a in shown["actors"])
+
+
+def test_same_person_across_articles_is_one_actor(run, tmp_path):
+    (tmp_path / "a.txt").write_text(
+        "Envoys meet\n\nOSLO, May 2 (Dyads Wire) - Finnish Foreign Minister Aino Virtanen met her "
+        "Norwegian counterpart on Monday.\n", "utf-8")
+    (tmp_path / "b.txt").write_text(
+        "Talks continue\n\nHELSINKI, May 9 (Dyads Wire) - Virtanen said the talks would continue "
+        "next month, her office said.\n", "utf-8")
+    run("ingest", str(tmp_path / "a.txt"), str(tmp_path / "b.txt"))
+    detail = json.loads(run("actor", "Virtanen", "--json").out)
+    assert detail["id"] == "person:aino-virtanen" and detail["articles"] == 2
+    assert detail["titles"] == ["Finnish Foreign Minister"]

@@ -2,7 +2,7 @@
 
 import json
 
-from dyads import nlp as nlp_module
+from dyads import nlp as nlp_module, workers as workers_module
 from dyads.config import Settings
 from dyads.ingest import ingest
 from dyads.pipeline import analyze, load_nlp
@@ -15,7 +15,8 @@ from dyads.store.rows import table_rows
 from conftest import FIXTURES, dump_tables, write_stories
 
 
-def test_two_workers_store_what_one_does(tmp_path):
+def test_two_workers_store_what_one_does(tmp_path, monkeypatch):
+    monkeypatch.setattr(workers_module, "TASKS_PER_WORKER", 5)  # recycle workers mid-run too
     stories = write_stories(tmp_path / "stories.jsonl", 60)
     inputs = [str(stories), str(stories), str(FIXTURES / "feed.jsonl"), str(FIXTURES / "envoys-wire.txt")]
     summaries = {}

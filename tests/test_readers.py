@@ -71,3 +71,22 @@ def test_bad_files_fail_with_reasons(tmp_path):
     assert "binary" in reasons["binary.txt"]
     assert "not valid UTF-8" in reasons["latin1.txt"]
     assert "over the 1 MB limit" in reasons["big.txt"]
+
+
+def test_url_is_fetched_and_bad_url_is_a_failure(tmp_path):
+    import functools
+    import http.server
+    import threading
+
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(FIXTURES))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        port = server.server_address[1]
+        [article] = read(f"http://127.0.0.1:{port}/summit-page.html")
+        assert article.headline == "Leaders open border trade talks"
+        assert article.url == f"http://127.0.0.1:{port}/summit-page.html"
+        [failure] = read(f"http://127.0.0.1:{port}/missing.html")
+        assert "cannot fetch URL" in failure.reason and "404" in failure.reason
+    finally:
+        server.shutdown()

@@ -1,16 +1,19 @@
-"""Run the pipeline on a Dask cluster: partitions of articles out, Parquet shards back.
+"""Run the pipeline on a Dask cluster: partitions of articles out, records or Parquet back.
 
 This process (the driver) reads the inputs, drops what is stored already, and
 hands partitions of articles to the cluster's workers. Each worker loads the
-spaCy pipeline once, analyzes its partition and writes the partition's table
-rows (``store.rows.TABLES``, the same rows ``dyads ingest`` stores) as one
-Parquet shard per table. Then either
+spaCy pipeline once and analyzes its partitions. Then either
 
-- the driver stores each shard in the database, one transaction per partition,
-  through the single writer (shards travel back as bytes: no shared disk needed), or
-- with ``out``, the shards stay in ``out/<table>/<partition>.parquet`` (a folder
-  every worker can write, e.g. a shared file system) for DuckDB or Spark to
-  query, and the database is not touched.
+- the partition's records travel back (pickled, a few kB an article) and the
+  driver stores them exactly as ``dyads ingest`` does, through the single
+  writer, one transaction per partition: the writer-side steps (duplicate
+  checks, linking one-name people to full names known in the database) need
+  the database, so they run there; or
+- with ``out``, each worker writes the partition's table rows
+  (``store.rows.TABLES``, the rows ``dyads ingest`` stores) as one Parquet shard
+  per table, ``out/<table>/<partition>.parquet``, in a folder every worker can
+  write (a shared file system), for DuckDB or Spark to query; people are then
+  linked within each partition only, and the database is not touched.
 
 Either way a rerun skips what is done: stored articles, or partitions whose
 shards exist. ``scheduler`` is a Dask scheduler address (``tcp://host:8786``)
@@ -23,7 +26,6 @@ import contextlib
 import datetime as dt
 import hashlib
 import logging
-import tempfile
 import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -32,9 +34,10 @@ from pathlib import Path
 
 from dyads.config import Settings
 from dyads.errors import DyadsError, MissingDependency
-from dyads.ingest import Batch, count_batch, model_description, plan_batches, within_sentence_limit
+from dyads.ingest import (Batch, _link_people, count_batch, model_description, plan_batches,
+                          within_sentence_limit, write_batch)
 from dyads.pipeline import analyze_batch, load_nlp
-from dyads.records import Article, Failure, IngestSummary
+from dyads.records import Analysis, Article, Failure, IngestSummary
 from dyads.store import Store
 
 log = logging.getLogger(__name__)
@@ -52,14 +55,16 @@ _NLP_LOCK = threading.Lock()
 
 
 @dataclass
-class Shards:
-    """What a worker made of a partition: Parquet bytes per table, or files under ``out``."""
+class Partition:
+    """What a worker made of a partition: its analyses (for the driver's writer),
+    or the Parquet shards it wrote under ``out`` and the articles they hold."""
 
     name: str
+    analyses: list[Analysis] = field(default_factory=list)
     failures: list[Failure] = field(default_factory=list)
-    existed: bool = False  # written by an earlier run
     files: dict[str, Path] = field(default_factory=dict)
-    data: dict[str, bytes] = field(default_factory=dict)
+    written: int = 0
+    existed: bool = False  # its shards were written by an earlier run
 
 
 def batch(
@@ -88,11 +93,14 @@ def batch(
     partitions = plan_batches(specs, store=store, settings=settings, reference=reference,
                               summary=summary, pending=pending, size=partition_size, collect_ids=False)
     with connect(scheduler, workers=settings.workers) as client:
-        for part, shards in _run(client, partitions, settings=settings, run_id=run_id, out=out):
-            stored = _store(shards, store) if store else (0 if shards.existed else len(part.articles))
-            summary.duplicates += len(part.articles) if shards.existed else 0
-            count_batch(stored, part.failures + shards.failures, store=store, run_id=run_id,
-                        summary=summary)
+        for part, done in _run(client, partitions, settings=settings, run_id=run_id, out=out):
+            if store is not None:
+                write_batch(part, done.analyses, store=store, settings=settings, run_id=run_id,
+                            summary=summary)
+            else:
+                summary.duplicates += len(part.articles) if done.existed else 0
+                count_batch(done.written, part.failures + done.failures, store=None, run_id=None,
+                            summary=summary)
             pending -= part.ids
             if on_progress:
                 on_progress(part.size)
@@ -125,16 +133,16 @@ def connect(scheduler: str, *, workers: int, timeout: str = CONNECT_TIMEOUT):
 
 
 def _run(client, partitions: Iterator[Batch], *, settings: Settings, run_id: str | None,
-         out: Path | None) -> Iterator[tuple[Batch, Shards]]:
+         out: Path | None) -> Iterator[tuple[Batch, Partition]]:
     """Each partition with its shards, in input order; at most a few partitions out at once."""
     limit = max(1, len(client.scheduler_info().get("workers", {}))) * (1 + IN_FLIGHT_PER_WORKER)
     window: deque = deque()
     for part in partitions:
         name = partition_name(part.articles)
         if not part.articles:
-            window.append((part, Shards(name)))
+            window.append((part, Partition(name)))
         elif out is not None and (out / "articles" / f"{name}.parquet").exists():
-            window.append((part, Shards(name, existed=True)))
+            window.append((part, Partition(name, existed=True)))
         else:
             window.append((part, client.submit(
                 analyze_partition, part.articles, name=name, run_id=run_id,
@@ -146,8 +154,8 @@ def _run(client, partitions: Iterator[Batch], *, settings: Settings, run_id: str
         yield _done(*window.popleft())
 
 
-def _done(part: Batch, shards) -> tuple[Batch, Shards]:
-    return part, (shards if isinstance(shards, Shards) else shards.result())
+def _done(part: Batch, done) -> tuple[Batch, Partition]:
+    return part, (done if isinstance(done, Partition) else done.result())
 
 
 def partition_name(articles: list[Article]) -> str:
@@ -157,32 +165,17 @@ def partition_name(articles: list[Article]) -> str:
 
 
 def analyze_partition(articles: list[Article], *, name: str, run_id: str | None, batch_size: int,
-                      max_sentences: int, out: str | None) -> Shards:
-    """On a worker: analyze a partition and write its table rows as Parquet shards."""
+                      max_sentences: int, out: str | None) -> Partition:
+    """On a worker: analyze a partition; with ``out``, write its table rows as Parquet shards."""
     with _NLP_LOCK:
         analyses = analyze_batch(articles, nlp=load_nlp(), batch_size=batch_size)
+    if out is None:
+        return Partition(name, analyses=analyses)
     kept, failures = within_sentence_limit(analyses, Settings(max_sentences=max_sentences))
-    shards = Shards(name, failures)
-    with Store.open(":memory:") as scratch, tempfile.TemporaryDirectory(prefix="dyads-") as tmp:
-        scratch.write(kept, run_id=run_id)
-        if out is not None:
-            shards.files = scratch.export_shards(Path(out), name)
-        else:
-            files = scratch.export_shards(Path(tmp), name)
-            shards.data = {table: path.read_bytes() for table, path in files.items()}
-    return shards
-
-
-def _store(shards: Shards, store: Store) -> int:
-    """Store a partition's shards through the single writer, in one transaction."""
-    if not shards.data:
-        return 0
-    with tempfile.TemporaryDirectory(prefix="dyads-") as tmp:
-        files = {}
-        for table, data in shards.data.items():
-            files[table] = Path(tmp) / f"{table}.parquet"
-            files[table].write_bytes(data)
-        return store.write_shards(files)
+    with Store.open(":memory:") as scratch:
+        written = scratch.write(_link_people(kept, scratch), run_id=run_id)
+        return Partition(name, failures=failures, files=scratch.export_shards(Path(out), name),
+                         written=written)
 
 
 def _import_distributed():

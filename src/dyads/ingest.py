@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 
 from dyads import nlp as nlp_module
 from dyads.config import Settings
-from dyads.pipeline import COMPONENTS
+from dyads.pipeline import COMPONENTS, linking
 from dyads.readers import read_inputs
 from dyads.records import Analysis, Article, Failure, IngestSummary
 from dyads.store import Store
@@ -115,7 +115,7 @@ def write_batch(batch: Batch, analyses: list[Analysis], *, store: Store, setting
                 run_id: str, summary: IngestSummary) -> None:
     """Store a batch's analyses in one transaction, and its failures; count both."""
     kept, too_long = within_sentence_limit(analyses, settings)
-    stored = store.write(kept, run_id=run_id)
+    stored = store.write(_link_people(kept, store), run_id=run_id)
     count_batch(stored, batch.failures + too_long, store=store, run_id=run_id, summary=summary)
 
 
@@ -150,6 +150,14 @@ def batched(items: Iterable, size: int) -> Iterator[list]:
     iterator = iter(items)
     while batch := list(itertools.islice(iterator, size)):
         yield batch
+
+
+def _link_people(analyses: list, store: Store) -> list:
+    """One-name people join the full-name person of that surname in this batch or the store."""
+    known = store.people_by_surname(linking.surnames(analyses))
+    for surname, people in linking.full_names(analyses).items():
+        known.setdefault(surname, {}).update(people)
+    return linking.link_people(analyses, known=known)
 
 
 def _within_limits(articles: list[Article], settings: Settings, failures: list[Failure]) -> list[Article]:

@@ -64,4 +64,4 @@ def main() -> None:
         sys.exit(130)
 
 
-from dyads.cli import articles, batch, demo, evaluate, ingest  # noqa: E402,F401  (register commands)
+from dyads.cli import actors, articles, batch, demo, evaluate, ingest  # noqa: E402,F401  (register commands)

@@ -71,6 +71,14 @@ def render_article(detail: dict) -> str:
         "Sentences:",
     ]
     lines += [f"  {i:>3}  {s['text']}" for i, s in enumerate(detail["sentences"])]
+    if detail.get("actors"):
+        lines += ["", "Actors:"]
+        lines += [f"  {a['id']:<32} {a['kind']:<12} {a['country'] or '-':<4} {a['sector'] or '-':<4} "
+                  f"{a['name']}{'  (' + a['title'] + ')' if a['title'] else ''}" for a in detail["actors"]]
+    if detail.get("chains"):
+        lines += ["", "Chains:"]
+        lines += [f"  {c['actor_id']:<32} " + " | ".join(m["text"] for m in c["mentions"])
+                  for c in detail["chains"] if len(c["mentions"]) > 1]
     lines += ["", "Entities:"]
     lines += [f"  {e['label']:<10} {e['text']}  [{e['start']}:{e['end']}]" for e in detail["entities"]]
     return "\n".join(lines)

@@ -9,11 +9,9 @@ from pathlib import Path
 import click
 from tqdm import tqdm
 
-from dyads.batch import PARTITION_ARTICLES, batch as run_batch
 from dyads.cli import Context, cli
 from dyads.cli.output import to_json
 from dyads.errors import DyadsError
-from dyads.readers import count_inputs
 from dyads.readers.dates import parse_reference
 from dyads.store import Store
 
@@ -27,8 +25,7 @@ from dyads.store import Store
                    "storing them in the database.")
 @click.option("--workers", type=click.IntRange(min=1),
               help="Worker processes of a local cluster (default 1).")
-@click.option("--partition-size", type=click.IntRange(min=1), default=PARTITION_ARTICLES,
-              show_default=True, help="Articles per task.")
+@click.option("--partition-size", type=click.IntRange(min=1), help="Articles per task (default 500).")
 @click.option("--batch-size", type=click.IntRange(min=1), help="Articles per nlp.pipe batch.")
 @click.option("--date", "reference", metavar="YYYY-MM-DD",
               help="Reference date: tells the year of datelines that give none.")
@@ -38,10 +35,10 @@ def batch(obj: Context, inputs, scheduler, out, workers, partition_size, batch_s
           as_json) -> None:
     """Analyze inputs on a Dask cluster; store the results, or leave them as Parquet.
 
-    Workers load the pipeline once and turn partitions of articles into Parquet
-    shards of the tables `dyads ingest` fills; this process stores them through
-    its single database writer, or with --out leaves them in OUT/<table>/ for
-    DuckDB or Spark. A rerun skips what is done.
+    Workers load the pipeline once and analyze partitions of articles; this
+    process stores the results through its single database writer, as `dyads
+    ingest` would, or with --out the workers leave Parquet shards of the tables
+    in OUT/<table>/ for DuckDB or Spark. A rerun skips what is done.
 
     \b
     Example:
@@ -49,6 +46,9 @@ def batch(obj: Context, inputs, scheduler, out, workers, partition_size, batch_s
       dyads batch archive/ --dask tcp://scheduler:8786
       dyads batch archive/ --dask tcp://scheduler:8786 --out /shared/dyads-parquet
     """
+    from dyads.batch import batch as run_batch  # loads spaCy: only when running
+    from dyads.readers import count_inputs
+
     settings = obj.settings.replace(**{k: v for k, v in dict(
         workers=workers, batch_size=batch_size).items() if v is not None})
     settings.check()
@@ -59,8 +59,8 @@ def batch(obj: Context, inputs, scheduler, out, workers, partition_size, batch_s
         total=total, unit="input", disable=not show_progress, file=sys.stderr, dynamic_ncols=True
     ) as bar:
         summary = run_batch(inputs, scheduler=scheduler, settings=settings, store=store, out=out,
-                            reference=reference_date, partition_size=partition_size,
-                            on_progress=bar.update)
+                            reference=reference_date, on_progress=bar.update,
+                            **({"partition_size": partition_size} if partition_size else {}))
     if as_json:
         click.echo(to_json({
             "ingested": summary.ingested, "duplicates": summary.duplicates, "skipped": summary.skipped,

@@ -7,7 +7,6 @@ import click
 from dyads import views
 from dyads.cli import Context, cli
 from dyads.cli.articles import render_article
-from dyads.ingest import ingest
 from dyads.samples import sample_path
 from dyads.store import Store
 
@@ -22,6 +21,8 @@ def demo(obj: Context) -> None:
       dyads demo
       dyads --db /tmp/demo.duckdb demo
     """
+    from dyads.ingest import ingest  # loads spaCy: only when running
+
     path = sample_path()
     with Store.open(obj.settings.db) as store:
         summary = ingest([str(path)], store=store, settings=obj.settings, command="demo")

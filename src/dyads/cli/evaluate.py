@@ -10,9 +10,6 @@ import click
 from dyads.cli import cli
 from dyads.cli.output import table, to_json
 from dyads.errors import DyadsError
-from dyads.evaluate.gate import load_floors, run_gate
-from dyads.evaluate.html import evaluate_html, mean
-from dyads.evaluate.readers import evaluate_readers
 
 
 @cli.group(name="eval")
@@ -37,6 +34,8 @@ def html(folder: Path, as_json: bool) -> None:
     Example:
       dyads eval html ../shared/data/html --json
     """
+    from dyads.evaluate.html import evaluate_html, mean
+
     scores = evaluate_html(folder)
     overall = {m: mean(scores, m) for m in ("precision", "recall", "f1")}
     if as_json:
@@ -61,6 +60,8 @@ def readers(data: Path, as_json: bool) -> None:
     Example:
       dyads eval readers ../shared/data
     """
+    from dyads.evaluate.readers import evaluate_readers
+
     results = evaluate_readers(data)
     if as_json:
         click.echo(to_json(results))
@@ -80,6 +81,8 @@ def gate(data: Path, baseline: Path, as_json: bool) -> None:
     Example:
       dyads eval gate ../shared/data --baseline accuracy-baseline.json
     """
+    from dyads.evaluate.gate import load_floors, run_gate
+
     checks = run_gate(data, load_floors(baseline))
     rows = [{"metric": c.metric, "score": c.score, "floor": c.floor,
              "status": "ok" if c.passed else "BELOW FLOOR"} for c in checks]
@@ -91,3 +94,58 @@ def gate(data: Path, baseline: Path, as_json: bool) -> None:
     if failed:
         raise DyadsError(f"accuracy below floor: {', '.join(failed)}; fix the regression "
                          "(floors live in the baseline file)")
+
+
+@evaluate.command(name="actors")
+@click.option("--gold", "gold", type=click.Path(path_type=Path), required=True,
+              help="PLOVER gold records (JSONL), e.g. ../shared/data/gold/plover_gsr_dev.jsonl.")
+@click.option("--misses", is_flag=True, help="Also list every gold actor resolved wrongly or not at all.")
+@click.option("--json", "as_json", is_flag=True, help="Output JSON.")
+def actors_eval(gold: Path, misses: bool, as_json: bool) -> None:
+    """Score actor and recipient countries (and sectors) against PLOVER gold records.
+
+    For each gold actor text, the actor mention covering it is compared by country
+    (IGO/NGO for organizations). Precision counts resolved mentions; accuracy all gold.
+
+    \b
+    Example:
+      dyads eval actors --gold ../shared/data/gold/plover_gsr_dev.jsonl
+    """
+    from dyads.evaluate.actors import evaluate_actors
+
+    result = evaluate_actors(gold)
+    if as_json:
+        click.echo(to_json(result if misses else {k: v for k, v in result.items() if k != "misses"}))
+        return
+    rows = [{"role": role, **scores} for role, scores in result["scores"].items()]
+    click.echo(table(rows, ["role", "gold", "resolved", "correct", "precision", "recall", "accuracy",
+                            "sector_gold", "sector_accuracy"]))
+    if misses:
+        click.echo("")
+        click.echo(table(result["misses"], ["id", "role", "text", "gold", "predicted"]))
+
+
+@evaluate.command()
+@click.argument("inputs", nargs=-1, required=True, metavar="INPUT...")
+@click.option("--json", "as_json", is_flag=True, help="Output JSON.")
+def coverage(inputs, as_json: bool) -> None:
+    """Count how many mentions resolve to actors, and titled people lacking country or sector.
+
+    Needs no gold data: a quick check on any corpus.
+
+    \b
+    Example:
+      dyads eval coverage ../shared/data/news/tass-txt/
+    """
+    from dyads.evaluate.coverage import evaluate_coverage
+
+    result = evaluate_coverage(list(inputs))
+    if as_json:
+        click.echo(to_json(result))
+        return
+    click.echo(table([{"kind": k, **v} for k, v in result["mentions"].items()], ["kind", "total", "resolved"]))
+    click.echo(f"\n{result['articles']} articles; {result['actor_mentions_resolved']} of "
+               f"{result['actor_mentions']} actor mentions resolved; {result['titled_people_with_country_and_sector']} "
+               f"of {result['titled_people']} titled people have country and sector")
+    if result["incomplete"]:
+        click.echo(table(result["incomplete"], ["article", "name", "title", "country", "sector"]))

@@ -10,9 +10,7 @@ from tqdm import tqdm
 from dyads.cli import Context, cli
 from dyads.cli.output import to_json
 from dyads.errors import DyadsError
-from dyads.ingest import ingest as run_ingest
 from dyads.readers.dates import parse_reference
-from dyads.readers import count_inputs
 from dyads.store import Store
 
 
@@ -45,6 +43,9 @@ def ingest(obj: Context, inputs, reference, strict, batch_size, workers, max_fil
       cat story.txt | dyads ingest --date 2018-01-27 -
       dyads ingest --workers 2 archive.jsonl
     """
+    from dyads.ingest import ingest as run_ingest  # loads spaCy: only when ingesting
+    from dyads.readers import count_inputs
+
     settings = obj.settings.replace(**{k: v for k, v in dict(
         batch_size=batch_size, workers=workers, max_file_mb=max_file_mb, max_article_chars=max_article_chars,
         max_sentences=max_sentences).items() if v is not None})

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from dyads.errors import QueryError
+from dyads.evaluate.actors import evaluate_actors, sample_checks
 from dyads.evaluate.html import evaluate_html, mean
 from dyads.evaluate.readers import evaluate_readers
 
@@ -37,8 +38,17 @@ def _html(data: Path) -> dict[str, float]:
     return {"html.token_f1": mean(evaluate_html(data / "html"), "f1")}
 
 
+def _actors(data: Path) -> dict[str, float]:
+    scores = evaluate_actors(data / "gold" / "plover_gsr_dev.jsonl")["scores"]["all"]
+    checks = sample_checks(data.parent / "samples" / "tass-japan-russia-ties.txt")
+    return {"actors.sample_story": round(sum(checks.values()) / len(checks), 3),
+            "actors.plover_country_accuracy": scores["accuracy"],
+            "actors.plover_country_precision": scores["precision"],
+            "actors.plover_sector_accuracy": scores["sector_accuracy"]}
+
+
 # Each evaluation: a function of the data folder returning {metric: score}.
-EVALUATIONS: list[Callable[[Path], dict[str, float]]] = [_readers, _html]
+EVALUATIONS: list[Callable[[Path], dict[str, float]]] = [_readers, _html, _actors]
 
 
 def load_floors(path: Path) -> dict[str, float]:

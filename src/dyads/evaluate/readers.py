@@ -14,7 +14,6 @@ from pathlib import Path
 from dyads.config import Settings
 from dyads.errors import QueryError
 from dyads.readers import read_inputs
-from dyads.readers.datelines import parse_dateline
 from dyads.records import Article
 
 SAMPLE_EXPECTED = {

@@ -1,8 +1,7 @@
 """Pipeline stages: each a pure function from a parsed article to typed records.
 
 ``analyze`` runs them all on one (article, doc) pair; ``analyze_all`` streams
-articles through spaCy in batches; ``analyze_batch`` does one batch in a spaCy
-memory zone, so a process that runs for millions of articles keeps flat memory.
+articles through spaCy in batches; ``analyze_batch`` does one batch.
 
 ``COMPONENTS`` names the spaCy components each stage reads; ``load_nlp`` loads
 those and no others. A stage that reads ``token.dep_``/``head``/``noun_chunks``
@@ -19,6 +18,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from dyads import nlp as nlp_module
+from dyads.pipeline.actors import extract_actors
 from dyads.pipeline.sentences import extract_entities, extract_sentences
 from dyads.records import Analysis, Article
 
@@ -27,6 +27,9 @@ from dyads.records import Analysis, Article
 COMPONENTS: dict[str, tuple[str, ...]] = {
     "sentences": ("senter",),
     "entities": ("ner",),
+    # pos_/tag_ of titles and pronouns, dep_ of subjects, appositions and
+    # possessives, lemma_ of motion verbs (pipeline/actors.py, pipeline/coref.py)
+    "actors": ("tagger", "attribute_ruler", "parser", "lemmatizer", "ner"),
 }
 
 
@@ -38,10 +41,13 @@ def load_nlp() -> Language:
 def analyze(article: Article, doc: Doc) -> Analysis:
     """Every record the pipeline derives from one parsed article."""
     sentences = extract_sentences(article, doc)
+    actors, mentions = extract_actors(doc, article)
     return Analysis(
         article=article,
         sentences=sentences,
         entities=extract_entities(doc, sentences),
+        actors=actors,
+        mentions=mentions,
     )
 
 
@@ -53,10 +59,14 @@ def analyze_all(articles: Iterable[Article], *, nlp: Language, batch_size: int =
 
 
 def analyze_batch(articles: list[Article], *, nlp: Language, batch_size: int = 32) -> list[Analysis]:
-    """``analyze_all`` for one batch, inside a spaCy memory zone: the strings spaCy
-    adds for these texts are freed afterwards (records hold none of its objects)."""
+    """``analyze_all`` for one batch, as a list, with ``nlp.max_length`` raised to fit.
+
+    No spaCy ``memory_zone`` here: it frees the strings added inside it, and a
+    stage that builds and caches a spaCy object on first use (the actors'
+    PhraseMatcher) fails in the next batch. Long runs bound memory by recycling
+    worker processes instead (``dyads.workers``).
+    """
     if not articles:
         return []
     nlp.max_length = max(nlp.max_length, max(len(a.text) for a in articles) + 1)
-    with nlp.memory_zone():
-        return list(analyze_all(articles, nlp=nlp, batch_size=batch_size))
+    return list(analyze_all(articles, nlp=nlp, batch_size=batch_size))

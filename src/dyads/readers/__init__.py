@@ -178,6 +178,8 @@ def _read_url(url: str, *, settings: Settings, reference: dt.date | None) -> Art
     try:
         with urllib.request.urlopen(request, timeout=URL_TIMEOUT_SECONDS) as response:
             data = response.read(settings.max_file_bytes + 1)
+    except urllib.error.HTTPError as e:
+        return Failure(url, f"cannot fetch URL (HTTP {e.code} {e.reason}); check the address")
     except (urllib.error.URLError, OSError, ValueError) as e:
         return Failure(url, f"cannot fetch URL ({getattr(e, 'reason', e)}); check the address "
                             "and your network, or save the page and give the file")

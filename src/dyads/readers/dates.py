@@ -17,8 +17,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-import dateparser
-
 from dyads.errors import InputError, SettingsError
 from dyads.records import Dateline
 
@@ -62,6 +60,8 @@ def parse_date(value: object, *, origin: str) -> dt.date | None:
             return dt.date.fromisoformat(text[:10])
         except ValueError:
             pass  # fall through to dateparser, which reports it
+    import dateparser  # slow to import; most dates are ISO and never need it
+
     parsed = dateparser.parse(text, languages=["en"], settings=_DATEPARSER_SETTINGS)
     if parsed is None:
         raise InputError(origin, f"date {text[:40]!r} is not a full date; give it as YYYY-MM-DD")

@@ -21,6 +21,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import logging
+import re
 import uuid
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -164,17 +165,6 @@ class Store:
             shards[table] = path
         return shards
 
-    def write_shards(self, shards: dict[str, Path]) -> int:
-        """Store a partition's Parquet shards (one per table) in one transaction;
-        returns how many articles it held. The rows go through the same inserts as ``write``.
-        """
-        with self.transaction():
-            for table, (columns, _) in TABLES.items():
-                names = ", ".join(f'"{c}"' for c in columns)
-                rows = self.con.execute(f"SELECT {names} FROM read_parquet(?)", [str(shards[table])]).fetchall()
-                self._insert_columns(table, tuple(columns), rows)
-            return self.con.execute("SELECT count(*) FROM read_parquet(?)", [str(shards["articles"])]).fetchone()[0]
-
     def _insert_columns(self, table: str, columns: tuple[str, ...], rows: list[tuple]) -> None:
         """Insert rows column-wise: one UNNEST per column is far faster than executemany."""
         if not rows:
@@ -241,7 +231,72 @@ class Store:
         article["entities"] = self._dicts(
             'SELECT idx, start, "end", label, text, sentence FROM entities WHERE article_id = ? ORDER BY idx',
             [article["id"]])
+        article["mentions"] = self._dicts(
+            'SELECT idx, start, "end", sentence, text, kind, actor_id, chain FROM mentions '
+            "WHERE article_id = ? ORDER BY idx", [article["id"]])
+        article["actors"] = self._dicts(
+            "SELECT actor_id AS id, kind, name, country, sector, title, members FROM article_actors "
+            "WHERE article_id = ? ORDER BY actor_id", [article["id"]])
         return article
+
+    def people_by_surname(self, surnames: Iterable[str]) -> dict[str, dict[str, str]]:
+        """surname -> {actor id: full name} of stored people named in full."""
+        surnames = sorted(set(surnames))
+        if not surnames:
+            return {}
+        rows = self.con.execute(
+            "SELECT DISTINCT regexp_extract(name, '(\\S+)$') AS surname, actor_id, name FROM article_actors "
+            "WHERE kind = 'person' AND contains(name, ' ') "
+            "AND regexp_extract(name, '(\\S+)$') IN (SELECT UNNEST(?::VARCHAR[]))", [surnames]).fetchall()
+        found: dict[str, dict[str, str]] = {}
+        for surname, actor_id, name in rows:
+            found.setdefault(surname, {})[actor_id] = name
+        return found
+
+    def list_actors(self, *, country: str | None = None, kind: str | None = None,
+                    sector: str | None = None, limit: int | None = None) -> list[dict]:
+        """Actors across all articles, most mentioned first."""
+        where, params = [], []
+        for column, value in (("country", country), ("kind", kind), ("sector", sector)):
+            if value:
+                where.append(f"{column} = ?")
+                params.append(value)
+        sql = "SELECT id, kind, name, country, sector, titles, articles, mentions FROM actors"
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        sql += " ORDER BY mentions DESC, id"
+        if limit is not None:
+            sql += f" LIMIT {int(limit)}"
+        return self._dicts(sql, params)
+
+    def find_actors(self, name: str) -> list[dict]:
+        """Actors whose id is ``name``, or whose name equals it, or contains it as a word."""
+        return self._dicts(
+            "SELECT id, kind, name, country, sector, titles, articles, mentions FROM actors "
+            "WHERE id = ? OR lower(name) = lower(?) OR regexp_matches(name, '(?i)\\b' || ? || '\\b') "
+            "ORDER BY (id = ?) DESC, (lower(name) = lower(?)) DESC, mentions DESC",
+            [name, name, _regex_escape(name), name, name])
+
+    def actor_detail(self, actor_id: str) -> dict:
+        """One actor with the titles seen over time and its mentions per article."""
+        rows = self._dicts("SELECT id, kind, name, country, sector, titles, articles, mentions "
+                           "FROM actors WHERE id = ?", [actor_id])
+        if not rows:
+            raise QueryError(f"no actor with id {actor_id!r}; list actors with `dyads actors`")
+        actor = rows[0]
+        actor["titles_over_time"] = self._dicts(
+            "SELECT aa.title, min(a.published) AS first_seen, max(a.published) AS last_seen, "
+            "count(*) AS articles FROM article_actors aa JOIN articles a ON a.id = aa.article_id "
+            "WHERE aa.actor_id = ? AND aa.title IS NOT NULL GROUP BY aa.title ORDER BY first_seen NULLS LAST",
+            [actor_id])
+        actor["members"] = (self.con.execute(
+            "SELECT members FROM article_actors WHERE actor_id = ? LIMIT 1", [actor_id]).fetchone() or [None])[0]
+        actor["in_articles"] = self._dicts(
+            'SELECT a.id AS article_id, a.headline, a.published, list(struct_pack(text := m.text, kind := m.kind, '
+            'start := m.start, "end" := m."end", sentence := m.sentence) ORDER BY m.idx) AS mentions '
+            "FROM mentions m JOIN articles a ON a.id = m.article_id WHERE m.actor_id = ? "
+            "GROUP BY a.id, a.headline, a.published ORDER BY a.published NULLS LAST, a.id", [actor_id])
+        return actor
 
     def failures(self, *, run_id: str | None = None) -> list[dict]:
         sql = "SELECT run_id, origin, reason, failed_at FROM failures"
@@ -255,6 +310,10 @@ class Store:
         cursor = self.con.execute(sql, params or [])
         names = [d[0] for d in cursor.description]
         return [dict(zip(names, row)) for row in cursor.fetchall()]
+
+
+def _regex_escape(text: str) -> str:
+    return re.sub(r"([\\.^$|?*+()\[\]{}])", r"\\\1", text)
 
 
 def _now() -> dt.datetime:

@@ -65,4 +65,44 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
             PRIMARY KEY (article_id, idx)
         );
     """),
+    ("0002_actors", """
+        CREATE TABLE mentions (
+            article_id VARCHAR NOT NULL,
+            idx INTEGER NOT NULL,
+            start INTEGER NOT NULL,
+            "end" INTEGER NOT NULL,
+            sentence INTEGER NOT NULL,
+            text VARCHAR NOT NULL,
+            kind VARCHAR NOT NULL,
+            actor_id VARCHAR,
+            chain INTEGER,
+            PRIMARY KEY (article_id, idx)
+        );
+        CREATE INDEX mentions_actor ON mentions (actor_id);
+        CREATE TABLE article_actors (
+            article_id VARCHAR NOT NULL,
+            actor_id VARCHAR NOT NULL,
+            kind VARCHAR NOT NULL,
+            name VARCHAR NOT NULL,
+            country VARCHAR,
+            sector VARCHAR,
+            title VARCHAR,
+            members VARCHAR[],
+            PRIMARY KEY (article_id, actor_id)
+        );
+        CREATE INDEX article_actors_actor ON article_actors (actor_id);
+        -- One row per actor across all articles: the same person in two stories is one actor.
+        CREATE VIEW actors AS
+        SELECT
+            aa.actor_id AS id,
+            any_value(aa.kind) AS kind,
+            mode(aa.name) AS name,
+            mode(aa.country) AS country,
+            mode(aa.sector) AS sector,
+            list(DISTINCT aa.title ORDER BY aa.title) FILTER (WHERE aa.title IS NOT NULL) AS titles,
+            count(DISTINCT aa.article_id) AS articles,
+            (SELECT count(*) FROM mentions m WHERE m.actor_id = aa.actor_id) AS mentions
+        FROM article_actors aa
+        GROUP BY aa.actor_id;
+    """),
 )

@@ -41,11 +41,25 @@ def _entities(analysis: Analysis, run_id, now) -> list[tuple]:
             for e in analysis.entities]
 
 
+def _mentions(analysis: Analysis, run_id, now) -> list[tuple]:
+    return [(analysis.article.id, m.index, m.start, m.end, m.sentence, m.text, m.kind, m.actor_id, m.chain)
+            for m in analysis.mentions]
+
+
+def _article_actors(analysis: Analysis, run_id, now) -> list[tuple]:
+    return [(analysis.article.id, a.id, a.kind, a.name, a.country, a.sector, a.title, list(a.members))
+            for a in analysis.actors]
+
+
 # table -> (columns, function of (analysis, run_id, now) giving that table's rows)
 TABLES: dict[str, tuple[Sequence[str], Callable[..., list[tuple]]]] = {
     "articles": (ARTICLE_COLUMNS, _articles),
     "sentences": (("article_id", "idx", "start", "end", "section", "paragraph"), _sentences),
     "entities": (("article_id", "idx", "start", "end", "label", "text", "sentence"), _entities),
+    "mentions": (("article_id", "idx", "start", "end", "sentence", "text", "kind", "actor_id", "chain"),
+                 _mentions),
+    "article_actors": (("article_id", "actor_id", "kind", "name", "country", "sector", "title", "members"),
+                       _article_actors),
 }
 
 

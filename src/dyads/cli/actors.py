@@ -1,0 +1,84 @@
+"""``dyads actors`` and ``dyads actor``: who appears in the stored news."""
+
+from __future__ import annotations
+
+import click
+
+from dyads import views
+from dyads.cli import Context, cli
+from dyads.cli.output import emit, format_options, to_json
+from dyads.errors import QueryError
+from dyads.store import Store
+
+LISTING = ("id", "kind", "name", "country", "sector", "titles", "articles", "mentions")
+KINDS = ("country", "person", "group", "organization")
+
+
+@cli.command()
+@click.option("--country", metavar="ISO3", help="Only actors of this country (ISO 3166 alpha-3, e.g. RUS).")
+@click.option("--kind", type=click.Choice(KINDS), help="Only this kind of actor.")
+@click.option("--sector", metavar="CODE", help="Only this sector (GOV, LEG, MIL ...).")
+@click.option("--limit", type=click.IntRange(min=1), help="At most this many actors.")
+@format_options
+@click.pass_obj
+def actors(obj: Context, country, kind, sector, limit, as_json, as_csv) -> None:
+    """List actors across all articles, most mentioned first.
+
+    \b
+    Example:
+      dyads actors --country RUS --kind person
+    """
+    country = _iso3(country) if country else None
+    with Store.open(obj.settings.db, read_only=True) as store:
+        rows = store.list_actors(country=country, kind=kind, sector=sector.upper() if sector else None,
+                                 limit=limit)
+    emit([views.actor_summary(r) for r in rows], as_json=as_json, as_csv=as_csv, columns=LISTING)
+
+
+@cli.command()
+@click.argument("name")
+@click.option("--json", "as_json", is_flag=True, help="Output JSON.")
+@click.pass_obj
+def actor(obj: Context, name: str, as_json: bool) -> None:
+    """Show one actor: titles over time and its mentions per article.
+
+    NAME is an actor id (RUSGOV, person:konstantin-kosachev) or a name or surname.
+
+    \b
+    Example:
+      dyads actor Kosachev
+    """
+    with Store.open(obj.settings.db, read_only=True) as store:
+        matches = store.find_actors(name)
+        if not matches:
+            raise QueryError(f"no actor matches {name!r}; list actors with `dyads actors`")
+        exact = [m for m in matches if m["id"] == name or m["name"].lower() == name.lower()]
+        if not exact and len(matches) > 1:
+            raise QueryError(f"{name!r} matches {len(matches)} actors "
+                             f"({', '.join(m['id'] for m in matches[:5])}); give one id")
+        detail = views.actor_detail(store.actor_detail((exact or matches)[0]["id"]))
+    click.echo(to_json(detail) if as_json else render_actor(detail))
+
+
+def render_actor(detail: dict) -> str:
+    lines = [f"{detail['name']}  ({detail['id']})",
+             f"kind {detail['kind']}, country {detail['country'] or '-'}, sector {detail['sector'] or '-'}",
+             f"{detail['mentions']} mentions in {detail['articles']} articles"]
+    if detail["members"]:
+        lines.append("members: " + ", ".join(detail["members"]))
+    if detail["titles_over_time"]:
+        lines += ["", "Titles:"]
+        lines += [f"  {t['title']}  ({t['first_seen'] or 'date unknown'} .. {t['last_seen'] or ''})"
+                  for t in detail["titles_over_time"]]
+    lines += ["", "Mentions:"]
+    for article in detail["appearances"]:
+        lines.append(f"  {article['article_id']}  {article['published'] or '----------'}  {article['headline']}")
+        lines += [f"      {m['kind']:<9} {m['text']}" for m in article["mentions"]]
+    return "\n".join(lines)
+
+
+def _iso3(code: str) -> str:
+    code = code.strip().upper()
+    if len(code) != 3 or not code.isalpha():
+        raise QueryError(f"--country {code!r} is not an ISO 3166 alpha-3 code; give one like RUS or JPN")
+    return code

@@ -1,0 +1,162 @@
+"""Versioned lexicons from ``dyads/data``: countries, seats of power, groups, titles.
+
+Loaded once per process; each lookup is a dict keyed by the phrase as written.
+
+    >>> lex = load()
+    >>> lex.countries["JPN"].name, lex.phrases["Japanese"], lex.phrases["Moscow"]
+    ('Japan', ('demonym', 'JPN', None), ('capital', 'RUS', 'GOV'))
+    >>> sorted(lex.groups["G8"].members_on(dt.date(2010, 1, 1)))[-2:], "RUS" in lex.groups["G8"].members_on(dt.date(2015, 1, 1))
+    (['RUS', 'USA'], False)
+    >>> lex.title("Vice-Minister for Foreign Affairs")
+    ('GOV', 'diplomat')
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import functools
+import json
+import re
+from dataclasses import dataclass
+from importlib import resources
+
+
+@dataclass(frozen=True)
+class Country:
+    iso3: str
+    name: str
+    capital: str | None
+    capital_latlng: tuple[float, float] | None
+
+
+@dataclass(frozen=True)
+class Membership:
+    iso3: str
+    since: dt.date | None
+    until: dt.date | None
+
+    def holds_on(self, day: dt.date) -> bool:
+        return (self.since is None or self.since <= day) and (self.until is None or day < self.until)
+
+
+@dataclass(frozen=True)
+class Group:
+    code: str
+    name: str
+    sector: str
+    memberships: tuple[Membership, ...]
+
+    def members_on(self, day: dt.date | None) -> tuple[str, ...]:
+        """Member states on ``day`` (today's members when the day is unknown)."""
+        day = day or dt.date.today()
+        return tuple(sorted({m.iso3 for m in self.memberships if m.holds_on(day)}))
+
+
+@dataclass(frozen=True, eq=False)
+class Lexicons:
+    countries: dict[str, Country]
+    # phrase as written -> (kind, code, sector); kind: name | demonym | capital | seat | organization | group
+    phrases: dict[str, tuple[str, str, str | None]]
+    groups: dict[str, Group]
+    titles: dict[str, tuple[str, str]]  # lower-case title phrase -> (sector, family)
+    institutions: dict[str, str]  # lower-case institution word -> sector
+
+    @functools.cached_property
+    def phrases_upper(self) -> dict[str, tuple[str, str, str | None]]:
+        """Phrases in capitals, for all-caps headlines ("U.S. TAKES TOUGH STAND"); names only,
+        since a capitalised demonym or capital is rarer than the word it collides with."""
+        return {p.upper(): v for p, v in self.phrases.items() if p.upper() != p and len(p) > 3}
+
+    @functools.cached_property
+    def title_words(self) -> frozenset[str]:
+        """Every lower-case word of a title or institution phrase ("minister", "affairs", "committee")."""
+        words = {w for phrase in self.titles for w in re.split(r"[\s-]+", phrase)}
+        words |= set(self.institutions) | {"foreign", "affairs", "international", "national", "security",
+                                           "defence", "defense", "interior", "justice", "finance", "state",
+                                           "deputy", "vice", "first", "acting", "former", "senior", "chief",
+                                           "top", "special", "federal", "council", "federation", "relations"}
+        return frozenset(w for w in words if len(w) > 2 and w not in _FUNCTION_WORDS)
+
+    def title(self, text: str) -> tuple[str, str] | None:
+        """(sector, family) of the longest known title phrase ending ``text``'s words, else
+        of the longest known phrase anywhere in it; None when no title word is known."""
+        words = _WORD.findall(text.lower().replace("-", " - "))
+        words = [w for w in words if w != "-"]
+        norm = " ".join(words)
+        best = None
+        for phrase, value in self.titles.items():
+            p = phrase.replace("-", " ")
+            if re.search(rf"(?:^|\s){re.escape(p)}$", norm):
+                if best is None or len(p) > len(best[0]):
+                    best = (p, value, True)
+        if best:
+            return best[1]
+        for phrase, value in self.titles.items():
+            p = phrase.replace("-", " ")
+            if re.search(rf"(?:^|\s){re.escape(p)}(?:\s|$)", norm) and (best is None or len(p) > len(best[0])):
+                best = (p, value, False)
+        return best[1] if best else None
+
+
+_FUNCTION_WORDS = {"the", "for", "and", "of", "on", "to", "in"}
+_WORD = re.compile(r"[\w'.]+|-")
+
+
+def _data(name: str) -> str:
+    return resources.files("dyads.data").joinpath(name).read_text("utf-8")
+
+
+def _tsv(name: str) -> list[list[str]]:
+    lines = [line for line in _data(name).splitlines() if line.strip() and not line.startswith("#")]
+    return [row for row in csv.reader(lines, delimiter="\t")]
+
+
+def _date(value: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(value) if value else None
+
+
+def _demonym_forms(demonym: str) -> tuple[str, ...]:
+    """The demonym and its plural for people: "Iraqi" -> "Iraqis", "Libyan" -> "Libyans"
+    (not "Japanese", "Swiss", "British": their plural is the same word or none)."""
+    if demonym.endswith(("an", "i", "ot", "ite")) or demonym in {"Turk", "Serb", "Croat", "Pole", "Dane",
+                                                                "Swede", "Finn", "Kurd", "Briton", "Thai"}:
+        return demonym, demonym + "s"
+    return (demonym,)
+
+
+@functools.cache
+def load() -> Lexicons:
+    """All lexicons, read once per process."""
+    countries, phrases = {}, {}
+    for record in json.loads(_data("countries.json"))["countries"]:
+        latlng = record["capital_latlng"]
+        countries[record["iso3"]] = Country(record["iso3"], record["name"], record["capital"],
+                                            tuple(latlng) if latlng else None)
+        for name in record["names"]:
+            phrases.setdefault(name, ("name", record["iso3"], None))
+        for demonym in record["demonyms"]:
+            for form in _demonym_forms(demonym):
+                phrases.setdefault(form, ("demonym", record["iso3"], None))
+        if record["capital"]:
+            phrases.setdefault(record["capital"], ("capital", record["iso3"], "GOV"))
+    for alias, iso3, kind in _tsv("country_aliases.tsv"):
+        for form in _demonym_forms(alias) if kind == "demonym" else (alias,):
+            phrases[form] = (kind, iso3, "GOV" if kind == "capital" else None)
+    for phrase, iso3, sector in _tsv("seats.tsv"):
+        phrases[phrase] = ("seat", iso3, sector)
+    for phrase, iso3, sector in _tsv("organizations.tsv"):
+        phrases[phrase] = ("organization", iso3, sector)
+    groups = {}
+    for record in json.loads(_data("groups.json"))["groups"]:
+        memberships = tuple(Membership(m["iso3"], _date(m.get("since")), _date(m.get("until")))
+                            for m in record["members"])
+        groups[record["code"]] = Group(record["code"], record["name"], record["sector"], memberships)
+        for alias in record["aliases"]:
+            phrases[alias] = ("group", record["code"], record["sector"])
+    for phrase in [p for p in phrases if p.startswith("the ")]:
+        phrases.setdefault("The " + phrase[4:], phrases[phrase])  # at the start of a sentence
+    titles = {phrase: (sector, family) for phrase, sector, family in _tsv("titles.tsv")}
+    institutions = {word: sector for word, sector in _tsv("institutions.tsv")}
+    return Lexicons(countries, phrases, groups, titles, institutions)
+

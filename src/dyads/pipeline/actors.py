@@ -1,0 +1,339 @@
+"""Actors: every mention resolved to a country (or its government), person or group.
+
+    >>> from dyads import nlp
+    >>> from dyads.records import Article
+    >>> a = Article(headline="", paragraphs=("Moscow praised Japanese Prime Minister Shinzo Abe in Tokyo.",), origin="t")
+    >>> actors, mentions = extract_actors(nlp.load()(a.text), a)
+    >>> [(m.text, m.kind, m.actor_id) for m in mentions]
+    [('Moscow', 'capital', 'RUSGOV'), ('Japanese Prime Minister Shinzo Abe', 'name', 'person:shinzo-abe'), ('Tokyo', 'place', None)]
+    >>> [(x.name, x.country, x.sector, x.title) for x in actors if x.kind == "person"]
+    [('Shinzo Abe', 'JPN', 'GOV', 'Japanese Prime Minister')]
+
+Countries and their capitals or seats of power stand for the state ("Japan",
+id ``JPN``) or its government ("Moscow highly appreciates", id ``RUSGOV``, as
+CAMEO writes actor codes); as the object of "in", "at" and the like they are
+places, not actors. Groups carry their member states on the article's date.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+from collections import Counter
+import re
+import unicodedata
+
+import spacy
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc, Span, Token
+from spacy.util import filter_spans
+
+from dyads import lexicons
+from dyads.lexicons import Lexicons
+from dyads.pipeline.coref import resolve_references
+from dyads.pipeline.people import Person, find_people, title_facts
+from dyads.records import Actor, Article, Mention
+
+# Prepositions whose object is where something happens, not who does it.
+# "to", "from", "against", "over" are left out: "aid to Pakistan", "pressure from Moscow"
+# name the recipient or source of an action.
+LOCATIVE = {"in", "at", "inside", "across", "throughout", "within", "near", "outside", "around"}
+# Verbs of going whose object is a destination ("visited Tokyo" is a place).
+MOTION_VERBS = {"visit", "arrive", "travel", "fly", "return", "go", "come", "leave", "head"}
+# Title families whose holder serves the state the story is about when the title names none.
+DOMESTIC_OFFICES = {"president", "premier", "monarch", "minister", "judge", "officer"}
+# Country mentions a text needs before one country can be what it is "about": a single
+# sentence naming two countries says nothing of a third person's nationality (on the PLOVER
+# sentences a lower bound cost precision; the 13 TASS stories have 9 to 40 each).
+MAIN_COUNTRY_MIN_MENTIONS = 5
+# Words before a group that make it "the members except those just named": "other G7 countries".
+EXCEPT_WORDS = {"other", "remaining", "rest"}
+
+
+@functools.cache
+def _matcher(vocab) -> PhraseMatcher:
+    """One matcher per vocabulary for every lexicon phrase, as written and in capitals (headlines)."""
+    lex = lexicons.load()
+    make_doc = spacy.blank("en", vocab=vocab).make_doc
+    matcher = PhraseMatcher(vocab, attr="ORTH")
+    phrases = sorted(set(lex.phrases) | set(lex.phrases_upper))
+    matcher.add("PHRASE", [make_doc(p) for p in phrases])
+    return matcher
+
+
+def lexicon_spans(doc: Doc) -> list[tuple[Span, tuple[str, str, str | None]]]:
+    """Longest non-overlapping country, capital, seat and group phrases, with (kind, code, sector)."""
+    lex = lexicons.load()
+    spans = filter_spans([doc[s:e] for _, s, e in _matcher(doc.vocab)(doc)])
+    return [(span, lex.phrases.get(span.text) or lex.phrases_upper[span.text]) for span in spans]
+
+
+class _Builder:
+    """Collects mentions and actors for one article."""
+
+    def __init__(self, doc: Doc, article: Article, lex: Lexicons) -> None:
+        self.doc, self.article, self.lex = doc, article, lex
+        self.actors: dict[str, Actor] = {}
+        self.found: list[tuple[int, int, str, str | None]] = []  # token start, end, kind, actor id
+
+    def add(self, span: Span, kind: str, actor: Actor | None) -> None:
+        if actor is not None:
+            self.actors.setdefault(actor.id, actor)
+        self.found.append((span.start, span.end, kind, actor.id if actor else None))
+
+    def country(self, iso3: str, sector: str | None = None) -> Actor:
+        country = self.lex.countries.get(iso3)
+        name = country.name if country else iso3
+        return Actor(id=iso3 + (sector or ""), kind="country", name=name, country=iso3, sector=sector)
+
+
+def extract_actors(doc: Doc, article: Article) -> tuple[tuple[Actor, ...], tuple[Mention, ...]]:
+    """Actors of an article and every mention of them, with coreference chains."""
+    lex = lexicons.load()
+    builder = _Builder(doc, article, lex)
+    phrase_spans = lexicon_spans(doc)
+    people = find_people(doc, lex, [(s.start, s.end) for s, _ in phrase_spans])
+    person_actors = _person_actors(people)
+    inside_titles = [(p.title_start, p.start) for p in people if p.title_start is not None]
+    for person in people:
+        # The mention is the whole noun phrase, title included, as annotators mark it.
+        span = doc[person.title_start if person.title_start is not None else person.start:person.end]
+        builder.add(span, "name" if person.end - person.start > 1 else "surname",
+                    person_actors[person.start])
+    for span, (kind, code, sector) in phrase_spans:
+        if any(b <= span.start and span.end <= e for b, e in inside_titles):
+            continue  # "Japanese" in "Japanese Prime Minister Shinzo Abe" belongs to the title
+        _add_phrase(builder, span, kind, code, sector)
+    _add_organizations(builder, [s for s, _ in phrase_spans], people)
+    _infer_office_countries(builder, people)
+    resolve_references(builder, people, person_actors)
+    return _records(builder)
+
+
+def _infer_office_countries(builder: _Builder, people: list[Person]) -> None:
+    """"President Laurent Gbagbo ... in Abidjan": a head of state or minister whose title names
+    no country holds office in the one country the sentence names, else in the dateline's,
+    else in the country the story is mostly about."""
+    lex = builder.lex
+    dateline = builder.article.dateline
+    dateline_country = None
+    if dateline and dateline.place:
+        value = lex.phrases.get(dateline.place.title()) or lex.phrases_upper.get(dateline.place)
+        dateline_country = value[1] if value and value[0] in {"capital", "name"} else None
+    for person in people:
+        actor = builder.actors.get("person:" + slug(person.name))
+        if actor is None or actor.country or person.family not in DOMESTIC_OFFICES:
+            continue
+        sentence = builder.doc[person.start].sent
+        named = {_country_of(builder, s, e, kind, actor_id) for s, e, kind, actor_id in builder.found
+                 if sentence.start <= s and e <= sentence.end
+                 and kind in {"country", "capital", "place", "demonym"}} - {None}
+        named |= {p.country for p in people if p.country and sentence.start <= p.start < sentence.end}
+        country = next(iter(named)) if len(named) == 1 else dateline_country or _main_country(builder)
+        if country:
+            builder.actors[actor.id] = dataclasses.replace(actor, country=country)
+
+
+def _person_actors(people: list[Person]) -> dict[int, Actor]:
+    """One actor per person: a surname alone joins the full name that ends with it."""
+    by_name: dict[str, list[Person]] = {}
+    for person in people:
+        by_name.setdefault(person.name, []).append(person)
+    full = [p for p in people if len(p.name.split()) > 1]
+    actors = {}
+    for person in people:
+        canonical = person.name
+        if len(person.name.split()) == 1:
+            match = next((p.name for p in full if p.name.split()[-1] == person.name), None)
+            canonical = match or person.name
+        same = [p for p in people if p.name == canonical or
+                (len(p.name.split()) == 1 and canonical.split()[-1] == p.name)]
+        titled = next((p for p in same if p.title), None)
+        country = next((p.country for p in same if p.country), None)
+        sector = next((p.sector for p in same if p.sector), None)
+        actors[person.start] = Actor(
+            id="person:" + slug(canonical), kind="person", name=canonical, country=country,
+            sector=sector, title=titled.title if titled else None,
+        )
+    return actors
+
+
+def _add_phrase(builder: _Builder, span: Span, kind: str, code: str, sector: str | None) -> None:
+    if kind == "group":
+        group = builder.lex.groups[code]
+        members = group.members_on(builder.article.published)
+        excluded = _excluded_members(span, members, builder)
+        actor_id = "group:" + code + ("-except-" + "-".join(excluded) if excluded else "")
+        name = group.name if not excluded else f"{group.name} except {', '.join(excluded)}"
+        builder.add(span, "group", Actor(id=actor_id, kind="group", name=name, sector=group.sector,
+                                         members=tuple(m for m in members if m not in excluded)))
+        return
+    if kind == "organization":
+        builder.add(span, "organization", Actor(id="org:" + slug(span.text), kind="organization",
+                                                name=span.text, country=code, sector=sector))
+        return
+    if _is_place(span):
+        builder.add(span, "place", None)
+        return
+    if kind == "demonym":
+        head_sector = _head_sector(span, builder.lex)
+        if head_sector is None and span.root.pos_ in {"NOUN", "PROPN"} and span.text.endswith("s"):
+            head_sector = "CVL"  # "Libyans", "Nigerians": the people of a country
+        builder.add(_demonym_span(span), "demonym", builder.country(code, head_sector))
+        return
+    mention_kind = {"name": "country", "capital": "capital", "seat": "capital"}[kind]
+    owned = _possessed_institution(span, builder.lex)
+    if owned is not None:  # "Israel's Cabinet", "Moscow's leadership"
+        institution, owned_sector = owned
+        builder.add(span.doc[span.start:institution.i + 1], mention_kind, builder.country(code, owned_sector))
+        return
+    builder.add(span, mention_kind, builder.country(code, sector))
+
+
+def _main_country(builder: _Builder) -> str | None:
+    """The country a story is about: named in most country mentions, and in at least half."""
+    counts = Counter(_country_of(builder, s, e, kind, actor_id) for s, e, kind, actor_id in builder.found
+                     if kind in {"country", "capital", "demonym"})
+    counts.pop(None, None)
+    if sum(counts.values()) < MAIN_COUNTRY_MIN_MENTIONS:
+        return None
+    country, n = counts.most_common(1)[0]
+    return country if n * 2 >= sum(counts.values()) else None
+
+
+def _country_of(builder: _Builder, start: int, end: int, kind: str, actor_id: str | None) -> str | None:
+    if actor_id:
+        return builder.actors[actor_id].country
+    value = builder.lex.phrases.get(builder.doc[start:end].text)
+    return value[1] if value and value[0] != "group" else None
+
+
+def _is_place(span: Span) -> bool:
+    """"in Tokyo", "both in Japan and Russia", "visited Tokyo": a location, not an actor."""
+    token = span.root
+    while token.dep_ == "conj" and token.head is not token:
+        token = token.head
+    if token.dep_ == "pobj" and token.head.lower_ in LOCATIVE:
+        return True
+    return token.dep_ == "dobj" and token.head.lemma_ in MOTION_VERBS
+
+
+def _possessed_institution(span: Span, lex: Lexicons) -> tuple[Token, str] | None:
+    """"Israel's Cabinet": the institution a country owns, with its sector."""
+    root = span.root
+    if root.dep_ != "poss" or not any(c.dep_ == "case" for c in root.children):
+        return None
+    head = root.head
+    if head.pos_ not in {"NOUN", "PROPN"} or head.i < span.end:
+        return None
+    title = lex.title(span.doc[span.end:head.i + 1].text)
+    if title is None or title[1] not in {"government", "legislature", "military", "court", "police"}:
+        return None
+    return head, title[0]
+
+
+def _modified_noun(span: Span) -> Token | None:
+    """The noun a demonym modifies, through coordination: "Russian and Japanese leadership"."""
+    token = span.root
+    while token.dep_ == "conj" and token.head is not token:
+        token = token.head
+    head = token.head
+    if token.dep_ in {"amod", "compound", "nmod"} and head.i > token.i and head.pos_ in {"NOUN", "PROPN"}:
+        return head
+    return None
+
+
+def _head_sector(span: Span, lex: Lexicons) -> str | None:
+    """Sector of the noun a demonym modifies: "Japanese leadership" -> GOV."""
+    head = _modified_noun(span)
+    if head is None:
+        return None
+    words = " ".join(t.text for t in head.subtree if span.end <= t.i <= head.i)
+    title = lex.title(words)
+    return title[0] if title else None
+
+
+def _demonym_span(span: Span) -> Span:
+    """"Japanese leadership": the demonym with the noun it modifies; the demonym alone when
+    it is one of several ("Russian and Japanese leadership"), so each keeps its own mention."""
+    head = _modified_noun(span)
+    if head is not None and span.root.dep_ != "conj" and not any(c.dep_ == "conj" for c in span.root.children):
+        return span.doc[span.start:head.i + 1]
+    return span
+
+
+def _excluded_members(span: Span, members: tuple[str, ...], builder: _Builder) -> tuple[str, ...]:
+    """"Japan is outperforming all other G7 countries": members named earlier in the sentence."""
+    doc = builder.doc
+    if span.start == 0 or doc[span.start - 1].lower_ not in EXCEPT_WORDS:
+        return ()
+    sentence_start = span.sent.start
+    named = []
+    for start, end, kind, actor_id in builder.found:
+        actor = builder.actors.get(actor_id) if actor_id else None
+        if actor and start >= sentence_start and end <= span.start and actor.country in members:
+            named.append(actor.country)
+    return tuple(sorted(set(named)))
+
+
+def _add_organizations(builder: _Builder, phrase_spans: list[Span], people: list[Person]) -> None:
+    """ORG entities that hold a country or seat: "Russian Foreign Ministry" is RUS GOV."""
+    covered = [(s, e) for s, e, _, _ in builder.found]
+    for ent in builder.doc.ents:
+        if ent.label_ not in {"ORG", "NORP"} or any(ent.start < e and s < ent.end for s, e in covered):
+            if ent.label_ == "ORG" and _contains_phrase(ent, phrase_spans) and not any(
+                    s <= ent.start and ent.end <= e for s, e in covered):
+                _add_org(builder, ent)
+            continue
+        _add_org(builder, ent)
+
+
+def _contains_phrase(ent: Span, phrase_spans: list[Span]) -> bool:
+    """Whether an ORG entity holds a country or seat phrase and is more than that phrase
+    ("Federation Council International Affairs Committee"); one that holds a group
+    ("the European Union", "the BRICS Media Summit") stays the group's mention."""
+    lex = lexicons.load()
+    inside = [s for s in phrase_spans if ent.start <= s.start and s.end <= ent.end]
+    if not inside or any((lex.phrases.get(s.text) or lex.phrases_upper.get(s.text, ("",)))[0] == "group"
+                         for s in inside):
+        return False
+    rest = [t for t in ent if not any(s.start <= t.i < s.end for s in inside) and t.lower_ != "the"]
+    return bool(rest)
+
+
+def _add_org(builder: _Builder, ent: Span) -> None:
+    country, sector, _ = title_facts(ent, builder.lex)
+    if ent.label_ == "NORP":
+        return  # a nationality the lexicon does not know: nothing to resolve it to
+    # Drop mentions the organization swallows ("Federation Council" inside the committee's name).
+    builder.found = [f for f in builder.found if not (ent.start <= f[0] and f[1] <= ent.end)]
+    if country and sector in {"GOV", "LEG", "MIL", "JUD", "COP"}:
+        builder.add(ent, "organization", builder.country(country, sector))
+    else:
+        builder.add(ent, "organization", Actor(id="org:" + slug(ent.text), kind="organization",
+                                               name=ent.text, country=country, sector=sector))
+
+
+def _records(builder: _Builder) -> tuple[tuple[Actor, ...], tuple[Mention, ...]]:
+    doc = builder.doc
+    sent_index = {sent.start: i for i, sent in enumerate(doc.sents)}
+    found = sorted(set(builder.found), key=lambda f: (f[0], -f[1]))
+    chains: dict[str, int] = {}
+    mentions = []
+    for start, end, kind, actor_id in found:
+        span = doc[start:end]
+        chain = chains.setdefault(actor_id, len(chains)) if actor_id else None
+        mentions.append(Mention(
+            index=len(mentions), start=span.start_char, end=span.end_char,
+            sentence=sent_index[span.sent.start], text=span.text, kind=kind,
+            actor_id=actor_id, chain=chain,
+        ))
+    used = {m.actor_id for m in mentions}
+    actors = tuple(a for a in builder.actors.values() if a.id in used)
+    return actors, tuple(mentions)
+
+
+def slug(name: str) -> str:
+    """A stable id part: "Konstantin Kosachev" -> "konstantin-kosachev"."""
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")

@@ -1,0 +1,60 @@
+"""Link people across articles: a story that says only "Putin" means the Vladimir Putin
+that other stories name in full, when exactly one such full name is known.
+
+    >>> from dyads.records import Actor, Analysis, Article, Mention
+    >>> a = Article(headline="", paragraphs=("Putin spoke.",), origin="t")
+    >>> putin = Actor(id="person:putin", kind="person", name="Putin")
+    >>> analysis = Analysis(a, actors=(putin,), mentions=(Mention(0, 0, 5, 0, "Putin", "surname", putin.id, 0),))
+    >>> [linked] = link_people([analysis], known={"Putin": {"person:vladimir-putin": "Vladimir Putin"}})
+    >>> linked.mentions[0].actor_id, linked.actors[0].name
+    ('person:vladimir-putin', 'Vladimir Putin')
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+
+from dyads.records import Analysis
+
+
+def surnames(analyses: Sequence[Analysis]) -> set[str]:
+    """Surnames of the people these analyses know only by one name."""
+    return {a.name for x in analyses for a in x.actors if a.kind == "person" and " " not in a.name}
+
+
+def full_names(analyses: Sequence[Analysis]) -> dict[str, dict[str, str]]:
+    """surname -> {actor id: full name} for the people these analyses name in full."""
+    found: dict[str, dict[str, str]] = {}
+    for analysis in analyses:
+        for actor in analysis.actors:
+            if actor.kind == "person" and " " in actor.name:
+                found.setdefault(actor.name.split()[-1], {})[actor.id] = actor.name
+    return found
+
+
+def link_people(analyses: Sequence[Analysis], *, known: dict[str, dict[str, str]]) -> list[Analysis]:
+    """Analyses with each one-name person replaced by the one known full-name person of that surname."""
+    return [_link(analysis, known) for analysis in analyses]
+
+
+def _link(analysis: Analysis, known: dict[str, dict[str, str]]) -> Analysis:
+    renames = {}
+    for actor in analysis.actors:
+        candidates = known.get(actor.name, {}) if actor.kind == "person" and " " not in actor.name else {}
+        if len(candidates) == 1:
+            [(actor_id, name)] = candidates.items()
+            renames[actor.id] = (actor_id, name)
+    if not renames:
+        return analysis
+    actors, seen = [], set()
+    for actor in analysis.actors:
+        if actor.id in renames:
+            actor_id, name = renames[actor.id]
+            actor = dataclasses.replace(actor, id=actor_id, name=name)
+        if actor.id not in seen:
+            seen.add(actor.id)
+            actors.append(actor)
+    mentions = tuple(dataclasses.replace(m, actor_id=renames[m.actor_id][0]) if m.actor_id in renames else m
+                     for m in analysis.mentions)
+    return dataclasses.replace(analysis, actors=tuple(actors), mentions=mentions)

@@ -1,0 +1,224 @@
+"""People in a parsed article: names, and the titles that say for whom they speak.
+
+A title comes before the name ("Japan's Vice-Minister for Foreign Affairs Manabu
+Horii"), or after it in apposition ("Sergei Lavrov, Russia's foreign minister");
+its countries, seats of power and institution words give the person's country
+and sector. Names come from spaCy's PERSON entities, and from the capitalised
+words that follow a title when the model misses them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from spacy.tokens import Doc, Span, Token
+
+from dyads.lexicons import Lexicons
+
+# Longest person name taken from the capitalised words after a title ("Manabu Horii",
+# "Mohammad Javad Zarif", "Luiz Inacio Lula da Silva" has five, but rarely follows a title).
+MAX_NAME_TOKENS = 4
+# Words that join a multi-word title ("Minister for Foreign Affairs", "Chief of Staff").
+TITLE_JOINERS = {"for", "of", "and", "&", "-", "on", "to"}
+# Titles that take "to" and a host country: "Russian Ambassador to Vietnam".
+ENVOY_WORDS = {"ambassador", "envoy", "representative", "delegate", "emissary", "consul"}
+# Last words that make a capitalised run a place, not a person: "Ho Chi Minh City".
+PLACE_WORDS = {"city", "province", "region", "street", "square", "river", "island", "islands", "valley",
+               "district", "county", "state", "oblast", "krai", "bay", "sea", "ocean", "mountains"}
+# Lower-case words a title may carry before its head: "Lebanon's new President".
+TITLE_MODIFIERS = {"new", "former", "ousted", "outgoing", "incoming", "acting", "interim", "late", "then",
+                   "current", "deposed", "exiled", "elected", "newly", "religious", "spiritual", "supreme",
+                   "visiting", "veteran", "powerful", "influential", "embattled", "beleaguered"}
+_POSSESSIVE = {"'s", "’s", "'", "’"}
+
+
+@dataclass
+class Person:
+    """A person mention while the stage works: token span of the name and what its title says."""
+
+    start: int  # token index of the name
+    end: int
+    name: str
+    title: str | None = None
+    title_start: int | None = None  # token span of the title, when before the name
+    country: str | None = None
+    sector: str | None = None
+    family: str | None = None
+
+
+def find_people(doc: Doc, lex: Lexicons, taken: list[tuple[int, int]]) -> list[Person]:
+    """Named people with their titles; ``taken`` token spans (countries, groups) are not names."""
+    spans = [_without_title(ent, lex) for ent in doc.ents if ent.label_ == "PERSON"]
+    spans = [span for span in spans if span is not None and _is_name(span, lex)]
+    spans += _names_after_titles(doc, lex, [(s.start, s.end) for s in spans] + taken)
+    spans = [s for s in spans if not any(s.start < e and b < s.end for b, e in taken)]
+    people = []
+    for span in sorted(spans, key=lambda s: s.start):
+        person = Person(span.start, span.end, _clean_name(span))
+        describe(person, doc, lex)
+        people.append(person)
+    return people
+
+
+def describe(person: Person, doc: Doc, lex: Lexicons) -> None:
+    """Fill title, country and sector from the words before the name or its apposition."""
+    start = _title_start(doc, person.start, lex)
+    if start < person.start:
+        person.title_start = start
+        title_tokens = doc[start:person.start]
+    else:
+        title_tokens = _apposition(doc[person.start:person.end], lex)
+    if title_tokens is not None and len(title_tokens):
+        person.title = _title_text(title_tokens)
+        person.country, person.sector, person.family = title_facts(title_tokens, lex)
+    if person.country is None:
+        person.country = _country_after(doc, person.end, lex)
+
+
+def _country_after(doc: Doc, end: int, lex: Lexicons) -> str | None:
+    """"King Hassan of Morocco": the country named right after the name."""
+    if end + 1 >= len(doc) or doc[end].lower_ != "of":
+        return None
+    for length in (3, 2, 1):
+        value = lex.phrases.get(doc[end + 1:end + 1 + length].text)
+        if value and value[0] == "name":
+            return value[1]
+    return None
+
+
+def title_facts(tokens: Span, lex: Lexicons) -> tuple[str | None, str | None, str | None]:
+    """(country, sector, family) that a title's words state."""
+    country = seat_sector = None
+    text = tokens.text
+    for phrase, (kind, code, sector) in _phrases_in(text, lex):
+        if kind == "group":
+            continue
+        if re.search(rf"\bto\s+(?:the\s+)?{re.escape(phrase)}", text):
+            continue  # "Ambassador to Japan": Japan is the host, not the employer
+        country = country or code
+        if kind == "seat":
+            seat_sector = seat_sector or sector
+    if country is None and any(kind == "group" for _, (kind, _, _) in _phrases_in(text, lex)):
+        seat_sector = seat_sector or "IGO"  # "EU diplomacy chief", "UN envoy": serves an organization
+    title = lex.title(text)
+    institution = next((lex.institutions[w] for w in reversed(re.findall(r"[\w']+", text.lower()))
+                        if w in lex.institutions), None)
+    sector = seat_sector or institution or (title[0] if title else None)
+    if title and title[0] in {"MIL", "JUD", "COP", "PTY", "OPP", "REB", "BUS", "MED", "IGO", "REL"}:
+        sector = seat_sector or title[0]  # "army general", "party leader": the title's own sector
+    return country, sector, title[1] if title else None
+
+
+def _phrases_in(text: str, lex: Lexicons):
+    for phrase, value in lex.phrases.items():
+        if phrase in text and re.search(rf"(?<![\w.]){re.escape(phrase)}(?![\w])", text):
+            yield phrase, value
+
+
+def _title_start(doc: Doc, name_start: int, lex: Lexicons) -> int:
+    """Leftmost token of a title directly before a name (the name's start when there is none)."""
+    i = name_start - 1
+    start = name_start
+    has_title_word = False
+    while i >= 0 and doc[i].sent == doc[name_start].sent:
+        token = doc[i]
+        lower = token.lower_
+        if token.text in _POSSESSIVE and i > 0:
+            i -= 1  # "Japan's": keep the possessor and go on
+            start = i
+            continue
+        if lower == "and" and i > 0 and doc[i - 1].lower_ not in lex.title_words:
+            break  # "Syria and Palestinian leader Yasser Arafat", "Gaddafi and Bulgarian President"
+        if lower == "to" and (i == 0 or doc[i - 1].lower_ not in ENVOY_WORDS):
+            break  # "Ambassador to Vietnam" is a title; "troops to Lebanon's" is not
+        if lower in TITLE_JOINERS or lower in TITLE_MODIFIERS:
+            i -= 1
+            continue
+        capitalised = (token.is_title or token.is_upper) and token.is_alpha and (
+            token.pos_ in {"PROPN", "NOUN", "ADJ"} or token.ent_type_ in {"ORG", "NORP", "GPE"}
+            or token.dep_ == "compound")  # "Storting", tagged a verb, is part of a name
+        if lower in lex.title_words or token.text in lex.phrases or capitalised:
+            has_title_word = has_title_word or lower in lex.title_words
+            start = i
+            i -= 1
+            continue
+        break
+    return start if has_title_word else name_start
+
+
+def _apposition(name: Span, lex: Lexicons) -> Span | None:
+    """"Kosachev, chairman of the ... committee,": the appositive phrase when it holds a title."""
+    root = name.root
+    for child in root.children:
+        if child.dep_ == "appos" and child.i > root.i:
+            tokens = [t for t in child.subtree if not t.is_punct or t.text in {"-"}]
+            if not tokens:
+                continue
+            span = name.doc[tokens[0].i:tokens[-1].i + 1]
+            words = {t.lower_ for t in span}
+            if words & lex.title_words and lex.title(span.text):
+                return span
+    return None
+
+
+def _names_after_titles(doc: Doc, lex: Lexicons, taken: list[tuple[int, int]]) -> list[Span]:
+    """Runs of two or more capitalised words that a title introduces ("Vice-Minister for
+    Foreign Affairs Manabu Horii", "Ambassador to Vietnam Gennady Bezdetko") and that
+    spaCy did not tag as a PERSON."""
+    spans = []
+    i = 0
+    while i < len(doc):
+        end = i
+        while end < len(doc) and end - i < MAX_NAME_TOKENS and _name_token(doc[end], lex):
+            end += 1
+        if end - i >= 2 and not any(i < e and b < end for b, e in taken) \
+                and _title_start(doc, i, lex) < i and not _place_like(doc[end - 1]):
+            spans.append(doc[i:end])
+        i = max(end, i + 1)
+    return spans
+
+
+def _place_like(token: Token) -> bool:
+    return token.lower_ in PLACE_WORDS
+
+
+def _name_token(token: Token, lex: Lexicons) -> bool:
+    return (token.is_title and token.is_alpha and token.pos_ == "PROPN"
+            and token.lower_ not in lex.title_words and token.text not in lex.phrases)
+
+
+def _without_title(span: Span, lex: Lexicons) -> Span | None:
+    """The name in a PERSON entity: "King Abdullah II" -> "Abdullah II" (the model often takes
+    the title in), "Chair Ingrid [Solberg]" -> "Ingrid Solberg" (or leaves the first name out)."""
+    doc = span.doc
+    start = span.start
+    while start < span.end - 1 and (doc[start].lower_ in lex.title_words or doc[start].text in lex.phrases):
+        start += 1  # "Havana Viktor Koronelli": the place belongs to the title before it
+    while start > 0 and span.end - start < MAX_NAME_TOKENS and _name_token(doc[start - 1], lex) \
+            and doc[start - 1].ent_type_ in {"", "PERSON"}:
+        start -= 1
+    return doc[start:span.end] if start < span.end else None
+
+
+def _is_name(span: Span, lex: Lexicons) -> bool:
+    """A PERSON entity that is not a country, group, place or title misread as a name."""
+    text = _clean_name(span)
+    if _place_like(span[-1]):
+        return False
+    if not text or text in lex.phrases or not any(c.isalpha() for c in text):
+        return False
+    return not all(t.lower_ in lex.title_words for t in span)
+
+
+def _clean_name(span: Span) -> str:
+    """The name without a trailing possessive: "Abe's" -> "Abe"."""
+    text = span.text
+    for suffix in ("'s", "’s"):
+        if text.endswith(suffix):
+            text = text[: -len(suffix)]
+    return text.strip(" ,.")
+
+
+def _title_text(tokens: Span) -> str:
+    return tokens.text.strip(" ,")

@@ -1,0 +1,122 @@
+"""The actors stage on text we wrote: countries, capitals, groups, people, titles, chains."""
+
+import datetime as dt
+
+import pytest
+
+from dyads import nlp
+from dyads.pipeline import analyze
+from dyads.readers.wire import parse_wire
+from dyads.records import Article
+from dyads.samples import sample_path
+
+
+def run(text: str, **fields):
+    article = Article(headline="", paragraphs=tuple(p for p in text.split("\n\n")), origin="t", **fields)
+    return analyze(article, nlp.load()(article.text))
+
+
+def mention(analysis, text, nth=0):
+    found = [m for m in analysis.mentions if m.text == text]
+    return found[nth] if len(found) > nth else None
+
+
+@pytest.mark.parametrize("text,span,actor_id,kind", [
+    ("Japan and Norway signed a fisheries accord.", "Japan", "JPN", "country"),
+    ("Moscow welcomed the decision on Monday.", "Moscow", "RUSGOV", "capital"),
+    ("The Kremlin rejected the proposal.", "The Kremlin", "RUSGOV", "capital") ,
+    ("The White House declined to comment.", "The White House", "USAGOV", "capital"),
+    ("Washington imposed new tariffs on steel.", "Washington", "USAGOV", "capital"),
+    ("The Japanese leadership backed the plan.", "Japanese leadership", "JPNGOV", "demonym"),
+    ("Israeli troops withdrew from the area.", "Israeli troops", "ISRMIL", "demonym"),
+    ("Israel's Cabinet approved the budget.", "Israel's Cabinet", "ISRGOV", "country"),
+    ("Hundreds of Libyans crossed the border.", "Libyans", "LBYCVL", "demonym"),
+    ("The U.S. sent aid to Pakistan.", "Pakistan", "PAK", "country"),
+])
+def test_countries_and_governments(text, span, actor_id, kind):
+    analysis = run(text)
+    m = mention(analysis, span)
+    assert m is not None, [x.text for x in analysis.mentions]
+    assert (m.actor_id, m.kind) == (actor_id, kind)
+
+
+@pytest.mark.parametrize("text,place", [
+    ("Envoys met in Tokyo on Friday.", "Tokyo"),
+    ("Talks were held both in Japan and Russia.", "Russia"),
+    ("The minister visited Hanoi last week.", "Hanoi"),
+])
+def test_locations_are_places_not_actors(text, place):
+    m = mention(run(text), place)
+    assert m.kind == "place" and m.actor_id is None
+
+
+@pytest.mark.parametrize("text,name,country,sector,title", [
+    ("Federation Council International Affairs Committee Chairman Konstantin Kosachev arrived.",
+     "Konstantin Kosachev", "RUS", "LEG", "Federation Council International Affairs Committee Chairman"),
+    ("He met Japan's Vice-Minister for Foreign Affairs Manabu Horii in the capital.",
+     "Manabu Horii", "JPN", "GOV", "Japan's Vice-Minister for Foreign Affairs"),
+    ("Japanese Prime Minister Shinzo Abe proposed a plan.", "Shinzo Abe", "JPN", "GOV", "Japanese Prime Minister"),
+    ("Russian President Vladimir Putin spoke by phone.", "Vladimir Putin", "RUS", "GOV", "Russian President"),
+    ("Marta Rojas, Chile's foreign minister, said the talks went well.",
+     "Marta Rojas", "CHL", "GOV", "Chile's foreign minister"),
+    ("Kenyan Ambassador to Norway Daniel Mwangi presented his credentials.",
+     "Daniel Mwangi", "KEN", "GOV", "Kenyan Ambassador to Norway"),
+    ("Army General Tomas Varga of Hungary inspected the troops.", "Tomas Varga", "HUN", "MIL", "Army General"),
+    ("Storting Foreign Affairs Committee Chair Ingrid Solberg spoke.",
+     "Ingrid Solberg", None, "LEG", "Storting Foreign Affairs Committee Chair"),
+])
+def test_people_with_titles(text, name, country, sector, title):
+    analysis = run(text)
+    [person] = [a for a in analysis.actors if a.kind == "person"]
+    assert (person.name, person.country, person.sector, person.title) == (name, country, sector, title)
+
+
+def test_groups_have_dated_members_and_exclusions():
+    analysis = run("Japan is doing more than all other G7 countries. The G8 met in 2010.",
+                   published=dt.date(2010, 6, 1))
+    other = analysis.actor("group:G7-except-JPN")
+    assert other is not None and len(other.members) == 6 and "JPN" not in other.members
+    g8 = analysis.actor("group:G8")
+    assert "RUS" in g8.members  # Russia was in the G8 from 1997 to 2014
+    later = run("The G8 met again.", published=dt.date(2015, 6, 1)).actor("group:G8")
+    assert "RUS" not in later.members
+
+
+def test_bundled_sample_chains():
+    article = parse_wire(sample_path().read_text("utf-8"), origin="sample")
+    analysis = analyze(article, nlp.load()(article.text))
+    solberg = next(a for a in analysis.actors if a.name == "Ingrid Solberg")
+    assert (solberg.sector, solberg.title) == ("LEG", "Storting Foreign Affairs Committee Chair")
+    chain = [m for m in analysis.mentions if m.actor_id == solberg.id]
+    texts = [m.text for m in chain]
+    assert "the lawmaker" in texts and "the legislator" in texts and "she" in texts
+    assert {m.kind for m in chain} >= {"name", "surname", "nominal", "pronoun"}
+    assert len({m.chain for m in chain}) == 1
+    hidayat = next(a for a in analysis.actors if a.name == "Rahmat Hidayat")
+    assert (hidayat.country, hidayat.sector) == ("IDN", "GOV")
+    widodo = next(a for a in analysis.actors if a.name == "Joko Widodo")
+    assert (widodo.country, widodo.sector) == ("IDN", "GOV")
+    oslo = [m for m in analysis.mentions if m.text == "Oslo"]
+    assert any(m.actor_id == "NORGOV" for m in oslo)
+
+
+@pytest.mark.parametrize("text", [
+    "The weather was mild and the markets were calm.",
+    "Prices rose three percent in the quarter.",
+])
+def test_no_actors(text):
+    analysis = run(text)
+    assert analysis.actors == () and all(m.actor_id is None for m in analysis.mentions)
+
+
+def test_pronoun_follows_the_subject_of_its_clause():
+    analysis = run("Finnish President Aino Virtanen refused to meet Estonian Prime Minister Kalev Tamm "
+                   "in Helsinki, saying she would only receive him in Turku.")
+    assert mention(analysis, "she").actor_id == "person:aino-virtanen"
+
+
+def test_descriptor_needs_a_fitting_title():
+    analysis = run("Senator Maria Lopez met Defence Minister Jorge Ruiz of Spain.\n\n"
+                   "The lawmaker said the talks were useful. The minister agreed.")
+    assert mention(analysis, "The lawmaker").actor_id == "person:maria-lopez"
+    assert mention(analysis, "The minister").actor_id == "person:jorge-ruiz"
