@@ -43,6 +43,8 @@ def main() -> None:
     parser.add_argument("--limit", type=int, help="only the first N records")
     parser.add_argument("--workers", default="1,2", help="comma-separated worker counts (default 1,2)")
     parser.add_argument("--batch-size", type=int, default=32)
+    parser.add_argument("--no-baseline", action="store_true",
+                        help="skip raw spaCy (e.g. to watch memory on the whole corpus); no ratios then")
     parser.add_argument("--raw-spacy", type=Path, help=argparse.SUPPRESS)  # child mode: the baseline
     args = parser.parse_args()
     if args.raw_spacy:
@@ -56,10 +58,12 @@ def main() -> None:
         print(f"corpus {args.corpus} first {args.limit or 'all'} records: {len(texts):,} unique "
               f"articles, {words:,} words; {os.cpu_count()} cores, load {os.getloadavg()[0]:.1f}",
               flush=True)
-        results = [measure("raw spaCy nlp.pipe, full pipeline (baseline)",
-                           [sys.executable, __file__, "--raw-spacy", str(tmp / "texts.json"),
-                            "--batch-size", str(args.batch_size)], articles=len(texts), words=words)]
-        print_result(results[0], results[0])
+        results = [None if args.no_baseline else measure(
+            "raw spaCy nlp.pipe, full pipeline (baseline)",
+            [sys.executable, __file__, "--raw-spacy", str(tmp / "texts.json"),
+             "--batch-size", str(args.batch_size)], articles=len(texts), words=words)]
+        if results[0]:
+            print_result(results[0], results[0])
         for workers in [int(w) for w in args.workers.split(",")]:
             db = tmp / f"w{workers}.duckdb"
             command = [sys.executable, "-m", "dyads", "-q", "--db", str(db), "ingest",
@@ -178,8 +182,8 @@ def print_result(result: dict, baseline: dict) -> None:
     workers = ", ".join(f"{r / 2**20:,.0f}" for r in result["worker_rss"]) or "-"
     print(f"{result['name']:<48} {result['seconds']:8.1f} s  {rate:8.1f} articles/s  "
           f"{result['words'] / result['seconds']:9,.0f} words/s  {result['cpu']:7.1f} CPU s  "
-          f"x{baseline['seconds'] / result['seconds']:.2f} of baseline  "
-          f"peak RSS main {result['main_rss'] / 2**20:,.0f} MB, workers [{workers}] MB"
+          + (f"x{baseline['seconds'] / result['seconds']:.2f} of baseline  " if baseline else "")
+          + f"peak RSS main {result['main_rss'] / 2**20:,.0f} MB, workers [{workers}] MB"
           + (f"  ({result['stored']:,} stored)" if "stored" in result else ""), flush=True)
 
 
@@ -188,9 +192,10 @@ def summarize(results: list[dict]) -> None:
     print()
     for run in runs:
         rate = run["articles"] / run["seconds"]
-        print(f"{run['name']}: {rate:.1f} articles/s = {rate * 86400:,.0f} articles a day; "
-              f"{baseline['seconds'] / run['seconds']:.2f}x the raw full-pipeline spaCy baseline "
-              f"(by CPU seconds, which a busy machine disturbs less: {baseline['cpu'] / run['cpu']:.2f}x)")
+        print(f"{run['name']}: {rate:.1f} articles/s = {rate * 86400:,.0f} articles a day"
+              + (f"; {baseline['seconds'] / run['seconds']:.2f}x the raw full-pipeline spaCy baseline "
+                 f"(by CPU seconds, which a busy machine disturbs less: {baseline['cpu'] / run['cpu']:.2f}x)"
+                 if baseline else ""))
     for previous, run in zip(runs, runs[1:]):
         print(f"{run['name']} vs {previous['name']}: {previous['seconds'] / run['seconds']:.2f}x")
 
