@@ -5,10 +5,12 @@
      ├── SettingsError         a flag, environment variable or setting with a bad value
      ├── StoreError            the database cannot be opened, migrated or written
      ├── QueryError            a lookup or query a user asked for that cannot be answered
+     │    └── NotFound         no stored record has the id asked for (HTTP 404)
      └── MissingDependency     an optional part is not installed; says what to install
 
-The CLI prints ``Error: <message>`` and exits 1; batch work records each
-``InputError`` against its input and goes on.
+The CLI prints ``Error: <message>`` and exits 1; the web API answers one JSON
+error shape (400 for a ``QueryError`` or ``SettingsError``, 404 for ``NotFound``);
+batch work records each ``InputError`` against its input and goes on.
 """
 
 from __future__ import annotations
@@ -36,7 +38,18 @@ class StoreError(DyadsError):
 
 
 class QueryError(DyadsError):
-    """A lookup or query that cannot be answered as asked."""
+    """A lookup or query that cannot be answered as asked.
+
+    ``parameter`` names the flag or query parameter at fault, when one is.
+    """
+
+    def __init__(self, message: str, *, parameter: str | None = None) -> None:
+        super().__init__(message)
+        self.parameter = parameter
+
+
+class NotFound(QueryError):
+    """No stored record has the id asked for."""
 
 
 class MissingDependency(DyadsError):

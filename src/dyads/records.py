@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import hashlib
 import re
 from dataclasses import dataclass, field
@@ -76,9 +77,13 @@ class Article:
     def text(self) -> str:
         return PARAGRAPH_BREAK.join(part for _, _, part in self._parts())
 
-    @property
+    @functools.cached_property
     def id(self) -> str:
-        """Content hash of headline and body, so the same story is stored once."""
+        """Content hash of headline and body, so the same story is stored once.
+
+        Computed once per instance (every derived row carries it); the fields
+        are frozen, so it cannot go stale.
+        """
         canonical = "\n".join(
             _SPACES.sub(" ", part).strip() for part in (self.headline, *self.paragraphs)
         )
@@ -168,6 +173,67 @@ class Mention:
 
 
 @dataclass(frozen=True)
+class Event:
+    """Who did what to whom in one sentence: a PLOVER event with its CAMEO code and evidence.
+
+    ``actors`` and ``recipients`` are actor ids (see ``Analysis.actor``), one entry per
+    party as PLOVER lists compound and reciprocal parties; ``actor_spans`` and
+    ``recipient_spans`` give, in the same order, the ``(start, end)`` of the words that
+    name each. A meeting with no host lists every party as an actor. Offsets point
+    into ``Article.text``.
+
+    Dates: ``date`` is the first day of the period the event is dated to, when the year
+    is known; ``date_year``/``date_month``/``date_day`` say what is known (a dateline
+    without a year gives month and day only); ``date_precision`` is "day", "week",
+    "month" or "year"; ``date_source`` "text" (words in the sentence) or "dateline"/
+    "published" (the story's own date, for an undated event). ``historical``: the event
+    is dated well before publication or told as background.
+    """
+
+    index: int
+    sentence: int
+    type: str  # PLOVER type
+    mode: str | None
+    cameo: str  # CAMEO code as a string, leading zero kept ("042")
+    cameo_root: str
+    goldstein: float
+    quad_class: int  # CAMEO/GDELT quad class 1..4
+    score: float  # PLOVER conflict-cooperation score
+    contexts: tuple[str, ...]
+    actors: tuple[str, ...]
+    recipients: tuple[str, ...]
+    actor_spans: tuple[tuple[int, int], ...]
+    recipient_spans: tuple[tuple[int, int], ...]
+    trigger_start: int
+    trigger_end: int
+    start: int  # the evidence sentence
+    end: int
+    date: dt.date | None = None
+    date_year: int | None = None
+    date_month: int | None = None
+    date_day: int | None = None
+    date_precision: str | None = None
+    date_source: str | None = None
+    date_start: int | None = None  # the date words, when the sentence has them
+    date_end: int | None = None
+    place: str | None = None
+    place_country: str | None = None  # ISO 3166 alpha-3
+    place_lat: float | None = None
+    place_lon: float | None = None
+    place_geonameid: int | None = None
+    place_source: str | None = None  # "text" | "dateline"
+    place_start: int | None = None
+    place_end: int | None = None
+    negated: bool = False
+    future: bool = False
+    hypothetical: bool = False
+    historical: bool = False
+    quoted: bool = False  # inside quotation marks
+    reported_by: str | None = None  # actor id of the speaker when quoted or reported
+    confidence: float = 0.0
+
+
+@dataclass(frozen=True)
 class Quote:
     """Who said what: a direct, indirect or mixed quote, all by offsets into ``Article.text``.
 
@@ -207,6 +273,7 @@ class Analysis:
     entities: tuple[Entity, ...] = ()
     actors: tuple[Actor, ...] = ()
     mentions: tuple[Mention, ...] = ()
+    events: tuple[Event, ...] = ()
     quotes: tuple[Quote, ...] = ()
 
     def actor(self, actor_id: str | None) -> Actor | None:

@@ -45,7 +45,60 @@ def article_detail(row: dict) -> dict:
         "actors": [actor_view(a) for a in row.get("actors", [])],
         "chains": chains(row.get("mentions", [])),
         "mentions": [mention_view(m) for m in row.get("mentions", [])],
+        "events": [event_view(e) for e in row.get("events", [])],
         "quotes": [quote(q) for q in row.get("quotes", [])],
+    }
+
+
+def event_view(row: dict) -> dict:
+    """One event as ``dyads events --json`` and ``dyads show --json`` give it."""
+    return {
+        "id": f"{row['article_id']}:{row['idx']}",
+        "article_id": row["article_id"],
+        "type": row["type"],
+        "mode": row["mode"],
+        "cameo": row["cameo"],
+        "cameo_root": row["cameo_root"],
+        "goldstein": row["goldstein"],
+        "quad_class": row["quad_class"],
+        "score": row["score"],
+        "contexts": list(row["contexts"] or []),
+        "actors": [_party(p) for p in row["actors"]],
+        "recipients": [_party(p) for p in row["recipients"]],
+        "date": row["date"].isoformat() if row["date"] else None,
+        "date_year": row["date_year"],
+        "date_month": row["date_month"],
+        "date_day": row["date_day"],
+        "date_precision": row["date_precision"],
+        "date_source": row["date_source"],
+        "date_text": row["date_text"],
+        "place": {
+            "name": row["place"], "country": row["place_country"], "lat": row["place_lat"],
+            "lon": row["place_lon"], "geonameid": row["place_geonameid"], "source": row["place_source"],
+            "text": row["place_text"],
+        } if row["place"] else None,
+        "negated": row["negated"],
+        "future": row["future"],
+        "hypothetical": row["hypothetical"],
+        "historical": row["historical"],
+        "quoted": row["quoted"],
+        "reported_by": {"id": row["reported_by"], "name": row["reported_by_name"]} if row["reported_by"] else None,
+        "confidence": row["confidence"],
+        "evidence": {
+            "sentence": row["sentence_text"], "sentence_index": row["sentence"],
+            "start": row["start"], "end": row["end"],
+            "trigger": {"text": row["trigger_text"], "start": row["trigger_start"], "end": row["trigger_end"]},
+        },
+        "headline": row["headline"],
+        "published": row["published"].isoformat() if row["published"] else None,
+    }
+
+
+def _party(row: dict) -> dict:
+    return {
+        "id": row["actor_id"], "name": row["name"], "code": row["code"], "sector": row["sector"],
+        "kind": row["kind"], "members": list(row["members"] or []),
+        "text": row["text"], "start": row["start"], "end": row["end"],
     }
 
 
@@ -138,3 +191,42 @@ def actor_detail(row: dict) -> dict:
 
 def _iso(value):
     return value.isoformat() if value is not None else None
+
+
+def evidence_view(row: dict, *, a: str, b: str) -> dict:
+    """An event behind a figure of a dyad series or ranking between ``a`` and ``b``: what, when,
+    which way, and the sentence that says so (offsets into the article's text)."""
+    from_a, from_b = row["from_a"], row["from_b"]
+    direction = "both" if from_a and from_b else (f"{a}->{b}" if from_a else f"{b}->{a}")
+    return {
+        "id": f"{row['article_id']}:{row['idx']}",
+        "article_id": row["article_id"],
+        "type": row["type"], "mode": row["mode"], "cameo": row["cameo"], "quad_class": row["quad_class"],
+        "score": row["score"], "goldstein": row["goldstein"],
+        "date": date_text(row), "date_precision": row["date_precision"],
+        "direction": direction,
+        "via_group": bool(row["via_group"]),
+        "sentence": row["sentence_text"], "sentence_index": row["sentence"],
+        "start": row["start"], "end": row["end"],
+        "trigger": {"text": row["trigger_text"], "start": row["trigger_start"], "end": row["trigger_end"]},
+        "headline": row["headline"],
+        "published": _iso(row["published"]),
+    }
+
+
+def date_text(row: dict) -> str | None:
+    """An event's date as far as it is known: 2018-01-26, 2016-05, 2016, --01-26 (no year)."""
+    year, month, day = row.get("date_year"), row.get("date_month"), row.get("date_day")
+    precision = row.get("date_precision")
+    if year and month and day and precision in ("day", "week", None):
+        return f"{year:04d}-{month:02d}-{day:02d}"
+    if year and month and precision != "year":
+        return f"{year:04d}-{month:02d}"
+    if year:
+        return f"{year:04d}"
+    if month and day and precision != "month":
+        return f"--{month:02d}-{day:02d}"
+    if month:
+        return f"--{month:02d}"
+    return None
+

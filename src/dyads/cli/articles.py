@@ -79,12 +79,29 @@ def render_article(detail: dict) -> str:
         lines += ["", "Chains:"]
         lines += [f"  {c['actor_id']:<32} " + " | ".join(m["text"] for m in c["mentions"])
                   for c in detail["chains"] if len(c["mentions"]) > 1]
+    if detail.get("events"):
+        lines += ["", "Events:"]
+        lines += [f"  {e['evidence']['sentence_index']:>3}  {_event_line(e)}" for e in detail["events"]]
     lines += ["", "Entities:"]
     lines += [f"  {e['label']:<10} {e['text']}  [{e['start']}:{e['end']}]" for e in detail["entities"]]
     lines += ["", "Quotes:"]
     lines += [f"  {_speaker_text(q):<24} {q['cue']['text'] if q['cue'] else '-':<12} {q['kind']:<8} {q['text']}"
               for q in detail.get("quotes", [])]
     return "\n".join(lines)
+
+
+def _event_line(event: dict) -> str:
+    from dyads.export import date_text
+
+    """"CONSULT 040 RUS;JPN -> - 2018-01-26 Tokyo [historical] 'meeting'"."""
+    parties = lambda ps: ";".join(p["code"] or p["name"] or "?" for p in ps) or "-"  # noqa: E731
+    flags = [k for k in ("negated", "future", "hypothetical", "historical", "quoted") if event[k]]
+    place = (event["place"] or {}).get("name")
+    return " ".join(filter(None, [
+        f"{event['type']:<9} {event['cameo']:<4}", parties(event["actors"]), "->", parties(event["recipients"]),
+        date_text(event) or "date unknown", place, f"[{', '.join(flags)}]" if flags else None,
+        repr(event["evidence"]["trigger"]["text"]),
+    ]))
 
 
 def _speaker_text(quote: dict) -> str:

@@ -121,6 +121,57 @@ def _quote_row(kind: str, figures: dict) -> dict:
 
 
 @evaluate.command()
+@click.option("--gold", "gold", required=True, type=click.Path(path_type=Path),
+              help="JSONL gold records: PLOVER gold-standard records or the plain format.")
+@click.option("--errors", is_flag=True, help="Also list every record whose type or parties are wrong.")
+@click.option("--json", "as_json", is_flag=True, help="Output JSON.")
+def events(gold: Path, errors: bool, as_json: bool) -> None:
+    """Score event coding against gold records: type, detection, actors, recipients.
+
+    \b
+    Gold formats (one JSON object a line):
+      PLOVER records: {"id", "text", "event_v2", "actor": [{"code", "sector"}], "recipient": [...]}
+      plain: {"id", "text", "date"?, "events": [{"type", "mode"?, "actors": [{"code"}], "recipients": [...]}]}
+    An empty "events" list marks a sentence that must yield no event.
+
+    \b
+    Example:
+      dyads eval events --gold ../shared/data/gold/plover_gsr_dev.jsonl
+    """
+    from dyads.evaluate.events import evaluate_events
+
+    scores = evaluate_events(gold)
+    wrong = [r for r in scores.results if not r.fully_right and (r.gold or r.predicted_type)]
+    if as_json:
+        report = scores.summary()
+        if errors:
+            report["errors"] = [_error_row(r) for r in wrong]
+        click.echo(to_json(report))
+        return
+    click.echo(table([{"type": t, **v} for t, v in scores.per_type.items()],
+                     ["type", "gold", "predicted", "precision", "recall", "f1"]))
+    click.echo("")
+    summary = scores.summary()
+    del summary["per_type"]
+    click.echo(table([{"measure": k, "value": v} for k, v in summary.items()], ["measure", "value"]))
+    if errors:
+        click.echo("")
+        click.echo(table([_error_row(r) for r in wrong],
+                         ["id", "gold", "predicted", "trigger", "gold_actors", "actors", "gold_recipients",
+                          "recipients", "text"]))
+
+
+def _error_row(result) -> dict:
+    gold = result.gold
+    return {
+        "id": result.id, "gold": gold.type if gold else None, "predicted": result.predicted_type,
+        "trigger": result.trigger, "gold_actors": " ".join(gold.actors) if gold else "",
+        "actors": " ".join(result.predicted_actors), "gold_recipients": " ".join(gold.recipients) if gold else "",
+        "recipients": " ".join(result.predicted_recipients), "text": result.text,
+    }
+
+
+@evaluate.command()
 @click.argument("data", type=click.Path(path_type=Path))
 @click.option("--baseline", type=click.Path(path_type=Path), default=Path("accuracy-baseline.json"),
               show_default=True, help="Committed floors.")

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from dyads.errors import QueryError
 from dyads.evaluate.actors import evaluate_actors, sample_checks
+from dyads.evaluate.events import evaluate_events, evaluate_sample
 from dyads.evaluate.html import evaluate_html, mean
 from dyads.evaluate.quotes import evaluate_quotes
 from dyads.evaluate.readers import evaluate_readers
@@ -60,8 +61,19 @@ def _actors(data: Path) -> dict[str, float]:
             "actors.plover_sector_accuracy": scores["sector_accuracy"]}
 
 
+EVENT_METRICS = ("type_accuracy", "type_macro_f1", "detection_recall", "actor_country_accuracy",
+                 "recipient_country_accuracy", "fully_right")
+
+
+def _events(data: Path) -> dict[str, float]:
+    scores = evaluate_events(data / "gold" / "plover_gsr_dev.jsonl")
+    figures = {f"events.plover_dev.{m}": getattr(scores, m) for m in EVENT_METRICS}
+    figures["events.sample_story"] = evaluate_sample(data.parent / "samples" / "tass-japan-russia-ties.txt")["score"]
+    return figures
+
+
 # Each evaluation: a function of the data folder returning {metric: score}.
-EVALUATIONS: list[Callable[[Path], dict[str, float]]] = [_readers, _html, _actors, _quotes]
+EVALUATIONS: list[Callable[[Path], dict[str, float]]] = [_readers, _html, _actors, _events, _quotes]
 
 
 def load_floors(path: Path) -> dict[str, float]:

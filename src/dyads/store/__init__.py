@@ -30,8 +30,10 @@ import duckdb
 
 from dyads.errors import QueryError, StoreError
 from dyads.records import Analysis, Failure, IngestSummary
+from dyads.store.analysis import AnalysisQueries
+from dyads.store.browse import BrowseQueries, LookupQueries
 from dyads.store.migrations import MIGRATIONS
-from dyads.store.rows import ARTICLE_COLUMNS, QUOTE_COLUMNS, table_rows
+from dyads.store.rows import ARTICLE_COLUMNS, EVENT_COLUMNS, QUOTE_COLUMNS, TABLES, table_rows
 
 log = logging.getLogger(__name__)
 
@@ -42,13 +44,14 @@ _QUOTE_SELECT = ", ".join(f'q."{c}"' for c in QUOTE_COLUMNS)
 _ISO3 = re.compile(r"^[A-Za-z]{3}$")
 
 
-class Store:
-    """An open dyads database."""
+class Store(AnalysisQueries, BrowseQueries, LookupQueries):
+    """An open dyads database (analyses and listings: ``store/analysis.py``, ``store/browse.py``)."""
 
     def __init__(self, con: duckdb.DuckDBPyConnection, path: str, *, read_only: bool) -> None:
         self.con = con
         self.path = path
         self.read_only = read_only
+        self._types: dict[str, dict[str, str]] = {}  # table -> column -> SQL type
 
     @classmethod
     @contextlib.contextmanager
@@ -80,6 +83,7 @@ class Store:
         self.con.execute(
             "CREATE TABLE IF NOT EXISTS migrations (name VARCHAR PRIMARY KEY, applied_at TIMESTAMP)"
         )
+        self._types.clear()
         done = {row[0] for row in self.con.execute("SELECT name FROM migrations").fetchall()}
         applied = []
         for name, sql in MIGRATIONS:
@@ -148,6 +152,24 @@ class Store:
                 self._insert_columns(table, columns, rows)
         return len(fresh)
 
+    # -- Parquet shards --------------------------------------------------------
+
+    def export_shards(self, folder: Path, name: str) -> dict[str, Path]:
+        """Write every table of TABLES as ``folder/<table>/<name>.parquet``; returns the paths.
+
+        Each file is written under a temporary name and renamed, ``articles``
+        last, so a shard whose articles file exists is complete.
+        """
+        shards = {}
+        for table in [*(t for t in TABLES if t != "articles"), "articles"]:
+            path = Path(folder) / table / f"{name}.parquet"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            partial = path.with_name(f".{path.name}.partial")
+            self.con.execute(f"COPY {table} TO '{_sql_string(partial)}' (FORMAT parquet, COMPRESSION zstd)")
+            partial.replace(path)
+            shards[table] = path
+        return shards
+
     def _insert_columns(self, table: str, columns: tuple[str, ...], rows: list[tuple]) -> None:
         """Insert rows column-wise: one UNNEST per column is far faster than executemany."""
         if not rows:
@@ -159,11 +181,14 @@ class Store:
                          [list(column) for column in zip(*rows)])
 
     def _column_types(self, table: str) -> dict[str, str]:
-        rows = self.con.execute(
-            "SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ?",
-            [table],
-        ).fetchall()
-        return dict(rows)
+        """Column types of a table, looked up once per open store (a lookup costs ~10 ms)."""
+        if table not in self._types:
+            rows = self.con.execute(
+                "SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ?",
+                [table],
+            ).fetchall()
+            self._types[table] = dict(rows)
+        return self._types[table]
 
     # -- reading -------------------------------------------------------------
 
@@ -217,9 +242,71 @@ class Store:
         article["actors"] = self._dicts(
             "SELECT actor_id AS id, kind, name, country, sector, title, members FROM article_actors "
             "WHERE article_id = ? ORDER BY actor_id", [article["id"]])
+        article["events"] = self.list_events(article_id=article["id"])
         article["quotes"] = self._dicts(
             f"SELECT {_QUOTE_SELECT} FROM quotes q WHERE article_id = ? ORDER BY idx", [article["id"]])
         return article
+
+    def list_events(self, *, actor: str | None = None, recipient: str | None = None,
+                    type: str | None = None, since: dt.date | None = None, until: dt.date | None = None,
+                    article_id: str | None = None, limit: int | None = None) -> list[dict]:
+        """Stored events with their evidence text and parties, oldest event first.
+
+        ``actor``/``recipient`` match a party's code (``RUS``, ``IGO``), actor id, or a
+        group's member; ``since``/``until`` the event date (events of unknown date are
+        left out when either is given).
+        """
+        where, params = _event_filters(actor=actor, recipient=recipient, type=type, since=since,
+                                       until=until, article_id=article_id)
+        columns = ", ".join(f'e."{c}"' for c in EVENT_COLUMNS)
+        sql = (f"SELECT {columns}, a.headline, a.published, a.source, a.url, "
+               "substr(a.text, e.start + 1, e.\"end\" - e.start) AS sentence_text, "
+               "substr(a.text, e.trigger_start + 1, e.trigger_end - e.trigger_start) AS trigger_text, "
+               "CASE WHEN e.date_start IS NOT NULL THEN substr(a.text, e.date_start + 1, e.date_end - e.date_start) END AS date_text, "
+               "CASE WHEN e.place_start IS NOT NULL THEN substr(a.text, e.place_start + 1, e.place_end - e.place_start) END AS place_text "
+               "FROM events e JOIN articles a ON a.id = e.article_id")
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        sql += " ORDER BY e.date NULLS LAST, a.published NULLS LAST, e.article_id, e.idx"
+        if limit is not None:
+            sql += f" LIMIT {int(limit)}"
+        events = self._dicts(sql, params)
+        parties = self._parties({e["article_id"] for e in events})
+        for event in events:
+            key = (event["article_id"], event["idx"])
+            event["actors"] = parties.get((*key, "actor"), [])
+            event["recipients"] = parties.get((*key, "recipient"), [])
+        return events
+
+    def copy_events_parquet(self, path: Path, **filters) -> int:
+        """Write the matching events, parties nested as lists of structs, to a Parquet file."""
+        where, params = _event_filters(**filters)
+        parties = ("(SELECT list({{'id': p.actor_id, 'code': p.code, 'sector': p.sector, 'name': p.name, "
+                   "'kind': p.kind, 'members': p.members}} ORDER BY p.position) FROM event_parties p "
+                   "WHERE p.article_id = e.article_id AND p.event_idx = e.idx AND p.role = '{role}')")
+        sql = (f"SELECT e.*, {parties.format(role='actor')} AS actors, "
+               f"{parties.format(role='recipient')} AS recipients, a.headline, a.published, "
+               'substr(a.text, e.start + 1, e."end" - e.start) AS sentence_text '
+               "FROM events e JOIN articles a ON a.id = e.article_id")
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        sql += " ORDER BY e.date NULLS LAST, e.article_id, e.idx"
+        count = self.con.execute(f"SELECT count(*) FROM ({sql})", params).fetchone()[0]
+        target = str(path).replace("'", "''")
+        self.con.execute(f"COPY ({sql}) TO '{target}' (FORMAT PARQUET)", params)
+        return count
+
+    def _parties(self, article_ids: set[str]) -> dict[tuple, list[dict]]:
+        if not article_ids:
+            return {}
+        rows = self._dicts(
+            'SELECT p.*, substr(a.text, p.start + 1, p."end" - p.start) AS text FROM event_parties p '
+            "JOIN articles a ON a.id = p.article_id WHERE p.article_id IN (SELECT UNNEST(?::VARCHAR[])) "
+            "ORDER BY p.article_id, p.event_idx, p.role, p.position", [sorted(article_ids)])
+        grouped: dict[tuple, list[dict]] = {}
+        for row in rows:
+            grouped.setdefault((row["article_id"], row["event_idx"], row["role"]), []).append(row)
+        return grouped
 
     def people_by_surname(self, surnames: Iterable[str]) -> dict[str, dict[str, str]]:
         """surname -> {actor id: full name} of stored people named in full."""
@@ -345,8 +432,31 @@ def _regex_escape(text: str) -> str:
     return re.sub(r"([\\.^$|?*+()\[\]{}])", r"\\\1", text)
 
 
+def _event_filters(*, actor: str | None = None, recipient: str | None = None, type: str | None = None,
+                   since: dt.date | None = None, until: dt.date | None = None,
+                   article_id: str | None = None) -> tuple[list[str], list]:
+    """WHERE clauses and parameters over ``events e`` for the listing filters."""
+    where, params = [], []
+    for role, value in (("actor", actor), ("recipient", recipient)):
+        if value:
+            where.append("EXISTS (SELECT 1 FROM event_parties p WHERE p.article_id = e.article_id "
+                         "AND p.event_idx = e.idx AND p.role = ? AND (upper(p.code) = upper(?) "
+                         "OR p.actor_id = ? OR list_contains(p.members, upper(?))))")
+            params += [role, value, value, value]
+    for clause, value in (("e.type = ?", type), ("e.date >= ?", since), ("e.date <= ?", until),
+                          ("e.article_id = ?", article_id)):
+        if value:
+            where.append(clause)
+            params.append(value)
+    return where, params
+
+
 def _now() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+
+
+def _sql_string(path: Path) -> str:
+    return str(path).replace("'", "''")
 
 
 def _first_line(error: Exception) -> str:

@@ -136,4 +136,68 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
             PRIMARY KEY (article_id, idx)
         );
     """),
+    ("0004_events", """
+        CREATE TABLE events (
+            article_id VARCHAR NOT NULL,
+            idx INTEGER NOT NULL,
+            sentence INTEGER NOT NULL,
+            type VARCHAR NOT NULL,
+            mode VARCHAR,
+            cameo VARCHAR NOT NULL,
+            cameo_root VARCHAR NOT NULL,
+            goldstein DOUBLE NOT NULL,
+            quad_class TINYINT NOT NULL,
+            score DOUBLE NOT NULL,
+            contexts VARCHAR[],
+            trigger_start INTEGER NOT NULL,
+            trigger_end INTEGER NOT NULL,
+            start INTEGER NOT NULL,
+            "end" INTEGER NOT NULL,
+            date DATE,
+            date_year SMALLINT,
+            date_month TINYINT,
+            date_day TINYINT,
+            date_precision VARCHAR,
+            date_source VARCHAR,
+            date_start INTEGER,
+            date_end INTEGER,
+            place VARCHAR,
+            place_country VARCHAR,
+            place_lat DOUBLE,
+            place_lon DOUBLE,
+            place_geonameid BIGINT,
+            place_source VARCHAR,
+            place_start INTEGER,
+            place_end INTEGER,
+            negated BOOLEAN NOT NULL,
+            future BOOLEAN NOT NULL,
+            hypothetical BOOLEAN NOT NULL,
+            historical BOOLEAN NOT NULL,
+            quoted BOOLEAN NOT NULL,
+            reported_by VARCHAR,
+            reported_by_name VARCHAR,
+            confidence DOUBLE NOT NULL,
+            PRIMARY KEY (article_id, idx)
+        );
+        CREATE INDEX events_type ON events (type);
+        CREATE INDEX events_date ON events (date);
+        -- One row per actor or recipient of an event, in the event's order, with the
+        -- actor's PLOVER code, sector and name as of this article.
+        CREATE TABLE event_parties (
+            article_id VARCHAR NOT NULL,
+            event_idx INTEGER NOT NULL,
+            role VARCHAR NOT NULL,
+            position INTEGER NOT NULL,
+            actor_id VARCHAR NOT NULL,
+            code VARCHAR,
+            sector VARCHAR,
+            kind VARCHAR,
+            name VARCHAR,
+            members VARCHAR[],
+            start INTEGER NOT NULL,
+            "end" INTEGER NOT NULL,
+            PRIMARY KEY (article_id, event_idx, role, position)
+        );
+        CREATE INDEX event_parties_code ON event_parties (code);
+    """),
 )

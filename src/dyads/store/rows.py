@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Sequence
 
+from dyads.ontology import entity_code, party_actor
 from dyads.records import Analysis
 
 ARTICLE_COLUMNS = (
@@ -51,6 +52,33 @@ def _article_actors(analysis: Analysis, run_id, now) -> list[tuple]:
             for a in analysis.actors]
 
 
+EVENT_COLUMNS = (
+    "article_id", "idx", "sentence", "type", "mode", "cameo", "cameo_root", "goldstein", "quad_class",
+    "score", "contexts", "trigger_start", "trigger_end", "start", "end", "date", "date_year",
+    "date_month", "date_day", "date_precision", "date_source", "date_start", "date_end", "place",
+    "place_country", "place_lat", "place_lon", "place_geonameid", "place_source", "place_start",
+    "place_end", "negated", "future", "hypothetical", "historical", "quoted", "reported_by",
+    "reported_by_name", "confidence",
+)
+PARTY_COLUMNS = ("article_id", "event_idx", "role", "position", "actor_id", "code", "sector", "kind",
+                 "name", "members", "start", "end")
+
+
+def _events(analysis: Analysis, run_id, now) -> list[tuple]:
+    rows = []
+    for e in analysis.events:
+        reporter = analysis.actor(e.reported_by)
+        rows.append((
+            analysis.article.id, e.index, e.sentence, e.type, e.mode, e.cameo, e.cameo_root, e.goldstein,
+            e.quad_class, e.score, list(e.contexts), e.trigger_start, e.trigger_end, e.start, e.end,
+            e.date, e.date_year, e.date_month, e.date_day, e.date_precision, e.date_source, e.date_start,
+            e.date_end, e.place, e.place_country, e.place_lat, e.place_lon, e.place_geonameid,
+            e.place_source, e.place_start, e.place_end, e.negated, e.future, e.hypothetical,
+            e.historical, e.quoted, e.reported_by, reporter.name if reporter else None, e.confidence,
+        ))
+    return rows
+
+
 QUOTE_COLUMNS = (
     "article_id", "idx", "start", "end", "part_starts", "part_ends", "part_texts", "content", "kind",
     "sentence", "cue_start", "cue_end", "cue_lemma", "cue_text", "speaker_start", "speaker_end", "speaker_text",
@@ -83,6 +111,20 @@ def _quotes(analysis: Analysis, run_id, now) -> list[tuple]:
     return rows
 
 
+def _event_parties(analysis: Analysis, run_id, now) -> list[tuple]:
+    rows = []
+    for e in analysis.events:
+        for role, ids, spans in (("actor", e.actors, e.actor_spans), ("recipient", e.recipients, e.recipient_spans)):
+            for position, (actor_id, (start, end)) in enumerate(zip(ids, spans)):
+                actor = party_actor(analysis, actor_id)
+                rows.append((
+                    analysis.article.id, e.index, role, position, actor_id, entity_code(actor),
+                    actor.sector if actor else None, actor.kind if actor else None,
+                    actor.name if actor else None, list(actor.members) if actor else [], start, end,
+                ))
+    return rows
+
+
 # table -> (columns, function of (analysis, run_id, now) giving that table's rows)
 TABLES: dict[str, tuple[Sequence[str], Callable[..., list[tuple]]]] = {
     "articles": (ARTICLE_COLUMNS, _articles),
@@ -92,6 +134,8 @@ TABLES: dict[str, tuple[Sequence[str], Callable[..., list[tuple]]]] = {
                  _mentions),
     "article_actors": (("article_id", "actor_id", "kind", "name", "country", "sector", "title", "members"),
                        _article_actors),
+    "events": (EVENT_COLUMNS, _events),
+    "event_parties": (PARTY_COLUMNS, _event_parties),
     "quotes": (QUOTE_COLUMNS, _quotes),
 }
 

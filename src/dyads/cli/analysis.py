@@ -1,0 +1,147 @@
+"""``dyads dyad``, ``dyads rank`` and ``dyads network``: the headline's question, from the command line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from dyads import analysis
+from dyads.cli import Context, cli
+from dyads.cli.output import emit, format_options, to_json
+from dyads.store import Store
+
+SERIES_COLUMNS = ("period", "events", "verbal_cooperation", "material_cooperation", "verbal_conflict",
+                  "material_conflict", "cooperation_share", "mean_score", "mean_goldstein", "from_a", "from_b")
+RANK_COLUMNS = ("rank", "country", "name", "events", "cooperation", "conflict", "net", "cooperation_share",
+                "mean_score", "mean_goldstein", "direct")
+EDGE_COLUMNS = ("source", "target", "events", "cooperation", "conflict", "mean_score", "mean_goldstein", "by_type")
+
+
+def period_options(function):
+    """--since and --until, shared by the analysis commands."""
+    function = click.option("--until", metavar="DATE", help="Events dated on or before (YYYY-MM-DD, YYYY-MM or YYYY).")(function)
+    function = click.option("--since", metavar="DATE", help="Events dated on or after (YYYY-MM-DD, YYYY-MM or YYYY).")(function)
+    return function
+
+
+def _period(since: str | None, until: str | None) -> dict:
+    return {"since": analysis.parse_day(since, parameter="--since"),
+            "until": analysis.parse_day(until, parameter="--until", end=True)}
+
+
+@cli.command()
+@click.argument("a")
+@click.argument("b")
+@click.option("--by", type=click.Choice(analysis.PERIODS), default="month", show_default=True,
+              help="Length of each period.")
+@period_options
+@click.option("--directed", is_flag=True, help="Only events from A to B.")
+@click.option("--no-groups", is_flag=True, help="Leave out events of a group A or B belongs to.")
+@format_options
+@click.pass_obj
+def dyad(obj: Context, a, b, by, since, until, directed, no_groups, as_json, as_csv) -> None:
+    """The events between two countries over time: counts by quad class, cooperation share,
+    mean PLOVER score and Goldstein value per period.
+
+    A and B are ISO 3166 alpha-3 codes. Events of unknown date or dated more coarsely
+    than --by are counted in the totals and listed under "left out". --json adds the
+    totals and the newest events with their sentences.
+
+    \b
+    Example:
+      dyads dyad RUS JPN --by month
+      dyads dyad RUS JPN --since 2018 --json
+    """
+    with Store.open(obj.settings.db, read_only=True) as store:
+        result = analysis.dyad_series(store, a, b, by=by, directed=directed, include_groups=not no_groups,
+                                      **_period(since, until))
+    if as_json:
+        click.echo(to_json(result))
+        return
+    emit(result["series"], as_csv=as_csv, columns=SERIES_COLUMNS)
+    if not as_csv:
+        totals, left = result["totals"], result["left_out"]
+        click.echo(f"\n{result['a']['code']}-{result['b']['code']}: {totals['events']} events, "
+                   f"{totals['cooperation']} cooperative, {totals['conflict']} conflictual; left out of the "
+                   f"series: {left['undated']} of unknown date, {left['coarser']} dated more coarsely than a {by}",
+                   err=True)
+
+
+@cli.command()
+@click.option("--target", required=True, metavar="ISO3", help="The country relations are with (e.g. RUS).")
+@click.option("--among", required=True, metavar="GROUP|ISO3,...",
+              help="A group (G7, EU, ASEAN ...; members as of the period) or ISO codes (JPN,USA,DEU).")
+@period_options
+@click.option("--metric", type=click.Choice(tuple(analysis.METRICS)), default="net", show_default=True,
+              help="What ranks first: net = cooperative minus conflictual events.")
+@click.option("--per", type=click.Choice(analysis.PERIODS), help="Also rank within each period (--json, --csv).")
+@click.option("--evidence", type=click.IntRange(min=0), default=5, show_default=True,
+              help="Events listed per member in --json.")
+@format_options
+@click.pass_obj
+def rank(obj: Context, target, among, since, until, metric, per, evidence, as_json, as_csv) -> None:
+    """Rank countries by their relations with a target, with the events behind each figure.
+
+    Members without events are listed last, unranked. --json gives each member's
+    evidence: the events (type, date, direction, sentence, article) that make its figures.
+
+    \b
+    Example:
+      dyads rank --target RUS --among G7
+      dyads rank --target RUS --among G7 --since 2018-01 --per month --json
+    """
+    with Store.open(obj.settings.db, read_only=True) as store:
+        result = analysis.rank(store, target, among, metric=metric, per=per, evidence=evidence,
+                               **_period(since, until))
+    if as_json:
+        click.echo(to_json(result))
+    elif as_csv and per:
+        emit(result["by_period"], as_csv=True, columns=("period", *RANK_COLUMNS[:-1]))
+    else:
+        emit(result["ranking"], as_csv=as_csv, columns=RANK_COLUMNS)
+
+
+@cli.command()
+@click.option("--out", type=click.Path(path_type=Path), help="Write to this file (.graphml or .json).")
+@click.option("--format", "fmt", type=click.Choice(analysis.NETWORK_FORMATS),
+              help="File format (default: from the --out suffix, else graphml).")
+@click.option("--level", type=click.Choice(analysis.LEVELS), default="country", show_default=True,
+              help="Nodes are countries (groups as their members) or actors (people, governments, groups).")
+@period_options
+@click.option("--type", "types", metavar="TYPE", multiple=True, help="Only this PLOVER event type (repeatable).")
+@click.option("--country", metavar="ISO3", help="Only edges touching this country.")
+@click.option("--min-weight", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Only edges of at least this many events.")
+@format_options
+@click.pass_obj
+def network(obj: Context, out, fmt, level, since, until, types, country, min_weight, as_json, as_csv) -> None:
+    """The directed, weighted network of who did what to whom, by event type.
+
+    With --out, writes GraphML (Gephi, Cytoscape, networkx) or JSON nodes and edges;
+    without, lists the edges.
+
+    \b
+    Example:
+      dyads network --out net.graphml
+      dyads network --level actor --type CONSULT --json
+    """
+    from dyads.export import check_out_path
+
+    with Store.open(obj.settings.db, read_only=True) as store:
+        net = analysis.network(store, level=level, types=_types(types), country=country,
+                               min_weight=min_weight, **_period(since, until))
+    if out:
+        fmt = fmt or ("json" if out.suffix.lower() == ".json" else "graphml")
+        analysis.write_network(net, check_out_path(out), fmt)
+        click.echo(f"{len(net['nodes'])} nodes and {len(net['edges'])} edges written to {out} ({fmt})", err=True)
+    elif as_json:
+        click.echo(to_json(net))
+    else:
+        emit(net["edges"], as_csv=as_csv, columns=EDGE_COLUMNS)
+
+
+def _types(types: tuple[str, ...]) -> list[str] | None:
+    from dyads.export import event_filters
+
+    return [event_filters(type=t)["type"] for t in types] or None

@@ -1,0 +1,87 @@
+"""``dyads events`` and ``dyads export events``: who did what to whom, as stored."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from dyads import export
+from dyads.cli import Context, cli
+from dyads.cli.output import emit
+from dyads.store import Store
+
+LISTING = ("date", "type", "cameo", "actor_codes", "recipient_codes", "trigger", "sentence")
+DYAD_LISTING = ("date", "type", "cameo", "source", "target", "goldstein", "id")
+
+
+def filter_options(function):
+    """The event filters every events command shares."""
+    for option in reversed((
+        click.option("--actor", metavar="CODE", help="An actor's code (RUS, IGO), actor id, or a group member."),
+        click.option("--recipient", metavar="CODE", help="A recipient's code, actor id, or a group member."),
+        click.option("--type", "type_", metavar="TYPE", help="A PLOVER event type (CONSULT, ACCUSE ...)."),
+        click.option("--since", metavar="YYYY-MM-DD", help="Events dated on or after this day."),
+        click.option("--until", metavar="YYYY-MM-DD", help="Events dated on or before this day."),
+    )):
+        function = option(function)
+    return function
+
+
+@cli.command()
+@filter_options
+@click.option("--limit", type=click.IntRange(min=1), help="At most this many events.")
+@click.option("--dyads", "as_dyads", is_flag=True, help="One row per CAMEO source-target pair.")
+@click.option("--json", "as_json", is_flag=True, help="Output JSON.")
+@click.option("--csv", "as_csv", is_flag=True, help="Output CSV.")
+@click.pass_obj
+def events(obj: Context, actor, recipient, type_, since, until, limit, as_dyads, as_json, as_csv) -> None:
+    """List stored events: PLOVER type, CAMEO code, parties, date, place and evidence.
+
+    Compound and reciprocal parties stay in one event, as PLOVER lists them; --dyads
+    expands each event into CAMEO-style source-target pairs.
+
+    \b
+    Example:
+      dyads events --actor RUS --recipient JPN --type CONSULT --since 2018-01-01 --json
+    """
+    filters = export.event_filters(actor=actor, recipient=recipient, type=type_, since=since, until=until)
+    with Store.open(obj.settings.db, read_only=True) as store:
+        found = export.list_events(store, limit=limit, **filters)
+    if as_dyads:
+        emit([row for e in found for row in export.dyad_rows(e)], as_json=as_json, as_csv=as_csv,
+             columns=DYAD_LISTING if not (as_json or as_csv) else None)
+    elif as_json:
+        emit(found, as_json=True)
+    else:
+        rows = [export.flat_row(e) for e in found]
+        emit(rows, as_csv=as_csv, columns=export.FLAT_COLUMNS if as_csv else LISTING)
+
+
+@cli.group(name="export")
+def export_group() -> None:
+    """Write stored records to files.
+
+    \b
+    Example:
+      dyads export events --format plover events.jsonl
+    """
+
+
+@export_group.command(name="events")
+@click.argument("out", type=click.Path(path_type=Path))
+@click.option("--format", "fmt", default="jsonl", show_default=True, metavar="FORMAT",
+              help="plover (PLOVER JSONL records), gdelt (tab-separated, one row per dyad), csv, parquet or jsonl.")
+@filter_options
+@click.pass_obj
+def export_events(obj: Context, out: Path, fmt: str, actor, recipient, type_, since, until) -> None:
+    """Write stored events to OUT as PLOVER records, GDELT-style rows, CSV, Parquet or JSONL.
+
+    \b
+    Example:
+      dyads export events --format gdelt --actor RUS events.tsv
+    """
+    filters = export.event_filters(actor=actor, recipient=recipient, type=type_, since=since, until=until)
+    with Store.open(obj.settings.db, read_only=True) as store:
+        count = export.export_events(store, fmt.lower(), out, **filters)
+    click.echo(f"{count} events written to {out}", err=True)

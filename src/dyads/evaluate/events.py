@@ -1,0 +1,282 @@
+"""``dyads eval events``: events against human-coded gold records.
+
+Reads two formats, one JSON record a line:
+- PLOVER gold-standard records (``openeventdata/PLOVER`` ``gold_standard_records``):
+  ``text``, ``event_v2`` (or ``event``), ``actor`` and ``recipient`` lists of ``{code, sector}``;
+- plain: ``{"id", "text", "date"?, "events": [{"type", "mode"?, "actors": [{"code", "sector"?}],
+  "recipients": [...]}]}``; an empty ``events`` list is a sentence that must yield nothing.
+
+Each record's text runs through the whole pipeline as a one-paragraph story. The
+sentence's event is the pipeline's primary one (``events.primary``: asserted, most
+confident, first), compared with the record's first gold event:
+- type accuracy and macro-F1 over PLOVER types (and F1 per type);
+- detection precision and recall: whether a record has any event at all;
+- actor (recipient) country accuracy: of the records where an event was found and the
+  gold names actors (recipients), the share whose gold codes all appear among the
+  predicted ones; ``*_strict`` divides by every gold record instead;
+- fully right: type, actors and recipients all right, over every record with a gold event.
+
+Old CAMEO country codes in gold (``JAP``) are mapped to ISO 3166 alpha-3
+(``data/cameo-country-codes.tsv``); PLOVER 2.0's UNO and EUR count as IGO, which the
+older gold writes for every intergovernmental body.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import functools
+import json
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+from dyads import nlp as nlp_module
+from dyads.errors import QueryError
+from dyads.evaluate.scoring import prf
+from dyads.ontology import TYPES, entity_code, party_actor
+from dyads.pipeline import analyze_all
+from dyads.pipeline.events import primary
+from dyads.records import Analysis, Article
+
+# How the older gold writes intergovernmental bodies.
+_IGO_ALIASES = {"UNO": "IGO", "EUR": "IGO"}
+
+
+@dataclass(frozen=True)
+class GoldEvent:
+    type: str
+    mode: str | None
+    actors: tuple[str, ...]
+    recipients: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class GoldRecord:
+    id: str
+    text: str
+    date: dt.date | None
+    events: tuple[GoldEvent, ...]
+
+
+@dataclass
+class RecordResult:
+    id: str
+    text: str
+    gold: GoldEvent | None
+    predicted_type: str | None
+    predicted_actors: tuple[str, ...]
+    predicted_recipients: tuple[str, ...]
+    trigger: str | None
+    all_types: tuple[str, ...] = ()
+
+    @property
+    def type_right(self) -> bool:
+        return self.gold is not None and self.predicted_type == self.gold.type
+
+    @property
+    def actor_right(self) -> bool | None:
+        if self.gold is None or not self.gold.actors:
+            return None
+        return set(self.gold.actors) <= set(self.predicted_actors)
+
+    @property
+    def recipient_right(self) -> bool | None:
+        if self.gold is None or not self.gold.recipients:
+            return None
+        return set(self.gold.recipients) <= set(self.predicted_recipients)
+
+    @property
+    def fully_right(self) -> bool:
+        return (self.type_right and self.actor_right is not False and self.recipient_right is not False)
+
+
+@dataclass
+class EventScores:
+    records: int
+    type_accuracy: float
+    type_macro_f1: float
+    per_type: dict[str, dict[str, float]]
+    detection_precision: float
+    detection_recall: float
+    actor_country_accuracy: float
+    actor_country_accuracy_strict: float
+    recipient_country_accuracy: float
+    recipient_country_accuracy_strict: float
+    fully_right: float
+    results: list[RecordResult] = field(default_factory=list)
+
+    def summary(self) -> dict:
+        return {k: v for k, v in self.__dict__.items() if k != "results"}
+
+
+@functools.cache
+def _old_codes() -> dict[str, str]:
+    text = resources.files("dyads.data").joinpath("cameo-country-codes.tsv").read_text("utf-8")
+    lines = [line for line in text.splitlines() if line.strip() and not line.startswith("#")]
+    return {r["cameo"]: r["iso3"] for r in csv.DictReader(lines, delimiter="\t")}
+
+
+def normalize_code(code: str | None) -> str | None:
+    """A gold or predicted entity code in the form both are compared in."""
+    if not code:
+        return None
+    code = code.strip().upper()[:3]
+    code = _old_codes().get(code, code)
+    return _IGO_ALIASES.get(code, code)
+
+
+def read_gold(path: Path) -> list[GoldRecord]:
+    """Gold records from a JSONL file in either format.
+
+    Raises:
+        QueryError: the file is missing, or a line is not a gold record.
+    """
+    if not path.is_file():
+        raise QueryError(f"{path}: no such file; give a JSONL file of gold records")
+    records = []
+    for number, line in enumerate(path.read_text("utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            records.append(_record(json.loads(line), number))
+        except (ValueError, KeyError, TypeError, AttributeError) as e:
+            raise QueryError(f"{path}:{number}: not a gold record ({e}); see `dyads eval events -h`") from e
+    return records
+
+
+def _record(data: dict, number: int) -> GoldRecord:
+    date = dt.date.fromisoformat(data["date"][:10]) if data.get("date") else None
+    if "events" in data:
+        events = tuple(GoldEvent(
+            type=_type(e["type"]), mode=e.get("mode"),
+            actors=_codes(e.get("actors", ())), recipients=_codes(e.get("recipients", ())),
+        ) for e in data["events"])
+    else:
+        event = data.get("event_v2") or data.get("event")
+        event = event[0] if isinstance(event, list) else event
+        events = (GoldEvent(type=_type(event), mode=data.get("mode_hint_v2") or data.get("mode"),
+                            actors=_codes(data.get("actor", ())),
+                            recipients=_codes(data.get("recipient", ()))),) if event else ()
+    return GoldRecord(str(data.get("id", number)), data["text"], date, events)
+
+
+def _type(value: str) -> str:
+    name = value.strip().upper()
+    if name not in TYPES:
+        raise ValueError(f"{value!r} is not a PLOVER type")
+    return name
+
+
+def _codes(parties) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(c for c in (normalize_code(p.get("code")) for p in parties) if c))
+
+
+def evaluate_events(path: Path) -> EventScores:
+    """Run the pipeline over every gold record and score it."""
+    gold = read_gold(path)
+    if not gold:
+        raise QueryError(f"{path}: no gold records")
+    articles = [Article(headline="", paragraphs=(g.text,), origin=g.id, published=g.date) for g in gold]
+    analyses = analyze_all(articles, nlp=nlp_module.load())
+    results = [_result(g, a) for g, a in zip(gold, analyses)]
+    return score(results)
+
+
+def _result(gold: GoldRecord, analysis: Analysis) -> RecordResult:
+    event = primary(analysis.events)
+    codes = lambda ids: tuple(dict.fromkeys(  # noqa: E731
+        c for c in (normalize_code(entity_code(party_actor(analysis, i))) for i in ids) if c))
+    text = analysis.article.text
+    return RecordResult(
+        id=gold.id, text=gold.text, gold=gold.events[0] if gold.events else None,
+        predicted_type=event.type if event else None,
+        predicted_actors=codes(event.actors) if event else (),
+        predicted_recipients=codes(event.recipients) if event else (),
+        trigger=text[event.trigger_start:event.trigger_end] if event else None,
+        all_types=tuple(e.type for e in analysis.events),
+    )
+
+
+def score(results: list[RecordResult]) -> EventScores:
+    with_gold = [r for r in results if r.gold is not None]
+    detected = [r for r in results if r.predicted_type is not None]
+    both = [r for r in with_gold if r.predicted_type is not None]
+    per_type = {}
+    for name in TYPES:
+        gold_n = sum(1 for r in with_gold if r.gold.type == name)
+        predicted_n = sum(1 for r in results if r.predicted_type == name)
+        if not gold_n and not predicted_n:
+            continue
+        true_n = sum(1 for r in with_gold if r.gold.type == name and r.predicted_type == name)
+        p, rc, f1 = prf(true_n, predicted_n, gold_n)
+        per_type[name] = {"precision": p, "recall": rc, "f1": f1, "gold": gold_n, "predicted": predicted_n}
+    actor_scored = [r.actor_right for r in both if r.actor_right is not None]
+    actor_all = [r.actor_right for r in with_gold if r.actor_right is not None]
+    recipient_scored = [r.recipient_right for r in both if r.recipient_right is not None]
+    recipient_all = [r.recipient_right for r in with_gold if r.recipient_right is not None]
+    detection = prf(len(both), len(detected), len(with_gold))
+    return EventScores(
+        records=len(results),
+        type_accuracy=_share(sum(r.type_right for r in with_gold), len(with_gold)),
+        type_macro_f1=round(sum(t["f1"] for t in per_type.values()) / len(per_type), 3) if per_type else 0.0,
+        per_type=per_type,
+        detection_precision=detection[0], detection_recall=detection[1],
+        actor_country_accuracy=_share(sum(actor_scored), len(actor_scored)),
+        actor_country_accuracy_strict=_share(sum(1 for r in both if r.actor_right), len(actor_all)),
+        recipient_country_accuracy=_share(sum(recipient_scored), len(recipient_scored)),
+        recipient_country_accuracy_strict=_share(sum(1 for r in both if r.recipient_right), len(recipient_all)),
+        fully_right=_share(sum(r.fully_right for r in with_gold), len(with_gold)),
+        results=results,
+    )
+
+
+def _share(part: int, whole: int) -> float:
+    return round(part / whole, 3) if whole else 0.0
+
+
+# What the design's sample story must yield (DESIGN.md, issue 5), each as a test of one
+# stored event: (name, PLOVER types, codes among the parties, codes among the recipients,
+# historical, extra test of the event).
+SAMPLE_CHECKS = (
+    ("consult_kosachev_horii_tokyo", ("CONSULT",), {"RUS", "JPN"}, set(), False,
+     lambda e, a: {"person"} <= {(party_actor(a, i) or _NONE).kind for i in e.actors}
+     and e.date_month == 1 and e.date_day == 26 and (e.place or "").lower() == "tokyo"),
+    ("support_russia_to_japan", ("SUPPORT",), {"RUS"}, {"JPN"}, False,
+     lambda e, a: "apprec" in a.article.text[e.trigger_start:e.trigger_end].lower()),
+    ("g7_tough_line_on_russia", ("ACCUSE", "SANCTION"), set(), {"RUS"}, True, lambda e, a: True),
+    ("eight_point_plan_2016", ("AGREE", "COOPERATE"), {"JPN", "RUS"}, set(), True,
+     lambda e, a: e.date_year == 2016 and e.date_month == 5),
+    ("moscow_tokyo_dialogue", ("CONSULT",), {"RUS", "JPN"}, set(), False,
+     lambda e, a: "dialogue" in a.article.text[e.trigger_start:e.trigger_end]),
+)
+
+
+class _Nobody:
+    kind = None
+
+
+_NONE = _Nobody()
+
+
+def evaluate_sample(path: Path) -> dict:
+    """Which of the design sample's expected events the pipeline finds (score 0..1)."""
+    from dyads.config import Settings
+    from dyads.readers import read_inputs
+
+    [article] = [a for a in read_inputs([str(path)], settings=Settings()) if isinstance(a, Article)]
+    [analysis] = list(analyze_all([article], nlp=nlp_module.load()))
+    found = {}
+    for name, types, parties, recipients, historical, extra in SAMPLE_CHECKS:
+        found[name] = any(_sample_match(e, analysis, types, parties, recipients, historical, extra)
+                          for e in analysis.events)
+    return {"score": _share(sum(found.values()), len(found)), "checked": len(found),
+            "failed": [name for name, ok in found.items() if not ok]}
+
+
+def _sample_match(event, analysis, types, parties, recipients, historical, extra) -> bool:
+    code = lambda i: entity_code(party_actor(analysis, i))  # noqa: E731
+    all_codes = {code(i) for i in event.actors + event.recipients}
+    return (event.type in types and parties <= all_codes
+            and recipients <= {code(i) for i in event.recipients}
+            and event.historical == historical and extra(event, analysis))

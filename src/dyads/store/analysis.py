@@ -1,0 +1,275 @@
+"""SQL of the analyses: dyad series, rankings, the actor network, top dyads and quote search.
+
+Every figure is computed from ``event_dyads``: each stored event expanded into
+directed country pairs, the way CAMEO codes dyads (every actor with every
+recipient; a reciprocal event, several actors and no recipient, in both
+directions). A group party stands for its member states as of the article
+("other G7 countries" already excludes Japan), and such a pair is marked
+``via_group``. Negated and hypothetical events are left out: "did not meet" is
+no meeting.
+
+``AnalysisQueries`` is mixed into ``Store``; its methods return plain rows and
+leave shaping to ``dyads.analysis``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+# Event pairs at the level of actor ids (people, governments, groups as themselves).
+_ACTOR_PAIRS = """
+    parties AS (
+        SELECT p.article_id, p.event_idx, p.role, p.position, p.actor_id, p.code,
+               CASE WHEN p.kind = 'group' AND len(p.members) > 0 THEN p.members ELSE [p.code] END AS codes,
+               coalesce(p.kind = 'group' AND len(p.members) > 0, false) AS via_group
+        FROM event_parties p{involving}
+    ),
+    with_recipient AS (
+        SELECT DISTINCT article_id, event_idx FROM event_parties WHERE role = 'recipient'
+    ),
+    actor_pairs AS (
+        SELECT s.article_id, s.event_idx, s.actor_id AS source_id, t.actor_id AS target_id,
+               s.codes AS source_codes, t.codes AS target_codes, s.via_group OR t.via_group AS via_group
+        FROM parties s JOIN parties t ON t.article_id = s.article_id AND t.event_idx = s.event_idx
+        LEFT JOIN with_recipient w ON w.article_id = s.article_id AND w.event_idx = s.event_idx
+        WHERE s.role = 'actor' AND (
+            t.role = 'recipient'
+            OR (t.role = 'actor' AND w.article_id IS NULL AND t.position <> s.position
+                AND t.actor_id <> s.actor_id))
+    )"""
+
+# Only the events one party (a code or a group holding it; one ? bound twice) takes part in:
+# a dyad or a ranking then expands a few events instead of all of them.
+_INVOLVING = ("\n        SEMI JOIN (SELECT DISTINCT article_id, event_idx FROM event_parties "
+              "WHERE upper(code) = ? OR list_contains(members, ?)) f "
+              "ON f.article_id = p.article_id AND f.event_idx = p.event_idx")
+
+# Country pairs: one row per (event, source, target), direct when any path is.
+_EVENT_DYADS = "WITH" + _ACTOR_PAIRS + """,
+    sources AS (
+        SELECT article_id, event_idx, unnest(source_codes) AS source, target_codes, via_group FROM actor_pairs
+    ),
+    expanded AS (
+        SELECT article_id, event_idx, source, unnest(target_codes) AS target, via_group FROM sources
+    ),
+    event_dyads AS (
+        SELECT article_id, event_idx, source, target, bool_and(via_group) AS via_group
+        FROM expanded
+        WHERE source IS NOT NULL AND target IS NOT NULL AND source <> target
+        GROUP BY article_id, event_idx, source, target
+    )"""
+EVENT_DYADS = _EVENT_DYADS.format(involving="")
+
+
+def event_dyads_of(code: str) -> tuple[str, list]:
+    """``EVENT_DYADS`` limited to the events ``code`` takes part in, and its parameters."""
+    return _EVENT_DYADS.format(involving=_INVOLVING), [code, code]
+
+# Events that count: not negated, not hypothetical.
+COUNTED = "NOT e.negated AND NOT e.hypothetical"
+# Finest date precision each series bucket can hold: an event dated only to the year
+# cannot be placed in a month.
+PRECISIONS = {"day": ("day",), "week": ("day", "week"), "month": ("day", "week", "month"),
+              "year": ("day", "week", "month", "year")}
+FIGURES = """
+    count(*) AS events,
+    count(*) FILTER (WHERE e.quad_class = 1) AS verbal_cooperation,
+    count(*) FILTER (WHERE e.quad_class = 2) AS material_cooperation,
+    count(*) FILTER (WHERE e.quad_class = 3) AS verbal_conflict,
+    count(*) FILTER (WHERE e.quad_class = 4) AS material_conflict,
+    avg(e.score) AS mean_score,
+    avg(e.goldstein) AS mean_goldstein"""
+EVIDENCE_COLUMNS = """
+    e.article_id, e.idx, e.type, e.mode, e.cameo, e.quad_class, e.score, e.goldstein, e.date,
+    e.date_year, e.date_month, e.date_day, e.date_precision, e.sentence, e.start, e."end",
+    e.trigger_start, e.trigger_end,
+    substr(a.text, e.start + 1, e."end" - e.start) AS sentence_text,
+    substr(a.text, e.trigger_start + 1, e.trigger_end - e.trigger_start) AS trigger_text,
+    a.headline, a.published"""
+
+
+def _period_clause(since: dt.date | None, until: dt.date | None) -> tuple[list[str], list]:
+    where, params = [], []
+    if since:
+        where.append("e.date >= ?")
+        params.append(since)
+    if until:
+        where.append("e.date <= ?")
+        params.append(until)
+    return where, params
+
+
+class AnalysisQueries:
+    """The analyses' SQL, as methods of ``Store``."""
+
+    def has_table(self, name: str) -> bool:
+        """Whether the database has this table or view (stages land at different times)."""
+        return self.con.execute(
+            "SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [name]).fetchone()[0] > 0
+
+    # -- dyads ----------------------------------------------------------------
+
+    def _dyad_events(self, a: str, b: str, *, directed: bool, include_groups: bool) -> tuple[str, list]:
+        """A query of the events between ``a`` and ``b``: article_id, event_idx, from_a, from_b, via_group."""
+        pair = "(d.source = ? AND d.target = ?)" if directed else \
+            "((d.source = ? AND d.target = ?) OR (d.source = ? AND d.target = ?))"
+        params = [a, b] if directed else [a, b, b, a]
+        groups = "" if include_groups else " AND NOT d.via_group"
+        dyads, first = event_dyads_of(a)
+        sql = (dyads + f""", dyad AS (
+            SELECT d.article_id, d.event_idx, bool_or(d.source = ?) AS from_a, bool_or(d.source = ?) AS from_b,
+                   bool_and(d.via_group) AS via_group
+            FROM event_dyads d WHERE {pair}{groups} GROUP BY d.article_id, d.event_idx)""")
+        return sql, [*first, a, b, *params]
+
+    def dyad_series(self, a: str, b: str, *, by: str | None, since: dt.date | None = None,
+                    until: dt.date | None = None, directed: bool = False,
+                    include_groups: bool = True) -> list[dict]:
+        """Per period (``date_trunc(by, date)``): counts by quad class, mean score and Goldstein value,
+        events from ``a`` and from ``b``. Only events dated at least as finely as ``by``; with
+        ``by`` None, one row of totals over every counted event, dated or not."""
+        sql, params = self._dyad_events(a, b, directed=directed, include_groups=include_groups)
+        where, more = _period_clause(since, until)
+        where.append(COUNTED)
+        if by:
+            where += ["e.date IS NOT NULL", "e.date_precision IN (SELECT unnest(?::VARCHAR[]))"]
+            more.append(list(PRECISIONS[by]))
+        period = f"date_trunc('{by}', e.date)::DATE" if by else "NULL::DATE"
+        sql += (f" SELECT {period} AS period, {FIGURES}, "
+                "count(*) FILTER (WHERE dyad.from_a) AS from_a, count(*) FILTER (WHERE dyad.from_b) AS from_b "
+                "FROM dyad JOIN events e ON e.article_id = dyad.article_id AND e.idx = dyad.event_idx "
+                f"WHERE {' AND '.join(where)} GROUP BY period ORDER BY period")
+        return self._dicts(sql, [*params, *more])
+
+    def dyad_left_out(self, a: str, b: str, *, by: str, since: dt.date | None = None,
+                      until: dt.date | None = None, directed: bool = False,
+                      include_groups: bool = True) -> dict:
+        """Events of the dyad a series cannot place: no known date, or dated more coarsely than ``by``."""
+        sql, params = self._dyad_events(a, b, directed=directed, include_groups=include_groups)
+        where, more = _period_clause(since, until)
+        where.append(COUNTED)
+        undated = "e.date IS NULL" if not (since or until) else "false"
+        sql += (f" SELECT count(*) FILTER (WHERE {undated}) AS undated, "
+                "count(*) FILTER (WHERE e.date IS NOT NULL AND e.date_precision NOT IN "
+                "(SELECT unnest(?::VARCHAR[]))) AS coarser "
+                "FROM dyad JOIN events e ON e.article_id = dyad.article_id AND e.idx = dyad.event_idx "
+                f"WHERE {' AND '.join(where)}")
+        row = self._dicts(sql, [*params, list(PRECISIONS[by]), *more])[0]
+        return {k: row[k] or 0 for k in row}
+
+    def dyad_evidence(self, a: str, b: str, *, since: dt.date | None = None, until: dt.date | None = None,
+                      directed: bool = False, include_groups: bool = True, limit: int = 50) -> list[dict]:
+        """The dyad's events, newest first, with their sentences."""
+        sql, params = self._dyad_events(a, b, directed=directed, include_groups=include_groups)
+        where, more = _period_clause(since, until)
+        where.append(COUNTED)
+        sql += (f" SELECT {EVIDENCE_COLUMNS}, dyad.from_a, dyad.from_b, dyad.via_group "
+                "FROM dyad JOIN events e ON e.article_id = dyad.article_id AND e.idx = dyad.event_idx "
+                "JOIN articles a ON a.id = e.article_id "
+                f"WHERE {' AND '.join(where)} ORDER BY e.date DESC NULLS LAST, e.article_id, e.idx "
+                f"LIMIT {int(limit)}")
+        return self._dicts(sql, [*params, *more])
+
+    def top_dyads(self, *, country: str | None = None, since: dt.date | None = None,
+                  until: dt.date | None = None, limit: int = 20) -> list[dict]:
+        """Country pairs (either direction) with the most events."""
+        where, params = _period_clause(since, until)
+        where.append(COUNTED)
+        if country:
+            where.append("(d.source = ? OR d.target = ?)")
+            params += [country, country]
+        sql = (EVENT_DYADS + ", pairs AS (SELECT DISTINCT d.article_id, d.event_idx, "
+               "least(d.source, d.target) AS a, greatest(d.source, d.target) AS b FROM event_dyads d "
+               "JOIN events e ON e.article_id = d.article_id AND e.idx = d.event_idx "
+               f"WHERE {' AND '.join(where)}) "
+               f"SELECT p.a, p.b, {FIGURES}, count(*) FILTER (WHERE e.quad_class <= 2) AS cooperation, "
+               "count(*) FILTER (WHERE e.quad_class >= 3) AS conflict FROM pairs p "
+               "JOIN events e ON e.article_id = p.article_id AND e.idx = p.event_idx "
+               f"GROUP BY p.a, p.b ORDER BY events DESC, p.a, p.b LIMIT {int(limit)}")
+        return self._dicts(sql, params)
+
+    # -- rankings -------------------------------------------------------------
+
+    def _ranked_events(self, target: str, members: list[str], *, since, until) -> tuple[str, list, list, list]:
+        """A query of (article_id, event_idx, member, from_member, via_group) for events between
+        the target and any member, its parameters, and the WHERE clauses and parameters of the period."""
+        where, params = _period_clause(since, until)
+        dyads, first = event_dyads_of(target)
+        sql = (dyads + """, ranked AS (
+            SELECT d.article_id, d.event_idx,
+                   CASE WHEN d.source = ? THEN d.target ELSE d.source END AS member,
+                   bool_or(d.target = ?) AS from_member, bool_or(d.source = ?) AS from_target,
+                   bool_and(d.via_group) AS via_group
+            FROM event_dyads d
+            WHERE (d.source = ? AND d.target IN (SELECT unnest(?::VARCHAR[])))
+               OR (d.target = ? AND d.source IN (SELECT unnest(?::VARCHAR[])))
+            GROUP BY ALL)""")
+        return sql, [*first, target, target, target, target, members, target, members], where, params
+
+    def rank_members(self, target: str, members: list[str], *, since: dt.date | None = None,
+                     until: dt.date | None = None, per: str | None = None) -> list[dict]:
+        """Figures of each member's events with the target (per period when ``per`` is given)."""
+        sql, params, where, more = self._ranked_events(target, members, since=since, until=until)
+        where.append(COUNTED)
+        period = f"date_trunc('{per}', e.date)::DATE" if per else "NULL::DATE"
+        if per:
+            where += ["e.date IS NOT NULL", "e.date_precision IN (SELECT unnest(?::VARCHAR[]))"]
+            more.append(list(PRECISIONS[per]))
+        sql += (f" SELECT {period} AS period, r.member, {FIGURES}, "
+                "count(*) FILTER (WHERE NOT r.via_group) AS direct, "
+                "count(*) FILTER (WHERE r.from_member) AS from_member "
+                "FROM ranked r JOIN events e ON e.article_id = r.article_id AND e.idx = r.event_idx "
+                f"WHERE {' AND '.join(where)} GROUP BY ALL ORDER BY period, r.member")
+        return self._dicts(sql, [*params, *more])
+
+    def rank_evidence(self, target: str, members: list[str], *, since: dt.date | None = None,
+                      until: dt.date | None = None, limit: int = 5) -> list[dict]:
+        """Up to ``limit`` events per member with the target, direct ones and the newest first."""
+        sql, params, where, more = self._ranked_events(target, members, since=since, until=until)
+        where.append(COUNTED)
+        sql += (f" SELECT * FROM (SELECT r.member, r.from_member AS from_a, r.from_target AS from_b, "
+                f"r.via_group, {EVIDENCE_COLUMNS}, "
+                "row_number() OVER (PARTITION BY r.member ORDER BY r.via_group, e.date DESC NULLS LAST, "
+                "e.article_id, e.idx) AS n "
+                "FROM ranked r JOIN events e ON e.article_id = r.article_id AND e.idx = r.event_idx "
+                "JOIN articles a ON a.id = e.article_id "
+                f"WHERE {' AND '.join(where)}) WHERE n <= {int(limit)} ORDER BY member, n")
+        return self._dicts(sql, [*params, *more])
+
+    # -- network --------------------------------------------------------------
+
+    def network_edges(self, *, level: str, since: dt.date | None = None, until: dt.date | None = None,
+                      types: list[str] | None = None, country: str | None = None) -> list[dict]:
+        """Directed edges per event type: source, target, type, events, score and Goldstein sums.
+
+        ``level`` "country" uses ISO codes (groups as their members); "actor" uses actor ids.
+        """
+        where, params = _period_clause(since, until)
+        where.append(COUNTED)
+        if types:
+            where.append("e.type IN (SELECT unnest(?::VARCHAR[]))")
+            params.append(types)
+        if level == "country":
+            pairs = "SELECT article_id, event_idx, source, target FROM event_dyads"
+        else:
+            pairs = "SELECT DISTINCT article_id, event_idx, source_id AS source, target_id AS target FROM actor_pairs"
+        if country:
+            where.append("(d.source = ? OR d.target = ?)" if level == "country" else
+                         "(d.source IN (SELECT actor_id FROM article_actors WHERE country = ?) OR "
+                         "d.target IN (SELECT actor_id FROM article_actors WHERE country = ?))")
+            params += [country, country]
+        sql = (EVENT_DYADS + f", edges AS ({pairs}) SELECT d.source, d.target, e.type, count(*) AS events, "
+               "sum(e.score) AS score_sum, sum(e.goldstein) AS goldstein_sum, "
+               "count(*) FILTER (WHERE e.quad_class <= 2) AS cooperation "
+               "FROM edges d JOIN events e ON e.article_id = d.article_id AND e.idx = d.event_idx "
+               f"WHERE {' AND '.join(where)} GROUP BY ALL ORDER BY d.source, d.target, e.type")
+        return self._dicts(sql, params)
+
+    def actor_names(self, actor_ids: list[str]) -> dict[str, dict]:
+        """id -> {name, kind, country} for these actors, as most often named."""
+        if not actor_ids or not self.has_table("article_actors"):
+            return {}
+        rows = self._dicts("SELECT actor_id AS id, mode(name) AS name, any_value(kind) AS kind, "
+                           "mode(country) AS country FROM article_actors "
+                           "WHERE actor_id IN (SELECT unnest(?::VARCHAR[])) GROUP BY actor_id", [actor_ids])
+        return {r["id"]: r for r in rows}

@@ -1,0 +1,42 @@
+"""`dyads dyad`, `dyads rank`, `dyads network`, `dyads serve -h`: the real CLI on stories we wrote."""
+
+import csv
+import io
+import json
+
+import pytest
+
+
+@pytest.mark.parametrize("command", ["dyad", "rank", "network", "sql", "serve"])
+def test_every_new_command_explains_itself(run, command):
+    assert "Example" in run(command, "-h").out
+
+
+def test_rank_dyad_and_network_commands(run, relations_db, tmp_path):
+    db = ("--db", str(relations_db))
+    ranking = json.loads(run(*db, "rank", "--target", "RUS", "--among", "G7", "--json").out)
+    assert ranking["ranking"][0]["country"] == "JPN" and ranking["ranking"][0]["evidence"]
+    table = run(*db, "rank", "--target", "rus", "--among", "jpn,deu,usa").out.splitlines()
+    assert table[0].split()[:3] == ["rank", "country", "name"] and table[2].split()[:2] == ["1", "JPN"]
+    monthly = list(csv.DictReader(io.StringIO(run(*db, "rank", "--target", "RUS", "--among", "G7", "--per", "month",
+                                                  "--csv").out)))
+    assert {r["period"] for r in monthly} == {"2018-01-01", "2018-02-01", "2018-03-01"}
+    series = list(csv.DictReader(io.StringIO(run(*db, "dyad", "RUS", "JPN", "--by", "month", "--csv").out)))
+    assert [int(r["events"]) for r in series] == [3, 0, 3]
+    out = tmp_path / "net.graphml"
+    written = run(*db, "network", "--out", str(out))
+    assert out.read_text().startswith("<graphml") and "edges written to" in written.err
+    edges = json.loads(run(*db, "network", "--type", "accuse", "--json").out)["edges"]
+    assert {(e["source"], e["target"]) for e in edges} == {("DEU", "RUS"), ("FRA", "RUS"), ("IDN", "NOR")}
+
+
+@pytest.mark.parametrize("args, message", [
+    (("rank", "--target", "Russia", "--among", "G7"), "not an ISO 3166 alpha-3 country code"),
+    (("rank", "--target", "RUS", "--among", "G77"), "neither a group"),
+    (("rank", "--target", "RUS", "--among", "G7", "--since", "spring"), "not a date"),
+    (("dyad", "RUS", "XX"), "not an ISO 3166 alpha-3 country code"),
+    (("network", "--type", "MEET"), "not a PLOVER event type"),
+])
+def test_bad_questions_are_one_line_errors(run, relations_db, args, message):
+    result = run("--db", str(relations_db), *args, check=False)
+    assert result.returncode == 1 and message in result.err and len(result.err.strip().splitlines()) == 1
