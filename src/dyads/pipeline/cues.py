@@ -131,6 +131,10 @@ def _verb_frame(verb: Token, cue: Cue) -> Frame | None:
         agent = next((c for c in verb.children if c.dep_ == "agent"), None)
         subject = next((c for c in agent.children if c.dep_ == "pobj"), None) if agent else None
     speaker = noun_phrase(subject) if subject is not None else None
+    if subject is None and not passive:
+        run = _preceding_name(verb)
+        if run:  # '"...," Tulsa police Chief Chuck Jordan said': the parse lost the subject
+            subject, speaker = run[-1], (run[0].idx, run[-1].idx + len(run[-1]))
     trailing = _trailing_speaker(verb) if "indirect" in cue.frames else None
     if trailing:  # "..., notes lawmaker": the parse rarely sees the inverted subject
         subject, speaker, passive = trailing[-1], (trailing[0].idx, trailing[-1].idx + len(trailing[-1])), False
@@ -172,6 +176,24 @@ def _prep_frame(word: Token, cue: Cue) -> Frame | None:
     return Frame(phrase, cue.name, cue.frames, speaker, parts, (phrase[0], speaker[1]), word.i, via="clause")
 
 
+def _preceding_name(verb: Token) -> list[Token] | None:
+    """The words between a closing quotation mark (or comma) and the cue, when they read as a
+    name or title: the usual shape of an attribution, whatever the parse made of it."""
+    run = []
+    for token in reversed(verb.doc[verb.sent.start:verb.i]):
+        if token.is_quote or token.text == ",":
+            break
+        if token.is_punct and not _in_name(token) or token.is_space or token.pos_ in ("VERB", "AUX", "ADP") \
+                and not token.ent_type_:
+            return None
+        run.insert(0, token)
+    if not run or len(run) > MAX_TRAILING_SPEAKER + 2 or run[0].i == verb.sent.start:
+        return None
+    if not any(t.pos_ == "PROPN" or t.ent_type_ in ("PERSON", "ORG") for t in run):
+        return None
+    return run
+
+
 def _trailing_speaker(verb: Token) -> list[Token] | None:
     """The bare noun phrase after a cue that ends its sentence behind a comma, as in the
     headline "Japan outdoes G7 ..., notes lawmaker"."""
@@ -208,7 +230,7 @@ def speaker_token(verb: Token) -> Token | None:
 def noun_phrase(token: Token) -> Offsets:
     """Character span of a noun phrase: the token with its modifiers, without clauses or appositions."""
     kept = [token]
-    stack = [c for c in token.children if c.dep_ not in _NOT_IN_NAME]
+    stack = [c for c in token.children if c.dep_ not in _NOT_IN_NAME or (c.dep_ == "punct" and _in_name(c))]
     while stack:
         child = stack.pop()
         kept.append(child)
@@ -216,18 +238,34 @@ def noun_phrase(token: Token) -> Offsets:
     kept.sort(key=lambda t: t.i)
     # Keep the contiguous run around the head: a comma-split modifier is not part of the name.
     left = right = kept.index(token)
-    while left > 0 and kept[left - 1].i == kept[left].i - 1 and kept[left - 1].dep_ != "punct":
+    while left > 0 and kept[left - 1].i == kept[left].i - 1 and _in_name(kept[left - 1]):
         left -= 1
-    while right + 1 < len(kept) and kept[right + 1].i == kept[right].i + 1 and kept[right + 1].dep_ != "punct":
+    while right + 1 < len(kept) and kept[right + 1].i == kept[right].i + 1 and _in_name(kept[right + 1]):
         right += 1
     first, last = kept[left], kept[right]
+    doc = token.doc
     # The parser sometimes cuts a paragraph's first word off as a sentence of its own
-    # ("Prime | Minister Ana Vidal said"): take such a stray capitalised word back.
-    before = first.i - 1
-    if before >= 0 and first.is_sent_start and token.doc[before].pos_ == "PROPN" and \
-            token.doc[before].is_title and len(token.doc[before].sent) == 1:
-        first = token.doc[before]
+    # ("Prime | Minister Ana Vidal said"), or misreads a place before a title ("Tulsa police
+    # Chief Chuck Jordan", Tulsa as a verb): take such capitalised words back.
+    while first.i > 0 and _stray_name_word(doc[first.i - 1], first):
+        first = doc[first.i - 1]
     return first.idx, last.idx + len(last)
+
+
+def _stray_name_word(word: Token, following: Token) -> bool:
+    if word.is_punct or word.is_space or not word.is_title or word.whitespace_ != " ":
+        return False
+    if word.sent != following.sent:
+        return len(word.sent) == 1 and word.pos_ == "PROPN"
+    # a place or body naming the speaker's office, not the end of a phrase ("in Tokyo Kosachev said")
+    return word.ent_type_ in ("GPE", "NORP", "ORG") and word.dep_ not in ("pobj", "dobj", "nsubj")
+
+
+def _in_name(token: Token) -> bool:
+    """Punctuation ends a speaker's phrase, but for a hyphen inside a word (Ki-moon, Holtz-Eakin)."""
+    if token.dep_ != "punct":
+        return True
+    return token.text == "-" and not token.whitespace_ and token.i > 0 and not token.doc[token.i - 1].whitespace_
 
 
 def _cue_span(verb: Token, cue: Cue) -> Offsets:
@@ -277,7 +315,8 @@ def _reported(verb: Token, subject: Token | None, cue: Cue) -> tuple[str, tuple[
         objects = [c for c in children if c.dep_ in ("dobj", "oprd") and c.i > verb.i]
         return "object", _runs(doc, _restrictive(_between(doc, objects, skip=verb)))
     if "object" in cue.frames:
-        objects = [c for c in children if c.dep_ in ("dobj", "oprd", "xcomp") and c.i > verb.i]
+        objects = [c for c in children if c.dep_ in ("dobj", "oprd", "xcomp") and c.i > verb.i
+                   and c.ent_type_ not in ("DATE", "TIME")]  # "said Monday" reports no Monday
         if objects:
             objects += [c for c in children if c.dep_ == "prep" and c.lower_ in _OBJECT_PREPS and c.i > verb.i]
             return "object", _runs(doc, _restrictive(_between(doc, objects, skip=verb)))

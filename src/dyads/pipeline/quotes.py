@@ -139,7 +139,7 @@ def _beside(text: str, frame: Frame, quoted: list[Offsets]) -> list[Offsets]:
     """Quotations right before the speaker-and-cue clause and right after the cue."""
     found = []
     before = [q for q in quoted if q[1] <= frame.clause[0]]
-    reports_after = frame.parts and all(p[0] >= frame.cue[1] for p in frame.parts)
+    reports_after = frame.via == "clause" and frame.parts and all(p[0] >= frame.cue[1] for p in frame.parts)
     if (before and not reports_after and _BEFORE_GAP.match(text[before[-1][1]:frame.clause[0]])
             and _starts_sentence(text, before[-1][0])):
         found.append(before[-1])
