@@ -28,6 +28,7 @@ class Settings:
         max_article_chars: longest article text processed; longer ones are skipped.
         max_sentences: most sentences per article; a longer one is skipped, since
             such a "story" is nearly always a dump of many pages.
+        workers: processes that run the NLP of ``dyads ingest`` (1: in the main process).
     """
 
     db: str = DEFAULT_DB
@@ -35,6 +36,7 @@ class Settings:
     max_file_mb: float = 10.0
     max_article_chars: int = 500_000
     max_sentences: int = 5_000
+    workers: int = 1
 
     @classmethod
     def load(cls, env: dict[str, str] | None = None, **flags) -> "Settings":
@@ -51,7 +53,7 @@ class Settings:
         return settings
 
     def check(self) -> None:
-        for name in ("batch_size", "max_file_mb", "max_article_chars", "max_sentences"):
+        for name in ("batch_size", "max_file_mb", "max_article_chars", "max_sentences", "workers"):
             if getattr(self, name) <= 0:
                 raise SettingsError(f"{name} must be positive, got {getattr(self, name)}")
 

@@ -8,6 +8,10 @@
     >>> with Store.open(db) as store:
     ...     ingest([str(sample_path())], store=store, settings=Settings()).line()
     '1 ingested, 0 duplicates, 0 skipped'
+
+Inputs stream through in batches: reading, duplicate checks and writing
+happen here, in the one process that holds the database; the NLP runs here
+too or, with ``settings.workers`` > 1, in worker processes (see ``dyads.workers``).
 """
 
 from __future__ import annotations
@@ -15,16 +19,35 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
 
 from dyads import nlp as nlp_module
 from dyads.config import Settings
-from dyads.pipeline import analyze_all, linking
+from dyads.pipeline import COMPONENTS, linking
 from dyads.readers import read_inputs
-from dyads.records import Article, Failure, IngestSummary
+from dyads.records import Analysis, Article, Failure, IngestSummary
 from dyads.store import Store
+from dyads.workers import analyze_batches
 
 log = logging.getLogger(__name__)
+
+
+@dataclass
+class Batch:
+    """One batch of inputs: the articles to analyze and the inputs that failed.
+
+    ``size`` counts the inputs it covers (for progress), ``ids`` the article
+    ids handed out for analysis and not yet stored.
+    """
+
+    size: int
+    articles: list[Article]
+    failures: list[Failure] = field(default_factory=list)
+
+    @property
+    def ids(self) -> set[str]:
+        return {a.id for a in self.articles}
 
 
 def ingest(
@@ -35,6 +58,7 @@ def ingest(
     reference: dt.date | None = None,
     on_progress: Callable[[int], None] | None = None,
     command: str = "ingest",
+    collect_ids: bool = True,
 ) -> IngestSummary:
     """Store every article the inputs hold; skip those already stored.
 
@@ -46,37 +70,82 @@ def ingest(
         specs: files, folders, globs, URLs, or ``-`` for stdin.
         reference: date that tells the year of datelines without one (``--date``).
         on_progress: called with the number of inputs done after each batch.
+        collect_ids: list every article id in the summary (memory grows with the input).
     """
-    nlp = nlp_module.load()
     summary = IngestSummary()
-    run_id = store.start_run(command, model=nlp_module.model_version())
-    items = read_inputs(specs, settings=settings, reference=reference)
-    for batch in batched(items, settings.batch_size):
-        failures = [item for item in batch if isinstance(item, Failure)]
-        articles = _within_limits([a for a in batch if isinstance(a, Article)], settings, failures)
-        fresh = _new_articles(articles, store, summary)
-        analyses = []
-        for analysis in analyze_all(fresh, nlp=nlp, batch_size=settings.batch_size):
-            if len(analysis.sentences) > settings.max_sentences:
-                failures.append(Failure(analysis.article.origin,
-                                        f"{len(analysis.sentences):,} sentences, over the "
-                                        f"{settings.max_sentences:,} limit; raise --max-sentences"))
-            else:
-                analyses.append(analysis)
-        analyses = _link_people(analyses, store)
-        summary.ingested += store.write(analyses, run_id=run_id)
-        store.record_failures(run_id, failures)
-        for failure in failures:
-            log.warning("skipped %s: %s", failure.origin, failure.reason)
-        summary.failures += failures
-        summary.skipped += len(failures)
+    run_id = store.start_run(command, model=model_description())
+    pending: set[str] = set()  # ids handed to the NLP and not yet stored
+    batches = plan_batches(specs, store=store, settings=settings, reference=reference,
+                           summary=summary, pending=pending, size=settings.batch_size,
+                           collect_ids=collect_ids)
+    done = analyze_batches(((b, b.articles) for b in batches), workers=settings.workers,
+                           batch_size=settings.batch_size)
+    for batch, analyses in done:
+        write_batch(batch, analyses, store=store, settings=settings, run_id=run_id, summary=summary)
+        pending -= batch.ids
         if on_progress:
-            on_progress(len(batch))
+            on_progress(batch.size)
     store.finish_run(run_id, summary)
     return summary
 
 
-def batched(items: Iterable, size: int) -> Iterable[list]:
+def model_description() -> str:
+    """The model and the components the stages use, for the ``runs`` table."""
+    components = sorted(set(itertools.chain.from_iterable(COMPONENTS.values())))
+    return f"{nlp_module.model_version()} [{', '.join(components)}]"
+
+
+def plan_batches(specs: Iterable[str], *, store: Store | None, settings: Settings, reference: dt.date | None,
+                 summary: IngestSummary, pending: set[str], size: int,
+                 collect_ids: bool = True) -> Iterator[Batch]:
+    """Read the inputs lazily into batches of new articles, each with its failures.
+
+    Articles stored already (in ``store``, if given), in ``pending`` or earlier
+    in this batch count as duplicates; the new ones are added to ``pending``.
+    """
+    items = read_inputs(specs, settings=settings, reference=reference)
+    for chunk in batched(items, size):
+        failures = [item for item in chunk if isinstance(item, Failure)]
+        articles = _within_limits([a for a in chunk if isinstance(a, Article)], settings, failures)
+        fresh = _new_articles(articles, store, summary, pending, collect_ids=collect_ids)
+        yield Batch(len(chunk), fresh, failures)
+
+
+def write_batch(batch: Batch, analyses: list[Analysis], *, store: Store, settings: Settings,
+                run_id: str, summary: IngestSummary) -> None:
+    """Store a batch's analyses in one transaction, and its failures; count both."""
+    kept, too_long = within_sentence_limit(analyses, settings)
+    stored = store.write(_link_people(kept, store), run_id=run_id)
+    count_batch(stored, batch.failures + too_long, store=store, run_id=run_id, summary=summary)
+
+
+def within_sentence_limit(analyses: list[Analysis], settings: Settings) -> tuple[list[Analysis], list[Failure]]:
+    """The analyses within ``settings.max_sentences``, and a Failure for each other one."""
+    kept, failures = [], []
+    for analysis in analyses:
+        if len(analysis.sentences) > settings.max_sentences:
+            failures.append(Failure(analysis.article.origin,
+                                    f"{len(analysis.sentences):,} sentences, over the "
+                                    f"{settings.max_sentences:,} limit; raise --max-sentences"))
+        else:
+            kept.append(analysis)
+    return kept, failures
+
+
+def count_batch(stored: int, failures: list[Failure], *, store: Store | None, run_id: str | None,
+                summary: IngestSummary) -> None:
+    """Record a stored batch's failures (in the database too, given one) and count both."""
+    summary.ingested += stored
+    if store is not None:
+        store.record_failures(run_id, failures)
+    for failure in failures:
+        log.warning("skipped %s: %s", failure.origin, failure.reason)
+    summary.failures += failures
+    summary.skipped += len(failures)
+    log.info("stored a batch: %d new articles, %d skipped", stored, len(failures))
+
+
+def batched(items: Iterable, size: int) -> Iterator[list]:
     """Lists of ``size`` items (the last may be shorter); itertools.batched is Python 3.12+."""
     iterator = iter(items)
     while batch := list(itertools.islice(iterator, size)):
@@ -103,15 +172,20 @@ def _within_limits(articles: list[Article], settings: Settings, failures: list[F
     return kept
 
 
-def _new_articles(articles: list[Article], store: Store, summary: IngestSummary) -> list[Article]:
-    """Articles neither stored nor repeated earlier in the batch; counts the rest as duplicates."""
-    seen = store.known_ids(a.id for a in articles)
+def _new_articles(articles: list[Article], store: Store | None, summary: IngestSummary,
+                  pending: set[str], *, collect_ids: bool) -> list[Article]:
+    """Articles neither stored, pending nor repeated in the batch; counts the rest as duplicates."""
+    seen = pending & {a.id for a in articles}
+    if store is not None:
+        seen |= store.known_ids(a.id for a in articles)
     fresh = []
     for article in articles:
-        summary.article_ids.append(article.id)
+        if collect_ids:
+            summary.article_ids.append(article.id)
         if article.id in seen:
             summary.duplicates += 1
         else:
             seen.add(article.id)
             fresh.append(article)
+    pending.update(a.id for a in fresh)
     return fresh

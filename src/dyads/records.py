@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import hashlib
 import re
 from dataclasses import dataclass, field
@@ -76,9 +77,13 @@ class Article:
     def text(self) -> str:
         return PARAGRAPH_BREAK.join(part for _, _, part in self._parts())
 
-    @property
+    @functools.cached_property
     def id(self) -> str:
-        """Content hash of headline and body, so the same story is stored once."""
+        """Content hash of headline and body, so the same story is stored once.
+
+        Computed once per instance (every derived row carries it); the fields
+        are frozen, so it cannot go stale.
+        """
         canonical = "\n".join(
             _SPACES.sub(" ", part).strip() for part in (self.headline, *self.paragraphs)
         )

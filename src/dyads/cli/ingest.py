@@ -20,29 +20,34 @@ from dyads.store import Store
               help="Reference date: tells the year of datelines that give none.")
 @click.option("--strict", is_flag=True, help="Exit 1 if any input is skipped.")
 @click.option("--batch-size", type=click.IntRange(min=1), help="Articles per batch and transaction.")
+@click.option("--workers", type=click.IntRange(min=1),
+              help="Processes that run the NLP (default 1; about one per core).")
 @click.option("--max-file-mb", type=click.FloatRange(min=0, min_open=True),
               help="Largest single-article file read (default 10).")
 @click.option("--max-article-chars", type=click.IntRange(min=1), help="Longest article processed.")
 @click.option("--max-sentences", type=click.IntRange(min=1), help="Most sentences per article.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 @click.pass_obj
-def ingest(obj: Context, inputs, reference, strict, batch_size, max_file_mb, max_article_chars,
-           max_sentences, as_json) -> None:
+def ingest(obj: Context, inputs, reference, strict, batch_size, workers, max_file_mb,
+           max_article_chars, max_sentences, as_json) -> None:
     """Read articles from files, folders, globs, URLs or - (stdin) and store them.
 
     Wire text (.txt), web pages (.html), JSONL, JSON and CSV records are read;
     stories already stored are skipped. Bad inputs are reported and skipped.
+    Each batch commits in one transaction: after an interruption, rerun the
+    same command to finish the rest.
 
     \b
     Example:
       dyads ingest story.txt news/ pages/*.html feed.jsonl
       cat story.txt | dyads ingest --date 2018-01-27 -
+      dyads ingest --workers 2 archive.jsonl
     """
     from dyads.ingest import ingest as run_ingest  # loads spaCy: only when ingesting
     from dyads.readers import count_inputs
 
     settings = obj.settings.replace(**{k: v for k, v in dict(
-        batch_size=batch_size, max_file_mb=max_file_mb, max_article_chars=max_article_chars,
+        batch_size=batch_size, workers=workers, max_file_mb=max_file_mb, max_article_chars=max_article_chars,
         max_sentences=max_sentences).items() if v is not None})
     settings.check()
     reference_date = parse_reference(reference) if reference else None
@@ -52,7 +57,7 @@ def ingest(obj: Context, inputs, reference, strict, batch_size, max_file_mb, max
         total=total, unit="input", disable=not show_progress, file=sys.stderr, dynamic_ncols=True
     ) as bar:
         summary = run_ingest(inputs, store=store, settings=settings, reference=reference_date,
-                             on_progress=bar.update)
+                             on_progress=bar.update, collect_ids=as_json)
     if as_json:
         click.echo(to_json({
             "ingested": summary.ingested, "duplicates": summary.duplicates,

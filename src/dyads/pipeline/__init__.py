@@ -1,22 +1,44 @@
 """Pipeline stages: each a pure function from a parsed article to typed records.
 
 ``analyze`` runs them all on one (article, doc) pair; ``analyze_all`` streams
-articles through spaCy in batches.
+articles through spaCy in batches; ``analyze_batch`` does one batch.
+
+``COMPONENTS`` names the spaCy components each stage reads; ``load_nlp`` loads
+those and no others. A stage that reads ``token.dep_``/``head``/``noun_chunks``
+lists "parser", ``pos_``/``tag_`` "tagger", ``lemma_`` "lemmatizer", ``doc.ents``
+"ner", ``doc.sents`` "senter" (the parser's sentences are used when a stage needs it).
 """
 
 from __future__ import annotations
 
 import dataclasses
+import itertools
 from collections.abc import Iterable, Iterator
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from dyads import nlp as nlp_module
 from dyads.pipeline.actors import extract_actors
 from dyads.pipeline.events import extract_events
 from dyads.pipeline.quotes import extract_quotes
 from dyads.pipeline.sentences import extract_entities, extract_sentences
 from dyads.records import Analysis, Article
+
+# stage -> the spaCy components it reads. Without an entry here a stage sees
+# empty attributes (tests/test_pipeline.py compares with the full pipeline).
+COMPONENTS: dict[str, tuple[str, ...]] = {
+    "sentences": ("senter",),
+    "entities": ("ner",),
+    # pos_/tag_ of titles and pronouns, dep_ of subjects, appositions and
+    # possessives, lemma_ of motion verbs (pipeline/actors.py, pipeline/coref.py)
+    "actors": ("tagger", "attribute_ruler", "parser", "lemmatizer", "ner"),
+}
+
+
+def load_nlp() -> Language:
+    """The spaCy pipeline with just the components the stages read."""
+    return nlp_module.load(itertools.chain.from_iterable(COMPONENTS.values()))
 
 
 def analyze(article: Article, doc: Doc) -> Analysis:
@@ -40,3 +62,17 @@ def analyze_all(articles: Iterable[Article], *, nlp: Language, batch_size: int =
     pairs = nlp.pipe(((a.text, a) for a in articles), as_tuples=True, batch_size=batch_size)
     for doc, article in pairs:
         yield analyze(article, doc)
+
+
+def analyze_batch(articles: list[Article], *, nlp: Language, batch_size: int = 32) -> list[Analysis]:
+    """``analyze_all`` for one batch, as a list, with ``nlp.max_length`` raised to fit.
+
+    No spaCy ``memory_zone`` here: it frees the strings added inside it, and a
+    stage that builds and caches a spaCy object on first use (the actors'
+    PhraseMatcher) fails in the next batch. Long runs bound memory by recycling
+    worker processes instead (``dyads.workers``).
+    """
+    if not articles:
+        return []
+    nlp.max_length = max(nlp.max_length, max(len(a.text) for a in articles) + 1)
+    return list(analyze_all(articles, nlp=nlp, batch_size=batch_size))

@@ -127,12 +127,18 @@ def _temporal(verb: Token, particle: str) -> bool:
 def _verb_frame(verb: Token, cue: Cue) -> Frame | None:
     subject = speaker_token(verb)
     passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children)
-    speaker = noun_phrase(subject) if subject is not None and not passive else None
+    if passive:  # "X is expected to ...", "it was reported by Y that ...": the agent speaks, if named
+        agent = next((c for c in verb.children if c.dep_ == "agent"), None)
+        subject = next((c for c in agent.children if c.dep_ == "pobj"), None) if agent else None
+    speaker = noun_phrase(subject) if subject is not None else None
     trailing = _trailing_speaker(verb) if "indirect" in cue.frames else None
     if trailing:  # "..., notes lawmaker": the parse rarely sees the inverted subject
         subject, speaker, passive = trailing[-1], (trailing[0].idx, trailing[-1].idx + len(trailing[-1])), False
     cue_span = _cue_span(verb, cue)
-    via, parts = _reported(verb, subject, cue)
+    if passive:
+        via, parts = _passive_reported(verb, cue)
+    else:
+        via, parts = _reported(verb, subject, cue)
     ends = [cue_span] + ([speaker] if speaker else [])
     clause = (min(s for s, _ in ends), max(e for _, e in ends))
     return Frame(cue_span, cue.name, cue.frames, speaker, parts, clause, verb.i, passive, via)
@@ -227,10 +233,13 @@ def noun_phrase(token: Token) -> Offsets:
 def _cue_span(verb: Token, cue: Cue) -> Offsets:
     tokens = [verb]
     if cue.particle:  # a phrasal particle belongs to the cue ("pointed out"), a far preposition not
-        tokens += [c for c in verb.children if c.lower_ == cue.particle and (c.dep_ == "prt" or c.i == verb.i + 1)]
+        tokens += [c for c in verb.children if c.lower_ == cue.particle
+                   and (c.dep_ == "prt" or (c.i == verb.i + 1 and "prep" in cue.frames))]
     return min(t.idx for t in tokens), max(t.idx + len(t) for t in tokens)
 
 
+# Words opening a relative clause set off by a comma.
+_RELATIVE_ASIDE = frozenset({"which", "who", "whom", "whose"})
 # Prepositions whose phrase belongs to an object's content: "accused X of lying",
 # "described X as a partner", "praised X for its stance".
 _OBJECT_PREPS = frozenset({"of", "as", "for"})
@@ -259,19 +268,42 @@ def _reported(verb: Token, subject: Token | None, cue: Cue) -> tuple[str, tuple[
         objects = [c for c in children if c.dep_ in ("dobj", "dative") and c.i > verb.i]
         if cue.particle:
             objects += [c for c in _particle_objects(verb, cue)]
-        return "intent", _runs(doc, _between(doc, objects + to_clause, skip=verb))
+        return "intent", _runs(doc, _restrictive(_between(doc, objects + to_clause, skip=verb)))
     if "prep" in cue.frames and cue.particle:
         objects = _particle_objects(verb, cue)
         if objects:
-            return "prep", _runs(doc, _between(doc, objects, skip=verb))
+            return "prep", _runs(doc, _restrictive(_between(doc, objects, skip=verb)))
     if "naming" in cue.frames and any(c.dep_ == "oprd" for c in children):
         objects = [c for c in children if c.dep_ in ("dobj", "oprd") and c.i > verb.i]
-        return "object", _runs(doc, _between(doc, objects, skip=verb))
+        return "object", _runs(doc, _restrictive(_between(doc, objects, skip=verb)))
     if "object" in cue.frames:
         objects = [c for c in children if c.dep_ in ("dobj", "oprd", "xcomp") and c.i > verb.i]
         if objects:
             objects += [c for c in children if c.dep_ == "prep" and c.lower_ in _OBJECT_PREPS and c.i > verb.i]
-            return "object", _runs(doc, _between(doc, objects, skip=verb))
+            return "object", _runs(doc, _restrictive(_between(doc, objects, skip=verb)))
+    return "none", ()
+
+
+def _passive_reported(verb: Token, cue: Cue) -> tuple[str, tuple[Offsets, ...]]:
+    """A passive cue's content: "It is reported that X" -> X; "Putin is expected to visit" ->
+    "Putin ... to visit" (frame "passive" only: few verbs report through their subject)."""
+    clauses = _clauses(verb)
+    if clauses and cue.frames & {"indirect", "passive"}:
+        tokens = _between(verb.doc, clauses, skip=verb)
+        if tokens and tokens[0].dep_ == "mark" and tokens[0].lower_ == "that":
+            tokens = tokens[1:]
+        return "clause", _runs(verb.doc, tokens)
+    subject = next((c for c in verb.children if c.dep_ == "nsubjpass"), None)
+    to_clause = [c for c in verb.children if c.dep_ == "xcomp" and c.i > verb.i]
+    if "passive" in cue.frames and subject is not None and to_clause and subject.lower_ not in ("it", "this"):
+        tokens = [t for t in subject.subtree] + [t for c in to_clause for t in c.subtree]
+        return "clause", _runs(verb.doc, tokens)
+    if cue.frames & {"object", "naming"} and subject is not None and subject.lower_ not in ("it", "this"):
+        # "The plan was criticized by Abe as too costly": the plan, as too costly
+        extra = [c for c in verb.children if c.dep_ in ("prep", "oprd") and c.lower_ in _OBJECT_PREPS | {""}
+                 or c.dep_ == "oprd"]
+        tokens = [t for t in subject.subtree] + [t for c in extra for t in c.subtree]
+        return "object", _runs(verb.doc, _restrictive(tokens))
     return "none", ()
 
 
@@ -292,6 +324,15 @@ def _clauses(verb: Token) -> list[Token]:
 def _particle_objects(verb: Token, cue: Cue) -> list[Token]:
     preps = [c for c in verb.children if c.dep_ == "prep" and c.lower_ == cue.particle]
     return [o for p in preps for o in p.children if o.dep_ in ("pobj", "pcomp")]
+
+
+def _restrictive(tokens: list[Token]) -> list[Token]:
+    """An object without its comma-set relative clause: in "praised the plan, which includes
+    X" the plan is what was praised; the clause is the writer's aside."""
+    for k in range(len(tokens) - 1):
+        if tokens[k].text == "," and tokens[k + 1].lower_ in _RELATIVE_ASIDE:
+            return tokens[:k]
+    return tokens
 
 
 def _between(doc: Doc, heads: list[Token], *, skip: Token) -> list[Token]:

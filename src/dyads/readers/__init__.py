@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import glob
 import logging
+import os
 import sys
 import urllib.error
 import urllib.request
@@ -116,7 +117,8 @@ def _read_spec(spec: str, *, settings: Settings, reference: dt.date | None):
 
 
 def _read_file(path: Path, *, settings: Settings, reference: dt.date | None):
-    origin = str(path)
+    # A file name that is not UTF-8 comes back with surrogate escapes, which cannot be stored.
+    origin = os.fsencode(path).decode("utf-8", "replace")
     suffix = path.suffix.lower()
     try:
         if suffix in JSONL_SUFFIXES:  # streamed: any size
@@ -145,6 +147,8 @@ def _read_bytes(data: bytes, *, origin: str, kind: str, settings: Settings,
     if len(data) > settings.max_file_bytes and kind in {"text", "html"}:
         raise InputError(origin, f"input is over the {settings.max_file_mb:g} MB limit "
                                  "for one article; raise --max-file-mb")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise InputError(origin, "file is UTF-16, not UTF-8; re-encode it, e.g. iconv -f utf-16 -t utf-8")
     if b"\x00" in data[:SNIFF_BYTES]:
         raise InputError(origin, "binary file, not text; give .txt, .html, .jsonl or .csv")
     if kind == "html":

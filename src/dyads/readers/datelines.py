@@ -58,6 +58,10 @@ PATTERNS = (
     # (four characters at least, so a headline-like "US - China ..." is no dateline)
     re.compile(rf"^(?=[A-Z][A-Z.'’\-]{{3}})(?P<place>{_PLACE_UPPER})\s+(?:--|—|–|-)(?:\s+|$)"),
 )
+# The longest dateline looked for: a paragraph's first characters are enough
+# ("IGORA /Leningrad Region/, December 26. /TASS/. " is 47), and the patterns
+# need not scan a 500,000-character paragraph of one word (seconds each).
+MAX_DATELINE_CHARS = 200
 _DATE_PARTS = re.compile(
     rf"(?P<month>{_MONTH})\.?\s+(?P<day>\d{{1,2}})|(?P<day2>\d{{1,2}})\s+(?P<month2>{_MONTH})"
 )
@@ -71,9 +75,11 @@ def parse_dateline(paragraph: str) -> tuple[Dateline | None, str]:
         ``(dateline, rest)``; ``(None, paragraph)`` when it opens with no dateline.
         ``rest`` is empty when the paragraph is the dateline alone.
     """
+    head = paragraph[:MAX_DATELINE_CHARS]
     for pattern in PATTERNS:
-        match = pattern.match(paragraph)
-        if match:
+        match = pattern.match(head)
+        # A match that runs to the cut may continue past it: no dateline is that long.
+        if match and (match.end() < len(head) or len(head) == len(paragraph)):
             return _dateline(match), paragraph[match.end():]
     return None, paragraph
 

@@ -33,6 +33,9 @@ _DATEPARSER_SETTINGS = {
     "PREFER_DATES_FROM": "past",
     "RETURN_AS_TIMEZONE_AWARE": False,
 }
+# Longer than this, a metadata value is no date ("Wednesday, 26 January 2018
+# 15:01:01 +0300 (Moscow Standard Time)" is 65); dateparser takes seconds on long text.
+MAX_DATE_CHARS = 100
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}")
 
 
@@ -49,6 +52,9 @@ def parse_date(value: object, *, origin: str) -> dt.date | None:
     if isinstance(value, dt.date):
         return value
     text = str(value).strip()
+    if len(text) > MAX_DATE_CHARS:
+        raise InputError(origin, f"date field is {len(text):,} characters long, not a date; "
+                                 "give it as YYYY-MM-DD")
     if _ISO_DATE.match(text):
         try:
             return dt.date.fromisoformat(text[:10])

@@ -18,7 +18,7 @@ from collections.abc import Iterable, Iterator
 from dyads.errors import InputError
 from dyads.readers.dates import parse_date, resolve_published
 from dyads.readers.datelines import parse_dateline
-from dyads.readers.wire import parse_wire
+from dyads.readers.wire import clean_text, parse_wire
 from dyads.records import Article, Failure
 
 log = logging.getLogger(__name__)
@@ -63,7 +63,7 @@ def article_from_record(record: dict, *, origin: str, reference: dt.date | None 
         external_id=_first(fields, ID_FIELDS),
     )
     if article.dateline is None and fields.get("dateline"):
-        article = article.replace(dateline=parse_dateline(str(fields["dateline"]).strip())[0])
+        article = article.replace(dateline=parse_dateline(clean_text(str(fields["dateline"])).strip())[0])
     return article.replace(
         published=resolve_published(metadata_date, article.dateline, reference=reference)
     )
@@ -87,6 +87,8 @@ def read_jsonl(lines: Iterable[bytes], *, origin: str, reference: dt.date | None
             yield Failure(where, f"line is not valid UTF-8 (byte {e.start}); re-encode the file as UTF-8")
         except json.JSONDecodeError as e:
             yield Failure(where, f"line is not JSON ({e.msg} at column {e.colno}); fix or remove it")
+        except (RecursionError, ValueError) as e:  # deep nesting; an integer of 4,300+ digits
+            yield Failure(where, f"line is JSON that cannot be read ({_json_problem(e)}); fix or remove it")
         except InputError as e:
             yield Failure(e.origin, e.reason)
 
@@ -98,6 +100,8 @@ def read_json(text: str, *, origin: str, reference: dt.date | None = None) -> It
     except json.JSONDecodeError as e:
         raise InputError(origin, f"not valid JSON ({e.msg} at line {e.lineno}); "
                                  "for one record per line name the file .jsonl") from e
+    except (RecursionError, ValueError) as e:
+        raise InputError(origin, f"JSON that cannot be read ({_json_problem(e)}); fix the file") from e
     records = data if isinstance(data, list) else [data]
     for number, record in enumerate(records, start=1):
         where = f"{origin}[{number}]" if isinstance(data, list) else origin
@@ -133,6 +137,12 @@ def read_csv(text: str, *, origin: str, reference: dt.date | None = None,
             yield article_from_record(row, origin=where, reference=reference)
         except InputError as e:
             yield Failure(e.origin, e.reason)
+
+
+def _json_problem(error: Exception) -> str:
+    if isinstance(error, RecursionError):
+        return "nested too deeply"
+    return str(error).split(";")[0]
 
 
 def _first(fields: dict, names: tuple[str, ...]) -> str | None:

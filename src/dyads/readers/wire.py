@@ -25,6 +25,11 @@ MAX_HEADLINE_CHARS = 300
 
 _BLANK_LINE = re.compile(r"\n[ \t\r\f\v]*\n")
 _SPACES = re.compile(r"[ \t\r\f\v\u00a0]+")
+# Control characters (C0 but tab, line and page breaks; DEL; C1), which no story
+# means and which can drive a terminal that shows the text; and lone UTF-16
+# surrogates (from JSON escapes such as "\ud800"), which cannot be stored as UTF-8.
+_CONTROLS = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")
+_SURROGATES = re.compile(r"[\ud800-\udfff]")
 
 
 @functools.cache
@@ -34,6 +39,15 @@ def furniture() -> frozenset[str]:
     return frozenset(
         line.strip().lower() for line in text.splitlines() if line.strip() and not line.startswith("#")
     )
+
+
+def clean_text(text: str) -> str:
+    """Text without control characters, and with U+FFFD for each lone surrogate.
+
+        >>> clean_text("Talks\\x1b[31m resume\\ud800")
+        'Talks[31m resume\ufffd'
+    """
+    return _SURROGATES.sub("\ufffd", _CONTROLS.sub("", text))
 
 
 def split_paragraphs(text: str) -> list[str]:
@@ -75,12 +89,13 @@ def parse_wire(
     Raises:
         InputError: no text is left once furniture is removed.
     """
-    paragraphs = strip_furniture(split_paragraphs(text))
+    paragraphs = strip_furniture(split_paragraphs(clean_text(text)))
+    fields = {k: clean_text(v) if isinstance(v, str) else v for k, v in fields.items()}
     if headline is not None:
-        headline = _SPACES.sub(" ", headline).strip()
+        headline = _SPACES.sub(" ", clean_text(headline)).strip()
         paragraphs = _drop_repeat(paragraphs, headline)
     if dek:
-        dek = _SPACES.sub(" ", dek).strip()
+        dek = _SPACES.sub(" ", clean_text(dek)).strip()
         paragraphs = _drop_repeat(paragraphs, dek)
     if not paragraphs:
         raise InputError(origin, "no article text; give a story with at least one paragraph")

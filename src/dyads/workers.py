@@ -1,0 +1,105 @@
+"""Run the NLP of ingest batches here or in a pool of worker processes.
+
+``analyze_batches`` takes batches of articles in order and yields each with
+its analyses, in the same order. With one worker the pipeline runs in this
+process; with more, each worker process loads it once and batches travel as
+pickled records (articles out, analyses back), while this process stays the
+only one that reads inputs and writes the database. At most
+``IN_FLIGHT_PER_WORKER`` batches per worker are out at once, and each worker
+process is replaced after ``TASKS_PER_WORKER`` batches, so memory stays flat
+however long the input.
+
+    >>> from dyads.records import Article
+    >>> batch = [Article(headline="Envoys meet", paragraphs=("Kenya and Peru met.",), origin="t")]
+    >>> [[a.article.headline for a in analyses] for _, analyses in analyze_batches([(0, batch)], workers=1)]
+    [['Envoys meet']]
+"""
+
+from __future__ import annotations
+
+import collections
+import logging
+import multiprocessing
+import os
+import signal
+import threading
+import time
+from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from typing import TypeVar
+
+from dyads.errors import DyadsError
+from dyads.pipeline import analyze_batch, load_nlp
+from dyads.records import Analysis, Article
+
+log = logging.getLogger(__name__)
+
+Tag = TypeVar("Tag")
+
+# Batches queued per worker beyond the one it runs: enough that a worker never
+# waits on the writer, few enough that memory stays small (two batches of 32
+# articles are a few hundred kB).
+IN_FLIGHT_PER_WORKER = 2
+# Batches a worker process analyzes before a fresh one takes over (and loads
+# the model again, ~3 s). spaCy's string store grows by ~1.5 MB per 1,000 news
+# articles; 300 batches of 32 bound that at ~15 MB a worker.
+TASKS_PER_WORKER = 300
+# How often a worker checks that its parent lives. A killed parent (SIGKILL, OOM)
+# cannot stop its workers, and they would wait forever on a queue that every
+# worker holds open.
+PARENT_CHECK_SECONDS = 1.0
+
+
+def analyze_batches(batches: Iterable[tuple[Tag, list[Article]]], *, workers: int = 1,
+                    batch_size: int = 32) -> Iterator[tuple[Tag, list[Analysis]]]:
+    """Each ``(tag, articles)`` as ``(tag, analyses)``, in input order.
+
+    Raises:
+        DyadsError: a worker process died (out of memory, killed).
+    """
+    if workers <= 1:
+        nlp = load_nlp()
+        for tag, articles in batches:
+            yield tag, analyze_batch(articles, nlp=nlp, batch_size=batch_size)
+        return
+    # spawn, not fork: the parent holds an open DuckDB connection and its threads.
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker,
+                             max_tasks_per_child=TASKS_PER_WORKER) as pool:
+        window: collections.deque[tuple[Tag, Future | None]] = collections.deque()
+        try:
+            for tag, articles in batches:
+                window.append((tag, pool.submit(_work, articles, batch_size) if articles else None))
+                if len(window) > workers * IN_FLIGHT_PER_WORKER:
+                    yield _result(*window.popleft())
+            while window:
+                yield _result(*window.popleft())
+        except BrokenProcessPool as e:
+            raise DyadsError("a worker process died (out of memory or killed); stored batches "
+                             "are kept, rerun to finish the rest, with fewer --workers if memory ran out") from e
+        finally:
+            for _, future in window:
+                if future is not None:
+                    future.cancel()
+
+
+def _result(tag, future: Future | None):
+    return tag, ([] if future is None else future.result())
+
+
+def _start_worker() -> None:
+    # Ctrl-C is the parent's to handle: it stops submitting and shuts the pool down.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
+    load_nlp()
+
+
+def _exit_with_parent(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(PARENT_CHECK_SECONDS)
+    os._exit(1)
+
+
+def _work(articles: list[Article], batch_size: int) -> list[Analysis]:
+    return analyze_batch(articles, nlp=load_nlp(), batch_size=batch_size)
