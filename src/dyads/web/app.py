@@ -9,6 +9,7 @@ import io
 import json
 import logging
 from pathlib import Path
+from urllib.parse import quote
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -69,6 +70,8 @@ def build(db: str) -> FastAPI:
     app.state.db = db
     app.state.templates = Jinja2Templates(directory=str(HERE / "templates"))
     app.state.templates.env.globals.update(url_with=url_with, date_text=date_text)
+    # Actor ids in paths keep their colon (/actors/person:ingrid-solberg), everything else is quoted.
+    app.state.templates.env.filters["path_part"] = lambda value: quote(str(value), safe=":")
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
 
     from dyads.web import api, pages  # noqa: PLC0415  (routes need the app's state)
