@@ -33,6 +33,9 @@ COMPONENTS: dict[str, tuple[str, ...]] = {
     # pos_/tag_ of titles and pronouns, dep_ of subjects, appositions and
     # possessives, lemma_ of motion verbs (pipeline/actors.py, pipeline/coref.py)
     "actors": ("tagger", "attribute_ruler", "parser", "lemmatizer", "ner"),
+    # dep_ of cues, subjects and reported clauses, lemma_ of cue words, ent_type_ of dates
+    # and names around speakers (pipeline/cues.py, pipeline/quotes.py)
+    "quotes": ("tagger", "attribute_ruler", "parser", "lemmatizer", "ner"),
 }
 
 
