@@ -210,11 +210,7 @@ class Store(AnalysisQueries, BrowseQueries, LookupQueries):
             where.append("published <= ?")
             params.append(until)
         sql = f"SELECT {', '.join(LISTING_COLUMNS)} FROM articles"
-        if where:
-            sql += " WHERE " + " AND ".join(where)
-        sql += " ORDER BY ingested_at DESC, id"
-        if limit is not None:
-            sql += f" LIMIT {int(limit)} OFFSET {int(offset)}"
+        sql = _query(sql, where, order_by="ingested_at DESC, id", limit=limit, offset=offset)
         return self._dicts(sql, params)
 
     def get_article(self, article_id: str) -> dict:
@@ -265,11 +261,7 @@ class Store(AnalysisQueries, BrowseQueries, LookupQueries):
                "CASE WHEN e.date_start IS NOT NULL THEN substr(a.text, e.date_start + 1, e.date_end - e.date_start) END AS date_text, "
                "CASE WHEN e.place_start IS NOT NULL THEN substr(a.text, e.place_start + 1, e.place_end - e.place_start) END AS place_text "
                "FROM events e JOIN articles a ON a.id = e.article_id")
-        if where:
-            sql += " WHERE " + " AND ".join(where)
-        sql += " ORDER BY e.date NULLS LAST, a.published NULLS LAST, e.article_id, e.idx"
-        if limit is not None:
-            sql += f" LIMIT {int(limit)}"
+        sql = _query(sql, where, order_by="e.date NULLS LAST, a.published NULLS LAST, e.article_id, e.idx", limit=limit)
         events = self._dicts(sql, params)
         parties = self._parties({e["article_id"] for e in events})
         for event in events:
@@ -331,11 +323,7 @@ class Store(AnalysisQueries, BrowseQueries, LookupQueries):
                 where.append(f"{column} = ?")
                 params.append(value)
         sql = "SELECT id, kind, name, country, sector, titles, articles, mentions FROM actors"
-        if where:
-            sql += " WHERE " + " AND ".join(where)
-        sql += " ORDER BY mentions DESC, id"
-        if limit is not None:
-            sql += f" LIMIT {int(limit)}"
+        sql = _query(sql, where, order_by="mentions DESC, id", limit=limit)
         return self._dicts(sql, params)
 
     def find_actors(self, name: str) -> list[dict]:
@@ -407,11 +395,7 @@ class Store(AnalysisQueries, BrowseQueries, LookupQueries):
             params.append(article_id)
         sql = (f"SELECT {_QUOTE_SELECT}, a.headline, a.published, a.source, a.url "
                "FROM quotes q JOIN articles a ON a.id = q.article_id")
-        if where:
-            sql += " WHERE " + " AND ".join(where)
-        sql += " ORDER BY a.published DESC NULLS LAST, a.ingested_at DESC, q.article_id, q.idx"
-        if limit is not None:
-            sql += f" LIMIT {int(limit)}"
+        sql = _query(sql, where, order_by="a.published DESC NULLS LAST, a.ingested_at DESC, q.article_id, q.idx", limit=limit)
         return self._dicts(sql, params)
 
     def failures(self, *, run_id: str | None = None) -> list[dict]:
@@ -426,6 +410,16 @@ class Store(AnalysisQueries, BrowseQueries, LookupQueries):
         cursor = self.con.execute(sql, params or [])
         names = [d[0] for d in cursor.description]
         return [dict(zip(names, row)) for row in cursor.fetchall()]
+
+
+def _query(sql: str, where: list[str], *, order_by: str, limit: int | None, offset: int = 0) -> str:
+    """``sql`` with its WHERE conditions, ORDER BY and LIMIT (and OFFSET) appended."""
+    if where:
+        sql += " WHERE " + " AND ".join(where)
+    sql += f" ORDER BY {order_by}"
+    if limit is not None:
+        sql += f" LIMIT {int(limit)}" + (f" OFFSET {int(offset)}" if offset else "")
+    return sql
 
 
 def _regex_escape(text: str) -> str:
