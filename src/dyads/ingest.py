@@ -139,7 +139,7 @@ def count_batch(stored: int, failures: list[Failure], *, store: Store | None, ru
     if store is not None:
         store.record_failures(run_id, failures)
     for failure in failures:
-        log.warning("skipped %s: %s", failure.origin, failure.reason)
+        log.info("skipped %s: %s", failure.origin, failure.reason)  # the CLI prints each one
     summary.failures += failures
     summary.skipped += len(failures)
     log.info("stored a batch: %d new articles, %d skipped", stored, len(failures))
