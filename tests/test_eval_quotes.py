@@ -27,8 +27,9 @@ def test_plain_gold_scores(run):
     result = json.loads(run("eval", "quotes", "--gold", str(GOLD), "--json").out)
     overall = result["overall"]
     assert result["stories"] == 14 and overall["gold"] == 23
-    # Figures on our own stories, measured 2026-11-28: exact and overlap F1 0.979, speaker
-    # accuracy 1.0, resolved accuracy 0.913, end-to-end F1 0.894.
+    # Figures on our own 14 stories, measured 2026-11-28: exact and overlap F1 1.0, speaker
+    # accuracy 1.0, resolved accuracy 1.0, end-to-end F1 1.0 (floors leave room for the
+    # actors stage to change).
     assert overall["overlap"]["f1"] >= 0.9 and overall["exact"]["f1"] >= 0.9
     assert overall["speaker_accuracy"] >= 0.95
     assert overall["resolved_accuracy"] >= 0.85 and overall["end_to_end"]["f1"] >= 0.85

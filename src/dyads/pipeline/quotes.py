@@ -342,16 +342,30 @@ def _finish(index: int, draft: _Draft, doc: Doc, analysis: Analysis) -> Quote:
 
 
 def _speaker_actor(doc: Doc, analysis: Analysis, speaker: Offsets):
-    """The actor of the mention holding the speaker phrase's head word, if any.
+    """The actor the speaker phrase names, through the actors stage's mentions, if any.
 
-    The head decides: in "A Russian senator" only "Russian" may be a mention (of
-    Russia), and the senator is not the country, so the speaker stays unresolved.
+    In order: a person whose mention holds the phrase's head word; a person named at the
+    end of the phrase ("the Swiss mediator Paul Favre", where a demonym mention may make
+    "Swiss mediator" stand for Switzerland); the most specific other mention holding the
+    head. A mention of "Russian" alone inside "A Russian senator" does not hold the head,
+    so that speaker stays unresolved rather than becoming the country.
     """
     span = doc.char_span(*speaker, alignment_mode="expand")
     if span is None or not len(span):
         return None
     head = _head(span)
-    mention = analysis.mention_at(head.idx, head.idx + len(head))
+    start, end = head.idx, head.idx + len(head)
+    found = [(analysis.actor(m.actor_id), m) for m in analysis.mentions
+             if m.actor_id and speaker[0] <= m.start and m.end <= span.end_char]
+    found = [(actor, m) for actor, m in found if actor is not None]
+    holding = [(a, m) for a, m in found if m.start <= start and end <= m.end]
+    people = [a for a, m in holding if a.kind == "person"]
+    people += [a for a, m in found if a.kind == "person" and m.end == span.end_char]
+    if people:
+        return people[0]
+    if holding:
+        return min(holding, key=lambda pair: pair[1].end - pair[1].start)[0]
+    mention = analysis.mention_at(start, end)
     return analysis.actor(mention.actor_id) if mention else None
 
 
