@@ -51,8 +51,9 @@ class Place:
 
 
 def _key(name: str) -> str:
-    text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
-    return " ".join(text.lower().replace("’", "'").split())
+    if not name.isascii():  # (NFKD leaves ASCII as it is; the check saves most of the load time)
+        name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    return " ".join(name.lower().split())
 
 
 @functools.cache

@@ -10,7 +10,7 @@ each skipped component is time saved on every article.
     >>> load(frozenset({"senter", "ner"})).pipe_names
     ['paragraph_breaks', 'senter', 'ner']
     >>> load(frozenset({"senter", "parser", "lemmatizer"})).pipe_names
-    ['paragraph_breaks', 'tok2vec', 'tagger', 'parser', 'attribute_ruler', 'lemmatizer']
+    ['paragraph_breaks', 'tok2vec', 'tagger', 'parser', 'fused_morphology']
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from dyads import morphology  # noqa: F401  (registers the fused_morphology component)
 from dyads.errors import MissingDependency, SettingsError
 
 log = logging.getLogger(__name__)
@@ -84,6 +85,11 @@ def _load(components: frozenset[str] | None) -> Language:
         nlp.enable_pipe("senter")
     # Before the parser (or senter) so that both respect the preset boundaries.
     nlp.add_pipe("paragraph_breaks", first=True)
+    if "attribute_ruler" in nlp.pipe_names and "lemmatizer" in nlp.pipe_names:
+        # The same annotations, a quarter of the pipeline's time faster (dyads.morphology).
+        nlp.add_pipe("fused_morphology", after="lemmatizer")
+        nlp.disable_pipe("attribute_ruler")
+        nlp.disable_pipe("lemmatizer")
     log.info("loaded spaCy pipeline %s %s: %s", MODEL, nlp.meta.get("version"), nlp.pipe_names)
     return nlp
 

@@ -60,9 +60,9 @@ def _person_mentions(builder: "_Builder") -> list[tuple[int, int, str]]:
 
 def _descriptors(builder: "_Builder") -> None:
     doc, lex = builder.doc, builder.lex
-    taken = [(s, e) for s, e, _, _ in builder.found]
+    taken = {i for s, e, _, _ in builder.found for i in range(s, e)}
     for token in doc:
-        if token.pos_ != "NOUN" or token.tag_ == "NNS" or any(s <= token.i < e for s, e in taken):
+        if token.pos_ != "NOUN" or token.tag_ == "NNS" or token.i in taken:
             continue
         start = _descriptor_start(token)
         if start is None:

@@ -91,7 +91,8 @@ def title_facts(tokens: Span, lex: Lexicons) -> tuple[str | None, str | None, st
     """(country, sector, family) that a title's words state."""
     country = seat_sector = None
     text = tokens.text
-    for phrase, (kind, code, sector) in _phrases_in(text, lex):
+    phrases = lex.phrases_in(text)
+    for phrase, (kind, code, sector) in phrases:
         if kind == "group":
             continue
         if re.search(rf"\bto\s+(?:the\s+)?{re.escape(phrase)}", text):
@@ -99,7 +100,7 @@ def title_facts(tokens: Span, lex: Lexicons) -> tuple[str | None, str | None, st
         country = country or code
         if kind == "seat":
             seat_sector = seat_sector or sector
-    if country is None and any(kind == "group" for _, (kind, _, _) in _phrases_in(text, lex)):
+    if country is None and any(kind == "group" for _, (kind, _, _) in phrases):
         seat_sector = seat_sector or "IGO"  # "EU diplomacy chief", "UN envoy": serves an organization
     title = lex.title(text)
     institution = next((lex.institutions[w] for w in reversed(re.findall(r"[\w']+", text.lower()))
@@ -108,12 +109,6 @@ def title_facts(tokens: Span, lex: Lexicons) -> tuple[str | None, str | None, st
     if title and title[0] in {"MIL", "JUD", "COP", "PTY", "OPP", "REB", "BUS", "MED", "IGO", "REL"}:
         sector = seat_sector or title[0]  # "army general", "party leader": the title's own sector
     return country, sector, title[1] if title else None
-
-
-def _phrases_in(text: str, lex: Lexicons):
-    for phrase, value in lex.phrases.items():
-        if phrase in text and re.search(rf"(?<![\w.]){re.escape(phrase)}(?![\w])", text):
-            yield phrase, value
 
 
 def _title_start(doc: Doc, name_start: int, lex: Lexicons) -> int:
