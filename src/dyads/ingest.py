@@ -10,8 +10,14 @@
     '1 ingested, 0 duplicates, 0 skipped'
 
 Inputs stream through in batches: reading, duplicate checks and writing
-happen here, in the one process that holds the database; the NLP runs here
+happen here, in the one process that writes the database; the NLP runs here
 too or, with ``settings.workers`` > 1, in worker processes (see ``dyads.workers``).
+
+Given a ``StoreFile`` (as ``dyads ingest`` does), the database is open only for
+short sessions: a read-only one per batch for its duplicate check, a read-write
+one per batch for its write; in between, while the NLP runs, ``dyads serve`` and
+other readers have the file (see ``dyads.store.live``). Given an open ``Store``,
+every session uses it.
 """
 
 from __future__ import annotations
@@ -28,6 +34,7 @@ from dyads.pipeline import COMPONENTS, linking
 from dyads.readers import read_inputs
 from dyads.records import Analysis, Article, Failure, IngestSummary
 from dyads.store import Store
+from dyads.store.live import OpenStore, StoreFile, sessions
 from dyads.workers import analyze_batches
 
 log = logging.getLogger(__name__)
@@ -53,7 +60,7 @@ class Batch:
 def ingest(
     specs: Iterable[str],
     *,
-    store: Store,
+    store: Store | StoreFile,
     settings: Settings,
     reference: dt.date | None = None,
     on_progress: Callable[[int], None] | None = None,
@@ -68,24 +75,28 @@ def ingest(
 
     Args:
         specs: files, folders, globs, URLs, or ``-`` for stdin.
+        store: an open Store, or a StoreFile to open for a short session per batch.
         reference: date that tells the year of datelines without one (``--date``).
         on_progress: called with the number of inputs done after each batch.
         collect_ids: list every article id in the summary (memory grows with the input).
     """
     summary = IngestSummary()
-    run_id = store.start_run(command, model=model_description())
+    db = sessions(store)
+    with db.writing() as session:
+        run_id = session.start_run(command, model=model_description())
     pending: set[str] = set()  # ids handed to the NLP and not yet stored
-    batches = plan_batches(specs, store=store, settings=settings, reference=reference,
+    batches = plan_batches(specs, store=db, settings=settings, reference=reference,
                            summary=summary, pending=pending, size=settings.batch_size,
                            collect_ids=collect_ids)
     done = analyze_batches(((b, b.articles) for b in batches), workers=settings.workers,
                            batch_size=settings.batch_size)
     for batch, analyses in done:
-        write_batch(batch, analyses, store=store, settings=settings, run_id=run_id, summary=summary)
+        write_batch(batch, analyses, store=db, settings=settings, run_id=run_id, summary=summary)
         pending -= batch.ids
         if on_progress:
             on_progress(batch.size)
-    store.finish_run(run_id, summary)
+    with db.writing() as session:
+        session.finish_run(run_id, summary)
     return summary
 
 
@@ -95,12 +106,13 @@ def model_description() -> str:
     return f"{nlp_module.model_version()} [{', '.join(components)}]"
 
 
-def plan_batches(specs: Iterable[str], *, store: Store | None, settings: Settings, reference: dt.date | None,
+def plan_batches(specs: Iterable[str], *, store: StoreFile | OpenStore | None, settings: Settings, reference: dt.date | None,
                  summary: IngestSummary, pending: set[str], size: int,
                  collect_ids: bool = True) -> Iterator[Batch]:
     """Read the inputs lazily into batches of new articles, each with its failures.
 
-    Articles stored already (in ``store``, if given), in ``pending`` or earlier
+    Articles stored already (in ``store``, if given; a read-only session per
+    batch), in ``pending`` or earlier
     in this batch count as duplicates; the new ones are added to ``pending``.
     """
     items = read_inputs(specs, settings=settings, reference=reference)
@@ -111,12 +123,13 @@ def plan_batches(specs: Iterable[str], *, store: Store | None, settings: Setting
         yield Batch(len(chunk), fresh, failures)
 
 
-def write_batch(batch: Batch, analyses: list[Analysis], *, store: Store, settings: Settings,
+def write_batch(batch: Batch, analyses: list[Analysis], *, store: StoreFile | OpenStore, settings: Settings,
                 run_id: str, summary: IngestSummary) -> None:
-    """Store a batch's analyses in one transaction, and its failures; count both."""
+    """Store a batch's analyses in one transaction, and its failures, in one session; count both."""
     kept, too_long = within_sentence_limit(analyses, settings)
-    stored = store.write(_link_people(kept, store), run_id=run_id)
-    count_batch(stored, batch.failures + too_long, store=store, run_id=run_id, summary=summary)
+    with store.writing() as session:
+        stored = session.write(_link_people(kept, session), run_id=run_id)
+        count_batch(stored, batch.failures + too_long, store=session, run_id=run_id, summary=summary)
 
 
 def within_sentence_limit(analyses: list[Analysis], settings: Settings) -> tuple[list[Analysis], list[Failure]]:
@@ -172,12 +185,13 @@ def _within_limits(articles: list[Article], settings: Settings, failures: list[F
     return kept
 
 
-def _new_articles(articles: list[Article], store: Store | None, summary: IngestSummary,
+def _new_articles(articles: list[Article], store: StoreFile | OpenStore | None, summary: IngestSummary,
                   pending: set[str], *, collect_ids: bool) -> list[Article]:
     """Articles neither stored, pending nor repeated in the batch; counts the rest as duplicates."""
     seen = pending & {a.id for a in articles}
-    if store is not None:
-        seen |= store.known_ids(a.id for a in articles)
+    if store is not None and articles:
+        with store.reading() as session:
+            seen |= session.known_ids(a.id for a in articles)
     fresh = []
     for article in articles:
         if collect_ids:

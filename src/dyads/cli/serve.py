@@ -16,6 +16,9 @@ from dyads.errors import MissingDependency
 def serve(obj: Context, host: str, port: int) -> None:
     """Serve the dashboard and the JSON API (/api, /openapi.json); the database is opened read-only.
 
+    It can run while `dyads ingest` writes the same database: the server lets go
+    of the file while a batch is written, then shows the new articles.
+
     \b
     Example:
       dyads demo && dyads serve
@@ -27,6 +30,6 @@ def serve(obj: Context, host: str, port: int) -> None:
         import uvicorn
     except ImportError as e:
         raise MissingDependency("uvicorn", "web") from e
-    app = create_app(obj.settings.db)
+    app = create_app(obj.settings.db, lock_timeout=obj.settings.lock_timeout)
     click.echo(f"Serving {obj.settings.db} read-only at http://{host}:{port}/ (Ctrl-C stops)", err=True)
     uvicorn.run(app, host=host, port=port, log_level="warning")
