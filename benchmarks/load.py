@@ -102,6 +102,9 @@ def main() -> None:
                 ingest.process.wait()
             server.send_signal(signal.SIGINT)
             server.wait(timeout=30)
+            logged = (tmp / "serve.log").read_text(errors="replace").splitlines()[1:]  # after "Serving ..."
+            if logged:
+                print("server log:\n  " + "\n  ".join(logged[-20:]))
 
 
 def write_stories(folder: Path, n: int, *, seed: int = 1) -> Path:
