@@ -191,7 +191,38 @@ def test_serve_starts_mid_ingest_and_outlives_killed_writers(tmp_path, stop):
     assert server.poll() is None
 
 
-# A writer that takes the database (sidecar and DuckDB lock), starts a transaction, and waits to be killed.
+def test_readers_wait_for_a_writer_and_name_one_that_stays(tmp_path, stop, run, monkeypatch):
+    db = empty_db(tmp_path / "test.duckdb")  # the `run` fixture's database
+    writer = subprocess.Popen([sys.executable, "-c", KILLED_WRITER, str(db), "1.5"], env=env(),
+                              stdout=subprocess.PIPE, text=True)
+    stop(writer)
+    assert writer.stdout.readline().strip() == "writing"
+    started = time.monotonic()
+    waited = run("articles", "--json")  # waits for the writer to finish, then reads
+    assert waited.returncode == 0 and waited.out.strip() == "[]"
+    assert time.monotonic() - started > 0.5
+    assert writer.wait(timeout=30) == 0
+
+    writer = subprocess.Popen([sys.executable, "-c", KILLED_WRITER, str(db), "600"], env=env(),
+                              stdout=subprocess.PIPE, text=True)
+    stop(writer)
+    assert writer.stdout.readline().strip() == "writing"
+    monkeypatch.setenv("DYADS_LOCK_TIMEOUT", "0.5")
+    failed = run("articles", check=False)
+    ingest = run("ingest", str(write_wire_folder(tmp_path / "wire", 1)), check=False)
+    for result, said in ((failed, f"is locked by PID {writer.pid}"),
+                         (ingest, f"is being written by another process (PID {writer.pid}")):
+        error = result.err.strip().splitlines()
+        assert result.returncode == 1 and len(error) == 1 and error[0].startswith("Error: database "), result.err
+        assert str(db) in error[0] and said in error[0] and "DYADS_LOCK_TIMEOUT" in error[0]
+    writer.kill()
+    writer.wait(timeout=30)
+    with Store.open(db, read_only=True) as store:  # the killed writer left nothing behind that blocks
+        assert store.count_articles() == 0
+
+
+# A writer that takes the database (sidecar and DuckDB lock), starts a transaction, and stays
+# for argv[2] seconds (or until killed).
 KILLED_WRITER = """
 import sys, time
 from dyads.store import Store
@@ -199,5 +230,6 @@ with Store.open(sys.argv[1]) as store:
     store.con.execute("BEGIN TRANSACTION")
     store.con.execute("DELETE FROM articles")
     print("writing", flush=True)
-    time.sleep(600)
+    time.sleep(float(sys.argv[2]) if len(sys.argv) > 2 else 600)
+    store.con.execute("ROLLBACK")
 """

@@ -184,6 +184,8 @@ def _own_command() -> str:
 
 
 def _short(command: str, width: int = 120) -> str:
+    """A command line on one line, at most ``width`` characters."""
+    command = " ".join(command.split())
     return command if len(command) <= width else command[: width - 3] + "..."
 
 
