@@ -14,10 +14,10 @@ happen here, in the one process that writes the database; the NLP runs here
 too or, with ``settings.workers`` > 1, in worker processes (see ``dyads.workers``).
 
 Given a ``StoreFile`` (as ``dyads ingest`` does), the database is open only for
-short sessions: a read-only one per batch for its duplicate check, a read-write
-one per batch for its write; in between, while the NLP runs, ``dyads serve`` and
-other readers have the file (see ``dyads.store.live``). Given an open ``Store``,
-every session uses it.
+short sessions: a read-only one for the duplicate check of the next
+``CHECK_AHEAD_ARTICLES`` inputs, a read-write one per batch for its write. In
+between, while the NLP runs, ``dyads serve`` and other readers have the file
+(see ``dyads.store.live``). Given an open ``Store``, every session uses it.
 """
 
 from __future__ import annotations
@@ -38,6 +38,12 @@ from dyads.store.live import OpenStore, StoreFile, sessions
 from dyads.workers import analyze_batches
 
 log = logging.getLogger(__name__)
+
+# Articles whose duplicate check shares one read-only session. A session (open and close)
+# costs 50-100 ms on a busy 2-core machine, flat from 20,000 to 400,000 stored articles
+# (benchmarks/sessions.py); one per 256 articles is a few ms a batch of 32. The articles
+# read ahead wait in memory meanwhile: a few hundred kB of typical news.
+CHECK_AHEAD_ARTICLES = 256
 
 
 @dataclass
@@ -106,21 +112,23 @@ def model_description() -> str:
     return f"{nlp_module.model_version()} [{', '.join(components)}]"
 
 
-def plan_batches(specs: Iterable[str], *, store: StoreFile | OpenStore | None, settings: Settings, reference: dt.date | None,
-                 summary: IngestSummary, pending: set[str], size: int,
+def plan_batches(specs: Iterable[str], *, store: StoreFile | OpenStore | None, settings: Settings,
+                 reference: dt.date | None, summary: IngestSummary, pending: set[str], size: int,
                  collect_ids: bool = True) -> Iterator[Batch]:
     """Read the inputs lazily into batches of new articles, each with its failures.
 
-    Articles stored already (in ``store``, if given; a read-only session per
-    batch), in ``pending`` or earlier
+    Articles stored already (in ``store``, if given), in ``pending`` or earlier
     in this batch count as duplicates; the new ones are added to ``pending``.
+    The stored ones are looked up for ``CHECK_AHEAD_ARTICLES`` at a time, in one
+    read-only session, so the inputs are read that far ahead.
     """
     items = read_inputs(specs, settings=settings, reference=reference)
-    for chunk in batched(items, size):
-        failures = [item for item in chunk if isinstance(item, Failure)]
-        articles = _within_limits([a for a in chunk if isinstance(a, Article)], settings, failures)
-        fresh = _new_articles(articles, store, summary, pending, collect_ids=collect_ids)
-        yield Batch(len(chunk), fresh, failures)
+    for group in batched(batched(items, size), max(1, CHECK_AHEAD_ARTICLES // size)):
+        split = [_split(chunk, settings) for chunk in group]
+        stored = _stored_ids([a for articles, _ in split for a in articles], store)
+        for chunk, (articles, failures) in zip(group, split):
+            fresh = _new_articles(articles, stored, summary, pending, collect_ids=collect_ids)
+            yield Batch(len(chunk), fresh, failures)
 
 
 def write_batch(batch: Batch, analyses: list[Analysis], *, store: StoreFile | OpenStore, settings: Settings,
@@ -185,13 +193,25 @@ def _within_limits(articles: list[Article], settings: Settings, failures: list[F
     return kept
 
 
-def _new_articles(articles: list[Article], store: StoreFile | OpenStore | None, summary: IngestSummary,
+def _split(chunk: list, settings: Settings) -> tuple[list[Article], list[Failure]]:
+    """A chunk's articles within the limits, and its failures (those too long included)."""
+    failures = [item for item in chunk if isinstance(item, Failure)]
+    return _within_limits([a for a in chunk if isinstance(a, Article)], settings, failures), failures
+
+
+def _stored_ids(articles: list[Article], store: StoreFile | OpenStore | None) -> set[str]:
+    """Ids of those articles stored already, looked up in one read-only session."""
+    if store is None or not articles:
+        return set()
+    with store.reading() as session:
+        return session.known_ids(a.id for a in articles)
+
+
+def _new_articles(articles: list[Article], stored: set[str], summary: IngestSummary,
                   pending: set[str], *, collect_ids: bool) -> list[Article]:
     """Articles neither stored, pending nor repeated in the batch; counts the rest as duplicates."""
-    seen = pending & {a.id for a in articles}
-    if store is not None and articles:
-        with store.reading() as session:
-            seen |= session.known_ids(a.id for a in articles)
+    ids = {a.id for a in articles}
+    seen = (pending & ids) | (stored & ids)
     fresh = []
     for article in articles:
         if collect_ids:
