@@ -61,9 +61,10 @@ def main() -> None:
         source = str(args.corpus) if args.corpus else str(write_stories(tmp / "new", wanted, seed=6))
         new = [a for a in itertools.islice(read_inputs([source], settings=Settings()), wanted * 2)
                if isinstance(a, Article)][:wanted]
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), time.process_time()
         analyses = analyze_batch(new, nlp=nlp)
         nlp_seconds = (time.perf_counter() - started) / len(new) * args.batch_size  # a batch's NLP
+        nlp_cpu = (time.process_time() - cpu_started) / len(new) * args.batch_size
         seed_analyses = analyze_batch(seed, nlp=nlp)
         big = tmp / "big.duckdb"
         with Store.open(big) as store:
@@ -83,20 +84,25 @@ def main() -> None:
         def store_all(sessions) -> list[float]:
             times, summary = [], IngestSummary()
             for number, chunk in enumerate(batches):
-                start = time.perf_counter()
+                start, cpu_start = time.perf_counter(), time.process_time()
                 if number % ahead == 0:  # the duplicate check of plan_batches, for the batches ahead
                     with sessions.reading() as session:
                         session.known_ids(a.article.id for c in batches[number:number + ahead] for a in c)
                 write_batch(Batch(len(chunk), [a.article for a in chunk]), chunk, store=sessions,
                             settings=settings, run_id="bench", summary=summary)
                 times.append(time.perf_counter() - start)
+                cpu.setdefault(sessions, []).append(time.process_time() - cpu_start)
             return times
 
+        cpu: dict = {}  # sessions -> CPU seconds of this process (DuckDB's threads included) per batch
         with Store.open(held_db) as store:
-            held = store_all(OpenStore(store))
-            start = time.perf_counter()
+            one = OpenStore(store)
+            held = store_all(one)
+            start, cpu_start = time.perf_counter(), time.process_time()
         held[-1] += time.perf_counter() - start  # its closing checkpoint: the one it defers to the end
-        live = store_all(StoreFile(live_db))
+        cpu[one][-1] += time.process_time() - cpu_start
+        short = StoreFile(live_db)
+        live = store_all(short)
         print(f"{len(batches)} batches of {args.batch_size} analyzed articles from "
               f"{args.corpus or 'stories we wrote'} (their NLP: ~{nlp_seconds:.1f} s a batch on this "
               "machine); seconds to check and store a batch, mean (max):")
@@ -104,6 +110,9 @@ def main() -> None:
         print(f"  a session per batch:         {statistics.mean(live):.3f} ({max(live):.3f})")
         overhead = statistics.mean(live) - statistics.mean(held)
         print(f"  cost of the sessions:        {overhead:+.3f} s a batch = {overhead / nlp_seconds:+.1%} of its NLP")
+        cpu_overhead = statistics.mean(cpu[short]) - statistics.mean(cpu[one])
+        print(f"  CPU seconds a batch:         {statistics.mean(cpu[one]):.3f} held, {statistics.mean(cpu[short]):.3f} "
+              f"in sessions: {cpu_overhead:+.3f} = {cpu_overhead / nlp_cpu:+.1%} of the NLP's {nlp_cpu:.1f} CPU s")
         for name, open_ in (("read-write", lambda: Store.open(live_db)),
                             ("read-only", lambda: Store.open(live_db, read_only=True))):
             times = []

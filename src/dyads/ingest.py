@@ -126,9 +126,10 @@ def plan_batches(specs: Iterable[str], *, store: StoreFile | OpenStore | None, s
     for group in batched(batched(items, size), max(1, CHECK_AHEAD_ARTICLES // size)):
         split = [_split(chunk, settings) for chunk in group]
         stored = _stored_ids([a for articles, _ in split for a in articles], store)
-        for chunk, (articles, failures) in zip(group, split):
-            fresh = _new_articles(articles, stored, summary, pending, collect_ids=collect_ids)
-            yield Batch(len(chunk), fresh, failures)
+        # All of the group at once: once a batch is written its ids leave ``pending``, and
+        # ``stored`` predates the write, so a later check would miss a repeat of them.
+        yield from [Batch(len(chunk), _new_articles(articles, stored, summary, pending, collect_ids=collect_ids),
+                          failures) for chunk, (articles, failures) in zip(group, split)]
 
 
 def write_batch(batch: Batch, analyses: list[Analysis], *, store: StoreFile | OpenStore, settings: Settings,
