@@ -136,9 +136,13 @@ def write_batch(batch: Batch, analyses: list[Analysis], *, store: StoreFile | Op
                 run_id: str, summary: IngestSummary) -> None:
     """Store a batch's analyses in one transaction, and its failures, in one session; count both."""
     kept, too_long = within_sentence_limit(analyses, settings)
+    failures = batch.failures + too_long
+    if not kept and not failures:  # all duplicates (a rerun): nothing to write, no session
+        count_batch(0, [], store=None, run_id=run_id, summary=summary)
+        return
     with store.writing() as session:
         stored = session.write(_link_people(kept, session), run_id=run_id)
-        count_batch(stored, batch.failures + too_long, store=session, run_id=run_id, summary=summary)
+        count_batch(stored, failures, store=session, run_id=run_id, summary=summary)
 
 
 def within_sentence_limit(analyses: list[Analysis], settings: Settings) -> tuple[list[Analysis], list[Failure]]:
