@@ -150,7 +150,6 @@ def test_dashboard_answers_and_grows_during_an_ingest(tmp_path, stop):
         assert ingest.wait(timeout=INGEST_TIMEOUT_S) == 0, "".join(lines.queue)
         during = list(poller.counts)
     final = poller.count()
-    print(f"{len(poller.statuses)} requests; counts seen: {sorted(set(during))}")
 
     bad = [(path, status) for path, status in poller.statuses if status != 200]
     assert not bad, f"{len(bad)} of {len(poller.statuses)} requests failed, e.g. {bad[:5]}"
@@ -163,18 +162,21 @@ def test_dashboard_answers_and_grows_during_an_ingest(tmp_path, stop):
 
 def test_serve_starts_mid_ingest_and_outlives_killed_writers(tmp_path, stop):
     db = empty_db(tmp_path / "live.duckdb")
-    folder = write_wire_folder(tmp_path / "wire", 60, seed=12)
+    stories = 150  # 25 batches: far more than commit while the server starts, so it starts mid-ingest
+    folder = write_wire_folder(tmp_path / "wire", stories, seed=12)
     ingest, lines = start_ingest(db, folder)
     stop(ingest)
     wait_for_batches(lines, 1)
     server, url = start_serve(db, tmp_path / "serve.log")  # comes up in the middle of the ingest
     stop(server)
     with Poller(url) as poller:
-        wait_for_batches(lines, 2)
+        while not lines.empty():  # batches stored while the server started
+            lines.get_nowait()
+        wait_for_batches(lines, 1)
         ingest.send_signal(signal.SIGKILL)  # wherever it is: NLP, a duplicate check or a write
         assert ingest.wait(timeout=30) == -signal.SIGKILL
         after_kill = poller.count()
-        assert BATCH * 3 <= after_kill < 60
+        assert BATCH * 2 <= after_kill < stories
 
         # A writer killed in the middle of its transaction leaves a stale sidecar and a WAL.
         writer = subprocess.Popen([sys.executable, "-c", KILLED_WRITER, str(db)], env=env(),
