@@ -162,8 +162,7 @@ def test_error_pages(client):
 
 
 def test_the_server_cannot_write(client):
-    con = client.app.state.con
-    with pytest.raises(Exception, match="(?i)read-only|read only"):
+    with client.app.state.live.cursor() as con, pytest.raises(Exception, match="(?i)read-only|read only"):
         con.execute("CREATE TABLE x (a INTEGER)")
 
 

@@ -6,7 +6,7 @@ spaCy pipeline once and analyzes its partitions. Then either
 
 - the partition's records travel back (pickled, a few kB an article) and the
   driver stores them exactly as ``dyads ingest`` does, through the single
-  writer, one transaction per partition: the writer-side steps (duplicate
+  writer, one transaction (and one short session, given a ``StoreFile``) per partition: the writer-side steps (duplicate
   checks, linking one-name people to full names known in the database) need
   the database, so they run there; or
 - with ``out``, each worker writes the partition's table rows
@@ -39,6 +39,7 @@ from dyads.ingest import (Batch, _link_people, count_batch, model_description, p
 from dyads.pipeline import analyze_batch, load_nlp
 from dyads.records import Analysis, Article, Failure, IngestSummary
 from dyads.store import Store
+from dyads.store.live import StoreFile, sessions
 
 log = logging.getLogger(__name__)
 
@@ -72,7 +73,7 @@ def batch(
     *,
     scheduler: str,
     settings: Settings,
-    store: Store | None = None,
+    store: Store | StoreFile | None = None,
     out: Path | None = None,
     reference: dt.date | None = None,
     partition_size: int = PARTITION_ARTICLES,
@@ -88,14 +89,18 @@ def batch(
         raise DyadsError("give a database or an --out folder for the batch results, not both")
     summary = IngestSummary()
     out = out.resolve() if out is not None else None  # workers may run in another folder
-    run_id = store.start_run("batch", model=model_description()) if store else None
+    db = sessions(store) if store is not None else None
+    run_id = None
+    if db is not None:
+        with db.writing() as session:
+            run_id = session.start_run("batch", model=model_description())
     pending: set[str] = set()
-    partitions = plan_batches(specs, store=store, settings=settings, reference=reference,
+    partitions = plan_batches(specs, store=db, settings=settings, reference=reference,
                               summary=summary, pending=pending, size=partition_size, collect_ids=False)
     with connect(scheduler, workers=settings.workers) as client:
         for part, done in _run(client, partitions, settings=settings, run_id=run_id, out=out):
-            if store is not None:
-                write_batch(part, done.analyses, store=store, settings=settings, run_id=run_id,
+            if db is not None:
+                write_batch(part, done.analyses, store=db, settings=settings, run_id=run_id,
                             summary=summary)
             else:
                 summary.duplicates += len(part.articles) if done.existed else 0
@@ -104,8 +109,9 @@ def batch(
             pending -= part.ids
             if on_progress:
                 on_progress(part.size)
-    if store:
-        store.finish_run(run_id, summary)
+    if db is not None:
+        with db.writing() as session:
+            session.finish_run(run_id, summary)
     return summary
 
 

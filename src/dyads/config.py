@@ -29,6 +29,8 @@ class Settings:
         max_sentences: most sentences per article; a longer one is skipped, since
             such a "story" is nearly always a dump of many pages.
         workers: processes that run the NLP of ``dyads ingest`` (1: in the main process).
+        lock_timeout: seconds any command (and each dashboard request) waits while another
+            process holds the database, e.g. an ingest writing a batch, before it gives up.
     """
 
     db: str = DEFAULT_DB
@@ -37,6 +39,7 @@ class Settings:
     max_article_chars: int = 500_000
     max_sentences: int = 5_000
     workers: int = 1
+    lock_timeout: float = 60.0
 
     @classmethod
     def load(cls, env: dict[str, str] | None = None, **flags) -> "Settings":
@@ -53,7 +56,8 @@ class Settings:
         return settings
 
     def check(self) -> None:
-        for name in ("batch_size", "max_file_mb", "max_article_chars", "max_sentences", "workers"):
+        for name in ("batch_size", "max_file_mb", "max_article_chars", "max_sentences", "workers",
+                     "lock_timeout"):
             if getattr(self, name) <= 0:
                 raise SettingsError(f"{name} must be positive, got {getattr(self, name)}")
 

@@ -10,8 +10,14 @@
     '1 ingested, 0 duplicates, 0 skipped'
 
 Inputs stream through in batches: reading, duplicate checks and writing
-happen here, in the one process that holds the database; the NLP runs here
+happen here, in the one process that writes the database; the NLP runs here
 too or, with ``settings.workers`` > 1, in worker processes (see ``dyads.workers``).
+
+Given a ``StoreFile`` (as ``dyads ingest`` does), the database is open only for
+short sessions: a read-only one for the duplicate check of the next
+``CHECK_AHEAD_ARTICLES`` inputs, a read-write one per batch for its write. In
+between, while the NLP runs, ``dyads serve`` and other readers have the file
+(see ``dyads.store.live``). Given an open ``Store``, every session uses it.
 """
 
 from __future__ import annotations
@@ -28,9 +34,16 @@ from dyads.pipeline import COMPONENTS, linking
 from dyads.readers import read_inputs
 from dyads.records import Analysis, Article, Failure, IngestSummary
 from dyads.store import Store
+from dyads.store.live import OpenStore, StoreFile, sessions
 from dyads.workers import analyze_batches
 
 log = logging.getLogger(__name__)
+
+# Articles whose duplicate check shares one read-only session. A session (open and close)
+# costs 50-100 ms on a busy 2-core machine, flat from 20,000 to 400,000 stored articles
+# (benchmarks/sessions.py); one per 256 articles is a few ms a batch of 32. The articles
+# read ahead wait in memory meanwhile: a few hundred kB of typical news.
+CHECK_AHEAD_ARTICLES = 256
 
 
 @dataclass
@@ -53,7 +66,7 @@ class Batch:
 def ingest(
     specs: Iterable[str],
     *,
-    store: Store,
+    store: Store | StoreFile,
     settings: Settings,
     reference: dt.date | None = None,
     on_progress: Callable[[int], None] | None = None,
@@ -68,24 +81,28 @@ def ingest(
 
     Args:
         specs: files, folders, globs, URLs, or ``-`` for stdin.
+        store: an open Store, or a StoreFile to open for a short session per batch.
         reference: date that tells the year of datelines without one (``--date``).
         on_progress: called with the number of inputs done after each batch.
         collect_ids: list every article id in the summary (memory grows with the input).
     """
     summary = IngestSummary()
-    run_id = store.start_run(command, model=model_description())
+    db = sessions(store)
+    with db.writing() as session:
+        run_id = session.start_run(command, model=model_description())
     pending: set[str] = set()  # ids handed to the NLP and not yet stored
-    batches = plan_batches(specs, store=store, settings=settings, reference=reference,
+    batches = plan_batches(specs, store=db, settings=settings, reference=reference,
                            summary=summary, pending=pending, size=settings.batch_size,
                            collect_ids=collect_ids)
     done = analyze_batches(((b, b.articles) for b in batches), workers=settings.workers,
                            batch_size=settings.batch_size)
     for batch, analyses in done:
-        write_batch(batch, analyses, store=store, settings=settings, run_id=run_id, summary=summary)
+        write_batch(batch, analyses, store=db, settings=settings, run_id=run_id, summary=summary)
         pending -= batch.ids
         if on_progress:
             on_progress(batch.size)
-    store.finish_run(run_id, summary)
+    with db.writing() as session:
+        session.finish_run(run_id, summary)
     return summary
 
 
@@ -95,28 +112,37 @@ def model_description() -> str:
     return f"{nlp_module.model_version()} [{', '.join(components)}]"
 
 
-def plan_batches(specs: Iterable[str], *, store: Store | None, settings: Settings, reference: dt.date | None,
-                 summary: IngestSummary, pending: set[str], size: int,
+def plan_batches(specs: Iterable[str], *, store: StoreFile | OpenStore | None, settings: Settings,
+                 reference: dt.date | None, summary: IngestSummary, pending: set[str], size: int,
                  collect_ids: bool = True) -> Iterator[Batch]:
     """Read the inputs lazily into batches of new articles, each with its failures.
 
     Articles stored already (in ``store``, if given), in ``pending`` or earlier
     in this batch count as duplicates; the new ones are added to ``pending``.
+    The stored ones are looked up for ``CHECK_AHEAD_ARTICLES`` at a time, in one
+    read-only session, so the inputs are read that far ahead.
     """
     items = read_inputs(specs, settings=settings, reference=reference)
-    for chunk in batched(items, size):
-        failures = [item for item in chunk if isinstance(item, Failure)]
-        articles = _within_limits([a for a in chunk if isinstance(a, Article)], settings, failures)
-        fresh = _new_articles(articles, store, summary, pending, collect_ids=collect_ids)
-        yield Batch(len(chunk), fresh, failures)
+    for group in batched(batched(items, size), max(1, CHECK_AHEAD_ARTICLES // size)):
+        split = [_split(chunk, settings) for chunk in group]
+        stored = _stored_ids([a for articles, _ in split for a in articles], store)
+        # All of the group at once: once a batch is written its ids leave ``pending``, and
+        # ``stored`` predates the write, so a later check would miss a repeat of them.
+        yield from [Batch(len(chunk), _new_articles(articles, stored, summary, pending, collect_ids=collect_ids),
+                          failures) for chunk, (articles, failures) in zip(group, split)]
 
 
-def write_batch(batch: Batch, analyses: list[Analysis], *, store: Store, settings: Settings,
+def write_batch(batch: Batch, analyses: list[Analysis], *, store: StoreFile | OpenStore, settings: Settings,
                 run_id: str, summary: IngestSummary) -> None:
-    """Store a batch's analyses in one transaction, and its failures; count both."""
+    """Store a batch's analyses in one transaction, and its failures, in one session; count both."""
     kept, too_long = within_sentence_limit(analyses, settings)
-    stored = store.write(_link_people(kept, store), run_id=run_id)
-    count_batch(stored, batch.failures + too_long, store=store, run_id=run_id, summary=summary)
+    failures = batch.failures + too_long
+    if not kept and not failures:  # all duplicates (a rerun): nothing to write, no session
+        count_batch(0, [], store=None, run_id=run_id, summary=summary)
+        return
+    with store.writing() as session:
+        stored = session.write(_link_people(kept, session), run_id=run_id)
+        count_batch(stored, failures, store=session, run_id=run_id, summary=summary)
 
 
 def within_sentence_limit(analyses: list[Analysis], settings: Settings) -> tuple[list[Analysis], list[Failure]]:
@@ -172,12 +198,25 @@ def _within_limits(articles: list[Article], settings: Settings, failures: list[F
     return kept
 
 
-def _new_articles(articles: list[Article], store: Store | None, summary: IngestSummary,
+def _split(chunk: list, settings: Settings) -> tuple[list[Article], list[Failure]]:
+    """A chunk's articles within the limits, and its failures (those too long included)."""
+    failures = [item for item in chunk if isinstance(item, Failure)]
+    return _within_limits([a for a in chunk if isinstance(a, Article)], settings, failures), failures
+
+
+def _stored_ids(articles: list[Article], store: StoreFile | OpenStore | None) -> set[str]:
+    """Ids of those articles stored already, looked up in one read-only session."""
+    if store is None or not articles:
+        return set()
+    with store.reading() as session:
+        return session.known_ids(a.id for a in articles)
+
+
+def _new_articles(articles: list[Article], stored: set[str], summary: IngestSummary,
                   pending: set[str], *, collect_ids: bool) -> list[Article]:
     """Articles neither stored, pending nor repeated in the batch; counts the rest as duplicates."""
-    seen = pending & {a.id for a in articles}
-    if store is not None:
-        seen |= store.known_ids(a.id for a in articles)
+    ids = {a.id for a in articles}
+    seen = (pending & ids) | (stored & ids)
     fresh = []
     for article in articles:
         if collect_ids:

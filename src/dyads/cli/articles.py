@@ -27,7 +27,7 @@ def articles(obj: Context, limit, source, since, until, as_json, as_csv) -> None
     Example:
       dyads articles --source TASS --since 2024-12-01 --json
     """
-    with Store.open(obj.settings.db, read_only=True) as store:
+    with Store.open(obj.settings.db, read_only=True, timeout=obj.settings.lock_timeout) as store:
         rows = store.list_articles(
             limit=limit, source=source,
             since=parse_reference(since) if since else None,
@@ -51,7 +51,7 @@ def show(obj: Context, article_id: str, as_json: bool) -> None:
     Example:
       dyads show ff9134b5 --json
     """
-    with Store.open(obj.settings.db, read_only=True) as store:
+    with Store.open(obj.settings.db, read_only=True, timeout=obj.settings.lock_timeout) as store:
         detail = views.article_detail(store.get_article(article_id))
     click.echo(to_json(detail) if as_json else render_article(detail))
 

@@ -13,7 +13,7 @@ from dyads.cli import Context, cli
 from dyads.cli.output import to_json
 from dyads.errors import DyadsError
 from dyads.readers.dates import parse_reference
-from dyads.store import Store
+from dyads.store.live import StoreFile
 
 
 @cli.command()
@@ -55,7 +55,7 @@ def batch(obj: Context, inputs, scheduler, out, workers, partition_size, batch_s
     reference_date = parse_reference(reference) if reference else None
     show_progress = sys.stderr.isatty()
     total = count_inputs(inputs) if show_progress else None
-    with _database(settings.db, out) as store, tqdm(
+    with _database(settings.db, out, timeout=settings.lock_timeout) as store, tqdm(
         total=total, unit="input", disable=not show_progress, file=sys.stderr, dynamic_ncols=True
     ) as bar:
         summary = run_batch(inputs, scheduler=scheduler, settings=settings, store=store, out=out,
@@ -75,6 +75,6 @@ def batch(obj: Context, inputs, scheduler, out, workers, partition_size, batch_s
         raise DyadsError("no articles found in the inputs")
 
 
-def _database(db: str, out: Path | None):
+def _database(db: str, out: Path | None, *, timeout: float):
     """The database to store into, or nothing when the shards go to --out."""
-    return contextlib.nullcontext(None) if out else Store.open(db)
+    return contextlib.nullcontext(None if out else StoreFile(db, timeout=timeout))

@@ -8,7 +8,7 @@ from dyads import views
 from dyads.cli import Context, cli
 from dyads.cli.articles import render_article
 from dyads.samples import sample_path
-from dyads.store import Store
+from dyads.store.live import StoreFile
 
 
 @cli.command()
@@ -24,8 +24,9 @@ def demo(obj: Context) -> None:
     from dyads.ingest import ingest  # loads spaCy: only when running
 
     path = sample_path()
-    with Store.open(obj.settings.db) as store:
-        summary = ingest([str(path)], store=store, settings=obj.settings, command="demo")
+    db = StoreFile(obj.settings.db, timeout=obj.settings.lock_timeout)
+    summary = ingest([str(path)], store=db, settings=obj.settings, command="demo")
+    with db.reading() as store:
         detail = views.article_detail(store.get_article(summary.article_ids[0]))
     click.echo(f"Sample story {path.name} -> {obj.settings.db} ({summary.line()})\n", err=True)
     click.echo(render_article(detail))

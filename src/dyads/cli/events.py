@@ -46,7 +46,7 @@ def events(obj: Context, actor, recipient, type_, since, until, limit, as_dyads,
       dyads events --actor RUS --recipient JPN --type CONSULT --since 2018-01-01 --json
     """
     filters = export.event_filters(actor=actor, recipient=recipient, type=type_, since=since, until=until)
-    with Store.open(obj.settings.db, read_only=True) as store:
+    with Store.open(obj.settings.db, read_only=True, timeout=obj.settings.lock_timeout) as store:
         found = export.list_events(store, limit=limit, **filters)
     if as_dyads:
         emit([row for e in found for row in export.dyad_rows(e)], as_json=as_json, as_csv=as_csv,
@@ -82,6 +82,6 @@ def export_events(obj: Context, out: Path, fmt: str, actor, recipient, type_, si
       dyads export events --format gdelt --actor RUS events.tsv
     """
     filters = export.event_filters(actor=actor, recipient=recipient, type=type_, since=since, until=until)
-    with Store.open(obj.settings.db, read_only=True) as store:
+    with Store.open(obj.settings.db, read_only=True, timeout=obj.settings.lock_timeout) as store:
         count = export.export_events(store, fmt.lower(), out, **filters)
     click.echo(f"{count} events written to {out}", err=True)

@@ -11,7 +11,7 @@ from dyads.cli import Context, cli
 from dyads.cli.output import to_json
 from dyads.errors import DyadsError
 from dyads.readers.dates import parse_reference
-from dyads.store import Store
+from dyads.store.live import StoreFile
 
 
 @cli.command()
@@ -35,7 +35,8 @@ def ingest(obj: Context, inputs, reference, strict, batch_size, workers, max_fil
     Wire text (.txt), web pages (.html), JSONL, JSON and CSV records are read;
     stories already stored are skipped. Bad inputs are reported and skipped.
     Each batch commits in one transaction: after an interruption, rerun the
-    same command to finish the rest.
+    same command to finish the rest. The database is open only while a batch
+    is checked and written, so `dyads serve` can run at the same time.
 
     \b
     Example:
@@ -53,9 +54,9 @@ def ingest(obj: Context, inputs, reference, strict, batch_size, workers, max_fil
     reference_date = parse_reference(reference) if reference else None
     show_progress = sys.stderr.isatty()
     total = count_inputs(inputs) if show_progress else None
-    with Store.open(settings.db) as store, tqdm(
-        total=total, unit="input", disable=not show_progress, file=sys.stderr, dynamic_ncols=True
-    ) as bar:
+    # A session per batch: `dyads serve` and other readers get the file between batches.
+    store = StoreFile(settings.db, timeout=settings.lock_timeout)
+    with tqdm(total=total, unit="input", disable=not show_progress, file=sys.stderr, dynamic_ncols=True) as bar:
         summary = run_ingest(inputs, store=store, settings=settings, reference=reference_date,
                              on_progress=bar.update, collect_ids=as_json)
     if as_json:

@@ -34,7 +34,7 @@ def quotes(obj: Context, speaker, country, about, search, article_id, limit, as_
       dyads quotes --speaker Kosachev --about JPN
       dyads quotes --country RUS --search sanctions --json
     """
-    with Store.open(obj.settings.db, read_only=True) as store:
+    with Store.open(obj.settings.db, read_only=True, timeout=obj.settings.lock_timeout) as store:
         rows = store.list_quotes(speaker=speaker, country=country, about=about, search=search,
                                  article_id=article_id, limit=limit)
     listed = [views.quote_listing(r) for r in rows]

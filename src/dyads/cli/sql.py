@@ -32,7 +32,7 @@ def sql(obj: Context, query: str, limit: int, timeout: float, as_json: bool, as_
     Example:
       dyads sql "SELECT type, count(*) AS n FROM events GROUP BY type ORDER BY n DESC"
     """
-    result = run_sql(obj.settings.db, query, limit=limit, timeout=timeout)
+    result = run_sql(obj.settings.db, query, limit=limit, timeout=timeout, lock_timeout=obj.settings.lock_timeout)
     rows = [dict(zip(result["columns"], map(_plain, row))) for row in result["rows"]]
     emit(rows, as_json=as_json, as_csv=as_csv, columns=result["columns"])
     if result["truncated"]:

@@ -22,6 +22,7 @@ import contextlib
 import datetime as dt
 import logging
 import re
+import time
 import uuid
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -30,8 +31,10 @@ import duckdb
 
 from dyads.errors import QueryError, StoreError
 from dyads.records import Analysis, Failure, IngestSummary
+from dyads.store import locks
 from dyads.store.analysis import AnalysisQueries
 from dyads.store.browse import BrowseQueries, LookupQueries
+from dyads.store.locks import LOCK_TIMEOUT_S
 from dyads.store.migrations import MIGRATIONS
 from dyads.store.rows import ARTICLE_COLUMNS, EVENT_COLUMNS, QUOTE_COLUMNS, TABLES, table_rows
 
@@ -55,26 +58,33 @@ class Store(AnalysisQueries, BrowseQueries, LookupQueries):
 
     @classmethod
     @contextlib.contextmanager
-    def open(cls, path: str | Path, *, read_only: bool = False) -> Iterator["Store"]:
+    def open(cls, path: str | Path, *, read_only: bool = False, timeout: float = LOCK_TIMEOUT_S,
+             types: dict[str, dict[str, str]] | None = None) -> Iterator["Store"]:
         """Open (and create or migrate, unless read-only) the database at ``path``.
 
+        A writer first announces itself on the sidecar ``<db>.write`` (see
+        ``store/locks.py``); both readers and writers wait up to ``timeout`` seconds
+        while another process holds the file. ``types`` is a column-type cache to
+        share between short sessions (``store/live.py``).
+
         Raises:
-            StoreError: the file is missing (read-only), locked, or not a DuckDB database.
+            StoreError: the file is missing (read-only), stays locked, or is not a DuckDB database.
         """
         path = str(path)
         if read_only and not Path(path).exists():
             raise StoreError(f"no database at {path}; run `dyads ingest FILE` first or pass --db")
-        try:
-            con = duckdb.connect(path, read_only=read_only)
-        except duckdb.Error as e:
-            raise StoreError(f"cannot open database {path}: {_first_line(e)}") from e
-        store = cls(con, path, read_only=read_only)
-        try:
+        deadline = time.monotonic() + timeout
+        with contextlib.ExitStack() as stack:
+            if not read_only and path != ":memory:":
+                stack.enter_context(locks.write_intent(path, deadline=deadline))
+            con = locks.connect(path, read_only=read_only, deadline=deadline)
+            stack.callback(con.close)
+            store = cls(con, path, read_only=read_only)
+            if types is not None:
+                store._types = types
             if not read_only:
                 store.migrate()
             yield store
-        finally:
-            con.close()
 
     # -- schema -------------------------------------------------------------
 
@@ -83,7 +93,6 @@ class Store(AnalysisQueries, BrowseQueries, LookupQueries):
         self.con.execute(
             "CREATE TABLE IF NOT EXISTS migrations (name VARCHAR PRIMARY KEY, applied_at TIMESTAMP)"
         )
-        self._types.clear()
         done = {row[0] for row in self.con.execute("SELECT name FROM migrations").fetchall()}
         applied = []
         for name, sql in MIGRATIONS:
@@ -94,6 +103,8 @@ class Store(AnalysisQueries, BrowseQueries, LookupQueries):
                 self.con.execute("INSERT INTO migrations VALUES (?, ?)", [name, _now()])
             applied.append(name)
             log.info("applied migration %s", name)
+        if applied:
+            self._types.clear()
         return applied
 
     @contextlib.contextmanager
@@ -452,6 +463,3 @@ def _now() -> dt.datetime:
 def _sql_string(path: Path) -> str:
     return str(path).replace("'", "''")
 
-
-def _first_line(error: Exception) -> str:
-    return str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__

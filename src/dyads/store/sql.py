@@ -32,6 +32,8 @@ from pathlib import Path
 import duckdb
 
 from dyads.errors import QueryError, StoreError
+from dyads.store import locks
+from dyads.store.locks import LOCK_TIMEOUT_S
 
 # Default bounds of one query: enough to look around, small enough not to hang a terminal.
 DEFAULT_LIMIT = 1000
@@ -81,25 +83,24 @@ def check_sql(sql: str, con: duckdb.DuckDBPyConnection) -> None:
         raise QueryError("a file path in FROM reads a file, which dyads sql does not allow; query the stored tables")
 
 
-def connect_read_only(path: str | Path) -> duckdb.DuckDBPyConnection:
+def connect_read_only(path: str | Path, *, timeout: float = LOCK_TIMEOUT_S) -> duckdb.DuckDBPyConnection:
     """A read-only connection that can touch no other file and cannot change that.
 
+    Waits up to ``timeout`` seconds while a writer holds the file (``store/locks.py``).
+
     Raises:
-        StoreError: no database at ``path``, or it cannot be opened.
+        StoreError: no database at ``path``, it stays locked, or it cannot be opened.
     """
     path = str(path)
     if not Path(path).exists():
         raise StoreError(f"no database at {path}; run `dyads ingest FILE` first or pass --db")
-    try:
-        return duckdb.connect(path, read_only=True, config={
-            "enable_external_access": False, "autoinstall_known_extensions": False,
-            "autoload_known_extensions": False, "memory_limit": MEMORY_LIMIT, "lock_configuration": True})
-    except duckdb.Error as e:
-        raise StoreError(f"cannot open database {path} read-only: {_first_line(e)}") from e
+    return locks.connect(path, read_only=True, deadline=time.monotonic() + timeout, what=" read-only", config={
+        "enable_external_access": False, "autoinstall_known_extensions": False,
+        "autoload_known_extensions": False, "memory_limit": MEMORY_LIMIT, "lock_configuration": True})
 
 
 def run_sql(path: str | Path, sql: str, *, limit: int = DEFAULT_LIMIT,
-            timeout: float = DEFAULT_TIMEOUT_S) -> dict:
+            timeout: float = DEFAULT_TIMEOUT_S, lock_timeout: float = LOCK_TIMEOUT_S) -> dict:
     """Run one read-only SELECT on the database at ``path``, at most ``limit`` rows and ``timeout`` seconds.
 
     Returns:
@@ -111,7 +112,7 @@ def run_sql(path: str | Path, sql: str, *, limit: int = DEFAULT_LIMIT,
     """
     if limit < 1 or timeout <= 0:
         raise QueryError("the row limit and time limit must be positive")
-    con = connect_read_only(path)
+    con = connect_read_only(path, timeout=lock_timeout)
     timer = threading.Timer(timeout, con.interrupt)
     started = time.perf_counter()
     try:

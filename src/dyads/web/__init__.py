@@ -13,8 +13,11 @@ from __future__ import annotations
 from dyads.errors import MissingDependency
 
 
-def create_app(db: str):
+def create_app(db: str, *, lock_timeout: float | None = None):
     """The app serving the database at ``db`` (opened read-only, file access off).
+
+    The connection steps aside while ``dyads ingest`` writes a batch (``dyads.store.live``);
+    startup and requests wait up to ``lock_timeout`` seconds for a writer.
 
     Raises:
         MissingDependency: FastAPI or Jinja2 is not installed.
@@ -24,4 +27,4 @@ def create_app(db: str):
         from dyads.web.app import build
     except ImportError as e:
         raise MissingDependency(e.name or "fastapi", "web") from e
-    return build(db)
+    return build(db) if lock_timeout is None else build(db, lock_timeout=lock_timeout)

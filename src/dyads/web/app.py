@@ -1,4 +1,10 @@
-"""The app factory: the read-only connection, per-request cursors, security headers, error mapping."""
+"""The app factory: the read-only connection, per-request cursors, security headers, error mapping.
+
+The connection is a ``store.live.LiveConnection``: it steps aside while an ingest
+writes a batch and reopens after, so the dashboard runs beside ``dyads ingest``
+and shows each batch soon after it commits; a request that comes during a write
+waits for it (up to ``lock_timeout``) instead of failing.
+"""
 
 from __future__ import annotations
 
@@ -21,6 +27,8 @@ from starlette.exceptions import HTTPException
 from dyads.errors import DyadsError, NotFound, QueryError, SettingsError, StoreError
 from dyads.views import date_text
 from dyads.store import Store
+from dyads.store.live import LiveConnection
+from dyads.store.locks import LOCK_TIMEOUT_S
 from dyads.store.sql import connect_read_only
 
 log = logging.getLogger(__name__)
@@ -49,12 +57,13 @@ def _default(value):
 REQUIRED_TABLES = ("articles", "article_actors", "mentions", "events", "event_parties")
 
 
-def build(db: str) -> FastAPI:
-    con = connect_read_only(db)
-    found = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+def build(db: str, *, lock_timeout: float = LOCK_TIMEOUT_S) -> FastAPI:
+    live = LiveConnection(db, connect=lambda wait: connect_read_only(db, timeout=wait), timeout=lock_timeout)
+    with live.cursor() as con:
+        found = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
     missing = [t for t in REQUIRED_TABLES if t not in found]
     if missing:
-        con.close()
+        live.close()
         raise StoreError(f"database {db} has no {', '.join(missing)} table: it predates those stages; "
                          "run `dyads ingest` on it once to migrate, and re-ingest to fill them")
     app = FastAPI(
@@ -64,9 +73,9 @@ def build(db: str) -> FastAPI:
                     "pagination), _sort, _facet and _format=csv; errors are "
                     '{"ok": false, "status", "error", "message", "parameter"}.',
         docs_url=None, redoc_url=None,  # their pages load scripts from a CDN
-        lifespan=_closing(con),
+        lifespan=_closing(live),
     )
-    app.state.con = con
+    app.state.live = live
     app.state.db = db
     app.state.templates = Jinja2Templates(directory=str(HERE / "templates"))
     app.state.templates.env.globals.update(url_with=url_with, date_text=date_text)
@@ -98,21 +107,18 @@ def build(db: str) -> FastAPI:
     return app
 
 
-def _closing(con):
+def _closing(live: LiveConnection):
     @contextlib.asynccontextmanager
     async def lifespan(app):
         yield
-        con.close()
+        live.close()
     return lifespan
 
 
 def store(request: Request):
     """A dependency: a Store on its own cursor of the app's read-only connection, for one request."""
-    cursor = request.app.state.con.cursor()
-    try:
+    with request.app.state.live.cursor() as cursor:
         yield Store(cursor, request.app.state.db, read_only=True)
-    finally:
-        cursor.close()
 
 
 def _status(error: DyadsError) -> int:
@@ -120,6 +126,8 @@ def _status(error: DyadsError) -> int:
         return 404
     if isinstance(error, (QueryError, SettingsError)):
         return 400
+    if isinstance(error, StoreError):
+        return 503  # the database stayed busy (a long write) or went away: try again later
     return 500
 
 
