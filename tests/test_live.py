@@ -7,6 +7,7 @@ answering when a writer is killed in the middle of a write.
 
 from __future__ import annotations
 
+import json
 import os
 import queue
 import signal
@@ -235,3 +236,36 @@ with Store.open(sys.argv[1]) as store:
     time.sleep(float(sys.argv[2]) if len(sys.argv) > 2 else 600)
     store.con.execute("ROLLBACK")
 """
+
+
+def test_a_writer_keeps_the_file_until_a_reader_asks(tmp_path, stop, run):
+    from dyads.records import Analysis, Article
+    from dyads.store.live import StoreFile
+
+    db = tmp_path / "test.duckdb"  # the `run` fixture's database
+
+    def story(i: int) -> Analysis:
+        return Analysis(Article(headline=f"Story {i}", paragraphs=(f"Body {i}.",), origin=f"s{i}"))
+
+    with StoreFile(db, timeout=30) as store:
+        with store.writing() as session:
+            session.write([story(0)])
+        held = store._store
+        with store.writing() as session:  # nobody reads: the same connection, no reopening
+            assert session is held
+            session.write([story(1)])
+        assert store._store is held
+
+        reader = subprocess.Popen([sys.executable, "-m", "dyads", "--db", str(db), "articles", "--json"],
+                                  env=env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        stop(reader)
+        deadline = time.monotonic() + 60
+        while not store._readers.waiting():  # the reader met the lock and asked for the file
+            assert reader.poll() is None and time.monotonic() < deadline, reader.stderr.read()
+            time.sleep(0.05)
+        with store.writing() as session:
+            session.write([story(2)])
+        assert store._store is None  # let go after the write
+        out, err = reader.communicate(timeout=60)
+        assert reader.returncode == 0, err
+        assert len(json.loads(out)) == 3

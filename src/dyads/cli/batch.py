@@ -77,4 +77,4 @@ def batch(obj: Context, inputs, scheduler, out, workers, partition_size, batch_s
 
 def _database(db: str, out: Path | None, *, timeout: float):
     """The database to store into, or nothing when the shards go to --out."""
-    return contextlib.nullcontext(None if out else StoreFile(db, timeout=timeout))
+    return contextlib.nullcontext(None) if out else StoreFile(db, timeout=timeout)

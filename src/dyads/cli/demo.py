@@ -24,10 +24,10 @@ def demo(obj: Context) -> None:
     from dyads.ingest import ingest  # loads spaCy: only when running
 
     path = sample_path()
-    db = StoreFile(obj.settings.db, timeout=obj.settings.lock_timeout)
-    summary = ingest([str(path)], store=db, settings=obj.settings, command="demo")
-    with db.reading() as store:
-        detail = views.article_detail(store.get_article(summary.article_ids[0]))
+    with StoreFile(obj.settings.db, timeout=obj.settings.lock_timeout) as db:
+        summary = ingest([str(path)], store=db, settings=obj.settings, command="demo")
+        with db.reading() as store:
+            detail = views.article_detail(store.get_article(summary.article_ids[0]))
     click.echo(f"Sample story {path.name} -> {obj.settings.db} ({summary.line()})\n", err=True)
     click.echo(render_article(detail))
     click.echo(f"\nNext: dyads articles | dyads show {detail['id'][:8]} --json", err=True)

@@ -54,9 +54,9 @@ def ingest(obj: Context, inputs, reference, strict, batch_size, workers, max_fil
     reference_date = parse_reference(reference) if reference else None
     show_progress = sys.stderr.isatty()
     total = count_inputs(inputs) if show_progress else None
-    # A session per batch: `dyads serve` and other readers get the file between batches.
-    store = StoreFile(settings.db, timeout=settings.lock_timeout)
-    with tqdm(total=total, unit="input", disable=not show_progress, file=sys.stderr, dynamic_ncols=True) as bar:
+    # `dyads serve` and other readers get the file between batches (dyads.store.live).
+    with StoreFile(settings.db, timeout=settings.lock_timeout) as store, \
+            tqdm(total=total, unit="input", disable=not show_progress, file=sys.stderr, dynamic_ncols=True) as bar:
         summary = run_ingest(inputs, store=store, settings=settings, reference=reference_date,
                              on_progress=bar.update, collect_ids=as_json)
     if as_json:

@@ -3,14 +3,18 @@
 DuckDB lets one process write a file, or many read it, never both at once
 (``store/locks.py``). So the two sides take turns:
 
-- **The writer opens the file only to write.** ``StoreFile`` hands out short
-  sessions: ``dyads ingest`` checks ids for duplicates in a read-only one (for
-  256 articles at a time), and stores each batch (people lookup, one
-  transaction, its failures) in a read-write one, then closes the file while
-  the NLP works on the next batch. On a database of 100,000 articles this costs
-  ~0.12 CPU s (0.2 s wall) a batch more than a held connection, ~4% of the NLP
-  of 32 Reuters stories: opening, closing, and the checkpoint a closing writer
-  makes, each flat from 20,000 to 400,000 stored articles (``benchmarks/sessions.py``).
+- **The writer lets go between writes when a reader waits.** ``StoreFile``
+  hands out sessions: ``dyads ingest`` checks ids for duplicates in a
+  read-only one (for 256 articles at a time), and stores each batch (people
+  lookup, one transaction, its failures) in a read-write one. After a write it
+  tests the sidecar ``<db>.read``, which ``dyads serve`` holds while it runs
+  and any other reader holds while it waits: if a reader is there, the file
+  closes while the NLP works on the next batch; if not, it stays open, so an
+  ingest with nobody reading pays nothing for live use. Letting go costs
+  ~0.12 CPU s (0.2 s wall) a batch on a database of 100,000 articles, ~4% of
+  the NLP of 32 Reuters stories: opening, closing, and the checkpoint a
+  closing writer makes, each flat from 20,000 to 400,000 stored articles
+  (``benchmarks/sessions.py``).
 - **The writer goes first, and is never starved.** A writer takes the sidecar
   lock ``<db>.write`` before it asks DuckDB for the file, and retries DuckDB's
   lock with short backoff until ``lock_timeout``.
@@ -31,9 +35,9 @@ schema and the existing guarantees: a batch is one transaction, a rerun
 finishes a killed run.
 
     >>> import tempfile, os
-    >>> db = StoreFile(os.path.join(tempfile.mkdtemp(), "t.duckdb"))
-    >>> with db.writing() as store:
-    ...     store.count_articles()
+    >>> with StoreFile(os.path.join(tempfile.mkdtemp(), "t.duckdb")) as db:
+    ...     with db.writing() as store:
+    ...         store.count_articles()
     0
     >>> live = LiveConnection(db.path)
     >>> with live.cursor() as cursor:
@@ -55,7 +59,7 @@ import duckdb
 
 from dyads.errors import StoreError
 from dyads.store import Store
-from dyads.store.locks import LOCK_TIMEOUT_S, WriteIntent, is_lock_conflict
+from dyads.store.locks import LOCK_TIMEOUT_S, ReadIntent, WriteIntent, is_lock_conflict, read_intent
 from dyads.store.sql import connect_read_only
 
 log = logging.getLogger(__name__)
@@ -70,9 +74,9 @@ class StoreFile:
     """The database at ``path``, opened for short sessions (see the module docstring).
 
         >>> import tempfile, os
-        >>> db = StoreFile(os.path.join(tempfile.mkdtemp(), "t.duckdb"))
-        >>> with db.writing() as store:
-        ...     store.count_articles()
+        >>> with StoreFile(os.path.join(tempfile.mkdtemp(), "t.duckdb")) as db:
+        ...     with db.writing() as store:
+        ...         store.count_articles()
         0
     """
 
@@ -80,18 +84,50 @@ class StoreFile:
         self.path = str(path)
         self.timeout = timeout
         self._types: dict[str, dict[str, str]] = {}  # column types, looked up once for all sessions
+        self._readers = ReadIntent(self.path)
+        self._held: contextlib.ExitStack | None = None  # the write session kept open between writes
+        self._store: Store | None = None
+
+    def __enter__(self) -> "StoreFile":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
 
     @contextlib.contextmanager
     def writing(self) -> Iterator[Store]:
-        """A read-write session (created and migrated on first use)."""
-        with Store.open(self.path, timeout=self.timeout, types=self._types) as store:
-            yield store
+        """A read-write session (created and migrated on first use).
+
+        The file stays open for the next session unless a reader waits for it
+        (``locks.ReadIntent``), or the session failed; ``close()`` lets it go.
+        """
+        if self._store is None:
+            held = contextlib.ExitStack()
+            self._store = held.enter_context(Store.open(self.path, timeout=self.timeout, types=self._types))
+            self._held = held
+        try:
+            yield self._store
+        except BaseException:
+            self.close()
+            raise
+        if self._readers.waiting():
+            self.close()
 
     @contextlib.contextmanager
     def reading(self) -> Iterator[Store]:
-        """A read-only session; readers share the file with the server and each other."""
+        """A read-only session (or the write session, while it is held open)."""
+        if self._store is not None:
+            with self.writing() as store:
+                yield store
+            return
         with Store.open(self.path, read_only=True, timeout=self.timeout) as store:
             yield store
+
+    def close(self) -> None:
+        """Close the write session held open, if any."""
+        held, self._held, self._store = self._held, None, None
+        if held is not None:
+            held.close()
 
 
 class OpenStore:
@@ -132,7 +168,14 @@ class LiveConnection:
         self._changed = threading.Condition()
         self._active = 0  # cursors lent out
         self._stopped = False
-        self._con: duckdb.DuckDBPyConnection | None = self._connect(timeout)
+        # While the server runs it always wants the file: a writer lets go after every write.
+        self._reading = contextlib.ExitStack()
+        self._reading.enter_context(read_intent(self.path))
+        try:
+            self._con: duckdb.DuckDBPyConnection | None = self._connect(timeout)
+        except BaseException:
+            self._reading.close()
+            raise
         self._watcher = threading.Thread(target=self._watch, name="dyads-live-watcher", daemon=True)
         self._watcher.start()
 
@@ -175,6 +218,7 @@ class LiveConnection:
                 self._con.close()
                 self._con = None
             self._intent.close()
+            self._reading.close()
 
     def _watch(self) -> None:
         """Give the file up while idle and a writer waits; take it back when the writer is done."""

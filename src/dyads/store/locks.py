@@ -7,6 +7,11 @@ fails at once. Two things here make processes take turns instead of failing:
 - ``connect`` retries a connect that meets a conflicting lock, with short
   backoff, until a deadline; past it, one line names the database and the
   process that holds it (DuckDB tells its PID).
+- A reader that waits for the file (``dyads serve`` for as long as it runs, any
+  other reader while it retries) holds a shared ``flock`` on the sidecar
+  ``<db>.read`` (``read_intent``). A writer tests it after each write
+  (``ReadIntent.waiting``) and keeps the file open only while nobody waits,
+  so an ingest with no reader around never pays to reopen it.
 - A writer first takes an exclusive ``flock`` on the sidecar ``<db>.write``
   (``write_intent``) and holds it while it waits for DuckDB's lock and while it
   writes. Readers that hold the file for long (``dyads serve``) test the sidecar
@@ -54,6 +59,46 @@ _HOLDER = re.compile(r"Conflicting lock is held in (.*?) \(PID (\d+)\)")
 def sidecar(path: str | Path) -> Path:
     """The file a writer locks to announce itself: ``<db>.write``."""
     return Path(f"{path}.write")
+
+
+def read_sidecar(path: str | Path) -> Path:
+    """The file readers lock to ask a writer to let go between writes: ``<db>.read``."""
+    return Path(f"{path}.read")
+
+
+@contextlib.contextmanager
+def read_intent(path: str | Path) -> Iterator[None]:
+    """Hold a shared lock on ``<db>.read``: a writer closes the file after its current write."""
+    try:
+        fd = os.open(read_sidecar(path), os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError:  # a read-only folder: the writer then never learns of us, and closes per write anyway
+        yield
+        return
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH)  # blocks only for a writer's test, microseconds
+        yield
+    finally:
+        os.close(fd)
+
+
+class ReadIntent:
+    """A writer's cheap test of whether a reader waits for the database at ``path``."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = read_sidecar(path)
+
+    def waiting(self) -> bool:
+        try:
+            fd = os.open(self.path, os.O_RDONLY)
+        except FileNotFoundError:
+            return False  # no reader has ever waited
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return True
+        finally:
+            os.close(fd)  # releases the test lock
+        return False
 
 
 @contextlib.contextmanager
@@ -120,18 +165,23 @@ def connect(path: str, *, read_only: bool, deadline: float, config: dict | None 
     Raises:
         StoreError: still locked at the deadline (naming the holder), or not a DuckDB database.
     """
-    for pause in _backoff(deadline):
-        try:
-            return duckdb.connect(path, read_only=read_only, config=config or {})
-        except duckdb.IOException as e:
-            if not is_lock_conflict(e):
+    with contextlib.ExitStack() as waiting:
+        asked = False
+        for pause in _backoff(deadline):
+            try:
+                return duckdb.connect(path, read_only=read_only, config=config or {})
+            except duckdb.IOException as e:
+                if not is_lock_conflict(e):
+                    raise StoreError(f"cannot open database {path}{what}: {_first_line(e)}") from e
+                if pause is None:
+                    raise StoreError(f"database {path} is locked by {holder(e)} and stayed locked; "
+                                     "wait for it to finish, or raise DYADS_LOCK_TIMEOUT") from e
+                if read_only and not asked:
+                    waiting.enter_context(read_intent(path))  # ask the writer to let go after its write
+                    asked = True
+                time.sleep(pause)
+            except duckdb.Error as e:
                 raise StoreError(f"cannot open database {path}{what}: {_first_line(e)}") from e
-            if pause is None:
-                raise StoreError(f"database {path} is locked by {holder(e)} and stayed locked; "
-                                 "wait for it to finish, or raise DYADS_LOCK_TIMEOUT") from e
-            time.sleep(pause)
-        except duckdb.Error as e:
-            raise StoreError(f"cannot open database {path}{what}: {_first_line(e)}") from e
     raise AssertionError("unreachable: _backoff ends with None")
 
 
