@@ -31,15 +31,14 @@ import duckdb
 from dyads.errors import QueryError, StoreError
 from dyads.records import Analysis, Failure, IngestSummary
 from dyads.store.analysis import AnalysisQueries
-from dyads.store.browse import BrowseQueries, LookupQueries
+from dyads.store.browse import QUOTE_SELECT, QUOTE_SOURCE, BrowseQueries, LookupQueries, speaker_field
 from dyads.store.migrations import MIGRATIONS
-from dyads.store.rows import ARTICLE_COLUMNS, EVENT_COLUMNS, QUOTE_COLUMNS, TABLES, table_rows
+from dyads.store.rows import ARTICLE_COLUMNS, EVENT_COLUMNS, TABLES, table_rows
 
 log = logging.getLogger(__name__)
 
 # Columns of `dyads articles`: everything but the long text.
 LISTING_COLUMNS = tuple(c for c in ARTICLE_COLUMNS if c not in ("text", "paragraphs"))
-_QUOTE_SELECT = ", ".join(f'q."{c}"' for c in QUOTE_COLUMNS)
 # A country filter (--country, --about) is an ISO 3166 alpha-3 code.
 _ISO3 = re.compile(r"^[A-Za-z]{3}$")
 
@@ -240,7 +239,7 @@ class Store(AnalysisQueries, BrowseQueries, LookupQueries):
             "WHERE article_id = ? ORDER BY actor_id", [article["id"]])
         article["events"] = self.list_events(article_id=article["id"])
         article["quotes"] = self._dicts(
-            f"SELECT {_QUOTE_SELECT} FROM quotes q WHERE article_id = ? ORDER BY idx", [article["id"]])
+            f"SELECT {QUOTE_SELECT} FROM {QUOTE_SOURCE} WHERE q.article_id = ? ORDER BY q.idx", [article["id"]])
         return article
 
     def list_events(self, *, actor: str | None = None, recipient: str | None = None,
@@ -373,12 +372,12 @@ class Store(AnalysisQueries, BrowseQueries, LookupQueries):
         """
         where, params = [], []
         if speaker:
-            where.append("(q.speaker_name ILIKE ? OR q.speaker_text ILIKE ?)")
+            where.append(f"({speaker_field('name')} ILIKE ? OR q.speaker_text ILIKE ?)")
             params += [f"%{speaker}%"] * 2
         if country:
             if not _ISO3.match(country):
                 raise QueryError(f"--country {country!r} is not a country code; give ISO 3166 alpha-3, e.g. RUS")
-            where.append("q.speaker_country = ?")
+            where.append(f"{speaker_field('country')} = ?")
             params.append(country.upper())
         if about:
             if _ISO3.match(about):
@@ -393,8 +392,7 @@ class Store(AnalysisQueries, BrowseQueries, LookupQueries):
         if article_id:
             where.append("q.article_id LIKE ? || '%'")
             params.append(article_id)
-        sql = (f"SELECT {_QUOTE_SELECT}, a.headline, a.published, a.source, a.url "
-               "FROM quotes q JOIN articles a ON a.id = q.article_id")
+        sql = f"SELECT {QUOTE_SELECT}, a.headline, a.published, a.source, a.url FROM {QUOTE_SOURCE}"
         sql = _query(sql, where, order_by="a.published DESC NULLS LAST, a.ingested_at DESC, q.article_id, q.idx", limit=limit)
         return self._dicts(sql, params)
 

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 
 from dyads.errors import QueryError
 from dyads.store.analysis import COUNTED, EVENT_DYADS, event_dyads_of
-from dyads.store.rows import EVENT_COLUMNS
+from dyads.store.rows import EVENT_COLUMNS, QUOTE_COLUMNS
 
 # Sentinels that send NULL sort keys to the end in either direction.
 _LAST = {"date": ("DATE '9999-12-31'", "DATE '0001-01-01'"), "number": ("1e300", "-1e300"),
@@ -280,8 +280,8 @@ class BrowseQueries:
         sql = (f"SELECT * FROM (SELECT m.member, {QUOTES.select}, row_number() OVER (PARTITION BY m.member "
                "ORDER BY a.published DESC NULLS LAST, q.article_id, q.idx) AS n "
                f"FROM {QUOTES.source} JOIN (SELECT unnest(?::VARCHAR[]) AS member) m "
-               "ON (q.speaker_country = m.member AND list_contains(q.about_countries, ?)) "
-               "OR (q.speaker_country = ? AND list_contains(q.about_countries, m.member))"
+               f"ON ({speaker_field('country')} = m.member AND list_contains(q.about_countries, ?)) "
+               f"OR ({speaker_field('country')} = ? AND list_contains(q.about_countries, m.member))"
                f"{_where(where)}) WHERE n <= {int(limit)} ORDER BY member, n")
         return self._dicts(sql, [members, target, target, *params])
 
@@ -421,19 +421,33 @@ class LookupQueries:
         return found
 
 
+def speaker_field(column: str) -> str:
+    """The speaker's ``name``, ``title``, ``country`` or ``sector`` as the article's actors have it
+    now (``sp``, joined by ``QUOTE_SOURCE``), not as copied into the quote at ingest: linking people
+    across articles can change who a speaker is after the quote was written. A quote whose speaker
+    has no actor row keeps its copy."""
+    return f"CASE WHEN sp.actor_id IS NULL THEN q.speaker_{column} ELSE sp.{column} END"
+
+
 # Quotes as the quotes stage stores them (migration 0003_quotes: the content, cue and speaker
-# as written, the speaker and the actors named as resolved, copied in at ingest).
+# as written, the actors named as resolved, copied in at ingest), with the speaker's fields read
+# from article_actors at read time (see ``speaker_field``).
+QUOTE_SOURCE = ("quotes q JOIN articles a ON a.id = q.article_id "
+                "LEFT JOIN article_actors sp ON sp.article_id = q.article_id AND sp.actor_id = q.speaker_id")
+QUOTE_SELECT = ", ".join(speaker_field(c.removeprefix("speaker_")) + f' AS "{c}"'
+                         if c in ("speaker_name", "speaker_title", "speaker_country", "speaker_sector")
+                         else f'q."{c}"' for c in QUOTE_COLUMNS)
 QUOTES = Listing(
     name="quotes",
-    select="q.*, a.headline, a.published, a.source, a.url",
-    source="quotes q JOIN articles a ON a.id = q.article_id",
+    select=f"{QUOTE_SELECT}, a.headline, a.published, a.source, a.url",
+    source=QUOTE_SOURCE,
     sorts={
         "published": (("a.published", "date"), ("q.article_id", "text"), ("q.idx", "number")),
-        "speaker": (("q.speaker_name", "text"), ("q.article_id", "text"), ("q.idx", "number")),
+        "speaker": ((speaker_field("name"), "text"), ("q.article_id", "text"), ("q.idx", "number")),
     },
     default_sort="-published",
     key=("q.article_id", "q.idx"),
-    facets={"kind": Facet("q.kind"), "country": Facet("q.speaker_country"), "speaker": Facet("q.speaker_id")},
+    facets={"kind": Facet("q.kind"), "country": Facet(speaker_field("country")), "speaker": Facet("q.speaker_id")},
 )
 
 
@@ -458,7 +472,8 @@ def quote_where(*, q: str | None = None, speaker: str | None = None, country: st
     for term in search_terms(q or ""):
         where.append("regexp_matches(q.content, ?)")
         params.append("(?i)\\b" + _regex_escape(term))
-    for clause, value in (("q.speaker_id = ?", speaker), ("q.speaker_country = ?", country), ("q.kind = ?", kind),
+    for clause, value in (("q.speaker_id = ?", speaker), (f"{speaker_field('country')} = ?", country),
+                          ("q.kind = ?", kind),
                           ("q.article_id = ?", article_id), ("a.published >= ?", since),
                           ("a.published <= ?", until)):
         if value:
