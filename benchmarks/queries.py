@@ -99,6 +99,7 @@ def main() -> None:
     parser.add_argument("--events", type=int, default=1_000_000, help="events to build (default 1,000,000)")
     parser.add_argument("--db", type=Path, help="build here, or reuse the store already built here")
     parser.add_argument("--repeat", type=int, default=5, help="runs of each query (default 5)")
+    parser.add_argument("--only", metavar="TEXT", help="only the queries whose name contains TEXT")
     args = parser.parse_args()
 
     from dyads.store import Store
@@ -119,7 +120,8 @@ def main() -> None:
                   for t in ("articles", "events", "event_parties", "mentions", "article_actors", "quotes")}
         print(f"{db}: {db.stat().st_size / 2**20:,.0f} MB; " + ", ".join(f"{n:,} {t}" for t, n in counts.items()),
               flush=True)
-        results = [time_query(name, run, store, args.repeat) for name, run in queries(store)]
+        results = [time_query(name, run, store, args.repeat) for name, run in queries(store)
+                   if not args.only or args.only in name]
     print_table(results, args.repeat)
 
 

@@ -149,6 +149,7 @@ class Store(AnalysisQueries, BrowseQueries, LookupQueries):
         with self.transaction():
             for table, (columns, rows) in table_rows(fresh, run_id=run_id, now=_now()).items():
                 self._insert_columns(table, columns, rows)
+            self.store_event_dyads([a.article.id for a in fresh])
         return len(fresh)
 
     # -- Parquet shards --------------------------------------------------------

@@ -22,7 +22,7 @@ import re
 from dataclasses import dataclass, field
 
 from dyads.errors import QueryError
-from dyads.store.analysis import COUNTED, EVENT_DYADS, event_dyads_of
+from dyads.store.analysis import COUNTED, STORED_DYADS, UNDIRECTED_PAIRS
 from dyads.store.rows import EVENT_COLUMNS, QUOTE_COLUMNS
 
 # Sentinels that send NULL sort keys to the end in either direction.
@@ -124,18 +124,17 @@ ACTORS = Listing(
 )
 
 
-def dyads_listing(where: list[str]) -> Listing:
-    """Country pairs (either direction) with their figures, events filtered by ``where``."""
+def dyads_listing(where: list[str], *, dyads: str = STORED_DYADS) -> Listing:
+    """Country pairs (either direction) with their figures, events filtered by ``where`` (over
+    ``event_dyads e``: the event's figures and ``e.source``, ``e.target``); ``dyads`` is the WITH
+    clause of ``Store.event_dyads()``."""
     clause = " AND ".join([COUNTED, *where])
-    source = (f"({EVENT_DYADS}, pairs AS (SELECT DISTINCT d.article_id, d.event_idx, "
-              "least(d.source, d.target) AS a, greatest(d.source, d.target) AS b FROM event_dyads d "
-              f"JOIN events e ON e.article_id = d.article_id AND e.idx = d.event_idx WHERE {clause}) "
-              "SELECT p.a, p.b, count(*) AS events, "
+    source = (f"({dyads}, {UNDIRECTED_PAIRS.format(where=clause)} "
+              "SELECT e.a, e.b, count(*) AS events, "
               "count(*) FILTER (WHERE e.quad_class <= 2) AS cooperation, "
               "count(*) FILTER (WHERE e.quad_class >= 3) AS conflict, "
               "avg(e.score) AS mean_score, avg(e.goldstein) AS mean_goldstein, "
-              "min(e.date) AS first_date, max(e.date) AS last_date FROM pairs p "
-              "JOIN events e ON e.article_id = p.article_id AND e.idx = p.event_idx GROUP BY p.a, p.b) x")
+              "min(e.date) AS first_date, max(e.date) AS last_date FROM undirected e GROUP BY e.a, e.b) x")
     return Listing(
         name="dyads",
         select="x.a, x.b, x.events, x.cooperation, x.conflict, x.mean_score, x.mean_goldstein, "
@@ -308,11 +307,12 @@ def event_where(*, types: list[str] | None = None, quad_classes: list[int] | Non
                 party: str | None = None, between: tuple[str, str] | None = None,
                 since: dt.date | None = None, until: dt.date | None = None, year: int | None = None,
                 article_id: str | None = None, place_country: str | None = None, q: str | None = None,
-                counted: bool = False) -> tuple[list[str], list]:
+                counted: bool = False, dyads: tuple[str, list] | None = None) -> tuple[list[str], list]:
     """WHERE clauses over ``events e JOIN articles a`` for the events listing's filters.
 
     ``actor``/``recipient``/``party`` match a party's code, actor id or group member;
-    ``between`` the events a dyad series or ranking counts for two countries;
+    ``between`` the events a dyad series or ranking counts for two countries (``dyads``: the
+    WITH clause and parameters of ``Store.event_dyads``, the stored pairs by default);
     ``counted`` leaves out negated and hypothetical events, as the analyses do.
     """
     where, params = [], []
@@ -324,9 +324,9 @@ def event_where(*, types: list[str] | None = None, quad_classes: list[int] | Non
                          "OR p.actor_id = ? OR list_contains(p.members, upper(?))))")
             params += [value, value, value]
     if between:
-        dyads, first = event_dyads_of(between[0])
-        where.append(f"e.article_id || ':' || e.idx IN ({dyads} SELECT article_id || ':' || event_idx "
-                     "FROM event_dyads WHERE (source = ? AND target = ?) OR (source = ? AND target = ?))")
+        dyads, first = dyads or (STORED_DYADS, [])
+        where.append(f"EXISTS ({dyads} SELECT 1 FROM event_dyads d WHERE d.article_id = e.article_id "
+                     "AND d.event_idx = e.idx AND ((d.source = ? AND d.target = ?) OR (d.source = ? AND d.target = ?)))")
         params += [*first, between[0], between[1], between[1], between[0]]
     for clause, value in (("e.type IN (SELECT unnest(?::VARCHAR[]))", types),
                           ("e.quad_class IN (SELECT unnest(?::INTEGER[]))", quad_classes),

@@ -5,6 +5,8 @@ Append new migrations at the end; never edit one that has shipped.
 
 from __future__ import annotations
 
+from dyads.store.analysis import EVENT_DYADS
+
 MIGRATIONS: tuple[tuple[str, str], ...] = (
     ("0001_articles", """
         CREATE TABLE runs (
@@ -199,5 +201,47 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
             PRIMARY KEY (article_id, event_idx, role, position)
         );
         CREATE INDEX event_parties_code ON event_parties (code);
+    """),
+    # Every event's directed country pairs, stored with the event's figures: computing them anew
+    # for a dyad or a ranking, and joining the events for the figures, took seconds at a million
+    # events. The writer adds each article's (Store.write); existing events are filled here with
+    # the same SQL (analysis.EVENT_DYADS), sorted by pair so DuckDB's zonemaps skip the row
+    # groups of other pairs.
+    ("0005_event_dyads", """
+        CREATE TABLE event_country_pairs (
+            article_id VARCHAR NOT NULL,
+            event_idx INTEGER NOT NULL,
+            source VARCHAR NOT NULL,
+            target VARCHAR NOT NULL,
+            via_group BOOLEAN NOT NULL,
+            date DATE,
+            date_precision VARCHAR,
+            quad_class TINYINT NOT NULL,
+            score DOUBLE NOT NULL,
+            goldstein DOUBLE NOT NULL,
+            negated BOOLEAN NOT NULL,
+            hypothetical BOOLEAN NOT NULL
+        );
+        INSERT INTO event_country_pairs """ + EVENT_DYADS + """
+        SELECT * FROM event_dyads ORDER BY source, target, article_id, event_idx;
+    """),
+    # Mentions counted once per actor and joined, instead of a subquery per actor (seconds at a
+    # million events), and articles counted without DISTINCT: (article_id, actor_id) is the key.
+    ("0006_actors_mention_counts", """
+        CREATE OR REPLACE VIEW actors AS
+        WITH mention_counts AS (
+            SELECT actor_id, count(*) AS mentions FROM mentions WHERE actor_id IS NOT NULL GROUP BY actor_id
+        )
+        SELECT
+            aa.actor_id AS id,
+            any_value(aa.kind) AS kind,
+            mode(aa.name) AS name,
+            mode(aa.country) AS country,
+            mode(aa.sector) AS sector,
+            list(DISTINCT aa.title ORDER BY aa.title) FILTER (WHERE aa.title IS NOT NULL) AS titles,
+            count(*) AS articles,
+            coalesce(any_value(mc.mentions), 0) AS mentions
+        FROM article_actors aa LEFT JOIN mention_counts mc ON mc.actor_id = aa.actor_id
+        GROUP BY aa.actor_id;
     """),
 )
