@@ -31,7 +31,7 @@ import duckdb
 from dyads.errors import QueryError, StoreError
 from dyads.records import Analysis, Failure, IngestSummary
 from dyads.store.analysis import AnalysisQueries
-from dyads.store.browse import QUOTE_SELECT, QUOTE_SOURCE, BrowseQueries, LookupQueries, speaker_field
+from dyads.store.browse import QUOTE_SELECT, QUOTE_SOURCE, QUOTES, BrowseQueries, LookupQueries, speaker_is
 from dyads.store.migrations import MIGRATIONS
 from dyads.store.rows import ARTICLE_COLUMNS, EVENT_COLUMNS, TABLES, table_rows
 
@@ -373,12 +373,12 @@ class Store(AnalysisQueries, BrowseQueries, LookupQueries):
         """
         where, params = [], []
         if speaker:
-            where.append(f"({speaker_field('name')} ILIKE ? OR q.speaker_text ILIKE ?)")
+            where.append(f"(q.speaker_text ILIKE ? OR {speaker_is('spk.name ILIKE ?')})")
             params += [f"%{speaker}%"] * 2
         if country:
             if not _ISO3.match(country):
                 raise QueryError(f"--country {country!r} is not a country code; give ISO 3166 alpha-3, e.g. RUS")
-            where.append(f"{speaker_field('country')} = ?")
+            where.append(speaker_is("spk.country = ?"))
             params.append(country.upper())
         if about:
             if _ISO3.match(about):
@@ -393,8 +393,12 @@ class Store(AnalysisQueries, BrowseQueries, LookupQueries):
         if article_id:
             where.append("q.article_id LIKE ? || '%'")
             params.append(article_id)
-        sql = f"SELECT {QUOTE_SELECT}, a.headline, a.published, a.source, a.url FROM {QUOTE_SOURCE}"
-        sql = _query(sql, where, order_by="a.published DESC NULLS LAST, a.ingested_at DESC, q.article_id, q.idx", limit=limit)
+        # The page is cut without the speakers' actor rows; only its quotes are joined to them.
+        order = "a.published DESC NULLS LAST, a.ingested_at DESC, q.article_id, q.idx"
+        page = _query(f"SELECT q.article_id, q.idx FROM {QUOTES.source}", where, order_by=order, limit=limit)
+        sql = (f"WITH page AS ({page}) SELECT {QUOTE_SELECT}, a.headline, a.published, a.source, a.url "
+               f"FROM {QUOTE_SOURCE} SEMI JOIN page ON page.article_id = q.article_id AND page.idx = q.idx "
+               f"ORDER BY {order}")
         return self._dicts(sql, params)
 
     def failures(self, *, run_id: str | None = None) -> list[dict]:
