@@ -255,20 +255,18 @@ class Store(AnalysisQueries, BrowseQueries, LookupQueries):
         where, params = _event_filters(actor=actor, recipient=recipient, type=type, since=since,
                                        until=until, article_id=article_id)
         columns = ", ".join(f'e."{c}"' for c in EVENT_COLUMNS)
-        sql = (f"SELECT {columns}, a.headline, a.published, a.source, a.url, "
+        # The page is cut on keys first, so only its events' texts are read.
+        order = "e.date NULLS LAST, a.published NULLS LAST, e.article_id, e.idx"
+        page = _query("SELECT e.article_id, e.idx FROM events e JOIN articles a ON a.id = e.article_id", where,
+                      order_by=order, limit=limit)
+        sql = (f"WITH page AS ({page}) SELECT {columns}, a.headline, a.published, a.source, a.url, "
                "substr(a.text, e.start + 1, e.\"end\" - e.start) AS sentence_text, "
                "substr(a.text, e.trigger_start + 1, e.trigger_end - e.trigger_start) AS trigger_text, "
                "CASE WHEN e.date_start IS NOT NULL THEN substr(a.text, e.date_start + 1, e.date_end - e.date_start) END AS date_text, "
                "CASE WHEN e.place_start IS NOT NULL THEN substr(a.text, e.place_start + 1, e.place_end - e.place_start) END AS place_text "
-               "FROM events e JOIN articles a ON a.id = e.article_id")
-        sql = _query(sql, where, order_by="e.date NULLS LAST, a.published NULLS LAST, e.article_id, e.idx", limit=limit)
-        events = self._dicts(sql, params)
-        parties = self._parties({e["article_id"] for e in events})
-        for event in events:
-            key = (event["article_id"], event["idx"])
-            event["actors"] = parties.get((*key, "actor"), [])
-            event["recipients"] = parties.get((*key, "recipient"), [])
-        return events
+               "FROM page JOIN events e ON e.article_id = page.article_id AND e.idx = page.idx "
+               f"JOIN articles a ON a.id = e.article_id ORDER BY {order}")
+        return self.attach_parties(self._dicts(sql, params))
 
     def copy_events_parquet(self, path: Path, **filters) -> int:
         """Write the matching events, parties nested as lists of structs, to a Parquet file."""
@@ -287,18 +285,6 @@ class Store(AnalysisQueries, BrowseQueries, LookupQueries):
         target = str(path).replace("'", "''")
         self.con.execute(f"COPY ({sql}) TO '{target}' (FORMAT PARQUET)", params)
         return count
-
-    def _parties(self, article_ids: set[str]) -> dict[tuple, list[dict]]:
-        if not article_ids:
-            return {}
-        rows = self._dicts(
-            'SELECT p.*, substr(a.text, p.start + 1, p."end" - p.start) AS text FROM event_parties p '
-            "JOIN articles a ON a.id = p.article_id WHERE p.article_id IN (SELECT UNNEST(?::VARCHAR[])) "
-            "ORDER BY p.article_id, p.event_idx, p.role, p.position", [sorted(article_ids)])
-        grouped: dict[tuple, list[dict]] = {}
-        for row in rows:
-            grouped.setdefault((row["article_id"], row["event_idx"], row["role"]), []).append(row)
-        return grouped
 
     def people_by_surname(self, surnames: Iterable[str]) -> dict[str, dict[str, str]]:
         """surname -> {actor id: full name} of stored people named in full."""
