@@ -150,6 +150,8 @@ class Store(AnalysisQueries, BrowseQueries, LookupQueries):
             for table, (columns, rows) in table_rows(fresh, run_id=run_id, now=_now()).items():
                 self._insert_columns(table, columns, rows)
             self.store_event_dyads([a.article.id for a in fresh])
+            self.store_actor_totals(sorted({actor.id for a in fresh for actor in a.actors}
+                                           | {m.actor_id for a in fresh for m in a.mentions if m.actor_id}))
         return len(fresh)
 
     # -- Parquet shards --------------------------------------------------------

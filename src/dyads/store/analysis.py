@@ -84,6 +84,28 @@ STORE_DYADS = ("INSERT INTO event_country_pairs "
                + _EVENT_DYADS.format(involving=" WHERE p.article_id IN (SELECT unnest(?::VARCHAR[]))")
                + f" SELECT {', '.join((*PAIR_COLUMNS, *PAIR_EVENT_COLUMNS))} FROM event_dyads")
 
+# Each actor across all articles (the ``actors`` view, stored as ``actor_totals``): the same
+# person in two stories is one actor. {where} limits it to some actors, e.g. "WHERE aa.actor_id IN ...".
+ACTOR_TOTALS = """
+        SELECT
+            aa.actor_id AS id,
+            any_value(aa.kind) AS kind,
+            mode(aa.name) AS name,
+            mode(aa.country) AS country,
+            mode(aa.sector) AS sector,
+            list(DISTINCT aa.title ORDER BY aa.title) FILTER (WHERE aa.title IS NOT NULL) AS titles,
+            count(*) AS articles,
+            coalesce(any_value(mc.mentions), 0) AS mentions
+        FROM article_actors aa LEFT JOIN (
+            SELECT actor_id, count(*) AS mentions FROM mentions m {where_mentions} GROUP BY actor_id
+        ) mc ON mc.actor_id = aa.actor_id
+        {where}
+        GROUP BY aa.actor_id"""
+_SOME_ACTORS = "(SELECT unnest(?::VARCHAR[]))"
+# The totals of the actors in one list parameter (bound twice), as the writer replaces them.
+STORE_ACTOR_TOTALS = ("INSERT INTO actor_totals " + ACTOR_TOTALS.format(
+    where="WHERE aa.actor_id IN " + _SOME_ACTORS, where_mentions="WHERE m.actor_id IN " + _SOME_ACTORS))
+
 # Each event's pairs as unordered country pairs (a < b) with the event's figures, the events
 # filtered by {where} over ``event_dyads e``: a CTE named ``undirected``.
 UNDIRECTED_PAIRS = ("undirected AS (SELECT DISTINCT e.article_id, e.event_idx, least(e.source, e.target) AS a, "
@@ -144,6 +166,11 @@ class AnalysisQueries:
     def store_event_dyads(self, article_ids: list[str]) -> None:
         """Store the country pairs of these articles' events (their parties are stored already)."""
         self.con.execute(STORE_DYADS, [article_ids])
+
+    def store_actor_totals(self, actor_ids: list[str]) -> None:
+        """Recount these actors' totals across all articles (their new rows are stored already)."""
+        self.con.execute("DELETE FROM actor_totals WHERE id IN (SELECT unnest(?::VARCHAR[]))", [actor_ids])
+        self.con.execute(STORE_ACTOR_TOTALS, [actor_ids, actor_ids])
 
     # -- dyads ----------------------------------------------------------------
 
