@@ -65,7 +65,7 @@ class Listing:
 
     def source_for(self, *parts: str) -> str:
         """``source``, with the lazy join when any of ``parts`` (SQL text) uses it."""
-        needed = self.lazy_join and any(f"{self.lazy_alias}." in part for part in parts)
+        needed = self.lazy_join and any(re.search(rf"\b{self.lazy_alias}\.", part) for part in parts)
         return f"{self.source} {self.lazy_join}" if needed else self.source
 
 
@@ -76,7 +76,11 @@ EVENTS = Listing(
     "substr(a.text, e.trigger_start + 1, e.trigger_end - e.trigger_start) AS trigger_text, "
     "CASE WHEN e.date_start IS NOT NULL THEN substr(a.text, e.date_start + 1, e.date_end - e.date_start) END AS date_text, "
     "CASE WHEN e.place_start IS NOT NULL THEN substr(a.text, e.place_start + 1, e.place_end - e.place_start) END AS place_text",
-    source="events e JOIN articles a ON a.id = e.article_id",
+    source="events e",
+    # Counts and facets need no article (every event has one), and a page cut by a sort on the
+    # event's own columns reads the articles of its rows only.
+    lazy_join="JOIN articles a ON a.id = e.article_id",
+    lazy_alias="a",
     sorts={
         "date": (("e.date", "date"), ("a.published", "date"), ("e.article_id", "text"), ("e.idx", "number")),
         "goldstein": (("e.goldstein", "number"), ("e.article_id", "text"), ("e.idx", "number")),
