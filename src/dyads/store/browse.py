@@ -287,20 +287,25 @@ class BrowseQueries:
                     until: dt.date | None = None, limit: int = 5) -> list[dict]:
         """Up to ``limit`` quotes per member, newest first: a member's speaker naming the target, or
         the target's speaker naming the member."""
-        # Only quotes naming the target or a member can match: filtering them first spares the
-        # speaker join most quotes.
+        # Matched on narrow columns first (only quotes naming the target or a member, only speakers
+        # of those countries), then only the quotes kept are read in full.
         where, params = ["list_has_any(q.about_countries, ?::VARCHAR[])"], [[target, *members]]
         for clause, value in (("a.published >= ?", since), ("a.published <= ?", until)):
             if value:
                 where.append(clause)
                 params.append(value)
-        sql = (f"SELECT * FROM (SELECT m.member, {QUOTES.select}, row_number() OVER (PARTITION BY m.member "
-               "ORDER BY a.published DESC NULLS LAST, q.article_id, q.idx) AS n "
-               f"FROM {QUOTE_SOURCE} JOIN (SELECT unnest(?::VARCHAR[]) AS member) m "
+        sql = ("WITH matched AS (SELECT m.member, q.article_id, q.idx, a.published FROM quotes q "
+               "JOIN articles a ON a.id = q.article_id JOIN article_actors sp ON sp.article_id = q.article_id "
+               "AND sp.actor_id = q.speaker_id AND sp.country IN (SELECT unnest(?::VARCHAR[])) "
+               "JOIN (SELECT unnest(?::VARCHAR[]) AS member) m "
                "ON (sp.country = m.member AND list_contains(q.about_countries, ?)) "
-               "OR (sp.country = ? AND list_contains(q.about_countries, m.member))"
-               f"{_where(where)}) WHERE n <= {int(limit)} ORDER BY member, n")
-        return self._dicts(sql, [members, target, target, *params])
+               f"OR (sp.country = ? AND list_contains(q.about_countries, m.member)){_where(where)}), "
+               "kept AS (SELECT *, row_number() OVER (PARTITION BY member ORDER BY published DESC NULLS LAST, "
+               f"article_id, idx) AS n FROM matched QUALIFY n <= {int(limit)}) "
+               f"SELECT kept.member, {QUOTES.select}, kept.n FROM kept "
+               "JOIN quotes q ON q.article_id = kept.article_id AND q.idx = kept.idx "
+               f"JOIN articles a ON a.id = q.article_id {SPEAKER_JOIN} ORDER BY kept.member, kept.n")
+        return self._dicts(sql, [[target, *members], members, target, target, *params])
 
     def attach_parties(self, events: list[dict]) -> list[dict]:
         """Give event rows their ``actors`` and ``recipients``, as ``list_events`` does."""
