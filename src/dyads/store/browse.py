@@ -294,7 +294,8 @@ class BrowseQueries:
             if value:
                 where.append(clause)
                 params.append(value)
-        sql = ("WITH matched AS (SELECT m.member, q.article_id, q.idx, a.published FROM quotes q "
+        sql = ("WITH matched AS (SELECT m.member, q.article_id, q.idx, a.published, sp.name, sp.title, "
+               "sp.country, sp.sector FROM quotes q "
                "JOIN articles a ON a.id = q.article_id JOIN article_actors sp ON sp.article_id = q.article_id "
                "AND sp.actor_id = q.speaker_id AND sp.country IN (SELECT unnest(?::VARCHAR[])) "
                "JOIN (SELECT unnest(?::VARCHAR[]) AS member) m "
@@ -302,9 +303,10 @@ class BrowseQueries:
                f"OR (sp.country = ? AND list_contains(q.about_countries, m.member)){_where(where)}), "
                "kept AS (SELECT *, row_number() OVER (PARTITION BY member ORDER BY published DESC NULLS LAST, "
                f"article_id, idx) AS n FROM matched QUALIFY n <= {int(limit)}) "
-               f"SELECT kept.member, {QUOTES.select}, kept.n FROM kept "
-               "JOIN quotes q ON q.article_id = kept.article_id AND q.idx = kept.idx "
-               f"JOIN articles a ON a.id = q.article_id {SPEAKER_JOIN} ORDER BY kept.member, kept.n")
+               # the speakers' fields come along as ``sp``: joining article_actors again would scan it
+               f"SELECT sp.member, {QUOTES.select}, sp.n FROM kept sp "
+               "JOIN quotes q ON q.article_id = sp.article_id AND q.idx = sp.idx "
+               "JOIN articles a ON a.id = q.article_id ORDER BY sp.member, sp.n")
         return self._dicts(sql, [[target, *members], members, target, target, *params])
 
     def attach_parties(self, events: list[dict]) -> list[dict]:
