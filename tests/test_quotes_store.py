@@ -9,8 +9,10 @@ import pytest
 from conftest import FIXTURES
 from dyads import nlp
 from dyads.pipeline import analyze
-from dyads.records import Analysis, Article, Quote
+from dyads.pipeline.linking import link_people
+from dyads.records import Actor, Analysis, Article, Mention, Quote
 from dyads.store import Store
+from dyads.store.browse import QUOTES, quote_where
 
 WIRE = FIXTURES / "quotes-wire.txt"
 
@@ -92,3 +94,47 @@ def test_quotes_command_errors(run, args, message):
     result = run("quotes", *args, check=False)
     assert result.returncode == 1 and message in result.err
     assert len(result.err.strip().splitlines()) == 1
+
+
+def _putin_quote() -> Analysis:
+    """'"We agree," Putin said.' with Putin known only by his surname."""
+    article = Article(headline="Head", paragraphs=('"We agree," Putin said.',), origin="t")
+    text = article.text
+    at = {w: (text.index(w), text.index(w) + len(w)) for w in ('"We agree,"', "Putin", "said")}
+    putin = Actor(id="person:putin", kind="person", name="Putin", country="RUS", sector="GOV", title="President")
+    mention = Mention(0, *at["Putin"], 1, "Putin", "surname", putin.id, 0)
+    quote = Quote(index=0, start=at['"We agree,"'][0], end=at['"We agree,"'][1], parts=(at['"We agree,"'],),
+                  kind="direct", sentence=1, cue_start=at["said"][0], cue_end=at["said"][1], cue_lemma="say",
+                  speaker_start=at["Putin"][0], speaker_end=at["Putin"][1], speaker_kind="name",
+                  speaker_id=putin.id)
+    return Analysis(article, actors=(putin,), mentions=(mention,), quotes=(quote,))
+
+
+def test_linked_speaker_is_stored_under_the_linked_person(db):
+    [linked] = link_people([_putin_quote()], known={"Putin": {"person:vladimir-putin": "Vladimir Putin"}})
+    with Store.open(db) as store:
+        store.write([linked])
+        [quote] = store.list_quotes(speaker="Vladimir")
+    assert (quote["speaker_id"], quote["speaker_name"]) == ("person:vladimir-putin", "Vladimir Putin")
+    assert (quote["speaker_title"], quote["speaker_country"], quote["speaker_sector"]) == ("President", "RUS", "GOV")
+
+
+def test_quote_listings_read_the_speakers_current_fields(db):
+    """Who a speaker is can change after the quote is stored (people linked across articles):
+    every quote listing reads the speaker's fields from the article's actors, not the copy."""
+    analysis = _putin_quote()
+    with Store.open(db) as store:
+        store.write([analysis])
+        before = store.list_quotes()
+        store.con.execute("UPDATE article_actors SET name = 'Vladimir Putin', title = 'Prime Minister', "
+                          "country = 'RUS', sector = 'GOV' WHERE actor_id = 'person:putin'")
+        listed = store.list_quotes(speaker="Vladimir", country="RUS")
+        shown = store.get_article(analysis.article.id)["quotes"]
+        where, params = quote_where(country="RUS")
+        page = store.browse(QUOTES, where=where, params=params)
+        faceted = store.facet(QUOTES, "country", where=[], params=[])
+    assert before[0]["speaker_name"] == "Putin" and before[0]["speaker_title"] == "President"
+    for rows in (listed, shown, page["rows"]):
+        assert [(q["speaker_name"], q["speaker_title"]) for q in rows] == [("Vladimir Putin", "Prime Minister")]
+    assert set(listed[0]) == set(before[0])  # the same shape as before
+    assert faceted == [{"value": "RUS", "count": 1}]

@@ -82,3 +82,55 @@ def test_round_trip(tmp_path_factory, headline, body):
         stored = store.get_article(article.id)
     assert stored["headline"] == headline and stored["paragraphs"] == list(body)
     assert stored["text"] == article.text
+
+
+def _story(headline: str, actor: str, recipient: str, *, published: dt.date) -> Analysis:
+    """A one-sentence story "<actor> met <recipient>." with its two country actors and one event."""
+    from dyads.records import Actor, Event, Mention
+
+    article = Article(headline=headline, paragraphs=(f"{actor} met {recipient}.",), origin="t", published=published)
+    text = article.text
+    a, r = text.index(actor), text.rindex(recipient)
+    actors = (Actor(id=actor, kind="country", name=actor, country=actor),
+              Actor(id=recipient, kind="country", name=recipient, country=recipient))
+    mentions = (Mention(0, a, a + 3, 1, actor, "country", actor), Mention(1, r, r + 3, 1, recipient, "country", recipient))
+    event = Event(index=0, sentence=1, type="CONSULT", mode=None, cameo="040", cameo_root="04", goldstein=1.0,
+                  quad_class=1, score=2.5, contexts=(), actors=(actor,), recipients=(recipient,),
+                  actor_spans=((a, a + 3),), recipient_spans=((r, r + 3),), trigger_start=a + 4, trigger_end=a + 7,
+                  start=a, end=len(text), date=published, date_year=published.year, date_month=published.month,
+                  date_day=published.day, date_precision="day", date_source="published")
+    return Analysis(article, actors=actors, mentions=mentions, events=(event,))
+
+
+def test_migrations_fill_stored_pairs_and_actor_totals_of_an_older_database(db):
+    """A database from before 0005/0006 upgrades: its events' pairs and actors' totals are filled,
+    equal to what the writer stores for new articles and to what the old queries computed."""
+    from dyads.store.analysis import EVENT_DYADS
+    from dyads.store.rows import table_rows
+
+    older = [name for name, _ in MIGRATIONS].index("0005_event_dyads")
+    con = duckdb.connect(str(db))
+    con.execute("CREATE TABLE migrations (name VARCHAR PRIMARY KEY, applied_at TIMESTAMP)")
+    for name, sql in MIGRATIONS[:older]:
+        con.execute(sql)
+        con.execute("INSERT INTO migrations VALUES (?, now())", [name])
+    stories = [_story("One", "RUS", "JPN", published=dt.date(2018, 1, 26)),
+               _story("Two", "JPN", "RUS", published=dt.date(2018, 2, 1))]
+    for table, (columns, rows) in table_rows(stories[:1], run_id=None, now=dt.datetime(2018, 1, 27)).items():
+        for row in rows:
+            names = ", ".join(f'"{c}"' for c in columns)
+            con.execute(f"INSERT INTO {table} ({names}) VALUES ({', '.join('?' * len(columns))})", list(row))
+    computed = con.execute(EVENT_DYADS + " SELECT * FROM event_dyads ORDER BY ALL").fetchall()
+    old_actors = con.execute("SELECT * FROM actors ORDER BY id").fetchall()
+    con.close()
+    with Store.open(db) as store:
+        stored = store.con.execute("SELECT * FROM event_country_pairs ORDER BY ALL").fetchall()
+        actors = store.con.execute("SELECT * FROM actors ORDER BY id").fetchall()
+        store.write(stories[1:])
+        series = store.dyad_series("RUS", "JPN", by="month")
+        totals = {row["id"]: row for row in store.list_actors()}
+    assert stored == computed and {(r[2], r[3]) for r in stored} == {("RUS", "JPN")}
+    assert actors == old_actors
+    assert [(r["period"], r["events"], r["from_a"], r["from_b"]) for r in series] == [
+        (dt.date(2018, 1, 1), 1, 1, 0), (dt.date(2018, 2, 1), 1, 0, 1)]
+    assert (totals["RUS"]["articles"], totals["RUS"]["mentions"]) == (2, 2)

@@ -33,16 +33,15 @@ from dyads.errors import QueryError, StoreError
 from dyads.records import Analysis, Failure, IngestSummary
 from dyads.store import locks
 from dyads.store.analysis import AnalysisQueries
-from dyads.store.browse import BrowseQueries, LookupQueries
+from dyads.store.browse import QUOTE_SELECT, QUOTE_SOURCE, QUOTES, BrowseQueries, LookupQueries, speaker_is
 from dyads.store.locks import LOCK_TIMEOUT_S
 from dyads.store.migrations import MIGRATIONS
-from dyads.store.rows import ARTICLE_COLUMNS, EVENT_COLUMNS, QUOTE_COLUMNS, TABLES, table_rows
+from dyads.store.rows import ARTICLE_COLUMNS, EVENT_COLUMNS, TABLES, table_rows
 
 log = logging.getLogger(__name__)
 
 # Columns of `dyads articles`: everything but the long text.
 LISTING_COLUMNS = tuple(c for c in ARTICLE_COLUMNS if c not in ("text", "paragraphs"))
-_QUOTE_SELECT = ", ".join(f'q."{c}"' for c in QUOTE_COLUMNS)
 # A country filter (--country, --about) is an ISO 3166 alpha-3 code.
 _ISO3 = re.compile(r"^[A-Za-z]{3}$")
 
@@ -161,6 +160,9 @@ class Store(AnalysisQueries, BrowseQueries, LookupQueries):
         with self.transaction():
             for table, (columns, rows) in table_rows(fresh, run_id=run_id, now=_now()).items():
                 self._insert_columns(table, columns, rows)
+            self.store_event_dyads([a.article.id for a in fresh])
+            self.store_actor_totals(sorted({actor.id for a in fresh for actor in a.actors}
+                                           | {m.actor_id for a in fresh for m in a.mentions if m.actor_id}))
         return len(fresh)
 
     # -- Parquet shards --------------------------------------------------------
@@ -251,7 +253,7 @@ class Store(AnalysisQueries, BrowseQueries, LookupQueries):
             "WHERE article_id = ? ORDER BY actor_id", [article["id"]])
         article["events"] = self.list_events(article_id=article["id"])
         article["quotes"] = self._dicts(
-            f"SELECT {_QUOTE_SELECT} FROM quotes q WHERE article_id = ? ORDER BY idx", [article["id"]])
+            f"SELECT {QUOTE_SELECT} FROM {QUOTE_SOURCE} WHERE q.article_id = ? ORDER BY q.idx", [article["id"]])
         return article
 
     def list_events(self, *, actor: str | None = None, recipient: str | None = None,
@@ -266,20 +268,18 @@ class Store(AnalysisQueries, BrowseQueries, LookupQueries):
         where, params = _event_filters(actor=actor, recipient=recipient, type=type, since=since,
                                        until=until, article_id=article_id)
         columns = ", ".join(f'e."{c}"' for c in EVENT_COLUMNS)
-        sql = (f"SELECT {columns}, a.headline, a.published, a.source, a.url, "
+        # The page is cut on keys first, so only its events' texts are read.
+        order = "e.date NULLS LAST, a.published NULLS LAST, e.article_id, e.idx"
+        page = _query("SELECT e.article_id, e.idx FROM events e JOIN articles a ON a.id = e.article_id", where,
+                      order_by=order, limit=limit)
+        sql = (f"WITH page AS ({page}) SELECT {columns}, a.headline, a.published, a.source, a.url, "
                "substr(a.text, e.start + 1, e.\"end\" - e.start) AS sentence_text, "
                "substr(a.text, e.trigger_start + 1, e.trigger_end - e.trigger_start) AS trigger_text, "
                "CASE WHEN e.date_start IS NOT NULL THEN substr(a.text, e.date_start + 1, e.date_end - e.date_start) END AS date_text, "
                "CASE WHEN e.place_start IS NOT NULL THEN substr(a.text, e.place_start + 1, e.place_end - e.place_start) END AS place_text "
-               "FROM events e JOIN articles a ON a.id = e.article_id")
-        sql = _query(sql, where, order_by="e.date NULLS LAST, a.published NULLS LAST, e.article_id, e.idx", limit=limit)
-        events = self._dicts(sql, params)
-        parties = self._parties({e["article_id"] for e in events})
-        for event in events:
-            key = (event["article_id"], event["idx"])
-            event["actors"] = parties.get((*key, "actor"), [])
-            event["recipients"] = parties.get((*key, "recipient"), [])
-        return events
+               "FROM page JOIN events e ON e.article_id = page.article_id AND e.idx = page.idx "
+               f"JOIN articles a ON a.id = e.article_id ORDER BY {order}")
+        return self.attach_parties(self._dicts(sql, params))
 
     def copy_events_parquet(self, path: Path, **filters) -> int:
         """Write the matching events, parties nested as lists of structs, to a Parquet file."""
@@ -298,18 +298,6 @@ class Store(AnalysisQueries, BrowseQueries, LookupQueries):
         target = str(path).replace("'", "''")
         self.con.execute(f"COPY ({sql}) TO '{target}' (FORMAT PARQUET)", params)
         return count
-
-    def _parties(self, article_ids: set[str]) -> dict[tuple, list[dict]]:
-        if not article_ids:
-            return {}
-        rows = self._dicts(
-            'SELECT p.*, substr(a.text, p.start + 1, p."end" - p.start) AS text FROM event_parties p '
-            "JOIN articles a ON a.id = p.article_id WHERE p.article_id IN (SELECT UNNEST(?::VARCHAR[])) "
-            "ORDER BY p.article_id, p.event_idx, p.role, p.position", [sorted(article_ids)])
-        grouped: dict[tuple, list[dict]] = {}
-        for row in rows:
-            grouped.setdefault((row["article_id"], row["event_idx"], row["role"]), []).append(row)
-        return grouped
 
     def people_by_surname(self, surnames: Iterable[str]) -> dict[str, dict[str, str]]:
         """surname -> {actor id: full name} of stored people named in full."""
@@ -384,12 +372,12 @@ class Store(AnalysisQueries, BrowseQueries, LookupQueries):
         """
         where, params = [], []
         if speaker:
-            where.append("(q.speaker_name ILIKE ? OR q.speaker_text ILIKE ?)")
+            where.append(f"(q.speaker_text ILIKE ? OR {speaker_is('spk.name ILIKE ?')})")
             params += [f"%{speaker}%"] * 2
         if country:
             if not _ISO3.match(country):
                 raise QueryError(f"--country {country!r} is not a country code; give ISO 3166 alpha-3, e.g. RUS")
-            where.append("q.speaker_country = ?")
+            where.append(speaker_is("spk.country = ?"))
             params.append(country.upper())
         if about:
             if _ISO3.match(about):
@@ -404,9 +392,12 @@ class Store(AnalysisQueries, BrowseQueries, LookupQueries):
         if article_id:
             where.append("q.article_id LIKE ? || '%'")
             params.append(article_id)
-        sql = (f"SELECT {_QUOTE_SELECT}, a.headline, a.published, a.source, a.url "
-               "FROM quotes q JOIN articles a ON a.id = q.article_id")
-        sql = _query(sql, where, order_by="a.published DESC NULLS LAST, a.ingested_at DESC, q.article_id, q.idx", limit=limit)
+        # The page is cut without the speakers' actor rows; only its quotes are joined to them.
+        order = "a.published DESC NULLS LAST, a.ingested_at DESC, q.article_id, q.idx"
+        page = _query(f"SELECT q.article_id, q.idx FROM {QUOTES.source}", where, order_by=order, limit=limit)
+        sql = (f"WITH page AS ({page}) SELECT {QUOTE_SELECT}, a.headline, a.published, a.source, a.url "
+               f"FROM {QUOTE_SOURCE} SEMI JOIN page ON page.article_id = q.article_id AND page.idx = q.idx "
+               f"ORDER BY {order}")
         return self._dicts(sql, params)
 
     def failures(self, *, run_id: str | None = None) -> list[dict]:

@@ -25,7 +25,7 @@ _ACTOR_PAIRS = """
         FROM event_parties p{involving}
     ),
     with_recipient AS (
-        SELECT DISTINCT article_id, event_idx FROM event_parties WHERE role = 'recipient'
+        SELECT DISTINCT article_id, event_idx FROM parties WHERE role = 'recipient'
     ),
     actor_pairs AS (
         SELECT s.article_id, s.event_idx, s.actor_id AS source_id, t.actor_id AS target_id,
@@ -44,7 +44,8 @@ _INVOLVING = ("\n        SEMI JOIN (SELECT DISTINCT article_id, event_idx FROM e
               "WHERE upper(code) = ? OR list_contains(members, ?)) f "
               "ON f.article_id = p.article_id AND f.event_idx = p.event_idx")
 
-# Country pairs: one row per (event, source, target), direct when any path is.
+# Country pairs: one row per (event, source, target), direct when any path is, with the event's
+# figures (PAIR_EVENT_COLUMNS) so the analyses need not join the events table.
 _EVENT_DYADS = "WITH" + _ACTOR_PAIRS + """,
     sources AS (
         SELECT article_id, event_idx, unnest(source_codes) AS source, target_codes, via_group FROM actor_pairs
@@ -52,11 +53,16 @@ _EVENT_DYADS = "WITH" + _ACTOR_PAIRS + """,
     expanded AS (
         SELECT article_id, event_idx, source, unnest(target_codes) AS target, via_group FROM sources
     ),
-    event_dyads AS (
+    directed_pairs AS (
         SELECT article_id, event_idx, source, target, bool_and(via_group) AS via_group
         FROM expanded
         WHERE source IS NOT NULL AND target IS NOT NULL AND source <> target
         GROUP BY article_id, event_idx, source, target
+    ),
+    event_dyads AS (
+        SELECT d.article_id, d.event_idx, d.source, d.target, d.via_group, e.date, e.date_precision,
+               e.quad_class, e.score, e.goldstein, e.negated, e.hypothetical
+        FROM directed_pairs d JOIN events e ON e.article_id = d.article_id AND e.idx = d.event_idx
     )"""
 EVENT_DYADS = _EVENT_DYADS.format(involving="")
 
@@ -64,6 +70,47 @@ EVENT_DYADS = _EVENT_DYADS.format(involving="")
 def event_dyads_of(code: str) -> tuple[str, list]:
     """``EVENT_DYADS`` limited to the events ``code`` takes part in, and its parameters."""
     return _EVENT_DYADS.format(involving=_INVOLVING), [code, code]
+
+
+# The stored country pairs (migration 0005_event_dyads; the writer adds each article's): the
+# same rows as EVENT_DYADS, which computing anew costs seconds at a million events.
+PAIR_COLUMNS = ("article_id", "event_idx", "source", "target", "via_group")
+PAIR_EVENT_COLUMNS = ("date", "date_precision", "quad_class", "score", "goldstein", "negated", "hypothetical")
+STORED_DYADS = f"WITH event_dyads AS (SELECT {', '.join((*PAIR_COLUMNS, *PAIR_EVENT_COLUMNS))} FROM event_country_pairs)"
+# The event figures of a group of pairs of one event (any row's: they are the event's).
+_EVENT_FIGURES = ", ".join(f"any_value(d.{c}) AS {c}" for c in PAIR_EVENT_COLUMNS)
+# EVENT_DYADS of the articles in one list parameter, as the writer stores them.
+STORE_DYADS = ("INSERT INTO event_country_pairs "
+               + _EVENT_DYADS.format(involving=" WHERE p.article_id IN (SELECT unnest(?::VARCHAR[]))")
+               + f" SELECT {', '.join((*PAIR_COLUMNS, *PAIR_EVENT_COLUMNS))} FROM event_dyads")
+
+# Each actor across all articles (the ``actors`` view, stored as ``actor_totals``): the same
+# person in two stories is one actor. {where} limits it to some actors, e.g. "WHERE aa.actor_id IN ...".
+ACTOR_TOTALS = """
+        SELECT
+            aa.actor_id AS id,
+            any_value(aa.kind) AS kind,
+            mode(aa.name) AS name,
+            mode(aa.country) AS country,
+            mode(aa.sector) AS sector,
+            list(DISTINCT aa.title ORDER BY aa.title) FILTER (WHERE aa.title IS NOT NULL) AS titles,
+            count(*) AS articles,
+            coalesce(any_value(mc.mentions), 0) AS mentions
+        FROM article_actors aa LEFT JOIN (
+            SELECT actor_id, count(*) AS mentions FROM mentions m {where_mentions} GROUP BY actor_id
+        ) mc ON mc.actor_id = aa.actor_id
+        {where}
+        GROUP BY aa.actor_id"""
+_SOME_ACTORS = "(SELECT unnest(?::VARCHAR[]))"
+# The totals of the actors in one list parameter (bound twice), as the writer replaces them.
+STORE_ACTOR_TOTALS = ("INSERT INTO actor_totals " + ACTOR_TOTALS.format(
+    where="WHERE aa.actor_id IN " + _SOME_ACTORS, where_mentions="WHERE m.actor_id IN " + _SOME_ACTORS))
+
+# Each event's pairs as unordered country pairs (a < b) with the event's figures, the events
+# filtered by {where} over ``event_dyads e``: a CTE named ``undirected``.
+UNDIRECTED_PAIRS = ("undirected AS (SELECT DISTINCT e.article_id, e.event_idx, least(e.source, e.target) AS a, "
+                    "greatest(e.source, e.target) AS b, " + ", ".join(f"e.{c}" for c in PAIR_EVENT_COLUMNS)
+                    + " FROM event_dyads e WHERE {where})")
 
 # Events that count: not negated, not hypothetical.
 COUNTED = "NOT e.negated AND NOT e.hypothetical"
@@ -107,18 +154,37 @@ class AnalysisQueries:
         return self.con.execute(
             "SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [name]).fetchone()[0] > 0
 
+    def event_dyads(self, code: str | None = None) -> tuple[str, list]:
+        """A WITH clause defining ``event_dyads``, and its parameters: the stored pairs, or in a
+        database opened read-only from before they were stored, EVENT_DYADS (of ``code``'s events)."""
+        if "_stored_dyads" not in self.__dict__:
+            self._stored_dyads = self.has_table("event_country_pairs")
+        if self._stored_dyads:
+            return STORED_DYADS, []
+        return event_dyads_of(code) if code else (EVENT_DYADS, [])
+
+    def store_event_dyads(self, article_ids: list[str]) -> None:
+        """Store the country pairs of these articles' events (their parties are stored already)."""
+        self.con.execute(STORE_DYADS, [article_ids])
+
+    def store_actor_totals(self, actor_ids: list[str]) -> None:
+        """Recount these actors' totals across all articles (their new rows are stored already)."""
+        self.con.execute("DELETE FROM actor_totals WHERE id IN (SELECT unnest(?::VARCHAR[]))", [actor_ids])
+        self.con.execute(STORE_ACTOR_TOTALS, [actor_ids, actor_ids])
+
     # -- dyads ----------------------------------------------------------------
 
     def _dyad_events(self, a: str, b: str, *, directed: bool, include_groups: bool) -> tuple[str, list]:
-        """A query of the events between ``a`` and ``b``: article_id, event_idx, from_a, from_b, via_group."""
+        """A query of the events between ``a`` and ``b``: article_id, event_idx, from_a, from_b, via_group
+        and the event's figures (PAIR_EVENT_COLUMNS)."""
         pair = "(d.source = ? AND d.target = ?)" if directed else \
             "((d.source = ? AND d.target = ?) OR (d.source = ? AND d.target = ?))"
         params = [a, b] if directed else [a, b, b, a]
         groups = "" if include_groups else " AND NOT d.via_group"
-        dyads, first = event_dyads_of(a)
+        dyads, first = self.event_dyads(a)
         sql = (dyads + f""", dyad AS (
             SELECT d.article_id, d.event_idx, bool_or(d.source = ?) AS from_a, bool_or(d.source = ?) AS from_b,
-                   bool_and(d.via_group) AS via_group
+                   bool_and(d.via_group) AS via_group, {_EVENT_FIGURES}
             FROM event_dyads d WHERE {pair}{groups} GROUP BY d.article_id, d.event_idx)""")
         return sql, [*first, a, b, *params]
 
@@ -136,9 +202,8 @@ class AnalysisQueries:
             more.append(list(PRECISIONS[by]))
         period = f"date_trunc('{by}', e.date)::DATE" if by else "NULL::DATE"
         sql += (f" SELECT {period} AS period, {FIGURES}, "
-                "count(*) FILTER (WHERE dyad.from_a) AS from_a, count(*) FILTER (WHERE dyad.from_b) AS from_b "
-                "FROM dyad JOIN events e ON e.article_id = dyad.article_id AND e.idx = dyad.event_idx "
-                f"WHERE {' AND '.join(where)} GROUP BY period ORDER BY period")
+                "count(*) FILTER (WHERE e.from_a) AS from_a, count(*) FILTER (WHERE e.from_b) AS from_b "
+                f"FROM dyad e WHERE {' AND '.join(where)} GROUP BY period ORDER BY period")
         return self._dicts(sql, [*params, *more])
 
     def dyad_left_out(self, a: str, b: str, *, by: str, since: dt.date | None = None,
@@ -152,8 +217,7 @@ class AnalysisQueries:
         sql += (f" SELECT count(*) FILTER (WHERE {undated}) AS undated, "
                 "count(*) FILTER (WHERE e.date IS NOT NULL AND e.date_precision NOT IN "
                 "(SELECT unnest(?::VARCHAR[]))) AS coarser "
-                "FROM dyad JOIN events e ON e.article_id = dyad.article_id AND e.idx = dyad.event_idx "
-                f"WHERE {' AND '.join(where)}")
+                f"FROM dyad e WHERE {' AND '.join(where)}")
         row = self._dicts(sql, [*params, list(PRECISIONS[by]), *more])[0]
         return {k: row[k] or 0 for k in row}
 
@@ -163,11 +227,11 @@ class AnalysisQueries:
         sql, params = self._dyad_events(a, b, directed=directed, include_groups=include_groups)
         where, more = _period_clause(since, until)
         where.append(COUNTED)
-        sql += (f" SELECT {EVIDENCE_COLUMNS}, dyad.from_a, dyad.from_b, dyad.via_group "
-                "FROM dyad JOIN events e ON e.article_id = dyad.article_id AND e.idx = dyad.event_idx "
-                "JOIN articles a ON a.id = e.article_id "
-                f"WHERE {' AND '.join(where)} ORDER BY e.date DESC NULLS LAST, e.article_id, e.idx "
-                f"LIMIT {int(limit)}")
+        sql += (f", newest AS (SELECT * FROM dyad e WHERE {' AND '.join(where)} "
+                f"ORDER BY e.date DESC NULLS LAST, e.article_id, e.event_idx LIMIT {int(limit)}) "
+                f"SELECT {EVIDENCE_COLUMNS}, dyad.from_a, dyad.from_b, dyad.via_group "
+                "FROM newest dyad JOIN events e ON e.article_id = dyad.article_id AND e.idx = dyad.event_idx "
+                "JOIN articles a ON a.id = e.article_id ORDER BY e.date DESC NULLS LAST, e.article_id, e.idx")
         return self._dicts(sql, [*params, *more])
 
     def top_dyads(self, *, country: str | None = None, since: dt.date | None = None,
@@ -176,17 +240,14 @@ class AnalysisQueries:
         where, params = _period_clause(since, until)
         where.append(COUNTED)
         if country:
-            where.append("(d.source = ? OR d.target = ?)")
+            where.append("(e.source = ? OR e.target = ?)")
             params += [country, country]
-        sql = (EVENT_DYADS + ", pairs AS (SELECT DISTINCT d.article_id, d.event_idx, "
-               "least(d.source, d.target) AS a, greatest(d.source, d.target) AS b FROM event_dyads d "
-               "JOIN events e ON e.article_id = d.article_id AND e.idx = d.event_idx "
-               f"WHERE {' AND '.join(where)}) "
-               f"SELECT p.a, p.b, {FIGURES}, count(*) FILTER (WHERE e.quad_class <= 2) AS cooperation, "
-               "count(*) FILTER (WHERE e.quad_class >= 3) AS conflict FROM pairs p "
-               "JOIN events e ON e.article_id = p.article_id AND e.idx = p.event_idx "
-               f"GROUP BY p.a, p.b ORDER BY events DESC, p.a, p.b LIMIT {int(limit)}")
-        return self._dicts(sql, params)
+        dyads, first = self.event_dyads()
+        sql = (dyads + f", {UNDIRECTED_PAIRS.format(where=' AND '.join(where))} "
+               f"SELECT e.a, e.b, {FIGURES}, count(*) FILTER (WHERE e.quad_class <= 2) AS cooperation, "
+               "count(*) FILTER (WHERE e.quad_class >= 3) AS conflict FROM undirected e "
+               f"GROUP BY e.a, e.b ORDER BY events DESC, e.a, e.b LIMIT {int(limit)}")
+        return self._dicts(sql, [*first, *params])
 
     # -- rankings -------------------------------------------------------------
 
@@ -194,16 +255,16 @@ class AnalysisQueries:
         """A query of (article_id, event_idx, member, from_member, via_group) for events between
         the target and any member, its parameters, and the WHERE clauses and parameters of the period."""
         where, params = _period_clause(since, until)
-        dyads, first = event_dyads_of(target)
+        dyads, first = self.event_dyads(target)
         sql = (dyads + """, ranked AS (
             SELECT d.article_id, d.event_idx,
                    CASE WHEN d.source = ? THEN d.target ELSE d.source END AS member,
                    bool_or(d.target = ?) AS from_member, bool_or(d.source = ?) AS from_target,
-                   bool_and(d.via_group) AS via_group
+                   bool_and(d.via_group) AS via_group, """ + _EVENT_FIGURES + """
             FROM event_dyads d
             WHERE (d.source = ? AND d.target IN (SELECT unnest(?::VARCHAR[])))
                OR (d.target = ? AND d.source IN (SELECT unnest(?::VARCHAR[])))
-            GROUP BY ALL)""")
+            GROUP BY d.article_id, d.event_idx, member)""")
         return sql, [*first, target, target, target, target, members, target, members], where, params
 
     def rank_members(self, target: str, members: list[str], *, since: dt.date | None = None,
@@ -215,11 +276,10 @@ class AnalysisQueries:
         if per:
             where += ["e.date IS NOT NULL", "e.date_precision IN (SELECT unnest(?::VARCHAR[]))"]
             more.append(list(PRECISIONS[per]))
-        sql += (f" SELECT {period} AS period, r.member, {FIGURES}, "
-                "count(*) FILTER (WHERE NOT r.via_group) AS direct, "
-                "count(*) FILTER (WHERE r.from_member) AS from_member "
-                "FROM ranked r JOIN events e ON e.article_id = r.article_id AND e.idx = r.event_idx "
-                f"WHERE {' AND '.join(where)} GROUP BY ALL ORDER BY period, r.member")
+        sql += (f" SELECT {period} AS period, e.member, {FIGURES}, "
+                "count(*) FILTER (WHERE NOT e.via_group) AS direct, "
+                "count(*) FILTER (WHERE e.from_member) AS from_member "
+                f"FROM ranked e WHERE {' AND '.join(where)} GROUP BY ALL ORDER BY period, e.member")
         return self._dicts(sql, [*params, *more])
 
     def rank_evidence(self, target: str, members: list[str], *, since: dt.date | None = None,
@@ -227,13 +287,12 @@ class AnalysisQueries:
         """Up to ``limit`` events per member with the target, direct ones and the newest first."""
         sql, params, where, more = self._ranked_events(target, members, since=since, until=until)
         where.append(COUNTED)
-        sql += (f" SELECT * FROM (SELECT r.member, r.from_member AS from_a, r.from_target AS from_b, "
-                f"r.via_group, {EVIDENCE_COLUMNS}, "
-                "row_number() OVER (PARTITION BY r.member ORDER BY r.via_group, e.date DESC NULLS LAST, "
-                "e.article_id, e.idx) AS n "
-                "FROM ranked r JOIN events e ON e.article_id = r.article_id AND e.idx = r.event_idx "
-                "JOIN articles a ON a.id = e.article_id "
-                f"WHERE {' AND '.join(where)}) WHERE n <= {int(limit)} ORDER BY member, n")
+        sql += (", newest AS (SELECT * FROM (SELECT e.*, row_number() OVER (PARTITION BY e.member "
+                "ORDER BY e.via_group, e.date DESC NULLS LAST, e.article_id, e.event_idx) AS n "
+                f"FROM ranked e WHERE {' AND '.join(where)}) WHERE n <= {int(limit)}) "
+                f"SELECT r.member, r.from_member AS from_a, r.from_target AS from_b, r.via_group, {EVIDENCE_COLUMNS}, r.n "
+                "FROM newest r JOIN events e ON e.article_id = r.article_id AND e.idx = r.event_idx "
+                "JOIN articles a ON a.id = e.article_id ORDER BY r.member, r.n")
         return self._dicts(sql, [*params, *more])
 
     # -- network --------------------------------------------------------------
@@ -258,7 +317,8 @@ class AnalysisQueries:
                          "(d.source IN (SELECT actor_id FROM article_actors WHERE country = ?) OR "
                          "d.target IN (SELECT actor_id FROM article_actors WHERE country = ?))")
             params += [country, country]
-        sql = (EVENT_DYADS + f", edges AS ({pairs}) SELECT d.source, d.target, e.type, count(*) AS events, "
+        dyads = self.event_dyads()[0] if level == "country" else EVENT_DYADS  # actor pairs are not stored
+        sql = (dyads + f", edges AS ({pairs}) SELECT d.source, d.target, e.type, count(*) AS events, "
                "sum(e.score) AS score_sum, sum(e.goldstein) AS goldstein_sum, "
                "count(*) FILTER (WHERE e.quad_class <= 2) AS cooperation "
                "FROM edges d JOIN events e ON e.article_id = d.article_id AND e.idx = d.event_idx "

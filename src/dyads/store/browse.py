@@ -22,8 +22,8 @@ import re
 from dataclasses import dataclass, field
 
 from dyads.errors import QueryError
-from dyads.store.analysis import COUNTED, EVENT_DYADS, event_dyads_of
-from dyads.store.rows import EVENT_COLUMNS
+from dyads.store.analysis import COUNTED, STORED_DYADS, UNDIRECTED_PAIRS
+from dyads.store.rows import EVENT_COLUMNS, QUOTE_COLUMNS
 
 # Sentinels that send NULL sort keys to the end in either direction.
 _LAST = {"date": ("DATE '9999-12-31'", "DATE '0001-01-01'"), "number": ("1e300", "-1e300"),
@@ -58,6 +58,15 @@ class Listing:
     # Columns naming one row: when given, a page is cut on them and the sort keys alone, and only
     # its rows get their long columns (substrings of article text), 15x faster at 76,000 events.
     key: tuple[str, ...] = ()
+    # Joins of ``lazy_alias`` that only some filters, sorts and facets need (they name
+    # ``lazy_alias.``): a page is cut without them unless asked, and only its rows are joined.
+    lazy_join: str = ""
+    lazy_alias: str = ""
+
+    def source_for(self, *parts: str) -> str:
+        """``source``, with the lazy join when any of ``parts`` (SQL text) uses it."""
+        needed = self.lazy_join and any(re.search(rf"\b{self.lazy_alias}\.", part) for part in parts)
+        return f"{self.source} {self.lazy_join}" if needed else self.source
 
 
 EVENTS = Listing(
@@ -67,7 +76,11 @@ EVENTS = Listing(
     "substr(a.text, e.trigger_start + 1, e.trigger_end - e.trigger_start) AS trigger_text, "
     "CASE WHEN e.date_start IS NOT NULL THEN substr(a.text, e.date_start + 1, e.date_end - e.date_start) END AS date_text, "
     "CASE WHEN e.place_start IS NOT NULL THEN substr(a.text, e.place_start + 1, e.place_end - e.place_start) END AS place_text",
-    source="events e JOIN articles a ON a.id = e.article_id",
+    source="events e",
+    # Counts and facets need no article (every event has one), and a page cut by a sort on the
+    # event's own columns reads the articles of its rows only.
+    lazy_join="JOIN articles a ON a.id = e.article_id",
+    lazy_alias="a",
     sorts={
         "date": (("e.date", "date"), ("a.published", "date"), ("e.article_id", "text"), ("e.idx", "number")),
         "goldstein": (("e.goldstein", "number"), ("e.article_id", "text"), ("e.idx", "number")),
@@ -124,18 +137,17 @@ ACTORS = Listing(
 )
 
 
-def dyads_listing(where: list[str]) -> Listing:
-    """Country pairs (either direction) with their figures, events filtered by ``where``."""
+def dyads_listing(where: list[str], *, dyads: str = STORED_DYADS) -> Listing:
+    """Country pairs (either direction) with their figures, events filtered by ``where`` (over
+    ``event_dyads e``: the event's figures and ``e.source``, ``e.target``); ``dyads`` is the WITH
+    clause of ``Store.event_dyads()``."""
     clause = " AND ".join([COUNTED, *where])
-    source = (f"({EVENT_DYADS}, pairs AS (SELECT DISTINCT d.article_id, d.event_idx, "
-              "least(d.source, d.target) AS a, greatest(d.source, d.target) AS b FROM event_dyads d "
-              f"JOIN events e ON e.article_id = d.article_id AND e.idx = d.event_idx WHERE {clause}) "
-              "SELECT p.a, p.b, count(*) AS events, "
+    source = (f"({dyads}, {UNDIRECTED_PAIRS.format(where=clause)} "
+              "SELECT e.a, e.b, count(*) AS events, "
               "count(*) FILTER (WHERE e.quad_class <= 2) AS cooperation, "
               "count(*) FILTER (WHERE e.quad_class >= 3) AS conflict, "
               "avg(e.score) AS mean_score, avg(e.goldstein) AS mean_goldstein, "
-              "min(e.date) AS first_date, max(e.date) AS last_date FROM pairs p "
-              "JOIN events e ON e.article_id = p.article_id AND e.idx = p.event_idx GROUP BY p.a, p.b) x")
+              "min(e.date) AS first_date, max(e.date) AS last_date FROM undirected e GROUP BY e.a, e.b) x")
     return Listing(
         name="dyads",
         select="x.a, x.b, x.events, x.cooperation, x.conflict, x.mean_score, x.mean_goldstein, "
@@ -232,12 +244,14 @@ class BrowseQueries:
             ids = ", ".join(f"{column} AS _id{i}" for i, column in enumerate(listing.key))
             match = " AND ".join(f"{column} = page._id{i}" for i, column in enumerate(listing.key))
             carried = ", ".join(f"page._k{i} AS _k{i}" for i in range(len(keys)))
-            sql = (f"WITH page AS (SELECT {ids}, {key_columns} FROM {listing.source}{_where(page_where)} "
+            cut = listing.source_for(key_columns, *page_where)
+            full = listing.source_for(listing.select)
+            sql = (f"WITH page AS (SELECT {ids}, {key_columns} FROM {cut}{_where(page_where)} "
                    f"ORDER BY {order} LIMIT {int(size) + 1}) "
-                   f"SELECT {listing.select}, {carried} FROM {listing.source} JOIN page ON {match} ORDER BY {order}")
+                   f"SELECT {listing.select}, {carried} FROM {full} JOIN page ON {match} ORDER BY {order}")
             rows = self._dicts(sql, [*source_params, *page_params, *source_params])
         else:
-            sql = (f"SELECT {listing.select}, {key_columns} FROM {listing.source}{_where(page_where)} "
+            sql = (f"SELECT {listing.select}, {key_columns} FROM {listing.source_for(listing.select)}{_where(page_where)} "
                    f"ORDER BY {order} LIMIT {int(size) + 1}")
             rows = self._dicts(sql, [*source_params, *page_params])
         token = None
@@ -247,7 +261,7 @@ class BrowseQueries:
         for row in rows:
             for i in range(len(keys)):
                 del row[f"_k{i}"]
-        count = self.con.execute(f"SELECT count(*) FROM {listing.source}{_where(where)}",
+        count = self.con.execute(f"SELECT count(*) FROM {listing.source_for(*where)}{_where(where)}",
                                  [*source_params, *params]).fetchone()[0]
         return {"rows": rows, "next": token, "count": count,
                 "facets": {name: self.facet(listing, name, where=where, params=params,
@@ -264,7 +278,8 @@ class BrowseQueries:
             raise QueryError(f"_facet={name!r} is not a facet of {listing.name}; choose one of "
                              f"{', '.join(listing.facets)}", parameter="_facet")
         f = listing.facets[name]
-        sql = (f"SELECT {f.value} AS value, {f.count} AS count FROM {listing.source} {f.join}{_where(where)} "
+        sql = (f"SELECT {f.value} AS value, {f.count} AS count FROM {listing.source_for(f.value, *where)} "
+               f"{f.join}{_where(where)} "
                f"GROUP BY 1 ORDER BY 2 DESC, 1 NULLS LAST LIMIT {FACET_VALUES}")
         return self._dicts(sql, [*(source_params or []), *params])
 
@@ -272,18 +287,27 @@ class BrowseQueries:
                     until: dt.date | None = None, limit: int = 5) -> list[dict]:
         """Up to ``limit`` quotes per member, newest first: a member's speaker naming the target, or
         the target's speaker naming the member."""
-        where, params = [], []
+        # Matched on narrow columns first (only quotes naming the target or a member, only speakers
+        # of those countries), then only the quotes kept are read in full.
+        where, params = ["list_has_any(q.about_countries, ?::VARCHAR[])"], [[target, *members]]
         for clause, value in (("a.published >= ?", since), ("a.published <= ?", until)):
             if value:
                 where.append(clause)
                 params.append(value)
-        sql = (f"SELECT * FROM (SELECT m.member, {QUOTES.select}, row_number() OVER (PARTITION BY m.member "
-               "ORDER BY a.published DESC NULLS LAST, q.article_id, q.idx) AS n "
-               f"FROM {QUOTES.source} JOIN (SELECT unnest(?::VARCHAR[]) AS member) m "
-               "ON (q.speaker_country = m.member AND list_contains(q.about_countries, ?)) "
-               "OR (q.speaker_country = ? AND list_contains(q.about_countries, m.member))"
-               f"{_where(where)}) WHERE n <= {int(limit)} ORDER BY member, n")
-        return self._dicts(sql, [members, target, target, *params])
+        sql = ("WITH matched AS (SELECT m.member, q.article_id, q.idx, a.published, sp.name, sp.title, "
+               "sp.country, sp.sector FROM quotes q "
+               "JOIN articles a ON a.id = q.article_id JOIN article_actors sp ON sp.article_id = q.article_id "
+               "AND sp.actor_id = q.speaker_id AND sp.country IN (SELECT unnest(?::VARCHAR[])) "
+               "JOIN (SELECT unnest(?::VARCHAR[]) AS member) m "
+               "ON (sp.country = m.member AND list_contains(q.about_countries, ?)) "
+               f"OR (sp.country = ? AND list_contains(q.about_countries, m.member)){_where(where)}), "
+               "kept AS (SELECT *, row_number() OVER (PARTITION BY member ORDER BY published DESC NULLS LAST, "
+               f"article_id, idx) AS n FROM matched QUALIFY n <= {int(limit)}) "
+               # the speakers' fields come along as ``sp``: joining article_actors again would scan it
+               f"SELECT sp.member, {QUOTES.select}, sp.n FROM kept sp "
+               "JOIN quotes q ON q.article_id = sp.article_id AND q.idx = sp.idx "
+               "JOIN articles a ON a.id = q.article_id ORDER BY sp.member, sp.n")
+        return self._dicts(sql, [[target, *members], members, target, target, *params])
 
     def attach_parties(self, events: list[dict]) -> list[dict]:
         """Give event rows their ``actors`` and ``recipients``, as ``list_events`` does."""
@@ -308,11 +332,12 @@ def event_where(*, types: list[str] | None = None, quad_classes: list[int] | Non
                 party: str | None = None, between: tuple[str, str] | None = None,
                 since: dt.date | None = None, until: dt.date | None = None, year: int | None = None,
                 article_id: str | None = None, place_country: str | None = None, q: str | None = None,
-                counted: bool = False) -> tuple[list[str], list]:
+                counted: bool = False, dyads: tuple[str, list] | None = None) -> tuple[list[str], list]:
     """WHERE clauses over ``events e JOIN articles a`` for the events listing's filters.
 
     ``actor``/``recipient``/``party`` match a party's code, actor id or group member;
-    ``between`` the events a dyad series or ranking counts for two countries;
+    ``between`` the events a dyad series or ranking counts for two countries (``dyads``: the
+    WITH clause and parameters of ``Store.event_dyads``, the stored pairs by default);
     ``counted`` leaves out negated and hypothetical events, as the analyses do.
     """
     where, params = [], []
@@ -324,9 +349,9 @@ def event_where(*, types: list[str] | None = None, quad_classes: list[int] | Non
                          "OR p.actor_id = ? OR list_contains(p.members, upper(?))))")
             params += [value, value, value]
     if between:
-        dyads, first = event_dyads_of(between[0])
-        where.append(f"e.article_id || ':' || e.idx IN ({dyads} SELECT article_id || ':' || event_idx "
-                     "FROM event_dyads WHERE (source = ? AND target = ?) OR (source = ? AND target = ?))")
+        dyads, first = dyads or (STORED_DYADS, [])
+        where.append(f"EXISTS ({dyads} SELECT 1 FROM event_dyads d WHERE d.article_id = e.article_id "
+                     "AND d.event_idx = e.idx AND ((d.source = ? AND d.target = ?) OR (d.source = ? AND d.target = ?)))")
         params += [*first, between[0], between[1], between[1], between[0]]
     for clause, value in (("e.type IN (SELECT unnest(?::VARCHAR[]))", types),
                           ("e.quad_class IN (SELECT unnest(?::INTEGER[]))", quad_classes),
@@ -422,18 +447,35 @@ class LookupQueries:
 
 
 # Quotes as the quotes stage stores them (migration 0003_quotes: the content, cue and speaker
-# as written, the speaker and the actors named as resolved, copied in at ingest).
+# as written, the actors named as resolved, copied in at ingest), with the speaker's name, title,
+# country and sector read at read time from the article's actors (``sp``): linking people across
+# articles can change who a speaker is after the quote was written, and the copies would not follow.
+SPEAKER_FIELDS = ("speaker_name", "speaker_title", "speaker_country", "speaker_sector")
+SPEAKER_JOIN = "LEFT JOIN article_actors sp ON sp.article_id = q.article_id AND sp.actor_id = q.speaker_id"
+QUOTE_SOURCE = f"quotes q JOIN articles a ON a.id = q.article_id {SPEAKER_JOIN}"
+QUOTE_SELECT = ", ".join(f'sp.{c.removeprefix("speaker_")} AS "{c}"' if c in SPEAKER_FIELDS else f'q."{c}"'
+                         for c in QUOTE_COLUMNS)
+
+
+def speaker_is(condition: str) -> str:
+    """A WHERE clause over ``quotes q``: the speaker's current actor row (``spk``) meets ``condition``.
+    A semi-join on the actors that meet it, far cheaper than joining every quote's speaker."""
+    return ("EXISTS (SELECT 1 FROM article_actors spk WHERE spk.article_id = q.article_id "
+            f"AND spk.actor_id = q.speaker_id AND {condition})")
 QUOTES = Listing(
     name="quotes",
-    select="q.*, a.headline, a.published, a.source, a.url",
+    select=f"{QUOTE_SELECT}, a.headline, a.published, a.source, a.url",
     source="quotes q JOIN articles a ON a.id = q.article_id",
+    # The join costs ~0.5 s at 250,000 quotes: only a speaker filter, sort or facet pays it.
+    lazy_join=SPEAKER_JOIN,
+    lazy_alias="sp",
     sorts={
         "published": (("a.published", "date"), ("q.article_id", "text"), ("q.idx", "number")),
-        "speaker": (("q.speaker_name", "text"), ("q.article_id", "text"), ("q.idx", "number")),
+        "speaker": (("sp.name", "text"), ("q.article_id", "text"), ("q.idx", "number")),
     },
     default_sort="-published",
     key=("q.article_id", "q.idx"),
-    facets={"kind": Facet("q.kind"), "country": Facet("q.speaker_country"), "speaker": Facet("q.speaker_id")},
+    facets={"kind": Facet("q.kind"), "country": Facet("sp.country"), "speaker": Facet("q.speaker_id")},
 )
 
 
@@ -458,7 +500,8 @@ def quote_where(*, q: str | None = None, speaker: str | None = None, country: st
     for term in search_terms(q or ""):
         where.append("regexp_matches(q.content, ?)")
         params.append("(?i)\\b" + _regex_escape(term))
-    for clause, value in (("q.speaker_id = ?", speaker), ("q.speaker_country = ?", country), ("q.kind = ?", kind),
+    for clause, value in (("q.speaker_id = ?", speaker), (speaker_is("spk.country = ?"), country),
+                          ("q.kind = ?", kind),
                           ("q.article_id = ?", article_id), ("a.published >= ?", since),
                           ("a.published <= ?", until)):
         if value:

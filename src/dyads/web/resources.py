@@ -46,10 +46,11 @@ def _chosen(query: Query, name: str) -> set[str]:
 
 
 def events(store: Store, query: Query) -> dict:
+    between = query.countries("between", count=2)
     where, params = event_where(
         types=query.types("type"), quad_classes=query.quad_classes("quad_class"), mode=query.text("mode"),
         actor=query.text("actor"), recipient=query.text("recipient"), party=query.text("party"),
-        between=query.countries("between", count=2), **query.period(),
+        between=between, dyads=store.event_dyads(between[0]) if between else None, **query.period(),
         year=query.integer("year", low=1, high=9999), article_id=query.text("article_id"),
         place_country=query.country("place_country"), q=query.text("q"), counted=query.flag("counted"))
     page = store.browse(EVENTS, where=where, params=params, **query.page())
@@ -83,9 +84,9 @@ def dyads(store: Store, query: Query) -> dict:
             params.append(value)
     country = query.country("country")
     if country:
-        where.append("(d.source = ? OR d.target = ?)")
+        where.append("(e.source = ? OR e.target = ?)")
         params += [country, country]
-    listing = dyads_listing(where)
+    listing = dyads_listing(where, dyads=store.event_dyads()[0])
     page = store.browse(listing, where=[], params=[], source_params=params, **query.page())
     return _listing(listing, page, query, _dyad_row)
 
