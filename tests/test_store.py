@@ -134,3 +134,20 @@ def test_migrations_fill_stored_pairs_and_actor_totals_of_an_older_database(db):
     assert [(r["period"], r["events"], r["from_a"], r["from_b"]) for r in series] == [
         (dt.date(2018, 1, 1), 1, 1, 0), (dt.date(2018, 2, 1), 1, 0, 1)]
     assert (totals["RUS"]["articles"], totals["RUS"]["mentions"]) == (2, 2)
+
+
+def test_actor_totals_are_recounted_now_and_then_and_at_the_end_of_a_run(db):
+    """A recount scans the mentions table, so the writer notes the actors each batch touches
+    and recounts them every ACTOR_TOTALS_EVERY_S seconds and when a run finishes."""
+    from dyads.records import IngestSummary
+
+    with Store.open(db) as store:
+        run_id = store.start_run("ingest", model=None)
+        store.write([_story("One", "RUS", "JPN", published=dt.date(2018, 1, 26))])  # the first write recounts
+        assert store.list_actors(country="RUS")[0]["articles"] == 1
+        store.write([_story("Two", "JPN", "RUS", published=dt.date(2018, 2, 1))])  # within the interval
+        assert store.list_actors(country="RUS")[0]["articles"] == 1
+        assert store.con.execute("SELECT count(*) FROM actor_totals_stale").fetchone()[0] > 0
+        store.finish_run(run_id, IngestSummary())
+        assert store.list_actors(country="RUS")[0]["articles"] == 2
+        assert store.con.execute("SELECT count(*) FROM actor_totals_stale").fetchone()[0] == 0

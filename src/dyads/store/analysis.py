@@ -167,10 +167,20 @@ class AnalysisQueries:
         """Store the country pairs of these articles' events (their parties are stored already)."""
         self.con.execute(STORE_DYADS, [article_ids])
 
-    def store_actor_totals(self, actor_ids: list[str]) -> None:
-        """Recount these actors' totals across all articles (their new rows are stored already)."""
-        self.con.execute("DELETE FROM actor_totals WHERE id IN (SELECT unnest(?::VARCHAR[]))", [actor_ids])
-        self.con.execute(STORE_ACTOR_TOTALS, [actor_ids, actor_ids])
+    def mark_actor_totals(self, actor_ids: list[str]) -> None:
+        """Note that these actors' totals need a recount (their new rows are stored already)."""
+        self.con.execute("INSERT OR IGNORE INTO actor_totals_stale SELECT unnest(?::VARCHAR[])", [actor_ids])
+
+    def refresh_actor_totals(self) -> int:
+        """Recount the totals of every actor noted since the last recount, in one transaction;
+        returns how many."""
+        with self.transaction():
+            stale = [row[0] for row in self.con.execute("SELECT id FROM actor_totals_stale").fetchall()]
+            if stale:
+                self.con.execute("DELETE FROM actor_totals WHERE id IN (SELECT unnest(?::VARCHAR[]))", [stale])
+                self.con.execute(STORE_ACTOR_TOTALS, [stale, stale])
+                self.con.execute("DELETE FROM actor_totals_stale")
+        return len(stale)
 
     # -- dyads ----------------------------------------------------------------
 
