@@ -400,6 +400,8 @@ def _set_off(verb: Token, subject: Token | None) -> tuple[Offsets, ...]:
     if comma is not None and any(t.i not in own for t in tail if t.i < comma.i):
         comma = None
     before = [t for t in sent if t.i < first - 1]
+    if _only_adverbial(before):  # "When he met them, he reminded ...": no content before
+        before = []
     if comma is not None:
         after = [t for t in tail if t.i > comma.i]
         if any(t.i not in own for t in after if not t.is_punct):
@@ -407,6 +409,23 @@ def _set_off(verb: Token, subject: Token | None) -> tuple[Offsets, ...]:
     if all(t.i in own or t.is_punct or t.is_space for t in tail) and any(t.tag_ in _FINITE for t in before):
         return _runs(verb.doc, before)
     return ()
+
+
+def _only_adverbial(tokens: list[Token]) -> bool:
+    """The tokens are one adverbial clause ("When he met them", "Asked if he agreed"), which
+    sets the scene for the cue clause after it rather than being what was said."""
+    words = [t for t in tokens if not (t.is_punct or t.is_space)]
+    if not words:
+        return False
+    first = words[0]
+    if first.dep_ in ("mark", "advmod") and first.head.dep_ == "advcl":
+        clause = first.head
+    elif first.tag_ in ("VBN", "VBG") and first.dep_ == "advcl":
+        clause = first
+    else:
+        return False
+    inside = {t.i for t in clause.subtree}
+    return all(t.i in inside for t in words)
 
 
 def _runs(doc: Doc, tokens: list[Token]) -> tuple[Offsets, ...]:

@@ -87,7 +87,7 @@ def extract_quotes(doc: Doc, analysis: Analysis) -> tuple[Quote, ...]:
     speakers = [f.speaker for f in frames if f.speaker]
     frames = [f for f in frames if not any(_overlaps(f.cue, s) for s in speakers)]
     frames.sort(key=lambda f: f.cue)
-    drafts = _attribute(text, frames, quoted)
+    drafts = _attribute(doc, frames, quoted)
     drafts = _outermost(_dedupe(drafts))
     drafts.sort(key=lambda d: d.parts[0])
     return tuple(_finish(i, draft, doc, analysis) for i, draft in enumerate(drafts))
@@ -96,7 +96,8 @@ def extract_quotes(doc: Doc, analysis: Analysis) -> tuple[Quote, ...]:
 # -- attribution -------------------------------------------------------------
 
 
-def _attribute(text: str, frames: list[Frame], quoted: list[Offsets]) -> list[_Draft]:
+def _attribute(doc: Doc, frames: list[Frame], quoted: list[Offsets]) -> list[_Draft]:
+    text = doc.text
     claimed: set[Offsets] = set()
     drafts = []
     for frame in frames:
@@ -105,7 +106,7 @@ def _attribute(text: str, frames: list[Frame], quoted: list[Offsets]) -> list[_D
             claimed.update(draft.quotes)
             claimed.update(q for q in quoted if any(_within(q, p) for p in draft.parts))
             drafts.append(draft)
-    _continue_quotes(text, drafts, frames, quoted, claimed)
+    _continue_quotes(doc, drafts, frames, quoted, claimed)
     for q in quoted:
         if q not in claimed and not _covered(q, drafts) and _words(text, q) >= MIN_UNATTRIBUTED_WORDS:
             drafts.append(_Draft([q], "direct", None, [q]))
@@ -171,29 +172,41 @@ def _colon_at_block_end(text: str, frame: Frame, beside: list[Offsets]) -> bool:
     return line.strip().endswith(":") and "\n" in rest and len(line) < 80
 
 
-def _continue_quotes(text: str, drafts: list[_Draft], frames: list[Frame], quoted: list[Offsets],
+def _continue_quotes(doc: Doc, drafts: list[_Draft], frames: list[Frame], quoted: list[Offsets],
                      claimed: set[Offsets]) -> None:
     """Quoted sentences after an attributed quotation, up to the next cue, join it.
 
     Within a paragraph (``"...," she said. "..."``), and over whole quoted paragraphs
-    after a cue that ends its paragraph with a colon (``The Times reports:``).
+    after a cue that ends its paragraph with a colon (``The Times reports:``). Cues in
+    the rest of the cue's own sentence do not stop a quotation in a later sentence:
+    ``"...," said Gov. Ada Lee, who has called on X to ... "..."`` goes on in Lee's words.
     """
+    text = doc.text
     cues = sorted(f.cue[0] for f in frames)
     for draft in drafts:
         if draft.kind != "direct" or draft.frame is None:
             continue
         end = max([draft.frame.clause[1]] + [p[1] for p in draft.parts])
         nxt = cues[bisect.bisect_right(cues, draft.frame.cue[0]):]
-        stop = min(nxt[0] if nxt else len(text), _block_end(text, end) if not draft.opens_block else len(text))
+        sent_end = _sentence_end(doc, draft.frame, end)
+        block = _block_end(text, end) if not draft.opens_block else len(text)
         for q in quoted:
             if q[0] < end or q in claimed:
                 continue
-            if q[0] >= stop or not _only_quotes_between(text, end, q[0], draft.opens_block):
+            stops = [c for c in nxt if c >= sent_end or q[0] < sent_end]
+            if q[0] >= min(stops[:1] + [block]) or not _only_quotes_between(text, end, q[0], draft.opens_block):
                 break
             draft.parts.append(q)
             draft.quotes.append(q)
             claimed.add(q)
             end = q[1]
+
+
+def _sentence_end(doc: Doc, frame: Frame, end: int) -> int:
+    """Where the sentence of the frame's cue ends (not before ``end``)."""
+    if frame.head < 0:
+        return end
+    return max(end, doc[frame.head].sent.end_char)
 
 
 def _only_quotes_between(text: str, start: int, end: int, across_blocks: bool) -> bool:
