@@ -211,8 +211,15 @@ def _trailing_speaker(verb: Token) -> list[Token] | None:
 
 
 def speaker_token(verb: Token) -> Token | None:
-    """The head of the cue verb's subject, following shared subjects and relative pronouns."""
+    """The head of the cue verb's subject, following shared subjects and relative pronouns.
+
+    A cue hung at the end of another cue's reported clause ("says the party must change,
+    and has called on ...") shares the outer cue's subject, not the clause's.
+    """
+    cue = verb
     for _ in range(4):
+        if verb is not cue and _reported_by_cue(verb) and cue.right_edge.i == verb.right_edge.i:
+            verb = verb.head
         subject = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass", "csubj")), None)
         if subject is None:
             agent = next((c for c in verb.children if c.dep_ == "agent"), None)
@@ -225,6 +232,10 @@ def speaker_token(verb: Token) -> Token | None:
             return None
         verb = verb.head
     return None
+
+
+def _reported_by_cue(verb: Token) -> bool:
+    return verb.dep_ == "ccomp" and verb.head.i < verb.i and _match_cue(verb.head) is not None
 
 
 def noun_phrase(token: Token) -> Offsets:
@@ -281,6 +292,10 @@ _RELATIVE_ASIDE = frozenset({"which", "who", "whom", "whose"})
 # Prepositions whose phrase belongs to an object's content: "accused X of lying",
 # "described X as a partner", "praised X for its stance".
 _OBJECT_PREPS = frozenset({"of", "as", "for"})
+# Prepositions and entity types of phrases that set the scene of a statement (time, place,
+# occasion) and so end its object: "discussed my sentence on Fox News on Friday".
+_SCENE_PREPS = frozenset({"at", "during", "after", "before", "since", "until", "on", "through", "by", "amid"})
+_SCENE_ENTITIES = frozenset({"DATE", "TIME", "GPE", "LOC", "FAC", "EVENT", "ORG"})
 
 
 def _reported(verb: Token, subject: Token | None, cue: Cue) -> tuple[str, tuple[Offsets, ...]]:
@@ -296,6 +311,8 @@ def _reported(verb: Token, subject: Token | None, cue: Cue) -> tuple[str, tuple[
         tokens = _between(doc, clauses, skip=verb)
         if tokens and tokens[0].dep_ == "mark" and tokens[0].lower_ == "that":
             tokens = tokens[1:]
+        if clauses[-1].i > verb.i:
+            tokens = _without_trailing_report(tokens, clauses[-1])
         return "clause", _runs(doc, tokens)
     if "indirect" in cue.frames:
         set_off = _set_off(verb, subject)
@@ -310,6 +327,7 @@ def _reported(verb: Token, subject: Token | None, cue: Cue) -> tuple[str, tuple[
     if "prep" in cue.frames and cue.particle:
         objects = _particle_objects(verb, cue)
         if objects:
+            objects += _continuation(verb, objects)
             return "prep", _runs(doc, _restrictive(_between(doc, objects, skip=verb)))
     if "naming" in cue.frames and any(c.dep_ == "oprd" for c in children):
         objects = [c for c in children if c.dep_ in ("dobj", "oprd") and c.i > verb.i]
@@ -319,8 +337,35 @@ def _reported(verb: Token, subject: Token | None, cue: Cue) -> tuple[str, tuple[
                    and c.ent_type_ not in ("DATE", "TIME")]  # "said Monday" reports no Monday
         if objects:
             objects += [c for c in children if c.dep_ == "prep" and c.lower_ in _OBJECT_PREPS and c.i > verb.i]
+            objects += _continuation(verb, objects)
             return "object", _runs(doc, _restrictive(_between(doc, objects, skip=verb)))
     return "none", ()
+
+
+def _continuation(verb: Token, objects: list[Token]) -> list[Token]:
+    """The verb's phrases that go on right after its object and say more of what was reported:
+    "announced the creation of a website to explain the process", "pointed to the GOP as the
+    obstacle", "sought asylum from Central America". Stops at a comma or a phrase of time,
+    place or occasion."""
+    end = max(o.right_edge.i for o in objects)
+    found = []
+    for child in sorted(verb.children, key=lambda c: c.i):
+        if child.i <= end or child.left_edge.i != end + 1:
+            continue
+        to_clause = child.dep_ in ("advcl", "xcomp") and child.left_edge.lower_ == "to"
+        if not (to_clause or child.dep_ == "prep" and (child.lower_ in _OBJECT_PREPS or _complement_prep(child))):
+            break
+        found.append(child)
+        end = child.right_edge.i
+    return found
+
+
+def _complement_prep(prep: Token) -> bool:
+    """A prepositional phrase that says more of what was reported ("announced his engagement to
+    X", "questioned her judgment in backing the war"), not when or where it was said."""
+    if prep.lower_ in _SCENE_PREPS:
+        return False
+    return not any(o.ent_type_ in _SCENE_ENTITIES for o in prep.children if o.dep_ == "pobj")
 
 
 def _passive_reported(verb: Token, cue: Cue) -> tuple[str, tuple[Offsets, ...]]:
@@ -409,6 +454,27 @@ def _set_off(verb: Token, subject: Token | None) -> tuple[Offsets, ...]:
     if all(t.i in own or t.is_punct or t.is_space for t in tail) and any(t.tag_ in _FINITE for t in before):
         return _runs(verb.doc, before)
     return ()
+
+
+# Frames of cues that are speech acts of their own (not "expects to", "wants to").
+_SPEECH_FRAMES = frozenset({"direct", "indirect", "object", "naming", "prep"})
+
+
+def _without_trailing_report(tokens: list[Token], clause: Token) -> list[Token]:
+    """A reported clause without a speech act the parse hung at its end: in "said he would
+    release them, calling them boring" and "says X and called on Y to ...", the calling is
+    the speaker's own, not part of what was said."""
+    tail = [c for c in clause.children if c.i > clause.i and c.right_edge.i == tokens[-1].i and (
+        c.dep_ == "advcl" and c.tag_ == "VBG" or c.dep_ == "conj" and c.pos_ == "VERB"
+        and not any(g.dep_ in ("nsubj", "nsubjpass") for g in c.children))]
+    cue = _match_cue(tail[0]) if tail else None
+    if cue is None or not cue.frames & _SPEECH_FRAMES:
+        return tokens
+    start = tail[0].left_edge.i
+    while start > tokens[0].i and tokens[start - tokens[0].i - 1].dep_ in ("cc", "punct"):
+        start -= 1
+    kept = [t for t in tokens if t.i < start]
+    return kept or tokens
 
 
 def _only_adverbial(tokens: list[Token]) -> bool:
