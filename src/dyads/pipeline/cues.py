@@ -125,6 +125,8 @@ def _temporal(verb: Token, particle: str) -> bool:
 
 
 def _verb_frame(verb: Token, cue: Cue) -> Frame | None:
+    if "raising" in cue.frames:
+        return _raising_frame(verb, cue)
     subject = speaker_token(verb)
     passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children)
     if passive:  # "X is expected to ...", "it was reported by Y that ...": the agent speaks, if named
@@ -146,6 +148,23 @@ def _verb_frame(verb: Token, cue: Cue) -> Frame | None:
     ends = [cue_span] + ([speaker] if speaker else [])
     clause = (min(s for s, _ in ends), max(e for _, e in ends))
     return Frame(cue_span, cue.name, cue.frames, speaker, parts, clause, verb.i, passive, via)
+
+
+def _raising_frame(verb: Token, cue: Cue) -> Frame | None:
+    """``X seemed to lose ground``, ``it appears (that) X``: a judgement nobody in the text is
+    said to make, so no speaker; the content is the subject with the complement. A complement
+    that is itself a cue ("seemed to suggest that ...") is left to that cue."""
+    complements = [c for c in verb.children if c.dep_ in ("xcomp", "ccomp", "acomp", "oprd") and c.i > verb.i]
+    if not complements or any(_match_cue(c) for c in complements):
+        return None
+    subjects = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")
+                and c.lower_ not in ("it", "this", "that") and c.i < verb.i]
+    tokens = [t for c in subjects + complements for t in c.subtree]
+    parts = _runs(verb.doc, tokens)
+    if not parts:
+        return None
+    cue_span = _cue_span(verb, cue)
+    return Frame(cue_span, cue.name, cue.frames, None, parts, cue_span, verb.i, via="raising")
 
 
 def _prep_frame(word: Token, cue: Cue) -> Frame | None:
