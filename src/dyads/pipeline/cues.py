@@ -94,7 +94,12 @@ def find_frames(doc: Doc) -> list[Frame]:
         cue = _match_cue(token)
         if cue is None:
             continue
-        frame = _prep_frame(token, cue) if token.lower_ == "according" else _verb_frame(token, cue)
+        if "noun" in cue.frames:
+            frame = _noun_frame(token, cue)
+        elif token.lower_ == "according":
+            frame = _prep_frame(token, cue)
+        else:
+            frame = _verb_frame(token, cue)
         if frame is not None:
             frames.append(frame)
     return frames
@@ -107,8 +112,14 @@ def _match_cue(token: Token) -> Cue | None:
         return None
     children = {c.lower_ for c in token.children if c.dep_ in ("prt", "prep", "agent")}
     following = token.nbor(1).lower_ if token.i + 1 < len(token.doc) else ""
+    noun = token.pos_ == "NOUN"
     for cue in sorted(entries, key=lambda c: c.particle is None):
-        if token.lower_ == "according":
+        if ("noun" in cue.frames) != noun:  # "his claim that ..." is a noun cue, "he claimed" a verb one
+            continue
+        if noun:
+            if cue.particle is None or cue.particle in children:
+                return cue
+        elif token.lower_ == "according":
             if cue.particle in children or following == cue.particle:
                 return cue
         elif cue.particle is None or (cue.particle in children and not _temporal(token, cue.particle)):
@@ -148,6 +159,40 @@ def _verb_frame(verb: Token, cue: Cue) -> Frame | None:
     ends = [cue_span] + ([speaker] if speaker else [])
     clause = (min(s for s, _ in ends), max(e for _, e in ends))
     return Frame(cue_span, cue.name, cue.frames, speaker, parts, clause, verb.i, passive, via)
+
+
+def _noun_frame(noun: Token, cue: Cue) -> Frame | None:
+    """``his claim that ...``, ``her pledge to ...``, ``Trump's criticism of X``: the noun's
+    that-clause, to-clause or the object of its particle; the possessor, if any, speaks."""
+    if noun.dep_ in ("nsubj", "nsubjpass") and _match_cue(noun.head) is not None:
+        return None  # "the statement said ...": the verb's frame
+    doc = noun.doc
+    tokens: list[Token] = []
+    if cue.particle:
+        preps = [c for c in noun.children if c.dep_ == "prep" and c.lower_ == cue.particle]
+        tokens = [t for p in preps for o in p.children if o.dep_ in ("pobj", "pcomp") for t in o.subtree]
+    else:
+        for child in noun.children:
+            if child.i < noun.i or child.dep_ not in ("acl", "ccomp", "relcl", "xcomp"):
+                continue
+            first = child.left_edge
+            if first.lower_ == "that" and first.dep_ == "mark":
+                tokens = [t for t in child.subtree if t.i != first.i]
+            elif first.lower_ == "to" and child.dep_ in ("acl", "xcomp", "relcl"):
+                tokens = list(child.subtree)
+            if tokens:
+                break
+    parts = _runs(doc, _restrictive(tokens))
+    if not parts:
+        return None
+    owner = next((c for c in noun.children if c.dep_ == "poss"), None)
+    if owner is None and noun.dep_ == "dobj":  # "Trump renewed a call for ...": the subject's
+        owner = speaker_token(noun.head)
+    speaker = noun_phrase(owner) if owner is not None else None
+    cue_span = _cue_span(noun, cue) if cue.particle else (noun.idx, noun.idx + len(noun))
+    ends = [cue_span] + ([speaker] if speaker else [])
+    return Frame(cue_span, cue.name, cue.frames, speaker, parts, (min(s for s, _ in ends), max(e for _, e in ends)),
+                 noun.i, via="noun")
 
 
 def _raising_frame(verb: Token, cue: Cue) -> Frame | None:
