@@ -48,6 +48,10 @@ _AFTER_GAP = re.compile(r"^[^.!?\"“”«»\n]{0,60}[:,]\s*$|^\s*$")
 _CLAUSE_WORDS = re.compile(r"\b(that|but|and|as|because|if|when|while|which|who|where|before|after)\b", re.I)
 # `"..." ― Name` at the end of a line: a signed quote (reader comments, tweets, epigraphs).
 _SIGNATURE = re.compile(r"[ \t\u00a0]*[―—–][ \t\u00a0]*((?:[A-Z][\w.'’-]*[ \t\u00a0]?){1,5})(?=[.\s\u00a0]*(?:\n|$))")
+# A sentence end inside a gap (a stop before a capital), and the short capitalised words
+# whose stop is an abbreviation ("Gov.", "Sen.", "Mr.", "D.C.") rather than a sentence end.
+_SENTENCE_END = re.compile(r"[.!?][\"”’']?\s+(?=[A-Z“\"])")
+_ABBREVIATION = re.compile(r"(?:\b[A-Z][a-z]{0,3}|\b[A-Z](?:\.[A-Z])*)$")
 # A quotation that no cue claims is kept as an unattributed direct quote only when it
 # is this many words or longer: shorter ones are titles, nicknames and scare quotes
 # ("Shark Tank", "deplorables"). Calibrated on PolNeAR train: at 6 words unattributed
@@ -188,25 +192,64 @@ def _continue_quotes(doc: Doc, drafts: list[_Draft], frames: list[Frame], quoted
             continue
         end = max([draft.frame.clause[1]] + [p[1] for p in draft.parts])
         nxt = cues[bisect.bisect_right(cues, draft.frame.cue[0]):]
-        sent_end = _sentence_end(doc, draft.frame, end)
         block = _block_end(text, end) if not draft.opens_block else len(text)
         for q in quoted:
             if q[0] < end or q in claimed:
                 continue
-            stops = [c for c in nxt if c >= sent_end or q[0] < sent_end]
-            if q[0] >= min(stops[:1] + [block]) or not _only_quotes_between(text, end, q[0], draft.opens_block):
+            stops = [c for c in nxt if c < q[0] and not (c < end or _rest_of_sentence(text[end:q[0]]))]
+            if q[0] >= block or stops or not _only_quotes_between(text, end, q[0], draft.opens_block):
                 break
             draft.parts.append(q)
             draft.quotes.append(q)
             claimed.add(q)
             end = q[1]
+        if not draft.opens_block:
+            _quoted_paragraphs(text, draft, quoted, claimed, cues, end)
 
 
-def _sentence_end(doc: Doc, frame: Frame, end: int) -> int:
-    """Where the sentence of the frame's cue ends (not before ``end``)."""
-    if frame.head < 0:
-        return end
-    return max(end, doc[frame.head].sent.end_char)
+def _quoted_paragraphs(text: str, draft: _Draft, quoted: list[Offsets], claimed: set[Offsets],
+                       cues: list[int], end: int) -> None:
+    """Paragraphs of nothing but quoted words, right after a paragraph that ends with the
+    draft's quote, go on in the same voice (the wire convention for long quotes)."""
+    while True:
+        line_end = _block_end(text, end)
+        rest = text[end:line_end]
+        if rest.strip() and not _rest_of_sentence(rest):
+            return
+        start = len(text) - len(text[line_end:].lstrip("\n"))
+        if start == line_end or start >= len(text):
+            return
+        stop = _block_end(text, start)
+        inside = [q for q in quoted if start <= q[0] and q[1] <= stop]
+        if not inside or any(q in claimed for q in inside) or any(start <= c < stop for c in cues):
+            return
+        if any(text[a:b].strip() for a, b in _gaps(start, stop, inside)):
+            return
+        for q in inside:
+            draft.parts.append(q)
+            draft.quotes.append(q)
+            claimed.add(q)
+        end = inside[-1][1]
+
+
+def _gaps(start: int, stop: int, spans: list[Offsets]) -> list[Offsets]:
+    """The stretches between ``start`` and ``stop`` that the spans leave uncovered."""
+    out, at = [], start
+    for a, b in spans:
+        out.append((at, a))
+        at = b
+    out.append((at, stop))
+    return out
+
+
+def _rest_of_sentence(gap: str) -> bool:
+    """The text between a quotation and the next one is the end of one sentence (the cue's
+    own, as in ``said Gov. Ada Lee, claiming that X.``): it ends a sentence and holds no
+    earlier sentence end but after a title's abbreviation."""
+    body = gap.rstrip(" \t\u00a0")
+    if not body or body[-1] not in ".!?":
+        return False
+    return not any(not _ABBREVIATION.search(body[:m.start()]) for m in _SENTENCE_END.finditer(body[:-1]))
 
 
 def _only_quotes_between(text: str, start: int, end: int, across_blocks: bool) -> bool:
