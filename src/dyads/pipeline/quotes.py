@@ -178,7 +178,9 @@ def _colon_at_block_end(text: str, frame: Frame, beside: list[Offsets]) -> bool:
 
 def _continue_quotes(doc: Doc, drafts: list[_Draft], frames: list[Frame], quoted: list[Offsets],
                      claimed: set[Offsets]) -> None:
-    """Quoted sentences after an attributed quotation, up to the next cue, join it.
+    """Quoted sentences after an attributed quote, up to the next cue, join it: a direct
+    quote's further quotations, and the quotation after an indirect one (``She said X.
+    "..."``), which goes on in the speaker's own words.
 
     Within a paragraph (``"...," she said. "..."``), and over whole quoted paragraphs
     after a cue that ends its paragraph with a colon (``The Times reports:``). Cues in
@@ -188,7 +190,7 @@ def _continue_quotes(doc: Doc, drafts: list[_Draft], frames: list[Frame], quoted
     text = doc.text
     cues = sorted(f.cue[0] for f in frames)
     for draft in drafts:
-        if draft.kind != "direct" or draft.frame is None:
+        if draft.frame is None:
             continue
         end = max([draft.frame.clause[1]] + [p[1] for p in draft.parts])
         nxt = cues[bisect.bisect_right(cues, draft.frame.cue[0]):]
