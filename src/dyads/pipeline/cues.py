@@ -353,6 +353,8 @@ def _cue_span(verb: Token, cue: Cue) -> Offsets:
 
 # Words opening a relative clause set off by a comma.
 _RELATIVE_ASIDE = frozenset({"which", "who", "whom", "whose"})
+# Words opening a comma-set clause that glosses the end of a reported clause.
+_FINAL_ASIDE = _RELATIVE_ASIDE | {"when", "where"}
 # Prepositions whose phrase belongs to an object's content: "accused X of lying",
 # "described X as a partner", "praised X for its stance".
 _OBJECT_PREPS = frozenset({"of", "as", "for"})
@@ -376,7 +378,7 @@ def _reported(verb: Token, subject: Token | None, cue: Cue) -> tuple[str, tuple[
         if tokens and tokens[0].dep_ == "mark" and tokens[0].lower_ == "that":
             tokens = tokens[1:]
         if clauses[-1].i > verb.i:
-            tokens = _without_trailing_report(tokens, clauses[-1])
+            tokens = _without_final_aside(_without_trailing_report(tokens, clauses[-1]))
         return "clause", _runs(doc, tokens)
     if "indirect" in cue.frames:
         set_off = _set_off(verb, subject)
@@ -472,6 +474,19 @@ def _clauses(verb: Token) -> list[Token]:
 def _particle_objects(verb: Token, cue: Cue) -> list[Token]:
     preps = [c for c in verb.children if c.dep_ == "prep" and c.lower_ == cue.particle]
     return [o for p in preps for o in p.children if o.dep_ in ("pobj", "pcomp")]
+
+
+def _without_final_aside(tokens: list[Token]) -> list[Token]:
+    """A reported clause without the writer's comma-set relative clause at its end: in "said
+    they could change their minds before April 26, when voters go to the polls" the date
+    is the writer's gloss. An aside in the middle ("Smith, who leads, would resign") stays."""
+    for k in range(len(tokens) - 2):
+        if tokens[k].text != "," or tokens[k + 1].lower_ not in _FINAL_ASIDE:
+            continue
+        clause = next((a for a in tokens[k + 1].ancestors if a.dep_ in ("relcl", "advcl", "acl")), None)
+        if clause is not None and clause.right_edge.i >= tokens[-1].i and clause.head.i < tokens[k].i:
+            return tokens[:k]
+    return tokens
 
 
 def _restrictive(tokens: list[Token]) -> list[Token]:
