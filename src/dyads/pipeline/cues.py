@@ -70,7 +70,7 @@ class Frame:
     clause: Offsets
     head: int  # token index of the cue word
     passive: bool = False
-    via: str = "clause"  # what the parts are: "clause", "intent", "object", "prep", "colon" or "none"
+    via: str = "clause"  # the parts are: clause, intent, object, prep, noun, raising, colon or none
 
 
 @functools.cache
@@ -374,6 +374,7 @@ def _reported(verb: Token, subject: Token | None, cue: Cue) -> tuple[str, tuple[
             set_off = _set_off(verb, subject)
             if set_off:
                 return "clause", set_off
+        clauses += _coordinated(verb, clauses)
         tokens = _between(doc, clauses, skip=verb)
         if tokens and tokens[0].dep_ == "mark" and tokens[0].lower_ == "that":
             tokens = tokens[1:]
@@ -474,6 +475,21 @@ def _clauses(verb: Token) -> list[Token]:
 def _particle_objects(verb: Token, cue: Cue) -> list[Token]:
     preps = [c for c in verb.children if c.dep_ == "prep" and c.lower_ == cue.particle]
     return [o for p in preps for o in p.children if o.dep_ in ("pobj", "pcomp")]
+
+
+def _coordinated(verb: Token, clauses: list[Token]) -> list[Token]:
+    """Clauses the parse coordinated with the cue that go on with what was said: in "said the
+    process was fair, but required an effort" the parse hangs "required" on "said"."""
+    end = max(c.right_edge.i for c in clauses)
+    found = []
+    for child in verb.children:
+        if child.dep_ != "conj" or child.i <= end or _match_cue(child) is not None:
+            continue
+        between = verb.doc[end + 1:child.left_edge.i]
+        if all(t.dep_ in ("cc", "punct") for t in between) and len(between) <= 2:
+            found.append(child)
+            end = child.right_edge.i
+    return found
 
 
 def _without_final_aside(tokens: list[Token]) -> list[Token]:

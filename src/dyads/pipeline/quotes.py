@@ -355,10 +355,16 @@ def _words(text: str, span: Offsets) -> int:
 def _outermost(drafts: list[_Draft]) -> list[_Draft]:
     """Drop quotes whose cue lies inside another quote's words: "X said Y told him Z" is X's
     quote; Y's words reach the article only through X."""
-    outer = [o for o in drafts if o.frame is None or o.frame.via in ("clause", "colon") or o.kind == "direct"]
     return [d for d in drafts if d.frame is None or not any(
         o is not d and any(p[0] <= d.frame.cue[0] and d.frame.cue[1] <= p[1] for p in o.parts)
-        for o in outer)]
+        for o in drafts if _outer(o, d))]
+
+
+def _outer(outer: _Draft, inner: _Draft) -> bool:
+    """Whether ``outer``'s words, if they hold ``inner``'s cue, carry it: a reported clause or a
+    direct quote carries every cue; any quote carries a noun cue ("repeated her claim that X")."""
+    return (outer.frame is None or outer.frame.via in ("clause", "colon") or outer.kind == "direct"
+            or inner.frame.via == "noun")
 
 
 def _dedupe(drafts: list[_Draft]) -> list[_Draft]:
