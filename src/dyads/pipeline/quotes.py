@@ -8,7 +8,8 @@ up with quotation marks (``dyads.pipeline.quotemarks``):
   sentences that follow in the same paragraph, and paragraphs a colon introduces, are
   further parts of the same quote;
 - **indirect**: the clause a cue reports (``X noted that ...``, ``according to X, ...``,
-  ``..., X said``);
+  ``..., X said``, ``his claim that ...``; ``X seems to ...`` with no speaker); quoted
+  sentences that follow it in the paragraph go on in the speaker's words;
 - **mixed**: a reported clause that holds quoted words.
 
 The speaker is the mention the text gives ("the lawmaker", "he", "Kosachev"); it is
