@@ -78,6 +78,38 @@ def found(analysis: Analysis) -> list[tuple]:
     # intent and stance cues
     ("The president vowed to veto the bill.", [("indirect", ["to veto the bill"], "vowed", "The president")]),
     ("Moscow called for talks on the border.", [("indirect", ["talks on the border"], "called for", "Moscow")]),
+    # a whole quoted paragraph after the quote's paragraph goes on in the same voice
+    ('"We will reopen the port," the governor said.\n\n"The ships will sail again before the winter comes."',
+     [("direct", ['"We will reopen the port,"', '"The ships will sail again before the winter comes."'],
+       "said", "the governor")]),
+    # so does a quotation after an indirect quote, and one after the rest of the cue's sentence
+    ('Reyes said the border would stay open. "Nobody will be turned away."',
+     [("indirect", ["the border would stay open", '"Nobody will be turned away."'], "said", "Reyes")]),
+    ('"We are close," said Gov. Ada Lee, who has called on both sides to sign. "The last point is the port."',
+     [("direct", ['"We are close,"', '"The last point is the port."'], "said", "Gov. Ada Lee"),
+      ("indirect", ["both sides to sign"], "called on", "Gov. Ada Lee")]),
+    # a speech act hung at the end of the reported clause is the speaker's own
+    ("Reyes said the budget would protect pensions, calling it a fair deal.",
+     [("indirect", ["the budget would protect pensions"], "said", "Reyes"),
+      ("indirect", ["it a fair deal"], "calling", "Reyes")]),
+    # the writer's gloss at the end of a reported clause is not what was said
+    ("The envoy said the talks would end before June 4, when the old treaty runs out.",
+     [("indirect", ["the talks would end before June 4"], "said", "The envoy")]),
+    # a scene-setting clause is not content
+    ("When he met the farmers, the minister reminded them about the subsidy.",
+     [("indirect", ["them about the subsidy"], "reminded", "the minister")]),
+    # sources that are documents, and judgements nobody is said to make
+    ("The survey found that most farmers back the treaty.",
+     [("indirect", ["most farmers back the treaty"], "found", "The survey")]),
+    ("The new tariffs seem to have slowed the trade in grain.",
+     [("indirect", ["The new tariffs", "to have slowed the trade in grain"], "seem", None)]),
+    ("It appears the talks will resume in June.",
+     [("indirect", ["the talks will resume in June"], "appears", None)]),
+    # noun cues: the possessor speaks; inside another quote's words they add nothing
+    ("Her pledge to cut the fuel tax won over the farmers.",
+     [("indirect", ["to cut the fuel tax"], "pledge", "Her")]),
+    ("The senator repeated her claim that the vote had been rigged.",
+     [("indirect", ["her claim that the vote had been rigged"], "repeated", "The senator")]),
     # a long quotation nobody is said to have said: kept, with no speaker made up
     ("Talks ended late.\n\n“The port will reopen on Friday and the ships will sail again.”",
      [("direct", ["“The port will reopen on Friday and the ships will sail again.”"], None, None)]),
@@ -161,3 +193,12 @@ def test_offsets_and_indexes():
         assert quote.start == quote.parts[0][0] and quote.end == quote.parts[-1][1]
         sentence = analysis.sentences[quote.sentence]
         assert sentence.start <= quote.cue_start < sentence.end
+
+
+def test_nominal_speaker_is_the_last_person_of_the_same_role():
+    # "the minister" is the last minister named, though an envoy (a compatible role) came since.
+    analysis = run("Foreign Minister Tomas Reyes met Defence Minister Ana Vidal in Lima on Monday.\n\n"
+                   "Trade envoy Olha Marchenko also attended.\n\n"
+                   "The minister said the talks would resume in June.")
+    [quote] = analysis.quotes
+    assert analysis.actor(quote.speaker_id).name == "Ana Vidal"

@@ -2,7 +2,9 @@
 
 - a surname joins the full name that ends with it (done where people are found);
 - a descriptor ("the lawmaker", "the Russian president", "the diplomat") joins the
-  most recent person whose title fits it: same role family or sector, same country;
+  most recent person whose title fits it: same role family or sector, same country
+  (an exact role family before a compatible one: "the minister" is the last minister,
+  though an envoy was named since);
   in a headline or dek, where stories name people later, the first one that fits;
 - "he", "she", "his", "her" join the most salient person: one named earlier in the
   sentence, else the subject of the nearest sentence before that names a person.
@@ -122,9 +124,12 @@ def _antecedent(builder: "_Builder", span, title, country) -> str | None:
         return None
     people = _person_mentions(builder)
     before = [a for s, e, a in people if e <= span.start]
-    for actor_id in reversed(before):
-        if _fits(builder.actors[actor_id], title, country):
-            return actor_id
+    fitting = [a for a in reversed(before) if _fits(builder.actors[a], title, country)]
+    # "the minister" after a minister and an envoy is the minister: the same role family
+    # first, then the most recent person of a compatible one.
+    same = [a for a in fitting if title[1] in COMPATIBLE and _family_of(builder.actors[a]) == title[1]]
+    if same or fitting:
+        return (same or fitting)[0]
     if span.sent.start == 0 or _in_front_matter(builder, span):
         after = [a for s, e, a in people if s >= span.end]
         return next((a for a in after if _fits(builder.actors[a], title, country)), None)

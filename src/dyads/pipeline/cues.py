@@ -70,7 +70,7 @@ class Frame:
     clause: Offsets
     head: int  # token index of the cue word
     passive: bool = False
-    via: str = "clause"  # what the parts are: "clause", "intent", "object", "prep", "colon" or "none"
+    via: str = "clause"  # the parts are: clause, intent, object, prep, noun, raising, colon or none
 
 
 @functools.cache
@@ -94,7 +94,12 @@ def find_frames(doc: Doc) -> list[Frame]:
         cue = _match_cue(token)
         if cue is None:
             continue
-        frame = _prep_frame(token, cue) if token.lower_ == "according" else _verb_frame(token, cue)
+        if "noun" in cue.frames:
+            frame = _noun_frame(token, cue)
+        elif token.lower_ == "according":
+            frame = _prep_frame(token, cue)
+        else:
+            frame = _verb_frame(token, cue)
         if frame is not None:
             frames.append(frame)
     return frames
@@ -107,8 +112,14 @@ def _match_cue(token: Token) -> Cue | None:
         return None
     children = {c.lower_ for c in token.children if c.dep_ in ("prt", "prep", "agent")}
     following = token.nbor(1).lower_ if token.i + 1 < len(token.doc) else ""
+    noun = token.pos_ == "NOUN"
     for cue in sorted(entries, key=lambda c: c.particle is None):
-        if token.lower_ == "according":
+        if ("noun" in cue.frames) != noun:  # "his claim that ..." is a noun cue, "he claimed" a verb one
+            continue
+        if noun:
+            if cue.particle is None or cue.particle in children:
+                return cue
+        elif token.lower_ == "according":
             if cue.particle in children or following == cue.particle:
                 return cue
         elif cue.particle is None or (cue.particle in children and not _temporal(token, cue.particle)):
@@ -125,6 +136,8 @@ def _temporal(verb: Token, particle: str) -> bool:
 
 
 def _verb_frame(verb: Token, cue: Cue) -> Frame | None:
+    if "raising" in cue.frames:
+        return _raising_frame(verb, cue)
     subject = speaker_token(verb)
     passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children)
     if passive:  # "X is expected to ...", "it was reported by Y that ...": the agent speaks, if named
@@ -146,6 +159,57 @@ def _verb_frame(verb: Token, cue: Cue) -> Frame | None:
     ends = [cue_span] + ([speaker] if speaker else [])
     clause = (min(s for s, _ in ends), max(e for _, e in ends))
     return Frame(cue_span, cue.name, cue.frames, speaker, parts, clause, verb.i, passive, via)
+
+
+def _noun_frame(noun: Token, cue: Cue) -> Frame | None:
+    """``his claim that ...``, ``her pledge to ...``, ``Trump's criticism of X``: the noun's
+    that-clause, to-clause or the object of its particle; the possessor, if any, speaks."""
+    if noun.dep_ in ("nsubj", "nsubjpass") and _match_cue(noun.head) is not None:
+        return None  # "the statement said ...": the verb's frame
+    doc = noun.doc
+    tokens: list[Token] = []
+    if cue.particle:
+        preps = [c for c in noun.children if c.dep_ == "prep" and c.lower_ == cue.particle]
+        tokens = [t for p in preps for o in p.children if o.dep_ in ("pobj", "pcomp") for t in o.subtree]
+    else:
+        for child in noun.children:
+            if child.i < noun.i or child.dep_ not in ("acl", "ccomp", "relcl", "xcomp"):
+                continue
+            first = child.left_edge
+            if first.lower_ == "that" and first.dep_ == "mark":
+                tokens = [t for t in child.subtree if t.i != first.i]
+            elif first.lower_ == "to" and child.dep_ in ("acl", "xcomp", "relcl"):
+                tokens = list(child.subtree)
+            if tokens:
+                break
+    parts = _runs(doc, _restrictive(tokens))
+    if not parts:
+        return None
+    owner = next((c for c in noun.children if c.dep_ == "poss"), None)
+    if owner is None and noun.dep_ == "dobj":  # "Trump renewed a call for ...": the subject's
+        owner = speaker_token(noun.head)
+    speaker = noun_phrase(owner) if owner is not None else None
+    cue_span = _cue_span(noun, cue) if cue.particle else (noun.idx, noun.idx + len(noun))
+    ends = [cue_span] + ([speaker] if speaker else [])
+    return Frame(cue_span, cue.name, cue.frames, speaker, parts, (min(s for s, _ in ends), max(e for _, e in ends)),
+                 noun.i, via="noun")
+
+
+def _raising_frame(verb: Token, cue: Cue) -> Frame | None:
+    """``X seemed to lose ground``, ``it appears (that) X``: a judgement nobody in the text is
+    said to make, so no speaker; the content is the subject with the complement. A complement
+    that is itself a cue ("seemed to suggest that ...") is left to that cue."""
+    complements = [c for c in verb.children if c.dep_ in ("xcomp", "ccomp", "acomp", "oprd") and c.i > verb.i]
+    if not complements or any(_match_cue(c) for c in complements):
+        return None
+    subjects = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")
+                and c.lower_ not in ("it", "this", "that") and c.i < verb.i]
+    tokens = [t for c in subjects + complements for t in c.subtree]
+    parts = _runs(verb.doc, tokens)
+    if not parts:
+        return None
+    cue_span = _cue_span(verb, cue)
+    return Frame(cue_span, cue.name, cue.frames, None, parts, cue_span, verb.i, via="raising")
 
 
 def _prep_frame(word: Token, cue: Cue) -> Frame | None:
@@ -211,8 +275,15 @@ def _trailing_speaker(verb: Token) -> list[Token] | None:
 
 
 def speaker_token(verb: Token) -> Token | None:
-    """The head of the cue verb's subject, following shared subjects and relative pronouns."""
+    """The head of the cue verb's subject, following shared subjects and relative pronouns.
+
+    A cue hung at the end of another cue's reported clause ("says the party must change,
+    and has called on ...") shares the outer cue's subject, not the clause's.
+    """
+    cue = verb
     for _ in range(4):
+        if verb is not cue and _reported_by_cue(verb) and cue.right_edge.i == verb.right_edge.i:
+            verb = verb.head
         subject = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass", "csubj")), None)
         if subject is None:
             agent = next((c for c in verb.children if c.dep_ == "agent"), None)
@@ -225,6 +296,10 @@ def speaker_token(verb: Token) -> Token | None:
             return None
         verb = verb.head
     return None
+
+
+def _reported_by_cue(verb: Token) -> bool:
+    return verb.dep_ == "ccomp" and verb.head.i < verb.i and _match_cue(verb.head) is not None
 
 
 def noun_phrase(token: Token) -> Offsets:
@@ -278,9 +353,15 @@ def _cue_span(verb: Token, cue: Cue) -> Offsets:
 
 # Words opening a relative clause set off by a comma.
 _RELATIVE_ASIDE = frozenset({"which", "who", "whom", "whose"})
+# Words opening a comma-set clause that glosses the end of a reported clause.
+_FINAL_ASIDE = _RELATIVE_ASIDE | {"when", "where"}
 # Prepositions whose phrase belongs to an object's content: "accused X of lying",
 # "described X as a partner", "praised X for its stance".
 _OBJECT_PREPS = frozenset({"of", "as", "for"})
+# Prepositions and entity types of phrases that set the scene of a statement (time, place,
+# occasion) and so end its object: "discussed my sentence on Fox News on Friday".
+_SCENE_PREPS = frozenset({"at", "during", "after", "before", "since", "until", "on", "through", "by", "amid"})
+_SCENE_ENTITIES = frozenset({"DATE", "TIME", "GPE", "LOC", "FAC", "EVENT", "ORG"})
 
 
 def _reported(verb: Token, subject: Token | None, cue: Cue) -> tuple[str, tuple[Offsets, ...]]:
@@ -293,9 +374,12 @@ def _reported(verb: Token, subject: Token | None, cue: Cue) -> tuple[str, tuple[
             set_off = _set_off(verb, subject)
             if set_off:
                 return "clause", set_off
+        clauses += _coordinated(verb, clauses)
         tokens = _between(doc, clauses, skip=verb)
         if tokens and tokens[0].dep_ == "mark" and tokens[0].lower_ == "that":
             tokens = tokens[1:]
+        if clauses[-1].i > verb.i:
+            tokens = _without_final_aside(_without_trailing_report(tokens, clauses[-1]))
         return "clause", _runs(doc, tokens)
     if "indirect" in cue.frames:
         set_off = _set_off(verb, subject)
@@ -310,6 +394,7 @@ def _reported(verb: Token, subject: Token | None, cue: Cue) -> tuple[str, tuple[
     if "prep" in cue.frames and cue.particle:
         objects = _particle_objects(verb, cue)
         if objects:
+            objects += _continuation(verb, objects)
             return "prep", _runs(doc, _restrictive(_between(doc, objects, skip=verb)))
     if "naming" in cue.frames and any(c.dep_ == "oprd" for c in children):
         objects = [c for c in children if c.dep_ in ("dobj", "oprd") and c.i > verb.i]
@@ -319,8 +404,35 @@ def _reported(verb: Token, subject: Token | None, cue: Cue) -> tuple[str, tuple[
                    and c.ent_type_ not in ("DATE", "TIME")]  # "said Monday" reports no Monday
         if objects:
             objects += [c for c in children if c.dep_ == "prep" and c.lower_ in _OBJECT_PREPS and c.i > verb.i]
+            objects += _continuation(verb, objects)
             return "object", _runs(doc, _restrictive(_between(doc, objects, skip=verb)))
     return "none", ()
+
+
+def _continuation(verb: Token, objects: list[Token]) -> list[Token]:
+    """The verb's phrases that go on right after its object and say more of what was reported:
+    "announced the creation of a website to explain the process", "pointed to the GOP as the
+    obstacle", "sought asylum from Central America". Stops at a comma or a phrase of time,
+    place or occasion."""
+    end = max(o.right_edge.i for o in objects)
+    found = []
+    for child in sorted(verb.children, key=lambda c: c.i):
+        if child.i <= end or child.left_edge.i != end + 1:
+            continue
+        to_clause = child.dep_ in ("advcl", "xcomp") and child.left_edge.lower_ == "to"
+        if not (to_clause or child.dep_ == "prep" and (child.lower_ in _OBJECT_PREPS or _complement_prep(child))):
+            break
+        found.append(child)
+        end = child.right_edge.i
+    return found
+
+
+def _complement_prep(prep: Token) -> bool:
+    """A prepositional phrase that says more of what was reported ("announced his engagement to
+    X", "questioned her judgment in backing the war"), not when or where it was said."""
+    if prep.lower_ in _SCENE_PREPS:
+        return False
+    return not any(o.ent_type_ in _SCENE_ENTITIES for o in prep.children if o.dep_ == "pobj")
 
 
 def _passive_reported(verb: Token, cue: Cue) -> tuple[str, tuple[Offsets, ...]]:
@@ -365,6 +477,34 @@ def _particle_objects(verb: Token, cue: Cue) -> list[Token]:
     return [o for p in preps for o in p.children if o.dep_ in ("pobj", "pcomp")]
 
 
+def _coordinated(verb: Token, clauses: list[Token]) -> list[Token]:
+    """Clauses the parse coordinated with the cue that go on with what was said: in "said the
+    process was fair, but required an effort" the parse hangs "required" on "said"."""
+    end = max(c.right_edge.i for c in clauses)
+    found = []
+    for child in verb.children:
+        if child.dep_ != "conj" or child.i <= end or _match_cue(child) is not None:
+            continue
+        between = verb.doc[end + 1:child.left_edge.i]
+        if all(t.dep_ in ("cc", "punct") for t in between) and len(between) <= 2:
+            found.append(child)
+            end = child.right_edge.i
+    return found
+
+
+def _without_final_aside(tokens: list[Token]) -> list[Token]:
+    """A reported clause without the writer's comma-set relative clause at its end: in "said
+    they could change their minds before April 26, when voters go to the polls" the date
+    is the writer's gloss. An aside in the middle ("Smith, who leads, would resign") stays."""
+    for k in range(len(tokens) - 2):
+        if tokens[k].text != "," or tokens[k + 1].lower_ not in _FINAL_ASIDE:
+            continue
+        clause = next((a for a in tokens[k + 1].ancestors if a.dep_ in ("relcl", "advcl", "acl")), None)
+        if clause is not None and clause.right_edge.i >= tokens[-1].i and clause.head.i < tokens[k].i:
+            return tokens[:k]
+    return tokens
+
+
 def _restrictive(tokens: list[Token]) -> list[Token]:
     """An object without its comma-set relative clause: in "praised the plan, which includes
     X" the plan is what was praised; the clause is the writer's aside."""
@@ -400,6 +540,8 @@ def _set_off(verb: Token, subject: Token | None) -> tuple[Offsets, ...]:
     if comma is not None and any(t.i not in own for t in tail if t.i < comma.i):
         comma = None
     before = [t for t in sent if t.i < first - 1]
+    if _only_adverbial(before):  # "When he met them, he reminded ...": no content before
+        before = []
     if comma is not None:
         after = [t for t in tail if t.i > comma.i]
         if any(t.i not in own for t in after if not t.is_punct):
@@ -407,6 +549,44 @@ def _set_off(verb: Token, subject: Token | None) -> tuple[Offsets, ...]:
     if all(t.i in own or t.is_punct or t.is_space for t in tail) and any(t.tag_ in _FINITE for t in before):
         return _runs(verb.doc, before)
     return ()
+
+
+# Frames of cues that are speech acts of their own (not "expects to", "wants to").
+_SPEECH_FRAMES = frozenset({"direct", "indirect", "object", "naming", "prep"})
+
+
+def _without_trailing_report(tokens: list[Token], clause: Token) -> list[Token]:
+    """A reported clause without a speech act the parse hung at its end: in "said he would
+    release them, calling them boring" and "says X and called on Y to ...", the calling is
+    the speaker's own, not part of what was said."""
+    tail = [c for c in clause.children if c.i > clause.i and c.right_edge.i == tokens[-1].i and (
+        c.dep_ == "advcl" and c.tag_ == "VBG" or c.dep_ == "conj" and c.pos_ == "VERB"
+        and not any(g.dep_ in ("nsubj", "nsubjpass") for g in c.children))]
+    cue = _match_cue(tail[0]) if tail else None
+    if cue is None or not cue.frames & _SPEECH_FRAMES:
+        return tokens
+    start = tail[0].left_edge.i
+    while start > tokens[0].i and tokens[start - tokens[0].i - 1].dep_ in ("cc", "punct"):
+        start -= 1
+    kept = [t for t in tokens if t.i < start]
+    return kept or tokens
+
+
+def _only_adverbial(tokens: list[Token]) -> bool:
+    """The tokens are one adverbial clause ("When he met them", "Asked if he agreed"), which
+    sets the scene for the cue clause after it rather than being what was said."""
+    words = [t for t in tokens if not (t.is_punct or t.is_space)]
+    if not words:
+        return False
+    first = words[0]
+    if first.dep_ in ("mark", "advmod") and first.head.dep_ == "advcl":
+        clause = first.head
+    elif first.tag_ in ("VBN", "VBG") and first.dep_ == "advcl":
+        clause = first
+    else:
+        return False
+    inside = {t.i for t in clause.subtree}
+    return all(t.i in inside for t in words)
 
 
 def _runs(doc: Doc, tokens: list[Token]) -> tuple[Offsets, ...]:

@@ -8,7 +8,8 @@ up with quotation marks (``dyads.pipeline.quotemarks``):
   sentences that follow in the same paragraph, and paragraphs a colon introduces, are
   further parts of the same quote;
 - **indirect**: the clause a cue reports (``X noted that ...``, ``according to X, ...``,
-  ``..., X said``);
+  ``..., X said``, ``his claim that ...``; ``X seems to ...`` with no speaker); quoted
+  sentences that follow it in the paragraph go on in the speaker's words;
 - **mixed**: a reported clause that holds quoted words.
 
 The speaker is the mention the text gives ("the lawmaker", "he", "Kosachev"); it is
@@ -48,6 +49,10 @@ _AFTER_GAP = re.compile(r"^[^.!?\"“”«»\n]{0,60}[:,]\s*$|^\s*$")
 _CLAUSE_WORDS = re.compile(r"\b(that|but|and|as|because|if|when|while|which|who|where|before|after)\b", re.I)
 # `"..." ― Name` at the end of a line: a signed quote (reader comments, tweets, epigraphs).
 _SIGNATURE = re.compile(r"[ \t\u00a0]*[―—–][ \t\u00a0]*((?:[A-Z][\w.'’-]*[ \t\u00a0]?){1,5})(?=[.\s\u00a0]*(?:\n|$))")
+# A sentence end inside a gap (a stop before a capital), and the short capitalised words
+# whose stop is an abbreviation ("Gov.", "Sen.", "Mr.", "D.C.") rather than a sentence end.
+_SENTENCE_END = re.compile(r"[.!?][\"”’']?\s+(?=[A-Z“\"])")
+_ABBREVIATION = re.compile(r"(?:\b[A-Z][a-z]{0,3}|\b[A-Z](?:\.[A-Z])*)$")
 # A quotation that no cue claims is kept as an unattributed direct quote only when it
 # is this many words or longer: shorter ones are titles, nicknames and scare quotes
 # ("Shark Tank", "deplorables"). Calibrated on PolNeAR train: at 6 words unattributed
@@ -87,7 +92,7 @@ def extract_quotes(doc: Doc, analysis: Analysis) -> tuple[Quote, ...]:
     speakers = [f.speaker for f in frames if f.speaker]
     frames = [f for f in frames if not any(_overlaps(f.cue, s) for s in speakers)]
     frames.sort(key=lambda f: f.cue)
-    drafts = _attribute(text, frames, quoted)
+    drafts = _attribute(doc, frames, quoted)
     drafts = _outermost(_dedupe(drafts))
     drafts.sort(key=lambda d: d.parts[0])
     return tuple(_finish(i, draft, doc, analysis) for i, draft in enumerate(drafts))
@@ -96,7 +101,8 @@ def extract_quotes(doc: Doc, analysis: Analysis) -> tuple[Quote, ...]:
 # -- attribution -------------------------------------------------------------
 
 
-def _attribute(text: str, frames: list[Frame], quoted: list[Offsets]) -> list[_Draft]:
+def _attribute(doc: Doc, frames: list[Frame], quoted: list[Offsets]) -> list[_Draft]:
+    text = doc.text
     claimed: set[Offsets] = set()
     drafts = []
     for frame in frames:
@@ -105,7 +111,7 @@ def _attribute(text: str, frames: list[Frame], quoted: list[Offsets]) -> list[_D
             claimed.update(draft.quotes)
             claimed.update(q for q in quoted if any(_within(q, p) for p in draft.parts))
             drafts.append(draft)
-    _continue_quotes(text, drafts, frames, quoted, claimed)
+    _continue_quotes(doc, drafts, frames, quoted, claimed)
     for q in quoted:
         if q not in claimed and not _covered(q, drafts) and _words(text, q) >= MIN_UNATTRIBUTED_WORDS:
             drafts.append(_Draft([q], "direct", None, [q]))
@@ -171,29 +177,82 @@ def _colon_at_block_end(text: str, frame: Frame, beside: list[Offsets]) -> bool:
     return line.strip().endswith(":") and "\n" in rest and len(line) < 80
 
 
-def _continue_quotes(text: str, drafts: list[_Draft], frames: list[Frame], quoted: list[Offsets],
+def _continue_quotes(doc: Doc, drafts: list[_Draft], frames: list[Frame], quoted: list[Offsets],
                      claimed: set[Offsets]) -> None:
-    """Quoted sentences after an attributed quotation, up to the next cue, join it.
+    """Quoted sentences after an attributed quote, up to the next cue, join it: a direct
+    quote's further quotations, and the quotation after an indirect one (``She said X.
+    "..."``), which goes on in the speaker's own words.
 
     Within a paragraph (``"...," she said. "..."``), and over whole quoted paragraphs
-    after a cue that ends its paragraph with a colon (``The Times reports:``).
+    after a cue that ends its paragraph with a colon (``The Times reports:``). Cues in
+    the rest of the cue's own sentence do not stop a quotation in a later sentence:
+    ``"...," said Gov. Ada Lee, who has called on X to ... "..."`` goes on in Lee's words.
     """
+    text = doc.text
     cues = sorted(f.cue[0] for f in frames)
     for draft in drafts:
-        if draft.kind != "direct" or draft.frame is None:
+        if draft.frame is None:
             continue
         end = max([draft.frame.clause[1]] + [p[1] for p in draft.parts])
         nxt = cues[bisect.bisect_right(cues, draft.frame.cue[0]):]
-        stop = min(nxt[0] if nxt else len(text), _block_end(text, end) if not draft.opens_block else len(text))
+        block = _block_end(text, end) if not draft.opens_block else len(text)
         for q in quoted:
             if q[0] < end or q in claimed:
                 continue
-            if q[0] >= stop or not _only_quotes_between(text, end, q[0], draft.opens_block):
+            stops = [c for c in nxt if c < q[0] and not (c < end or _rest_of_sentence(text[end:q[0]]))]
+            if q[0] >= block or stops or not _only_quotes_between(text, end, q[0], draft.opens_block):
                 break
             draft.parts.append(q)
             draft.quotes.append(q)
             claimed.add(q)
             end = q[1]
+        if not draft.opens_block:
+            _quoted_paragraphs(text, draft, quoted, claimed, cues, end)
+
+
+def _quoted_paragraphs(text: str, draft: _Draft, quoted: list[Offsets], claimed: set[Offsets],
+                       cues: list[int], end: int) -> None:
+    """Paragraphs of nothing but quoted words, right after a paragraph that ends with the
+    draft's quote, go on in the same voice (the wire convention for long quotes)."""
+    while True:
+        line_end = _block_end(text, end)
+        rest = text[end:line_end]
+        if rest.strip() and not _rest_of_sentence(rest):
+            return
+        start = len(text) - len(text[line_end:].lstrip("\n"))
+        if start == line_end or start >= len(text):
+            return
+        stop = _block_end(text, start)
+        inside = [q for q in quoted if start <= q[0] and q[1] <= stop]
+        if not inside or any(q in claimed for q in inside) or any(start <= c < stop for c in cues):
+            return
+        if any(text[a:b].strip() for a, b in _gaps(start, stop, inside)):
+            return
+        for q in inside:
+            draft.parts.append(q)
+            draft.quotes.append(q)
+            claimed.add(q)
+        end = inside[-1][1]
+
+
+def _gaps(start: int, stop: int, spans: list[Offsets]) -> list[Offsets]:
+    """The stretches between ``start`` and ``stop`` that the spans leave uncovered."""
+    out, at = [], start
+    for a, b in spans:
+        out.append((at, a))
+        at = b
+    out.append((at, stop))
+    return out
+
+
+def _rest_of_sentence(gap: str) -> bool:
+    """The text between a quotation and the next one is the end of one sentence (the cue's
+    own, as in ``said Gov. Ada Lee, claiming that X.``): it ends a sentence and holds no
+    earlier sentence end but after a title's abbreviation."""
+    body = gap.rstrip(" \t\u00a0")
+    if not body or body[-1] not in ".!?":
+        return False
+    return not any(not _ABBREVIATION.search(body[:m.start()]) for m in _SENTENCE_END.finditer(body[:-1]))
 
 
 def _only_quotes_between(text: str, start: int, end: int, across_blocks: bool) -> bool:
@@ -297,10 +356,16 @@ def _words(text: str, span: Offsets) -> int:
 def _outermost(drafts: list[_Draft]) -> list[_Draft]:
     """Drop quotes whose cue lies inside another quote's words: "X said Y told him Z" is X's
     quote; Y's words reach the article only through X."""
-    outer = [o for o in drafts if o.frame is None or o.frame.via in ("clause", "colon") or o.kind == "direct"]
     return [d for d in drafts if d.frame is None or not any(
         o is not d and any(p[0] <= d.frame.cue[0] and d.frame.cue[1] <= p[1] for p in o.parts)
-        for o in outer)]
+        for o in drafts if _outer(o, d))]
+
+
+def _outer(outer: _Draft, inner: _Draft) -> bool:
+    """Whether ``outer``'s words, if they hold ``inner``'s cue, carry it: a reported clause or a
+    direct quote carries every cue; any quote carries a noun cue ("repeated her claim that X")."""
+    return (outer.frame is None or outer.frame.via in ("clause", "colon") or outer.kind == "direct"
+            or inner.frame.via == "noun")
 
 
 def _dedupe(drafts: list[_Draft]) -> list[_Draft]:
