@@ -49,7 +49,7 @@ _OWN: dict[str, Callable[[Token], object]] = {
     "IS_SPACE": lambda t: t.is_space,
 }
 # Distinct token states remembered; past this the caches start afresh (memory stays flat).
-CACHE_LIMIT = 200_000
+CACHE_LIMIT = 100_000
 
 
 @Language.factory("fused_morphology", default_config={
@@ -82,6 +82,7 @@ class FusedMorphology:
         self._second_tests = _Tests([(i, second) for i, (_, _, second) in enumerate(self.pairs)])
         self._states: dict[tuple[int, int, int], tuple[tuple[int, ...], tuple[int, ...], tuple[int, ...]]] = {}
         self._results: dict[tuple, tuple[dict, int]] = {}
+        self._merged: dict[tuple[int, ...], dict] = {}  # rules -> their attributes, merged in order (shared)
 
     def __call__(self, doc: Doc) -> Doc:
         if not self.lemmatizer._validated:
@@ -145,9 +146,12 @@ class FusedMorphology:
 
     def _annotate(self, token: Token, rules: tuple[int, ...]) -> tuple[dict, int]:
         """Annotate the first token seen in this state the stock way; returns what to reuse."""
-        attrs: dict = {}
-        for rule in sorted(rules):  # the ruler sorts its matches by rule id; a later one wins
-            attrs.update(self.ruler.attrs[rule])
+        rules = tuple(sorted(rules))  # the ruler sorts its matches by rule id; a later one wins
+        attrs = self._merged.get(rules)
+        if attrs is None:
+            attrs = self._merged[rules] = {}
+            for rule in rules:
+                attrs.update(self.ruler.attrs[rule])
         if attrs:
             set_token_attrs(token, attrs)
         lemma = 0

@@ -42,9 +42,10 @@ Tag = TypeVar("Tag")
 # articles are a few hundred kB).
 IN_FLIGHT_PER_WORKER = 2
 # Batches a worker process analyzes before a fresh one takes over (and loads
-# the model again, ~3 s). spaCy's string store grows by ~1.5 MB per 1,000 news
-# articles; 300 batches of 32 bound that at ~15 MB a worker.
-TASKS_PER_WORKER = 300
+# the model again, ~3 s). A worker grows by ~13 MB per 1,000 Reuters stories
+# (spaCy's vocabulary and string store, the morphology cache up to its bound):
+# 100 batches of 32 bound that at ~40 MB, for ~1% of the time in model loads.
+TASKS_PER_WORKER = 100
 # How often a worker checks that its parent lives. A killed parent (SIGKILL, OOM)
 # cannot stop its workers, and they would wait forever on a queue that every
 # worker holds open.
