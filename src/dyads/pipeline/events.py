@@ -219,11 +219,11 @@ def _drafts(span: Span, names: set[int]) -> list[_Draft]:
 
 
 def _trigger(token: Token) -> Trigger | None:
-    if token.dep_ in ("amod",) and token.pos_ == "VERB":
-        return None  # "the banned movement": a description, not an event
     trigger = match(token)
     if trigger is None:
         return None
+    if token.dep_ in ("amod",) and token.pos_ == "VERB":
+        return None  # "the banned movement": a description, not an event
     if trigger.pos == "N" and not _licensed(token):
         return None
     return trigger

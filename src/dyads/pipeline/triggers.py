@@ -88,6 +88,12 @@ def lexicon() -> dict[tuple[str, str], tuple[Trigger, ...]]:
 
 
 @functools.cache
+def trigger_lemmas() -> frozenset[str]:
+    """Every lemma of the trigger table."""
+    return frozenset(lemma for lemma, _ in lexicon())
+
+
+@functools.cache
 def _intents() -> dict[tuple[str, str], tuple[str, str | None, str | None]]:
     return {(r["frame"], r["content"]): (r["cameo"], _dash(r["type"]), _dash(r["mode"]))
             for r in _rows("event-intents.tsv")}
@@ -96,6 +102,8 @@ def _intents() -> dict[tuple[str, str], tuple[str, str | None, str | None]]:
 def match(token: Token) -> Trigger | None:
     """The most specific trigger row the token satisfies, or None."""
     lemma = token.lemma_.lower()
+    if lemma not in trigger_lemmas():  # most words: one set lookup
+        return None
     for letter, tags in POS.items():
         if token.pos_ not in tags:
             continue
