@@ -22,6 +22,12 @@ class Context:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
 
+    def reading(self):
+        """The database opened read-only, waiting up to ``lock_timeout`` while a writer has it."""
+        from dyads.store import Store  # noqa: PLC0415  (loads DuckDB: only for commands that read)
+
+        return Store.open(self.settings.db, read_only=True, timeout=self.settings.lock_timeout)
+
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.option("--db", metavar="PATH", help="Database file (default ./dyads.duckdb, or $DYADS_DB).")

@@ -8,7 +8,6 @@ from dyads import views
 from dyads.cli import Context, cli
 from dyads.cli.output import emit, format_options, to_json
 from dyads.errors import QueryError
-from dyads.store import Store
 
 LISTING = ("id", "kind", "name", "country", "sector", "titles", "articles", "mentions")
 KINDS = ("country", "person", "group", "organization")
@@ -29,7 +28,7 @@ def actors(obj: Context, country, kind, sector, limit, as_json, as_csv) -> None:
       dyads actors --country RUS --kind person
     """
     country = _iso3(country) if country else None
-    with Store.open(obj.settings.db, read_only=True, timeout=obj.settings.lock_timeout) as store:
+    with obj.reading() as store:
         rows = store.list_actors(country=country, kind=kind, sector=sector.upper() if sector else None,
                                  limit=limit)
     emit([views.actor_summary(r) for r in rows], as_json=as_json, as_csv=as_csv, columns=LISTING)
@@ -48,7 +47,7 @@ def actor(obj: Context, name: str, as_json: bool) -> None:
     Example:
       dyads actor Kosachev
     """
-    with Store.open(obj.settings.db, read_only=True, timeout=obj.settings.lock_timeout) as store:
+    with obj.reading() as store:
         matches = store.find_actors(name)
         if not matches:
             raise QueryError(f"no actor matches {name!r}; list actors with `dyads actors`")

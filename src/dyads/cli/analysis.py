@@ -9,7 +9,6 @@ import click
 from dyads import analysis
 from dyads.cli import Context, cli
 from dyads.cli.output import emit, format_options, to_json
-from dyads.store import Store
 
 SERIES_COLUMNS = ("period", "events", "verbal_cooperation", "material_cooperation", "verbal_conflict",
                   "material_conflict", "cooperation_share", "mean_score", "mean_goldstein", "from_a", "from_b")
@@ -53,7 +52,7 @@ def dyad(obj: Context, a, b, by, since, until, directed, no_groups, as_json, as_
       dyads dyad RUS JPN --by month
       dyads dyad RUS JPN --since 2018 --json
     """
-    with Store.open(obj.settings.db, read_only=True, timeout=obj.settings.lock_timeout) as store:
+    with obj.reading() as store:
         result = analysis.dyad_series(store, a, b, by=by, directed=directed, include_groups=not no_groups,
                                       **_period(since, until))
     if as_json:
@@ -91,7 +90,7 @@ def rank(obj: Context, target, among, since, until, metric, per, evidence, as_js
       dyads rank --target RUS --among G7
       dyads rank --target RUS --among G7 --since 2018-01 --per month --json
     """
-    with Store.open(obj.settings.db, read_only=True, timeout=obj.settings.lock_timeout) as store:
+    with obj.reading() as store:
         result = analysis.rank(store, target, among, metric=metric, per=per, evidence=evidence,
                                **_period(since, until))
     if as_json:
@@ -128,7 +127,7 @@ def network(obj: Context, out, fmt, level, since, until, types, country, min_wei
     """
     from dyads.export import check_out_path
 
-    with Store.open(obj.settings.db, read_only=True, timeout=obj.settings.lock_timeout) as store:
+    with obj.reading() as store:
         net = analysis.network(store, level=level, types=_types(types), country=country,
                                min_weight=min_weight, **_period(since, until))
     if out:

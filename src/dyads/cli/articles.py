@@ -8,7 +8,6 @@ from dyads import views
 from dyads.cli import Context, cli
 from dyads.cli.output import emit, format_options, to_json
 from dyads.readers.dates import parse_reference
-from dyads.store import Store
 
 LISTING = ("id", "published", "source", "dateline", "headline")
 
@@ -27,7 +26,7 @@ def articles(obj: Context, limit, source, since, until, as_json, as_csv) -> None
     Example:
       dyads articles --source TASS --since 2024-12-01 --json
     """
-    with Store.open(obj.settings.db, read_only=True, timeout=obj.settings.lock_timeout) as store:
+    with obj.reading() as store:
         rows = store.list_articles(
             limit=limit, source=source,
             since=parse_reference(since) if since else None,
@@ -51,7 +50,7 @@ def show(obj: Context, article_id: str, as_json: bool) -> None:
     Example:
       dyads show ff9134b5 --json
     """
-    with Store.open(obj.settings.db, read_only=True, timeout=obj.settings.lock_timeout) as store:
+    with obj.reading() as store:
         detail = views.article_detail(store.get_article(article_id))
     click.echo(to_json(detail) if as_json else render_article(detail))
 

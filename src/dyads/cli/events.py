@@ -9,7 +9,6 @@ import click
 from dyads import export
 from dyads.cli import Context, cli
 from dyads.cli.output import emit
-from dyads.store import Store
 
 LISTING = ("date", "type", "cameo", "actor_codes", "recipient_codes", "trigger", "sentence")
 DYAD_LISTING = ("date", "type", "cameo", "source", "target", "goldstein", "id")
@@ -46,7 +45,7 @@ def events(obj: Context, actor, recipient, type_, since, until, limit, as_dyads,
       dyads events --actor RUS --recipient JPN --type CONSULT --since 2018-01-01 --json
     """
     filters = export.event_filters(actor=actor, recipient=recipient, type=type_, since=since, until=until)
-    with Store.open(obj.settings.db, read_only=True, timeout=obj.settings.lock_timeout) as store:
+    with obj.reading() as store:
         found = export.list_events(store, limit=limit, **filters)
     if as_dyads:
         emit([row for e in found for row in export.dyad_rows(e)], as_json=as_json, as_csv=as_csv,
@@ -82,6 +81,6 @@ def export_events(obj: Context, out: Path, fmt: str, actor, recipient, type_, si
       dyads export events --format gdelt --actor RUS events.tsv
     """
     filters = export.event_filters(actor=actor, recipient=recipient, type=type_, since=since, until=until)
-    with Store.open(obj.settings.db, read_only=True, timeout=obj.settings.lock_timeout) as store:
+    with obj.reading() as store:
         count = export.export_events(store, fmt.lower(), out, **filters)
     click.echo(f"{count} events written to {out}", err=True)

@@ -7,7 +7,6 @@ import click
 from dyads import views
 from dyads.cli import Context, cli
 from dyads.cli.output import emit, format_options
-from dyads.store import Store
 
 LISTING = ("published", "speaker", "title", "country", "cue", "kind", "text", "article_id")
 CSV = ("article_id", "index", "published", "speaker", "speaker_name", "title", "country", "sector",
@@ -34,7 +33,7 @@ def quotes(obj: Context, speaker, country, about, search, article_id, limit, as_
       dyads quotes --speaker Kosachev --about JPN
       dyads quotes --country RUS --search sanctions --json
     """
-    with Store.open(obj.settings.db, read_only=True, timeout=obj.settings.lock_timeout) as store:
+    with obj.reading() as store:
         rows = store.list_quotes(speaker=speaker, country=country, about=about, search=search,
                                  article_id=article_id, limit=limit)
     listed = [views.quote_listing(r) for r in rows]
