@@ -151,3 +151,23 @@ def test_actor_totals_are_recounted_now_and_then_and_at_the_end_of_a_run(db):
         store.finish_run(run_id, IngestSummary())
         assert store.list_actors(country="RUS")[0]["articles"] == 2
         assert store.con.execute("SELECT count(*) FROM actor_totals_stale").fetchone()[0] == 0
+
+
+def test_short_sessions_do_not_recount_actor_totals_every_batch(db):
+    """A StoreFile that lets go of the file between batches (a reader waits) still recounts
+    only every ACTOR_TOTALS_EVERY_S: the time of the last recount goes from session to session."""
+    from dyads.records import IngestSummary
+    from dyads.store.live import StoreFile
+
+    with StoreFile(db) as file:
+        with file.writing() as store:
+            run_id = store.start_run("ingest", model=None)
+            store.write([_story("One", "RUS", "JPN", published=dt.date(2018, 1, 26))])
+        file.close()  # as when a reader waits
+        with file.writing() as store:
+            store.write([_story("Two", "JPN", "RUS", published=dt.date(2018, 2, 1))])
+            assert store.list_actors(country="RUS")[0]["articles"] == 1  # not recounted yet
+        file.close()
+        with file.writing() as store:
+            store.finish_run(run_id, IngestSummary())
+            assert store.list_actors(country="RUS")[0]["articles"] == 2

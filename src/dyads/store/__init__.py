@@ -57,7 +57,9 @@ class Store(AnalysisQueries, BrowseQueries, LookupQueries):
         self.path = path
         self.read_only = read_only
         self._types: dict[str, dict[str, str]] = {}  # table -> column -> SQL type
-        self._totals_refreshed = float("-inf")  # when write() last recounted actor totals
+        # When actor totals were last recounted (time.monotonic); a StoreFile carries it
+        # from one session to the next, so short sessions do not recount every batch.
+        self.totals_refreshed = float("-inf")
 
     @classmethod
     @contextlib.contextmanager
@@ -169,7 +171,7 @@ class Store(AnalysisQueries, BrowseQueries, LookupQueries):
             self.store_event_dyads([a.article.id for a in fresh])
             self.mark_actor_totals(sorted({actor.id for a in fresh for actor in a.actors}
                                           | {m.actor_id for a in fresh for m in a.mentions if m.actor_id}))
-        if time.monotonic() - self._totals_refreshed >= ACTOR_TOTALS_EVERY_S:
+        if time.monotonic() - self.totals_refreshed >= ACTOR_TOTALS_EVERY_S:
             self.refresh_totals()
         return len(fresh)
 
@@ -177,7 +179,7 @@ class Store(AnalysisQueries, BrowseQueries, LookupQueries):
         """Bring the actors' totals up to date (done by ``write`` every ``ACTOR_TOTALS_EVERY_S``
         seconds, and at the end of an ingest run)."""
         self.refresh_actor_totals()
-        self._totals_refreshed = time.monotonic()
+        self.totals_refreshed = time.monotonic()
 
     # -- Parquet shards --------------------------------------------------------
 

@@ -52,7 +52,7 @@ import contextlib
 import logging
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import duckdb
@@ -86,6 +86,7 @@ class StoreFile:
         self._types: dict[str, dict[str, str]] = {}  # column types, looked up once for all sessions
         self._readers = ReadIntent(self.path)
         self._held: contextlib.ExitStack | None = None  # the write session kept open between writes
+        self._totals_refreshed = float("-inf")  # the sessions' last actor-totals recount (Store.write)
         self._store: Store | None = None
 
     def __enter__(self) -> "StoreFile":
@@ -104,6 +105,7 @@ class StoreFile:
         if self._store is None:
             held = contextlib.ExitStack()
             self._store = held.enter_context(Store.open(self.path, timeout=self.timeout, types=self._types))
+            self._store.totals_refreshed = self._totals_refreshed
             self._held = held
         try:
             yield self._store
@@ -125,8 +127,9 @@ class StoreFile:
 
     def close(self) -> None:
         """Close the write session held open, if any."""
-        held, self._held, self._store = self._held, None, None
+        held, store, self._held, self._store = self._held, self._store, None, None
         if held is not None:
+            self._totals_refreshed = store.totals_refreshed
             held.close()
 
 
@@ -152,17 +155,15 @@ def sessions(store: Store | StoreFile | OpenStore) -> StoreFile | OpenStore:
 class LiveConnection:
     """The server's read-only connection, handed to writers between requests.
 
-    ``connect(timeout)`` opens the connection (default ``store.sql.connect_read_only``);
+    The connection is ``store.sql.connect_read_only``'s (no file access, bounded memory);
     ``cursor()`` lends a cursor for one request. Thread-safe.
     """
 
-    def __init__(self, path: str | Path, *, connect: Callable[[float], duckdb.DuckDBPyConnection] | None = None,
-                 timeout: float = LOCK_TIMEOUT_S, poll: float = POLL_S) -> None:
+    def __init__(self, path: str | Path, *, timeout: float = LOCK_TIMEOUT_S, poll: float = POLL_S) -> None:
         self.path = str(path)
         self.timeout = timeout
         self.poll = poll
         self.reopened = 0  # times the connection was given up and taken back (for logs and tests)
-        self._connect = connect or (lambda wait: connect_read_only(self.path, timeout=wait))
         self._failing = False  # a reopen failed for a reason other than a lock: logged once
         self._intent = WriteIntent(path)
         self._changed = threading.Condition()
@@ -172,7 +173,7 @@ class LiveConnection:
         self._reading = contextlib.ExitStack()
         self._reading.enter_context(read_intent(self.path))
         try:
-            self._con: duckdb.DuckDBPyConnection | None = self._connect(timeout)
+            self._con: duckdb.DuckDBPyConnection | None = connect_read_only(self.path, timeout=timeout)
         except BaseException:
             self._reading.close()
             raise
@@ -242,7 +243,7 @@ class LiveConnection:
         if self._intent.held():
             return
         try:
-            self._con = self._connect(0)
+            self._con = connect_read_only(self.path, timeout=0)
         except StoreError as e:
             if not is_lock_conflict(e.__cause__ or e) and not self._failing:
                 log.error("cannot reopen %s: %s", self.path, e)

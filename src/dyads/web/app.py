@@ -19,7 +19,7 @@ from urllib.parse import quote
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException
@@ -29,7 +29,6 @@ from dyads.views import date_text
 from dyads.store import Store
 from dyads.store.live import LiveConnection
 from dyads.store.locks import LOCK_TIMEOUT_S
-from dyads.store.sql import connect_read_only
 
 log = logging.getLogger(__name__)
 
@@ -58,7 +57,7 @@ REQUIRED_TABLES = ("articles", "article_actors", "mentions", "events", "event_pa
 
 
 def build(db: str, *, lock_timeout: float = LOCK_TIMEOUT_S) -> FastAPI:
-    live = LiveConnection(db, connect=lambda wait: connect_read_only(db, timeout=wait), timeout=lock_timeout)
+    live = LiveConnection(db, timeout=lock_timeout)
     with live.cursor() as con:
         found = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
     missing = [t for t in REQUIRED_TABLES if t not in found]
