@@ -13,11 +13,12 @@ Inputs stream through in batches: reading, duplicate checks and writing
 happen here, in the one process that writes the database; the NLP runs here
 too or, with ``settings.workers`` > 1, in worker processes (see ``dyads.workers``).
 
-Given a ``StoreFile`` (as ``dyads ingest`` does), the database is open only for
-short sessions: a read-only one for the duplicate check of the next
-``CHECK_AHEAD_ARTICLES`` inputs, a read-write one per batch for its write. In
-between, while the NLP runs, ``dyads serve`` and other readers have the file
-(see ``dyads.store.live``). Given an open ``Store``, every session uses it.
+Given a ``StoreFile`` (as ``dyads ingest`` does), the database is used in
+sessions: one for the duplicate check of the next ``CHECK_AHEAD_ARTICLES``
+inputs, one per batch for its write. The file stays open between them unless a
+reader waits for it; then, while the NLP runs, ``dyads serve`` and other
+readers have it (see ``dyads.store.live``). Given an open ``Store``, every
+session uses it.
 """
 
 from __future__ import annotations
