@@ -176,7 +176,7 @@ class Ingest:
         with self.log.open("w") as log:
             for line in self.process.stderr:
                 log.write(line)
-                if "stored a batch" in line:
+                if "committed " in line:
                     self.batches.append(time.perf_counter())
 
 

@@ -59,7 +59,7 @@ def children(pid: int) -> list[int]:
 
 def start_ingest(db, inputs, workers):
     command = [sys.executable, "-m", "dyads", "-v", "--db", str(db), "ingest",
-               "--batch-size", str(BATCH), "--workers", str(workers), *map(str, inputs)]
+               "--batch-size", str(BATCH), "--commit-every", str(BATCH), "--workers", str(workers), *map(str, inputs)]
     process = subprocess.Popen(command, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)
     lines: queue.Queue = queue.Queue()
     threading.Thread(target=lambda: [lines.put(line) for line in process.stderr], daemon=True).start()
@@ -90,7 +90,7 @@ def test_sigkill_mid_ingest_then_rerun_stores_everything_once(tmp_path, corpus, 
     committed, deadline = 0, time.monotonic() + DEADLINE_SECONDS
     while committed < KILL_AFTER_BATCHES:
         line = lines.get(timeout=max(1, deadline - time.monotonic()))
-        committed += "stored a batch" in line
+        committed += "committed " in line
     helpers = children(process.pid)
     process.send_signal(signal.SIGKILL)
     assert process.wait(timeout=30) == -signal.SIGKILL

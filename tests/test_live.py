@@ -74,7 +74,7 @@ def start_serve(db: Path, log: Path) -> tuple[subprocess.Popen, str]:
 
 def start_ingest(db: Path, folder: Path) -> tuple[subprocess.Popen, queue.Queue]:
     process = subprocess.Popen([sys.executable, "-m", "dyads", "-v", "--db", str(db), "ingest",
-                                "--batch-size", str(BATCH), str(folder)],
+                                "--batch-size", str(BATCH), "--commit-every", str(BATCH), str(folder)],
                                env=env(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     lines: queue.Queue = queue.Queue()
     threading.Thread(target=lambda: [lines.put(line) for line in process.stderr], daemon=True).start()
@@ -86,7 +86,7 @@ def wait_for_batches(lines: queue.Queue, count: int) -> list[str]:
     while committed < count:
         line = lines.get(timeout=max(1, deadline - time.monotonic()))
         seen.append(line)
-        committed += "stored a batch" in line
+        committed += "committed " in line
     return seen
 
 

@@ -53,3 +53,27 @@ def test_lean_pipeline_gives_the_records_of_the_full_one():
     for article in articles:
         assert table_rows([analyze(article, lean(article.text))], run_id=None, now=None) == \
             table_rows([analyze(article, full(article.text))], run_id=None, now=None), article.origin
+
+
+def test_batches_commit_together_unless_a_reader_waits(tmp_path, caplog):
+    """Without readers, whole batches commit once they hold ``commit_every`` articles;
+    while a reader waits for the database, every batch commits as it is done."""
+    from dyads.store.live import StoreFile
+    from dyads.store.locks import read_intent
+
+    stories = write_stories(tmp_path / "stories.jsonl", 20)
+
+    def commits(db: str) -> list[str]:
+        caplog.clear()
+        settings = Settings(db=db, batch_size=3, commit_every=7)
+        with caplog.at_level("INFO", logger="dyads.ingest"), StoreFile(db) as store:
+            assert ingest([str(stories)], store=store, settings=settings).ingested == 20
+        return [r.getMessage() for r in caplog.records if r.getMessage().startswith("committed ")]
+
+    # batches of 3: 3+3+3 = 9 >= 7, 9 again, then the last 2 at the end
+    assert commits(str(tmp_path / "alone.duckdb")) == [
+        "committed 9 new articles, 0 skipped", "committed 9 new articles, 0 skipped",
+        "committed 2 new articles, 0 skipped"]
+    with read_intent(tmp_path / "read.duckdb"):
+        assert len(commits(str(tmp_path / "read.duckdb"))) == 7  # ceil(20 / 3)
+    assert dump_tables(tmp_path / "alone.duckdb") == dump_tables(tmp_path / "read.duckdb")

@@ -13,12 +13,16 @@ Inputs stream through in batches: reading, duplicate checks and writing
 happen here, in the one process that writes the database; the NLP runs here
 too or, with ``settings.workers`` > 1, in worker processes (see ``dyads.workers``).
 
+Analyzed batches are written together, in one transaction, once they hold
+``settings.commit_every`` articles; while a reader waits for the database
+(``dyads serve``, ``dyads articles`` ...), each batch is written as soon as it
+is analyzed, so the reader sees the articles come in.
+
 Given a ``StoreFile`` (as ``dyads ingest`` does), the database is used in
 sessions: one for the duplicate check of the next ``CHECK_AHEAD_ARTICLES``
-inputs, one per batch for its write. The file stays open between them unless a
-reader waits for it; then, while the NLP runs, ``dyads serve`` and other
-readers have it (see ``dyads.store.live``). Given an open ``Store``, every
-session uses it.
+inputs, one per write. The file stays open between them unless a reader waits
+for it; then, while the NLP runs, ``dyads serve`` and other readers have it
+(see ``dyads.store.live``). Given an open ``Store``, every session uses it.
 """
 
 from __future__ import annotations
@@ -97,11 +101,18 @@ def ingest(
                            collect_ids=collect_ids)
     done = analyze_batches(((b, b.articles) for b in batches), workers=settings.workers,
                            batch_size=settings.batch_size)
+    group: list[tuple[Batch, list[Analysis]]] = []  # analyzed, not yet written
     for batch, analyses in done:
-        write_batch(batch, analyses, store=db, settings=settings, run_id=run_id, summary=summary)
-        pending -= batch.ids
+        group.append((batch, analyses))
         if on_progress:
             on_progress(batch.size)
+        if sum(len(b.articles) for b, _ in group) >= settings.commit_every or db.readers_waiting():
+            batch, analyses = joined(group)
+            write_batch(batch, analyses, store=db, settings=settings, run_id=run_id, summary=summary)
+            pending -= batch.ids
+            group = []
+    if group:
+        write_batch(*joined(group), store=db, settings=settings, run_id=run_id, summary=summary)
     with db.writing() as session:
         session.finish_run(run_id, summary)
     return summary
@@ -146,6 +157,14 @@ def write_batch(batch: Batch, analyses: list[Analysis], *, store: StoreFile | Op
         count_batch(stored, failures, store=session, run_id=run_id, summary=summary)
 
 
+def joined(group: list[tuple[Batch, list[Analysis]]]) -> tuple[Batch, list[Analysis]]:
+    """Analyzed batches as one, to write in one transaction."""
+    batches = [batch for batch, _ in group]
+    return (Batch(sum(b.size for b in batches), [a for b in batches for a in b.articles],
+                  [f for b in batches for f in b.failures]),
+            [analysis for _, analyses in group for analysis in analyses])
+
+
 def within_sentence_limit(analyses: list[Analysis], settings: Settings) -> tuple[list[Analysis], list[Failure]]:
     """The analyses within ``settings.max_sentences``, and a Failure for each other one."""
     kept, failures = [], []
@@ -169,7 +188,7 @@ def count_batch(stored: int, failures: list[Failure], *, store: Store | None, ru
         log.info("skipped %s: %s", failure.origin, failure.reason)  # the CLI prints each one
     summary.failures += failures
     summary.skipped += len(failures)
-    log.info("stored a batch: %d new articles, %d skipped", stored, len(failures))
+    log.info("committed %d new articles, %d skipped", stored, len(failures))
 
 
 def batched(items: Iterable, size: int) -> Iterator[list]:

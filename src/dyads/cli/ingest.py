@@ -19,7 +19,10 @@ from dyads.store.live import StoreFile
 @click.option("--date", "reference", metavar="YYYY-MM-DD",
               help="Reference date: tells the year of datelines that give none.")
 @click.option("--strict", is_flag=True, help="Exit 1 if any input is skipped.")
-@click.option("--batch-size", type=click.IntRange(min=1), help="Articles per batch and transaction.")
+@click.option("--batch-size", type=click.IntRange(min=1), help="Articles the NLP takes at a time (default 32).")
+@click.option("--commit-every", type=click.IntRange(min=1), metavar="N",
+              help="Articles per write transaction, in whole batches (default 128; "
+                   "each batch while a reader such as `dyads serve` waits).")
 @click.option("--workers", type=click.IntRange(min=1),
               help="Processes that run the NLP (default 1; about one per core).")
 @click.option("--max-file-mb", type=click.FloatRange(min=0, min_open=True),
@@ -28,15 +31,15 @@ from dyads.store.live import StoreFile
 @click.option("--max-sentences", type=click.IntRange(min=1), help="Most sentences per article.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 @click.pass_obj
-def ingest(obj: Context, inputs, reference, strict, batch_size, workers, max_file_mb,
+def ingest(obj: Context, inputs, reference, strict, batch_size, commit_every, workers, max_file_mb,
            max_article_chars, max_sentences, as_json) -> None:
     """Read articles from files, folders, globs, URLs or - (stdin) and store them.
 
     Wire text (.txt), web pages (.html), JSONL, JSON and CSV records are read;
     stories already stored are skipped. Bad inputs are reported and skipped.
-    Each batch commits in one transaction: after an interruption, rerun the
-    same command to finish the rest. The database is open only while a batch
-    is checked and written, so `dyads serve` can run at the same time.
+    Articles commit in transactions of whole batches: after an interruption,
+    rerun the same command to finish the rest. While `dyads serve` or another
+    reader waits for the database, the ingest lets go of it between batches.
 
     \b
     Example:
@@ -48,7 +51,7 @@ def ingest(obj: Context, inputs, reference, strict, batch_size, workers, max_fil
     from dyads.readers import count_inputs
 
     settings = obj.settings.replace(**{k: v for k, v in dict(
-        batch_size=batch_size, workers=workers, max_file_mb=max_file_mb, max_article_chars=max_article_chars,
+        batch_size=batch_size, commit_every=commit_every, workers=workers, max_file_mb=max_file_mb, max_article_chars=max_article_chars,
         max_sentences=max_sentences).items() if v is not None})
     settings.check()
     reference_date = parse_reference(reference) if reference else None

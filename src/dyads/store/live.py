@@ -125,6 +125,10 @@ class StoreFile:
         with Store.open(self.path, read_only=True, timeout=self.timeout) as store:
             yield store
 
+    def readers_waiting(self) -> bool:
+        """Whether a reader waits for the file (``dyads serve`` waits as long as it runs)."""
+        return self._readers.waiting()
+
     def close(self) -> None:
         """Close the write session held open, if any."""
         held, store, self._held, self._store = self._held, self._store, None, None
@@ -145,6 +149,9 @@ class OpenStore:
         yield self.store
 
     reading = writing
+
+    def readers_waiting(self) -> bool:
+        return False  # the caller holds the store: no other process can read it
 
 
 def sessions(store: Store | StoreFile | OpenStore) -> StoreFile | OpenStore:
