@@ -6,8 +6,11 @@ Runs, one after another on the same stories (the unique articles of the first
 ``--limit`` records, as dyads reads them):
 
 1. the baseline: raw spaCy ``nlp.pipe`` with the model's full default pipeline
-   over the article texts (model load not timed);
-2. ``dyads ingest`` end to end (process start, model load, reading, NLP,
+   over the article texts (model load not timed), as ``spacy.load`` gives it;
+2. the same with the matrix products on numpy's OpenBLAS, one thread, as
+   ``dyads.nlp`` runs the model: how much of the gain over the baseline is
+   the faster BLAS, and how much the rest of what dyads does costs;
+3. ``dyads ingest`` end to end (process start, model load, reading, NLP,
    DuckDB writes) into a fresh database, with each ``--workers`` count.
 
 Prints articles/s, words/s, CPU seconds, peak RSS of the main process and of
@@ -46,9 +49,10 @@ def main() -> None:
     parser.add_argument("--no-baseline", action="store_true",
                         help="skip raw spaCy (e.g. to watch memory on the whole corpus); no ratios then")
     parser.add_argument("--raw-spacy", type=Path, help=argparse.SUPPRESS)  # child mode: the baseline
+    parser.add_argument("--numpy-blas", action="store_true", help=argparse.SUPPRESS)  # child mode: 2.
     args = parser.parse_args()
     if args.raw_spacy:
-        return raw_spacy(args.raw_spacy, args.batch_size)
+        return raw_spacy(args.raw_spacy, args.batch_size, numpy_blas=args.numpy_blas)
 
     with tempfile.TemporaryDirectory(prefix="dyads-bench-") as tmp:
         tmp = Path(tmp)
@@ -58,12 +62,14 @@ def main() -> None:
         print(f"corpus {args.corpus} first {args.limit or 'all'} records: {len(texts):,} unique "
               f"articles, {words:,} words; {os.cpu_count()} cores, load {os.getloadavg()[0]:.1f}",
               flush=True)
+        raw = [sys.executable, __file__, "--raw-spacy", str(tmp / "texts.json"), "--batch-size", str(args.batch_size)]
         results = [None if args.no_baseline else measure(
-            "raw spaCy nlp.pipe, full pipeline (baseline)",
-            [sys.executable, __file__, "--raw-spacy", str(tmp / "texts.json"),
-             "--batch-size", str(args.batch_size)], articles=len(texts), words=words)]
+            "raw spaCy nlp.pipe, full pipeline (baseline)", raw, articles=len(texts), words=words)]
         if results[0]:
             print_result(results[0], results[0])
+            same_blas = measure("raw spaCy, full pipeline, numpy BLAS", raw + ["--numpy-blas"],
+                                articles=len(texts), words=words)
+            print_result(same_blas, results[0])
         for workers in [int(w) for w in args.workers.split(",")]:
             db = tmp / f"w{workers}.duckdb"
             command = [sys.executable, "-m", "dyads", "-q", "--db", str(db), "ingest",
@@ -72,7 +78,7 @@ def main() -> None:
             result["stored"] = count_articles(db)
             results.append(result)
             print_result(result, results[0])
-        summarize(results)
+        summarize(results, None if args.no_baseline else same_blas)
 
 
 def slice_corpus(corpus: Path, out: Path, limit: int | None) -> Path:
@@ -99,13 +105,20 @@ def unique_texts(corpus: Path, out: Path) -> list[str]:
     return texts
 
 
-def raw_spacy(texts_path: Path, batch_size: int) -> None:
+def raw_spacy(texts_path: Path, batch_size: int, *, numpy_blas: bool = False) -> None:
+    import contextlib
+
     import spacy
+    import threadpoolctl
+    from thinc.api import use_ops
 
     from dyads.nlp import MODEL
 
     texts = json.loads(texts_path.read_text(encoding="utf-8"))
-    nlp = spacy.load(MODEL)
+    if numpy_blas:  # as dyads.nlp loads the model
+        threadpoolctl.threadpool_limits(1, user_api="blas")
+    with use_ops("numpy", use_blis=False) if numpy_blas else contextlib.nullcontext():
+        nlp = spacy.load(MODEL)
     start = time.perf_counter()
     for _ in nlp.pipe(texts, batch_size=batch_size):
         pass
@@ -187,15 +200,16 @@ def print_result(result: dict, baseline: dict) -> None:
           + (f"  ({result['stored']:,} stored)" if "stored" in result else ""), flush=True)
 
 
-def summarize(results: list[dict]) -> None:
+def summarize(results: list[dict], same_blas: dict | None) -> None:
     baseline, runs = results[0], results[1:]
     print()
     for run in runs:
         rate = run["articles"] / run["seconds"]
         print(f"{run['name']}: {rate:.1f} articles/s = {rate * 86400:,.0f} articles a day"
               + (f"; {baseline['seconds'] / run['seconds']:.2f}x the raw full-pipeline spaCy baseline "
-                 f"(by CPU seconds, which a busy machine disturbs less: {baseline['cpu'] / run['cpu']:.2f}x)"
-                 if baseline else ""))
+                 f"(by CPU seconds, which a busy machine disturbs less: {baseline['cpu'] / run['cpu']:.2f}x); "
+                 f"{same_blas['seconds'] / run['seconds']:.2f}x raw spaCy on the same numpy BLAS "
+                 f"(by CPU: {same_blas['cpu'] / run['cpu']:.2f}x)" if baseline else ""))
     for previous, run in zip(runs, runs[1:]):
         print(f"{run['name']} vs {previous['name']}: {previous['seconds'] / run['seconds']:.2f}x")
 

