@@ -132,10 +132,14 @@ def measure(name: str, command: list[str], *, articles: int, words: int) -> dict
     start = time.perf_counter()
     process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     peaks: dict[int, int] = {}
+    servers: set[int] = set()
     while process.poll() is None:
-        for pid in process_tree(process.pid):
-            if not is_helper(pid):
+        for pid, parent in process_tree(process.pid):
+            role = process_role(pid, parent, process.pid)
+            if role != "helper":
                 peaks[pid] = max(peaks.get(pid, 0), peak_rss(pid))
+            if role == "server":
+                servers.add(pid)
         time.sleep(POLL_SECONDS)
     wall = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -144,14 +148,16 @@ def measure(name: str, command: list[str], *, articles: int, words: int) -> dict
         sys.exit(f"{name} failed ({process.returncode}):\n{err}")
     seconds = json.loads(out)["seconds"] if "--raw-spacy" in command else wall
     main_rss = peaks.pop(process.pid, 0)
+    server_rss = [peaks.pop(pid) for pid in servers if pid in peaks]
     return {
         "name": name, "seconds": seconds, "wall": wall, "articles": articles, "words": words,
         "cpu": (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime),
-        "main_rss": main_rss, "worker_rss": sorted(peaks.values(), reverse=True),
+        "main_rss": main_rss, "worker_rss": sorted(peaks.values(), reverse=True), "server_rss": server_rss,
     }
 
 
-def process_tree(root: int) -> list[int]:
+def process_tree(root: int) -> list[tuple[int, int | None]]:
+    """Each process under ``root`` (and itself), with its parent."""
     children: dict[int, list[int]] = {}
     for entry in os.listdir("/proc"):
         if entry.isdigit():
@@ -161,21 +167,26 @@ def process_tree(root: int) -> list[int]:
             except (OSError, IndexError, ValueError):
                 continue
             children.setdefault(ppid, []).append(int(entry))
-    tree, todo = [], [root]
+    tree, todo = [], [(root, None)]
     while todo:
-        pid = todo.pop()
-        tree.append(pid)
-        todo += children.get(pid, [])
+        pid, parent = todo.pop()
+        tree.append((pid, parent))
+        todo += [(child, pid) for child in children.get(pid, [])]
     return tree
 
 
-def is_helper(pid: int) -> bool:
-    """multiprocessing's resource tracker: a small helper process, not a worker."""
+def process_role(pid: int, parent: int | None, root: int) -> str:
+    """"helper" for multiprocessing's resource tracker (small), "server" for the fork server
+    the workers fork from (it holds the loaded pipeline; its forks share its command line),
+    "worker" otherwise."""
     try:
         with open(f"/proc/{pid}/cmdline", "rb") as f:
-            return b"resource_tracker" in f.read()
+            cmdline = f.read()
     except OSError:
-        return False
+        return "helper"
+    if b"resource_tracker" in cmdline:
+        return "helper"
+    return "server" if b"forkserver" in cmdline and parent == root else "worker"
 
 
 def peak_rss(pid: int) -> int:
@@ -197,6 +208,7 @@ def print_result(result: dict, baseline: dict) -> None:
           f"{result['words'] / result['seconds']:9,.0f} words/s  {result['cpu']:7.1f} CPU s  "
           + (f"x{baseline['seconds'] / result['seconds']:.2f} of baseline  " if baseline else "")
           + f"peak RSS main {result['main_rss'] / 2**20:,.0f} MB, workers [{workers}] MB"
+          + "".join(f", fork server {r / 2**20:,.0f} MB" for r in result["server_rss"])
           + (f"  ({result['stored']:,} stored)" if "stored" in result else ""), flush=True)
 
 

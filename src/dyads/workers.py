@@ -2,12 +2,13 @@
 
 ``analyze_batches`` takes batches of articles in order and yields each with
 its analyses, in the same order. With one worker the pipeline runs in this
-process; with more, each worker process loads it once and batches travel as
-pickled records (articles out, analyses back), while this process stays the
-only one that reads inputs and writes the database. At most
-``IN_FLIGHT_PER_WORKER`` batches per worker are out at once, and each worker
-process is replaced after ``TASKS_PER_WORKER`` batches, so memory stays flat
-however long the input.
+process; with more, worker processes run it and batches travel as pickled
+records (articles out, analyses back), while this process stays the only one
+that reads inputs and writes the database. The workers fork from a server
+process that has loaded the pipeline once (``dyads.warm``), so a fresh one is
+ready at once. At most ``IN_FLIGHT_PER_WORKER`` batches per worker are out at
+once, and each worker process is replaced after ``TASKS_PER_WORKER`` batches,
+so memory stays flat however long the input.
 
     >>> from dyads.records import Article
     >>> batch = [Article(headline="Envoys meet", paragraphs=("Kenya and Peru met.",), origin="t")]
@@ -41,11 +42,13 @@ Tag = TypeVar("Tag")
 # waits on the writer, few enough that memory stays small (two batches of 32
 # articles are a few hundred kB).
 IN_FLIGHT_PER_WORKER = 2
-# Batches a worker process analyzes before a fresh one takes over (and loads
-# the model again, ~3 s). A worker grows by ~13 MB per 1,000 Reuters stories
-# (spaCy's vocabulary and string store, the morphology cache up to its bound):
-# 100 batches of 32 bound that at ~40 MB, for ~1% of the time in model loads.
-TASKS_PER_WORKER = 100
+# Batches a worker process analyzes before a fresh one, forked from the server,
+# takes over. A worker grows as it meets new words (spaCy's vocabulary and string
+# store, the morphology cache up to its bound), most in its first few hundred
+# stories, and its peak follows the batches it met; short lives keep the peak of a
+# long run that of a short one. A fork costs milliseconds (spawning and loading the
+# model again cost ~4 s, which made workers live for 100 batches).
+TASKS_PER_WORKER = 20
 # How often a worker checks that its parent lives. A killed parent (SIGKILL, OOM)
 # cannot stop its workers, and they would wait forever on a queue that every
 # worker holds open.
@@ -64,8 +67,11 @@ def analyze_batches(batches: Iterable[tuple[Tag, list[Article]]], *, workers: in
         for tag, articles in batches:
             yield tag, analyze_batch(articles, nlp=nlp, batch_size=batch_size)
         return
-    # spawn, not fork: the parent holds an open DuckDB connection and its threads.
-    context = multiprocessing.get_context("spawn")
+    # Not a plain fork: this process holds an open DuckDB connection and its threads. A
+    # fork server starts clean, loads the pipeline once (dyads.warm), and forks each worker
+    # from there, so a fresh worker is ready in milliseconds instead of ~4 s.
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["dyads.warm"])
     with ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker,
                              max_tasks_per_child=TASKS_PER_WORKER) as pool:
         window: collections.deque[tuple[Tag, Future | None]] = collections.deque()
