@@ -23,7 +23,7 @@ def test_likelihood_is_the_logistic_of_the_summed_weights():
 def test_features_name_cue_frame_speaker_and_content():
     doc = nlp.load()("The minister said that the border talks would resume in June.")
     [frame] = find_frames(doc)
-    features = attribution.features(doc, frame, list(frame.parts), "indirect", "nominal")
+    features = attribution.features(doc, frame, list(frame.parts), "indirect", "nominal", text=doc.text)
     assert {"cue=say/clause/indirect", "frame=clause/indirect", "speaker=nominal", "size=2",
             "finite=True", "after=True", "that=True", "subject=NOUN"} <= set(features)
 

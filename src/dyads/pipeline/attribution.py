@@ -59,7 +59,8 @@ def likelihood(features: Iterable[str]) -> float:
     return 1.0 / (1.0 + math.exp(-z))
 
 
-def features(doc: Doc, frame: Frame | None, parts: list[Offsets], kind: str, speaker_kind: str) -> tuple[str, ...]:
+def features(doc: Doc, frame: Frame | None, parts: list[Offsets], kind: str, speaker_kind: str, *,
+             text: str) -> tuple[str, ...]:
     """The features of one candidate quote: its cue and frame, its speaker, its content's size and shape.
 
     Args:
@@ -68,11 +69,12 @@ def features(doc: Doc, frame: Frame | None, parts: list[Offsets], kind: str, spe
         parts: the content's character spans.
         kind: "direct", "indirect" or "mixed".
         speaker_kind: ``dyads.pipeline.quotes.speaker_kind`` of the frame's speaker.
+        text: ``doc.text``, which spaCy rebuilds on every access.
     """
     parts = sorted(parts)
     lemma = frame.lemma if frame else "-"
     via = (frame.via if frame.listed else f"open-{frame.via}") if frame else "none"
-    size = _size(doc.text, parts)
+    size = _size(text, parts)
     first = doc.char_span(parts[0][0], parts[0][1], alignment_mode="expand") if parts else None
     finite = first is not None and any(t.tag_ in _FINITE for t in first)
     found = ["bias", f"cue={lemma}/{via}/{kind}", f"lemma={lemma}", f"frame={via}/{kind}", f"via={via}",

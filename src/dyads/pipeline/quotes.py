@@ -114,7 +114,8 @@ def _candidates(doc: Doc) -> list[tuple[_Draft, tuple[str, ...]]]:
     frames.sort(key=lambda f: f.cue)
     drafts = _dedupe(_attribute(doc, frames, quoted))
     return [(d, attribution.features(doc, d.frame, d.parts, d.kind,
-                                     speaker_kind(doc, d.frame.speaker if d.frame else None))) for d in drafts]
+                                     speaker_kind(doc, d.frame.speaker if d.frame else None), text=text))
+            for d in drafts]
 
 
 # -- attribution -------------------------------------------------------------
