@@ -106,8 +106,11 @@ def found(analysis: Analysis) -> list[tuple]:
     ("It appears the talks will resume in June.",
      [("indirect", ["the talks will resume in June"], "appears", None)]),
     # noun cues: the possessor speaks; inside another quote's words they add nothing
-    ("Her pledge to cut the fuel tax won over the farmers.",
-     [("indirect", ["to cut the fuel tax"], "pledge", "Her")]),
+    ("His claim that the vote had been rigged angered the farmers.",
+     [("indirect", ["the vote had been rigged"], "claim", "His")]),
+    # a verb outside the lexicon that the attribution model finds likely to report
+    ("Reyes figured that the farm bill would pass easily before the spring recess.",
+     [("indirect", ["the farm bill would pass easily before the spring recess"], "figured", "Reyes")]),
     ("The senator repeated her claim that the vote had been rigged.",
      [("indirect", ["her claim that the vote had been rigged"], "repeated", "The senator")]),
     # a long quotation nobody is said to have said: kept, with no speaker made up
@@ -126,6 +129,8 @@ def test_quotes(text, expected):
     "The minister said.",  # a cue with nothing reported
     "The Latest: Markets steady after the vote.",  # a header, not a speaker
     "In Honolulu last week, he toured the port.",
+    "Rain meant that the harvest was late.",  # open cues the attribution model finds unlikely
+    "The minister made sure that the trains ran on time.",
 ])
 def test_nothing_to_quote(text):
     assert found(run(text)) == []
@@ -202,3 +207,12 @@ def test_nominal_speaker_is_the_last_person_of_the_same_role():
                    "The minister said the talks would resume in June.")
     [quote] = analysis.quotes
     assert analysis.actor(quote.speaker_id).name == "Ana Vidal"
+
+
+def test_open_candidates_are_kept_only_when_likely():
+    # Every candidate comes out with no threshold; none with an impossible one.
+    article = Article(headline="Head", paragraphs=("Rain meant that the harvest was late.",), origin="t")
+    doc = nlp.load()(article.text)
+    [quote] = extract_quotes(doc, Analysis(article), min_likelihood=0.0)
+    assert (quote.cue_lemma, article.text[quote.start:quote.end]) == ("mean", "the harvest was late")
+    assert extract_quotes(doc, Analysis(article), min_likelihood=1.0) == ()

@@ -4,6 +4,13 @@ A ``Frame`` is what the syntax says around one cue ("said", "pointed out",
 "according to"): the speaker's noun phrase and the reported clause, if any.
 The quotes stage then lines frames up with quotation marks.
 
+Besides the lexicon's words, ``find_frames`` proposes *open* cues: any verb with a
+clausal complement ("X figures that ..."), and any verb whose subject names a
+party and which takes an object ("Trump ridiculed the idea"); and a listed verb's
+object where its frames name none ("the poll shows Sanders ahead"). These are
+candidates only: the quotes stage keeps those ``dyads.pipeline.attribution`` finds
+likely, as most such verbs report nothing.
+
     >>> from dyads import nlp
     >>> doc = nlp.load()("The minister said that talks would resume.")
     >>> [(f.lemma, doc.text[slice(*f.speaker)], [doc.text[s:e] for s, e in f.parts]) for f in find_frames(doc)]
@@ -38,6 +45,10 @@ MAX_SOURCE_TOKENS = 12
 MAX_TRAILING_SPEAKER = 6
 # Tags of finite verbs: content before "..., he said" must be a clause, not "In Honolulu".
 _FINITE = frozenset({"VBD", "VBZ", "VBP", "MD"})
+# Subjects of an open cue with an object: a party that can hold a stance ("Trump backed
+# X"), not a thing ("the storm hit X").
+_PARTY_ENTITIES = frozenset({"PERSON", "ORG", "NORP", "GPE"})
+_PARTY_PRONOUNS = frozenset({"he", "she", "they", "we", "i"})
 
 
 @dataclass(frozen=True)
@@ -70,7 +81,10 @@ class Frame:
     clause: Offsets
     head: int  # token index of the cue word
     passive: bool = False
-    via: str = "clause"  # the parts are: clause, intent, object, prep, noun, raising, colon or none
+    # the parts are: clause, intent, object, prep, noun, raising, colon or none; or
+    # "bare-object" (the object of a listed cue whose frames name no object)
+    via: str = "clause"
+    listed: bool = True  # the cue is in the lexicon; False for an open cue
 
 
 @functools.cache
@@ -91,7 +105,7 @@ def find_frames(doc: Doc) -> list[Frame]:
     """Every reporting cue of ``doc`` with its speaker and reported clause, in text order."""
     frames = []
     for token in doc:
-        cue = _match_cue(token)
+        cue = _match_cue(token) or _open_cue(token)
         if cue is None:
             continue
         if "noun" in cue.frames:
@@ -128,6 +142,23 @@ def _match_cue(token: Token) -> Cue | None:
     return None
 
 
+def _open_cue(verb: Token) -> Cue | None:
+    """A verb outside the lexicon that may still report: one with a clausal complement
+    ("figures that ..."), or one with an object whose subject names a party."""
+    if verb.pos_ != "VERB":
+        return None
+    if any(c.dep_ == "ccomp" for c in verb.children):
+        return Cue(verb.lemma_.lower(), None, frozenset({"indirect", "open"}))
+    if any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children):
+        return None
+    if not any(c.dep_ == "dobj" and c.i > verb.i for c in verb.children):
+        return None
+    subject = speaker_token(verb)
+    if subject is None or not (subject.ent_type_ in _PARTY_ENTITIES or subject.lower_ in _PARTY_PRONOUNS):
+        return None
+    return Cue(verb.lemma_.lower(), None, frozenset({"object", "open"}))
+
+
 def _temporal(verb: Token, particle: str) -> bool:
     """The particle heads a time phrase ("called the strike on Monday"), not the cue's object."""
     preps = [c for c in verb.children if c.lower_ == particle and c.dep_ == "prep"]
@@ -158,7 +189,8 @@ def _verb_frame(verb: Token, cue: Cue) -> Frame | None:
         via, parts = _reported(verb, subject, cue)
     ends = [cue_span] + ([speaker] if speaker else [])
     clause = (min(s for s, _ in ends), max(e for _, e in ends))
-    return Frame(cue_span, cue.name, cue.frames, speaker, parts, clause, verb.i, passive, via)
+    return Frame(cue_span, cue.name, cue.frames, speaker, parts, clause, verb.i, passive, via,
+                 listed="open" not in cue.frames)
 
 
 def _noun_frame(noun: Token, cue: Cue) -> Frame | None:
@@ -399,13 +431,15 @@ def _reported(verb: Token, subject: Token | None, cue: Cue) -> tuple[str, tuple[
     if "naming" in cue.frames and any(c.dep_ == "oprd" for c in children):
         objects = [c for c in children if c.dep_ in ("dobj", "oprd") and c.i > verb.i]
         return "object", _runs(doc, _restrictive(_between(doc, objects, skip=verb)))
-    if "object" in cue.frames:
-        objects = [c for c in children if c.dep_ in ("dobj", "oprd", "xcomp") and c.i > verb.i
-                   and c.ent_type_ not in ("DATE", "TIME")]  # "said Monday" reports no Monday
-        if objects:
-            objects += [c for c in children if c.dep_ == "prep" and c.lower_ in _OBJECT_PREPS and c.i > verb.i]
-            objects += _continuation(verb, objects)
-            return "object", _runs(doc, _restrictive(_between(doc, objects, skip=verb)))
+    # Any cue's object, as a last resort: "the poll shows Sanders ahead". Whether a cue
+    # whose frames name no object reports through one is left to the attribution model.
+    objects = [c for c in children if c.dep_ in ("dobj", "oprd", "xcomp") and c.i > verb.i
+               and c.ent_type_ not in ("DATE", "TIME")]  # "said Monday" reports no Monday
+    if objects:
+        objects += [c for c in children if c.dep_ == "prep" and c.lower_ in _OBJECT_PREPS and c.i > verb.i]
+        objects += _continuation(verb, objects)
+        via = "object" if "object" in cue.frames else "bare-object"
+        return via, _runs(doc, _restrictive(_between(doc, objects, skip=verb)))
     return "none", ()
 
 

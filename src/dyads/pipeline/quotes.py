@@ -12,6 +12,10 @@ up with quotation marks (``dyads.pipeline.quotemarks``):
   sentences that follow it in the paragraph go on in the speaker's words;
 - **mixed**: a reported clause that holds quoted words.
 
+Candidates from open cues and bare objects (``dyads.pipeline.cues``) are many and
+mostly wrong; every candidate is weighed by ``dyads.pipeline.attribution`` and kept
+only when likely enough.
+
 The speaker is the mention the text gives ("the lawmaker", "he", "Kosachev"); it is
 resolved to an actor only through the actors stage's mentions
 (``Analysis.mention_at``), so with no mention there the actor stays None and the
@@ -33,6 +37,7 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Token
 
+from dyads.pipeline import attribution
 from dyads.pipeline.cues import Frame, Offsets, find_frames, noun_phrase
 from dyads.pipeline.quotemarks import find_quoted
 from dyads.records import Analysis, Quote
@@ -77,25 +82,40 @@ class _Draft:
     opens_block: bool = False  # the cue ends its paragraph with a colon
 
 
-def extract_quotes(doc: Doc, analysis: Analysis) -> tuple[Quote, ...]:
+def extract_quotes(doc: Doc, analysis: Analysis, *,
+                   min_likelihood: float = attribution.MIN_LIKELIHOOD) -> tuple[Quote, ...]:
     """Every direct, indirect and mixed quote of one parsed article.
 
     Args:
         doc: the spaCy parse of ``analysis.article.text``.
         analysis: the article with the records of earlier stages; its mentions
             resolve speakers and the actors a quote is about.
+        min_likelihood: the attribution model's likelihood a candidate needs to be kept.
     """
+    drafts = [d for d, features in _candidates(doc) if attribution.likelihood(features) >= min_likelihood]
+    drafts = _outermost(drafts)
+    drafts.sort(key=lambda d: d.parts[0])
+    return tuple(_finish(i, draft, doc, analysis) for i, draft in enumerate(drafts))
+
+
+def candidate_features(doc: Doc) -> list[tuple[tuple[Offsets, ...], tuple[str, ...]]]:
+    """Every candidate quote's content parts with its attribution features, before any is
+    dropped: what ``scripts/build_quote_weights.py`` learns from."""
+    return [(tuple(sorted(d.parts)), features) for d, features in _candidates(doc)]
+
+
+def _candidates(doc: Doc) -> list[tuple[_Draft, tuple[str, ...]]]:
     text = doc.text
     quoted = find_quoted(text)
     frames = [f for f in find_frames(doc) + _colon_frames(doc) + _signature_frames(text, quoted)
               if not _inside_quotation(f, quoted)]
-    speakers = [f.speaker for f in frames if f.speaker]
+    speakers = [f.speaker for f in frames if f.speaker and f.listed]  # an open cue's guess may be wrong
     frames = [f for f in frames if not any(_overlaps(f.cue, s) for s in speakers)]
     frames.sort(key=lambda f: f.cue)
-    drafts = _attribute(doc, frames, quoted)
-    drafts = _outermost(_dedupe(drafts))
-    drafts.sort(key=lambda d: d.parts[0])
-    return tuple(_finish(i, draft, doc, analysis) for i, draft in enumerate(drafts))
+    drafts = _dedupe(_attribute(doc, frames, quoted))
+    return [(d, attribution.features(doc, d.frame, d.parts, d.kind,
+                                     speaker_kind(doc, d.frame.speaker if d.frame else None), text=text))
+            for d in drafts]
 
 
 # -- attribution -------------------------------------------------------------
