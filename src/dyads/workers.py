@@ -22,6 +22,7 @@ import collections
 import logging
 import multiprocessing
 import os
+import select
 import signal
 import threading
 import time
@@ -49,9 +50,9 @@ IN_FLIGHT_PER_WORKER = 2
 # long run that of a short one. A fork costs milliseconds (spawning and loading the
 # model again cost ~4 s, which made workers live for 100 batches).
 TASKS_PER_WORKER = 20
-# How often a worker checks that its parent lives. A killed parent (SIGKILL, OOM)
-# cannot stop its workers, and they would wait forever on a queue that every
-# worker holds open.
+# How often a worker checks that the ingest lives, where it cannot wait on a pidfd. A
+# killed ingest (SIGKILL, OOM) cannot stop its workers, and they would wait forever on
+# a queue that every worker holds open.
 PARENT_CHECK_SECONDS = 1.0
 
 
@@ -72,7 +73,7 @@ def analyze_batches(batches: Iterable[tuple[Tag, list[Article]]], *, workers: in
     # from there, so a fresh worker is ready in milliseconds instead of ~4 s.
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["dyads.warm"])
-    with ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker,
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker, initargs=(os.getpid(),),
                              max_tasks_per_child=TASKS_PER_WORKER) as pool:
         window: collections.deque[tuple[Tag, Future | None]] = collections.deque()
         try:
@@ -95,17 +96,37 @@ def _result(tag, future: Future | None):
     return tag, ([] if future is None else future.result())
 
 
-def _start_worker() -> None:
-    # Ctrl-C is the parent's to handle: it stops submitting and shuts the pool down.
+def _start_worker(ingest: int) -> None:
+    # Ctrl-C is the ingest's to handle: it stops submitting and shuts the pool down.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
+    threading.Thread(target=_exit_with, args=(ingest,), daemon=True).start()
     load_nlp()
 
 
-def _exit_with_parent(parent: int) -> None:
-    while os.getppid() == parent:
-        time.sleep(PARENT_CHECK_SECONDS)
+def _exit_with(ingest: int) -> None:
+    """Exit once the ingest process is gone. It is not this process's parent (the fork
+    server is), and the fork server and multiprocessing's resource tracker live on while
+    a worker holds their pipes, so the workers must go first."""
+    try:
+        handle = os.pidfd_open(ingest)  # readable once the process has ended
+    except ProcessLookupError:
+        os._exit(1)
+    except OSError:  # no pidfd (Linux before 5.3): look now and then
+        while _alive(ingest):
+            time.sleep(PARENT_CHECK_SECONDS)
+        os._exit(1)
+    select.select([handle], [], [])
     os._exit(1)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        pass
+    return True
 
 
 def _work(articles: list[Article], batch_size: int) -> list[Analysis]:
