@@ -92,7 +92,8 @@ def extract_quotes(doc: Doc, analysis: Analysis, *,
             resolve speakers and the actors a quote is about.
         min_likelihood: the attribution model's likelihood a candidate needs to be kept.
     """
-    drafts = [d for d, features in _candidates(doc) if attribution.likelihood(features) >= min_likelihood]
+    drafts = [d for d, features in _candidates(doc, analysis.article.text)
+              if attribution.likelihood(features) >= min_likelihood]
     drafts = _outermost(drafts)
     drafts.sort(key=lambda d: d.parts[0])
     return tuple(_finish(i, draft, doc, analysis) for i, draft in enumerate(drafts))
@@ -101,18 +102,18 @@ def extract_quotes(doc: Doc, analysis: Analysis, *,
 def candidate_features(doc: Doc) -> list[tuple[tuple[Offsets, ...], tuple[str, ...]]]:
     """Every candidate quote's content parts with its attribution features, before any is
     dropped: what ``scripts/build_quote_weights.py`` learns from."""
-    return [(tuple(sorted(d.parts)), features) for d, features in _candidates(doc)]
+    return [(tuple(sorted(d.parts)), features) for d, features in _candidates(doc, doc.text)]
 
 
-def _candidates(doc: Doc) -> list[tuple[_Draft, tuple[str, ...]]]:
-    text = doc.text
+def _candidates(doc: Doc, text: str) -> list[tuple[_Draft, tuple[str, ...]]]:
+    """``text`` is ``doc.text``, which spaCy would build again from every token on each access."""
     quoted = find_quoted(text)
-    frames = [f for f in find_frames(doc) + _colon_frames(doc) + _signature_frames(text, quoted)
+    frames = [f for f in find_frames(doc) + _colon_frames(doc, text) + _signature_frames(text, quoted)
               if not _inside_quotation(f, quoted)]
     speakers = [f.speaker for f in frames if f.speaker and f.listed]  # an open cue's guess may be wrong
     frames = [f for f in frames if not any(_overlaps(f.cue, s) for s in speakers)]
     frames.sort(key=lambda f: f.cue)
-    drafts = _dedupe(_attribute(doc, frames, quoted))
+    drafts = _dedupe(_attribute(doc, text, frames, quoted))
     return [(d, attribution.features(doc, d.frame, d.parts, d.kind,
                                      speaker_kind(doc, d.frame.speaker if d.frame else None), text=text))
             for d in drafts]
@@ -121,8 +122,7 @@ def _candidates(doc: Doc) -> list[tuple[_Draft, tuple[str, ...]]]:
 # -- attribution -------------------------------------------------------------
 
 
-def _attribute(doc: Doc, frames: list[Frame], quoted: list[Offsets]) -> list[_Draft]:
-    text = doc.text
+def _attribute(doc: Doc, text: str, frames: list[Frame], quoted: list[Offsets]) -> list[_Draft]:
     claimed: set[Offsets] = set()
     drafts = []
     for frame in frames:
@@ -131,7 +131,7 @@ def _attribute(doc: Doc, frames: list[Frame], quoted: list[Offsets]) -> list[_Dr
             claimed.update(draft.quotes)
             claimed.update(q for q in quoted if any(_within(q, p) for p in draft.parts))
             drafts.append(draft)
-    _continue_quotes(doc, drafts, frames, quoted, claimed)
+    _continue_quotes(doc, text, drafts, frames, quoted, claimed)
     for q in quoted:
         if q not in claimed and not _covered(q, drafts) and _words(text, q) >= MIN_UNATTRIBUTED_WORDS:
             drafts.append(_Draft([q], "direct", None, [q]))
@@ -197,7 +197,7 @@ def _colon_at_block_end(text: str, frame: Frame, beside: list[Offsets]) -> bool:
     return line.strip().endswith(":") and "\n" in rest and len(line) < 80
 
 
-def _continue_quotes(doc: Doc, drafts: list[_Draft], frames: list[Frame], quoted: list[Offsets],
+def _continue_quotes(doc: Doc, text: str, drafts: list[_Draft], frames: list[Frame], quoted: list[Offsets],
                      claimed: set[Offsets]) -> None:
     """Quoted sentences after an attributed quote, up to the next cue, join it: a direct
     quote's further quotations, and the quotation after an indirect one (``She said X.
@@ -208,7 +208,6 @@ def _continue_quotes(doc: Doc, drafts: list[_Draft], frames: list[Frame], quoted
     the rest of the cue's own sentence do not stop a quotation in a later sentence:
     ``"...," said Gov. Ada Lee, who has called on X to ... "..."`` goes on in Lee's words.
     """
-    text = doc.text
     cues = sorted(f.cue[0] for f in frames)
     for draft in drafts:
         if draft.frame is None:
@@ -287,10 +286,9 @@ def _block_end(text: str, at: int) -> int:
     return len(text) if end == -1 else end
 
 
-def _colon_frames(doc: Doc) -> list[Frame]:
+def _colon_frames(doc: Doc, text: str) -> list[Frame]:
     """``NAME: words`` opening a paragraph (transcripts, headlines): NAME said the words."""
     frames = []
-    text = doc.text
     for line in re.finditer(r"[^\n]+", text):
         span = doc.char_span(line.start(), line.end(), alignment_mode="contract")
         if span is None:
