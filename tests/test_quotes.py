@@ -216,3 +216,9 @@ def test_open_candidates_are_kept_only_when_likely():
     [quote] = extract_quotes(doc, Analysis(article), min_likelihood=0.0)
     assert (quote.cue_lemma, article.text[quote.start:quote.end]) == ("mean", "the harvest was late")
     assert extract_quotes(doc, Analysis(article), min_likelihood=1.0) == ()
+
+
+def test_two_cues_reading_the_same_words_make_one_quote():
+    # "declined" reports "to say whether ...", "say" reports "whether ...": one quote, the likelier
+    analysis = run("The spokeswoman declined to say whether the envoy had broken the rules.")
+    assert found(analysis) == [("indirect", ["whether the envoy had broken the rules"], "say", "The spokeswoman")]

@@ -69,6 +69,7 @@ MIN_UNATTRIBUTED_WORDS = 6
 DIRECT_SHARE = 0.8
 # Longest speaker of `NAME: ...` at the start of a paragraph, in tokens.
 MAX_COLON_SPEAKER_TOKENS = 5
+_WORD = re.compile(r"\w+")
 PRONOUNS = frozenset({"i", "we", "you", "he", "she", "it", "they", "who", "which", "that", "this",
                       "me", "us", "him", "her", "them", "one", "someone", "somebody"})
 
@@ -92,9 +93,20 @@ def extract_quotes(doc: Doc, analysis: Analysis, *,
             resolve speakers and the actors a quote is about.
         min_likelihood: the attribution model's likelihood a candidate needs to be kept.
     """
-    drafts = [d for d, features in _candidates(doc, analysis.article.text)
-              if attribution.likelihood(features) >= min_likelihood]
-    drafts = _outermost(drafts)
+    text = analysis.article.text
+    quoted = find_quoted(text)
+    frames = _frames(doc, text, quoted)
+    known: dict = {}
+    weighed = _weigh(doc, text, frames, quoted, known)
+    # Cues whose quote is unlikely are dropped and the rest attributed again without them:
+    # an unlikely cue must neither claim a quotation nor stop another quote's continuation.
+    dropped = {id(d.frame) for d, features in weighed
+               if d.frame is not None and attribution.likelihood(features) < min_likelihood}
+    if dropped:
+        weighed = _weigh(doc, text, [f for f in frames if id(f) not in dropped], quoted, known)
+    likely = {id(d): p for d, p in ((d, attribution.likelihood(f)) for d, f in weighed) if p >= min_likelihood}
+    drafts = _outermost([d for d, _ in weighed if id(d) in likely])
+    drafts = _distinct(drafts, likely, text)
     drafts.sort(key=lambda d: d.parts[0])
     return tuple(_finish(i, draft, doc, analysis) for i, draft in enumerate(drafts))
 
@@ -108,15 +120,31 @@ def candidate_features(doc: Doc) -> list[tuple[tuple[Offsets, ...], tuple[str, .
 def _candidates(doc: Doc, text: str) -> list[tuple[_Draft, tuple[str, ...]]]:
     """``text`` is ``doc.text``, which spaCy would build again from every token on each access."""
     quoted = find_quoted(text)
+    return _weigh(doc, text, _frames(doc, text, quoted), quoted)
+
+
+def _frames(doc: Doc, text: str, quoted: list[Offsets]) -> list[Frame]:
     frames = [f for f in find_frames(doc) + _colon_frames(doc, text) + _signature_frames(text, quoted)
               if not _inside_quotation(f, quoted)]
     speakers = [f.speaker for f in frames if f.speaker and f.listed]  # an open cue's guess may be wrong
     frames = [f for f in frames if not any(_overlaps(f.cue, s) for s in speakers)]
     frames.sort(key=lambda f: f.cue)
-    drafts = _dedupe(_attribute(doc, text, frames, quoted))
-    return [(d, attribution.features(doc, d.frame, d.parts, d.kind,
-                                     speaker_kind(doc, d.frame.speaker if d.frame else None), text=text))
-            for d in drafts]
+    return frames
+
+
+def _weigh(doc: Doc, text: str, frames: list[Frame], quoted: list[Offsets],
+           known: dict | None = None) -> list[tuple[_Draft, tuple[str, ...]]]:
+    """Each draft the frames make, with its attribution features; ``known`` keeps features
+    by draft so a second pass over the same frames computes only the drafts that changed."""
+    known = {} if known is None else known
+    weighed = []
+    for d in _dedupe(_attribute(doc, text, frames, quoted)):
+        key = (id(d.frame), tuple(d.parts), d.kind)
+        if key not in known:
+            known[key] = attribution.features(doc, d.frame, d.parts, d.kind,
+                                              speaker_kind(doc, d.frame.speaker if d.frame else None), text=text)
+        weighed.append((d, known[key]))
+    return weighed
 
 
 # -- attribution -------------------------------------------------------------
@@ -377,6 +405,18 @@ def _outermost(drafts: list[_Draft]) -> list[_Draft]:
     return [d for d in drafts if d.frame is None or not any(
         o is not d and any(p[0] <= d.frame.cue[0] and d.frame.cue[1] <= p[1] for p in o.parts)
         for o in drafts if _outer(o, d))]
+
+
+def _distinct(drafts: list[_Draft], likelihoods: dict[int, float], text: str) -> list[_Draft]:
+    """One quote per stretch of words: of two quotes that have at least half of each one's
+    words in common (two cues read as reporting the same clause), the likelier."""
+    kept: list[tuple[_Draft, set[int]]] = []
+    for draft in sorted(drafts, key=lambda d: -likelihoods[id(d)]):
+        words = {m.start() for s, e in draft.parts for m in _WORD.finditer(text, s, e)}
+        if any(len(words & other) >= 0.5 * max(len(words), len(other), 1) for _, other in kept):
+            continue
+        kept.append((draft, words))
+    return [d for d, _ in kept]
 
 
 def _outer(outer: _Draft, inner: _Draft) -> bool:
