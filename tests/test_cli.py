@@ -145,3 +145,19 @@ def test_same_person_across_articles_is_one_actor(run, tmp_path):
     detail = json.loads(run("actor", "Virtanen", "--json").out)
     assert detail["id"] == "person:aino-virtanen" and detail["articles"] == 2
     assert detail["titles"] == ["Finnish Foreign Minister"]
+
+
+def test_a_table_shows_the_first_rows_and_says_so(run, tmp_path):
+    feed = tmp_path / "feed.jsonl"
+    port = ["Oslo", "Lima", "Quito", "Riga", "Sofia", "Accra", "Hanoi"]
+    feed.write_text("".join(json.dumps({"headline": f"Talks number {i}",
+                                        "text": f"Envoys met in {port[i % 7]} on day {i} of the border talks."}) + "\n"
+                            for i in range(53)))
+    run("ingest", str(feed))
+    table = run("articles")
+    assert len(table.out.splitlines()) == 2 + 50  # header, rule, rows
+    assert "first 50 articles; --limit N for more, --csv or --json for all" in table.err
+    more = run("articles", "--limit", "52")
+    assert len(more.out.splitlines()) == 2 + 52 and "first 50" not in more.err
+    assert len(json.loads(run("articles", "--json").out)) == 53
+    assert len(run("articles", "--csv").out.splitlines()) == 1 + 53

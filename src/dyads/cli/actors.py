@@ -6,7 +6,7 @@ import click
 
 from dyads import views
 from dyads.cli import Context, cli
-from dyads.cli.output import emit, format_options, to_json
+from dyads.cli.output import emit, fetch_limit, format_options, shown, to_json
 from dyads.errors import QueryError
 
 LISTING = ("id", "kind", "name", "country", "sector", "titles", "articles", "mentions")
@@ -17,7 +17,8 @@ KINDS = ("country", "person", "group", "organization")
 @click.option("--country", metavar="ISO3", help="Only actors of this country (ISO 3166 alpha-3, e.g. RUS).")
 @click.option("--kind", type=click.Choice(KINDS), help="Only this kind of actor.")
 @click.option("--sector", metavar="CODE", help="Only this sector (GOV, LEG, MIL ...).")
-@click.option("--limit", type=click.IntRange(min=1), help="At most this many actors.")
+@click.option("--limit", type=click.IntRange(min=1),
+              help="At most this many actors (a table shows 50 unless given; --json and --csv all).")
 @format_options
 @click.pass_obj
 def actors(obj: Context, country, kind, sector, limit, as_json, as_csv) -> None:
@@ -30,7 +31,8 @@ def actors(obj: Context, country, kind, sector, limit, as_json, as_csv) -> None:
     country = _iso3(country) if country else None
     with obj.reading() as store:
         rows = store.list_actors(country=country, kind=kind, sector=sector.upper() if sector else None,
-                                 limit=limit)
+                                 limit=fetch_limit(limit, as_table=not (as_json or as_csv)))
+    rows = shown(rows, limit, as_table=not (as_json or as_csv), noun="actors")
     emit([views.actor_summary(r) for r in rows], as_json=as_json, as_csv=as_csv, columns=LISTING)
 
 

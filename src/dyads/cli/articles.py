@@ -6,14 +6,15 @@ import click
 
 from dyads import views
 from dyads.cli import Context, cli
-from dyads.cli.output import emit, format_options, to_json
+from dyads.cli.output import emit, fetch_limit, format_options, shown, to_json
 from dyads.readers.dates import parse_reference
 
 LISTING = ("id", "published", "source", "dateline", "headline")
 
 
 @cli.command()
-@click.option("--limit", type=click.IntRange(min=1), help="At most this many articles.")
+@click.option("--limit", type=click.IntRange(min=1),
+              help="At most this many articles (a table shows 50 unless given; --json and --csv all).")
 @click.option("--source", help="Only this source or agency (e.g. TASS).")
 @click.option("--since", metavar="YYYY-MM-DD", help="Published on or after this date.")
 @click.option("--until", metavar="YYYY-MM-DD", help="Published on or before this date.")
@@ -28,10 +29,11 @@ def articles(obj: Context, limit, source, since, until, as_json, as_csv) -> None
     """
     with obj.reading() as store:
         rows = store.list_articles(
-            limit=limit, source=source,
+            limit=fetch_limit(limit, as_table=not (as_json or as_csv)), source=source,
             since=parse_reference(since) if since else None,
             until=parse_reference(until) if until else None,
         )
+    rows = shown(rows, limit, as_table=not (as_json or as_csv), noun="articles")
     summaries = [views.article_summary(r) for r in rows]
     if as_json or as_csv:
         emit(summaries, as_json=as_json, as_csv=as_csv)

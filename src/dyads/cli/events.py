@@ -8,7 +8,7 @@ import click
 
 from dyads import export
 from dyads.cli import Context, cli
-from dyads.cli.output import emit
+from dyads.cli.output import emit, fetch_limit, shown
 
 LISTING = ("date", "type", "cameo", "actor_codes", "recipient_codes", "trigger", "sentence")
 DYAD_LISTING = ("date", "type", "cameo", "source", "target", "goldstein", "id")
@@ -29,7 +29,8 @@ def filter_options(function):
 
 @cli.command()
 @filter_options
-@click.option("--limit", type=click.IntRange(min=1), help="At most this many events.")
+@click.option("--limit", type=click.IntRange(min=1),
+              help="At most this many events (a table shows 50 unless given; --json and --csv all).")
 @click.option("--dyads", "as_dyads", is_flag=True, help="One row per CAMEO source-target pair.")
 @click.option("--json", "as_json", is_flag=True, help="Output JSON.")
 @click.option("--csv", "as_csv", is_flag=True, help="Output CSV.")
@@ -46,7 +47,8 @@ def events(obj: Context, actor, recipient, type_, since, until, limit, as_dyads,
     """
     filters = export.event_filters(actor=actor, recipient=recipient, type=type_, since=since, until=until)
     with obj.reading() as store:
-        found = export.list_events(store, limit=limit, **filters)
+        found = export.list_events(store, limit=fetch_limit(limit, as_table=not (as_json or as_csv)), **filters)
+    found = shown(found, limit, as_table=not (as_json or as_csv), noun="events")
     if as_dyads:
         emit([row for e in found for row in export.dyad_rows(e)], as_json=as_json, as_csv=as_csv,
              columns=DYAD_LISTING if not (as_json or as_csv) else None)

@@ -12,6 +12,10 @@ import click
 
 # Widest a table cell gets before it is cut with an ellipsis.
 MAX_CELL_CHARS = 60
+# Rows a table shows when no --limit is given: a table is for reading, and a store of a
+# million quotes would scroll for minutes. --json and --csv, which other programs read,
+# write every row unless --limit says otherwise.
+TABLE_ROWS = 50
 
 
 def format_options(function):
@@ -19,6 +23,20 @@ def format_options(function):
     function = click.option("--csv", "as_csv", is_flag=True, help="Output CSV.")(function)
     function = click.option("--json", "as_json", is_flag=True, help="Output JSON.")(function)
     return function
+
+
+def fetch_limit(limit: int | None, *, as_table: bool) -> int | None:
+    """How many rows a list command asks the store for: ``--limit`` if given; for a table
+    without it, one more than ``TABLE_ROWS`` so that ``shown`` can tell rows were left out."""
+    return limit if limit or not as_table else TABLE_ROWS + 1
+
+
+def shown(rows: list, limit: int | None, *, as_table: bool, noun: str) -> list:
+    """The rows to print: a table without ``--limit`` shows ``TABLE_ROWS`` and says so on stderr."""
+    if limit or not as_table or len(rows) <= TABLE_ROWS:
+        return rows
+    click.echo(f"(first {TABLE_ROWS} {noun}; --limit N for more, --csv or --json for all)", err=True)
+    return rows[:TABLE_ROWS]
 
 
 def to_json(value) -> str:

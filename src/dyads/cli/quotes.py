@@ -6,7 +6,7 @@ import click
 
 from dyads import views
 from dyads.cli import Context, cli
-from dyads.cli.output import emit, format_options
+from dyads.cli.output import emit, fetch_limit, format_options, shown
 
 LISTING = ("published", "speaker", "title", "country", "cue", "kind", "text", "article_id")
 CSV = ("article_id", "index", "published", "speaker", "speaker_name", "title", "country", "sector",
@@ -19,7 +19,8 @@ CSV = ("article_id", "index", "published", "speaker", "speaker_name", "title", "
 @click.option("--about", metavar="ISO3|NAME", help="An actor the quote mentions: country code (JPN) or name.")
 @click.option("--search", metavar="TEXT", help="Words inside the quote.")
 @click.option("--article", "article_id", metavar="ID", help="Only this article (an id prefix is enough).")
-@click.option("--limit", type=click.IntRange(min=1), help="At most this many quotes.")
+@click.option("--limit", type=click.IntRange(min=1),
+              help="At most this many quotes (a table shows 50 unless given; --json and --csv all).")
 @format_options
 @click.pass_obj
 def quotes(obj: Context, speaker, country, about, search, article_id, limit, as_json, as_csv) -> None:
@@ -35,7 +36,8 @@ def quotes(obj: Context, speaker, country, about, search, article_id, limit, as_
     """
     with obj.reading() as store:
         rows = store.list_quotes(speaker=speaker, country=country, about=about, search=search,
-                                 article_id=article_id, limit=limit)
+                                 article_id=article_id, limit=fetch_limit(limit, as_table=not (as_json or as_csv)))
+    rows = shown(rows, limit, as_table=not (as_json or as_csv), noun="quotes")
     listed = [views.quote_listing(r) for r in rows]
     if as_json:
         emit(listed, as_json=True)
