@@ -29,10 +29,11 @@ def actors(obj: Context, country, kind, sector, limit, as_json, as_csv) -> None:
       dyads actors --country RUS --kind person
     """
     country = _iso3(country) if country else None
+    as_table = not (as_json or as_csv)
     with obj.reading() as store:
         rows = store.list_actors(country=country, kind=kind, sector=sector.upper() if sector else None,
-                                 limit=fetch_limit(limit, as_table=not (as_json or as_csv)))
-    rows = shown(rows, limit, as_table=not (as_json or as_csv), noun="actors")
+                                 limit=fetch_limit(limit, as_table=as_table))
+    rows = shown(rows, limit, as_table=as_table, noun="actors")
     emit([views.actor_summary(r) for r in rows], as_json=as_json, as_csv=as_csv, columns=LISTING)
 
 

@@ -27,13 +27,14 @@ def articles(obj: Context, limit, source, since, until, as_json, as_csv) -> None
     Example:
       dyads articles --source TASS --since 2024-12-01 --json
     """
+    as_table = not (as_json or as_csv)
     with obj.reading() as store:
         rows = store.list_articles(
-            limit=fetch_limit(limit, as_table=not (as_json or as_csv)), source=source,
+            limit=fetch_limit(limit, as_table=as_table), source=source,
             since=parse_reference(since) if since else None,
             until=parse_reference(until) if until else None,
         )
-    rows = shown(rows, limit, as_table=not (as_json or as_csv), noun="articles")
+    rows = shown(rows, limit, as_table=as_table, noun="articles")
     summaries = [views.article_summary(r) for r in rows]
     if as_json or as_csv:
         emit(summaries, as_json=as_json, as_csv=as_csv)

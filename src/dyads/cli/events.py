@@ -46,9 +46,10 @@ def events(obj: Context, actor, recipient, type_, since, until, limit, as_dyads,
       dyads events --actor RUS --recipient JPN --type CONSULT --since 2018-01-01 --json
     """
     filters = export.event_filters(actor=actor, recipient=recipient, type=type_, since=since, until=until)
+    as_table = not (as_json or as_csv)
     with obj.reading() as store:
-        found = export.list_events(store, limit=fetch_limit(limit, as_table=not (as_json or as_csv)), **filters)
-    found = shown(found, limit, as_table=not (as_json or as_csv), noun="events")
+        found = export.list_events(store, limit=fetch_limit(limit, as_table=as_table), **filters)
+    found = shown(found, limit, as_table=as_table, noun="events")
     if as_dyads:
         emit([row for e in found for row in export.dyad_rows(e)], as_json=as_json, as_csv=as_csv,
              columns=DYAD_LISTING if not (as_json or as_csv) else None)

@@ -34,10 +34,11 @@ def quotes(obj: Context, speaker, country, about, search, article_id, limit, as_
       dyads quotes --speaker Kosachev --about JPN
       dyads quotes --country RUS --search sanctions --json
     """
+    as_table = not (as_json or as_csv)
     with obj.reading() as store:
         rows = store.list_quotes(speaker=speaker, country=country, about=about, search=search,
-                                 article_id=article_id, limit=fetch_limit(limit, as_table=not (as_json or as_csv)))
-    rows = shown(rows, limit, as_table=not (as_json or as_csv), noun="quotes")
+                                 article_id=article_id, limit=fetch_limit(limit, as_table=as_table))
+    rows = shown(rows, limit, as_table=as_table, noun="quotes")
     listed = [views.quote_listing(r) for r in rows]
     if as_json:
         emit(listed, as_json=True)

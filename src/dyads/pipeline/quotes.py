@@ -14,7 +14,9 @@ up with quotation marks (``dyads.pipeline.quotemarks``):
 
 Candidates from open cues and bare objects (``dyads.pipeline.cues``) are many and
 mostly wrong; every candidate is weighed by ``dyads.pipeline.attribution`` and kept
-only when likely enough.
+only when likely enough. The cues of unlikely candidates are then set aside and the
+rest attributed again, so that they neither claim a quotation nor end another quote's
+continuation; of kept quotes sharing most of their words, only the likelier stays.
 
 The speaker is the mention the text gives ("the lawmaker", "he", "Kosachev"); it is
 resolved to an actor only through the actors stage's mentions
@@ -69,6 +71,9 @@ MIN_UNATTRIBUTED_WORDS = 6
 DIRECT_SHARE = 0.8
 # Longest speaker of `NAME: ...` at the start of a paragraph, in tokens.
 MAX_COLON_SPEAKER_TOKENS = 5
+# Share of each one's words two kept quotes may have in common before only the likelier
+# stays: the scorer's overlap, so one stretch of words is never reported twice.
+SAME_WORDS = 0.5
 _WORD = re.compile(r"\w+")
 PRONOUNS = frozenset({"i", "we", "you", "he", "she", "it", "they", "who", "which", "that", "this",
                       "me", "us", "him", "her", "them", "one", "someone", "somebody"})
@@ -413,7 +418,7 @@ def _distinct(drafts: list[_Draft], likelihoods: dict[int, float], text: str) ->
     kept: list[tuple[_Draft, set[int]]] = []
     for draft in sorted(drafts, key=lambda d: -likelihoods[id(d)]):
         words = {m.start() for s, e in draft.parts for m in _WORD.finditer(text, s, e)}
-        if any(len(words & other) >= 0.5 * max(len(words), len(other), 1) for _, other in kept):
+        if any(len(words & other) >= SAME_WORDS * max(len(words), len(other), 1) for _, other in kept):
             continue
         kept.append((draft, words))
     return [d for d, _ in kept]
