@@ -102,16 +102,14 @@ def extract_quotes(doc: Doc, analysis: Analysis, *,
     quoted = find_quoted(text)
     frames = _frames(doc, text, quoted)
     known: dict = {}
-    weighed = _weigh(doc, text, frames, quoted, known)
+    scored = _score(_weigh(doc, text, frames, quoted, known))
     # Cues whose quote is unlikely are dropped and the rest attributed again without them:
     # an unlikely cue must neither claim a quotation nor stop another quote's continuation.
-    dropped = {id(d.frame) for d, features in weighed
-               if d.frame is not None and attribution.likelihood(features) < min_likelihood}
+    dropped = {id(d.frame) for d, p in scored if d.frame is not None and p < min_likelihood}
     if dropped:
-        weighed = _weigh(doc, text, [f for f in frames if id(f) not in dropped], quoted, known)
-    likely = {id(d): p for d, p in ((d, attribution.likelihood(f)) for d, f in weighed) if p >= min_likelihood}
-    drafts = _outermost([d for d, _ in weighed if id(d) in likely])
-    drafts = _distinct(drafts, likely, text)
+        scored = _score(_weigh(doc, text, [f for f in frames if id(f) not in dropped], quoted, known))
+    kept = [(d, p) for d, p in scored if p >= min_likelihood]
+    drafts = _distinct(_outermost([d for d, _ in kept]), {id(d): p for d, p in kept}, text)
     drafts.sort(key=lambda d: d.parts[0])
     return tuple(_finish(i, draft, doc, analysis) for i, draft in enumerate(drafts))
 
@@ -119,13 +117,14 @@ def extract_quotes(doc: Doc, analysis: Analysis, *,
 def candidate_features(doc: Doc) -> list[tuple[tuple[Offsets, ...], tuple[str, ...]]]:
     """Every candidate quote's content parts with its attribution features, before any is
     dropped: what ``scripts/build_quote_weights.py`` learns from."""
-    return [(tuple(sorted(d.parts)), features) for d, features in _candidates(doc, doc.text)]
-
-
-def _candidates(doc: Doc, text: str) -> list[tuple[_Draft, tuple[str, ...]]]:
-    """``text`` is ``doc.text``, which spaCy would build again from every token on each access."""
+    text = doc.text
     quoted = find_quoted(text)
-    return _weigh(doc, text, _frames(doc, text, quoted), quoted)
+    weighed = _weigh(doc, text, _frames(doc, text, quoted), quoted)
+    return [(tuple(sorted(d.parts)), features) for d, features in weighed]
+
+
+def _score(weighed: list[tuple[_Draft, tuple[str, ...]]]) -> list[tuple[_Draft, float]]:
+    return [(d, attribution.likelihood(features)) for d, features in weighed]
 
 
 def _frames(doc: Doc, text: str, quoted: list[Offsets]) -> list[Frame]:
