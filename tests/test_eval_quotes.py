@@ -67,6 +67,26 @@ def test_polnear_format_and_split(tmp_path):
     assert result["by_speaker_kind"]["nominal"]["gold"] == 2
 
 
+def test_stories_annotated_twice_measure_agreement(tmp_path, run):
+    """A second annotator who marked one of the two quotes: annotators agree on 2 of the 3
+    quotes each pair of sets holds; dyads finds both, 3 of 3 against the first set's 2 and the
+    second's 1, with one quote more than the second set holds."""
+    record = polnear_record("dev")
+    first = record["annotations"]["a1"]
+    record["annotations"]["a2"] = {"attributions": first["attributions"][:1]}
+    gold = tmp_path / "twice.jsonl"
+    gold.write_text(json.dumps(record) + "\n", "utf-8")
+    [story] = read_gold(gold)
+    assert len(story.quotes) == 2 and [len(s) for s in story.other_sets] == [1]
+    agreement = evaluate_quotes(gold)["agreement"]
+    assert agreement["stories"] == 1
+    assert agreement["annotators"]["overlap"] == {"precision": 0.667, "recall": 0.667, "f1": 0.667}
+    assert agreement["dyads"]["overlap"] == {"precision": 0.75, "recall": 1.0, "f1": 0.857}
+    assert "agreement" not in evaluate_quotes(_polnear_file(tmp_path))  # one annotation set: nothing to compare
+    assert ("on 1 story annotated more than once, annotators agree with each other at overlap F1 0.667"
+            in run("eval", "quotes", "--gold", str(gold)).out)
+
+
 def test_bad_gold_is_reported(tmp_path):
     with pytest.raises(QueryError, match="no such gold file"):
         read_gold(tmp_path / "missing.jsonl")

@@ -105,6 +105,16 @@ def quotes_command(gold: Path, split: str | None, as_json: bool) -> None:
     click.echo(f"\n{result['stories']} stories{f' (split {split})' if split else ''}; speaker accuracy "
                "is on overlap-matched quotes; by-kind rows use the gold speaker's kind for recall "
                "and the predicted one's for precision")
+    if "agreement" in result:
+        agreement = result["agreement"]
+        several = agreement["stories"]
+        people, ours = (_f1s(agreement[who]) for who in ("annotators", "dyads"))
+        click.echo(f"on {several} {'story' if several == 1 else 'stories'} annotated more than once, "
+                   f"annotators agree with each other at {people}; dyads against each annotator: {ours}")
+
+
+def _f1s(figures: dict) -> str:
+    return f"overlap F1 {figures['overlap']['f1']} (exact {figures['exact']['f1']})"
 
 
 def _quote_row(kind: str, figures: dict) -> dict:

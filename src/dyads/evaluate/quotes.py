@@ -5,7 +5,8 @@ Reads two gold formats, one JSON object per line (both may mix in one file):
 - **PolNeAR** (``polnear_train_dev.jsonl``): ``text``, ``split`` and ``annotations``
   holding brat-style ``attributions`` with ``source``, ``cue`` and ``content`` spans;
   an article annotated by several people is scored against the first annotation set
-  (sorted by its key) so no quote counts twice;
+  (sorted by its key) so no quote counts twice, and its other sets measure how far
+  the annotators agree (below);
 - **plain**: ``{"id", "text", "date"?, "quotes": [{"content": [s, e], "cue": [s, e] | null,
   "speaker": [s, e] | null, "speaker_name": "Full Name" | null}]}``; ``content`` may also
   be a list of ``[s, e]`` parts for a quote split around its cue.
@@ -25,6 +26,11 @@ nominal, none), with one-to-one matching of predicted to gold quotes:
   found and its speaker resolved right).
 
 By-kind precision counts predicted quotes by their own speaker kind.
+
+Where stories were annotated more than once (PolNeAR has 18 such, 2 in dev),
+``agreement`` scores every annotation set against every other with the same
+matching: the ceiling people reach on these measures; and dyads against every set
+on the same stories, to compare like with like.
 """
 
 from __future__ import annotations
@@ -66,6 +72,7 @@ class GoldStory:
     split: str | None
     quotes: tuple[GoldQuote, ...]
     names_given: bool = False
+    other_sets: tuple[tuple[GoldQuote, ...], ...] = ()  # further annotators' quotes
 
 
 @dataclass
@@ -152,17 +159,19 @@ def _stories(path: Path) -> Iterator[GoldStory]:
 
 def _polnear(record: dict, origin: str) -> GoldStory:
     annotations = record["annotations"]
+    sets = [_annotation_set(annotations[key]) for key in sorted(annotations)] or [()]
+    return GoldStory(record.get("id", origin), record["text"], record.get("split"), sets[0],
+                     other_sets=tuple(sets[1:]))
+
+
+def _annotation_set(annotation: dict) -> tuple[GoldQuote, ...]:
     quotes = []
-    if annotations:
-        first = annotations[sorted(annotations)[0]]
-        for attribution in first["attributions"]:
-            parts = _spans(attribution["content"])
-            if not parts:
-                continue
-            cue = _spans(attribution["cue"])
-            source = _spans(attribution["source"])
-            quotes.append(GoldQuote(tuple(parts), _hull(cue), _hull(source)))
-    return GoldStory(record.get("id", origin), record["text"], record.get("split"), tuple(quotes))
+    for attribution in annotation["attributions"]:
+        parts = _spans(attribution["content"])
+        if parts:
+            quotes.append(GoldQuote(tuple(parts), _hull(_spans(attribution["cue"])),
+                                    _hull(_spans(attribution["source"]))))
+    return tuple(quotes)
 
 
 def _plain(record: dict, origin: str) -> GoldStory:
@@ -215,15 +224,52 @@ def evaluate_quotes(path: Path, *, split: str | None = None, batch_size: int = 1
     nlp = nlp_module.load()
     names = any(s.names_given for s in stories)
     tallies = {kind: Tally() for kind in ("all", *KINDS)}
+    people, system = Tally(), Tally()  # annotator against annotator; dyads against each annotator
     articles = [story_article(s) for s in stories]
     for story, doc in zip(stories, nlp.pipe((a.text for a in articles), batch_size=batch_size)):
         analysis = analyze(story_article(story), doc)
         _score_story(story, doc, analysis, tallies, names=names)
-    return {
+        if story.other_sets:
+            _agreement(story, [q.parts for q in analysis.quotes], people, system)
+    result = {
         "gold_file": str(path), "split": split, "stories": len(stories), "overlap_threshold": OVERLAP,
         "overall": tallies["all"].figures(names=names),
         "by_speaker_kind": {k: tallies[k].figures(names=names) for k in KINDS},
     }
+    several = sum(1 for s in stories if s.other_sets)
+    if several:
+        result["agreement"] = {"stories": several, "annotators": _content_figures(people),
+                               "dyads": _content_figures(system)}
+    return result
+
+
+def _agreement(story: GoldStory, predicted: list[tuple[Offsets, ...]], people: Tally, system: Tally) -> None:
+    """Add every ordered pair of the story's annotation sets to ``people`` (one set taken
+    as gold, the other as predicted), and dyads' quotes against every set to ``system``."""
+    sets = [story.quotes, *story.other_sets]
+    for j, gold in enumerate(sets):
+        for i, other in enumerate(sets):
+            if i != j:
+                _tally_parts(story.text, [q.parts for q in other], [q.parts for q in gold], people)
+        _tally_parts(story.text, predicted, [q.parts for q in gold], system)
+
+
+def _content_figures(tally: Tally) -> dict:
+    figures = tally.figures(names=False)
+    return {key: figures[key] for key in ("gold", "predicted", "exact", "overlap")}
+
+
+def _tally_parts(text: str, predicted: list, gold: list, tally: Tally) -> None:
+    pred_words = [_words(text, parts) for parts in predicted]
+    gold_words = [_words(text, parts) for parts in gold]
+    exact = _match(pred_words, gold_words, lambda p, g: _same_words(text, p, g))
+    loose = _match(pred_words, gold_words, _overlapping)
+    tally.predicted += len(pred_words)
+    tally.gold += len(gold_words)
+    tally.exact_predicted += len(exact)
+    tally.exact_gold += len(exact)
+    tally.overlap_predicted += len(loose)
+    tally.overlap_gold += len(loose)
 
 
 def _score_story(story: GoldStory, doc, analysis: Analysis, tallies: dict[str, Tally], *, names: bool) -> None:
