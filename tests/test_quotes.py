@@ -62,6 +62,11 @@ def found(analysis: Analysis) -> list[tuple]:
      [("indirect", ["The river", "would not reach the old town"], "said", "the mayor")]),
     ("Envoys met in Oslo, notes lawmaker",
      [("indirect", ["Envoys met in Oslo"], "notes", "lawmaker")]),
+    # an "as" clause commenting on the clause it hangs on; not one that sets the time
+    ("As Kosachev noted, ties between the two countries have improved.",
+     [("indirect", ["ties between the two countries have improved"], "noted", "Kosachev")]),
+    ("The deal, as the ministry said last week, will be signed in May.",
+     [("indirect", ["The deal", "will be signed in May"], "said", "the ministry")]),
     # according to, at either end
     ("Exports of grain rose by a fifth, according to the agriculture ministry.",
      [("indirect", ["Exports of grain rose by a fifth"], "according to", "the agriculture ministry")]),
@@ -131,6 +136,7 @@ def test_quotes(text, expected):
     "In Honolulu last week, he toured the port.",
     "Rain meant that the harvest was late.",  # open cues the attribution model finds unlikely
     "The minister made sure that the trains ran on time.",
+    "As the minister was leaving, the farmers cheered.",  # "as" setting the time
 ])
 def test_nothing_to_quote(text):
     assert found(run(text)) == []

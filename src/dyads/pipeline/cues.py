@@ -401,6 +401,8 @@ def _reported(verb: Token, subject: Token | None, cue: Cue) -> tuple[str, tuple[
     children = list(verb.children)
     doc = verb.doc
     clauses = _clauses(verb)
+    if "indirect" in cue.frames and _comments(verb):
+        return "clause", _runs(doc, _commented(verb))
     if "indirect" in cue.frames and clauses:
         if all(c.i < verb.i for c in clauses):  # "X is Y, he said": the parse often cuts X short
             set_off = _set_off(verb, subject)
@@ -441,6 +443,21 @@ def _reported(verb: Token, subject: Token | None, cue: Cue) -> tuple[str, tuple[
         via = "object" if "object" in cue.frames else "bare-object"
         return via, _runs(doc, _restrictive(_between(doc, objects, skip=verb)))
     return "none", ()
+
+
+def _comments(verb: Token) -> bool:
+    """The cue is an "as" clause commenting on the clause it hangs on, with no complement of
+    its own: "As Kosachev noted, ties have improved", "the deal, as the ministry said, will
+    hold". "As he said goodbye, ..." has an object and sets the time instead."""
+    return (verb.dep_ == "advcl" and verb.head.i != verb.i
+            and any(c.dep_ == "mark" and c.lower_ == "as" and c.i < verb.i for c in verb.children)
+            and not any(c.dep_ in ("dobj", "ccomp", "xcomp", "oprd") for c in verb.children))
+
+
+def _commented(verb: Token) -> list[Token]:
+    """The clause an "as" cue comments on, without the "as" clause: what the speaker said."""
+    own = {t.i for t in verb.subtree}
+    return [t for t in verb.head.subtree if t.i not in own and t.sent == verb.sent]
 
 
 def _continuation(verb: Token, objects: list[Token]) -> list[Token]:

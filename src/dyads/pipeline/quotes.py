@@ -8,8 +8,8 @@ up with quotation marks (``dyads.pipeline.quotemarks``):
   sentences that follow in the same paragraph, and paragraphs a colon introduces, are
   further parts of the same quote;
 - **indirect**: the clause a cue reports (``X noted that ...``, ``according to X, ...``,
-  ``..., X said``, ``his claim that ...``; ``X seems to ...`` with no speaker); quoted
-  sentences that follow it in the paragraph go on in the speaker's words;
+  ``..., X said``, ``as X said, ...``, ``his claim that ...``; ``X seems to ...`` with no
+  speaker); quoted sentences that follow it in the paragraph go on in the speaker's words;
 - **mixed**: a reported clause that holds quoted words.
 
 Candidates from open cues and bare objects (``dyads.pipeline.cues``) are many and
