@@ -82,6 +82,8 @@ def found(analysis: Analysis) -> list[tuple]:
      [("direct", ["It will open in October, and tolls will stay low."], ":", "GOVERNOR")]),
     # intent and stance cues
     ("The president vowed to veto the bill.", [("indirect", ["to veto the bill"], "vowed", "The president")]),
+    ("Most farmers want Warsaw to sign the treaty.",
+     [("indirect", ["Warsaw to sign the treaty"], "want", "Most farmers")]),
     ("Moscow called for talks on the border.", [("indirect", ["talks on the border"], "called for", "Moscow")]),
     # a whole quoted paragraph after the quote's paragraph goes on in the same voice
     ('"We will reopen the port," the governor said.\n\n"The ships will sail again before the winter comes."',

@@ -419,7 +419,7 @@ def _reported(verb: Token, subject: Token | None, cue: Cue) -> tuple[str, tuple[
         set_off = _set_off(verb, subject)
         if set_off:
             return "clause", set_off
-    to_clause = [c for c in children if c.dep_ == "xcomp" and c.i > verb.i]
+    to_clause = [c for c in children if c.i > verb.i and (c.dep_ == "xcomp" or _infinitive_clause(c))]
     if "intent" in cue.frames and to_clause:
         objects = [c for c in children if c.dep_ in ("dobj", "dative") and c.i > verb.i]
         if cue.particle:
@@ -443,6 +443,14 @@ def _reported(verb: Token, subject: Token | None, cue: Cue) -> tuple[str, tuple[
         via = "object" if "object" in cue.frames else "bare-object"
         return via, _runs(doc, _restrictive(_between(doc, objects, skip=verb)))
     return "none", ()
+
+
+def _infinitive_clause(clause: Token) -> bool:
+    """A to-clause with its own subject, as the parse often gives "want Trump to quit" and
+    "expect Clinton to win": the object and the intent together."""
+    return clause.dep_ == "ccomp" and clause.tag_ == "VB" and any(
+        c.dep_ == "aux" and c.tag_ == "TO" for c in clause.children) and any(
+        c.dep_ == "nsubj" for c in clause.children)
 
 
 def _comments(verb: Token) -> bool:
