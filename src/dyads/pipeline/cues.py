@@ -457,7 +457,7 @@ def _comments(verb: Token) -> bool:
     """The cue is an "as" clause commenting on the clause it hangs on, with no complement of
     its own: "As Kosachev noted, ties have improved", "the deal, as the ministry said, will
     hold". "As he said goodbye, ..." has an object and sets the time instead."""
-    return (verb.dep_ == "advcl" and verb.head.i != verb.i
+    return (verb.dep_ == "advcl"
             and any(c.dep_ == "mark" and c.lower_ == "as" and c.i < verb.i for c in verb.children)
             and not any(c.dep_ in ("dobj", "ccomp", "xcomp", "oprd") for c in verb.children))
 
