@@ -260,12 +260,9 @@ def _content_figures(tally: Tally) -> dict:
 
 
 def _tally_parts(text: str, predicted: list, gold: list, tally: Tally) -> None:
-    pred_words = [_words(text, parts) for parts in predicted]
-    gold_words = [_words(text, parts) for parts in gold]
-    exact = _match(pred_words, gold_words, lambda p, g: _same_words(text, p, g))
-    loose = _match(pred_words, gold_words, _overlapping)
-    tally.predicted += len(pred_words)
-    tally.gold += len(gold_words)
+    exact, loose = _matches(text, predicted, gold)
+    tally.predicted += len(predicted)
+    tally.gold += len(gold)
     tally.exact_predicted += len(exact)
     tally.exact_gold += len(exact)
     tally.overlap_predicted += len(loose)
@@ -277,11 +274,7 @@ def _score_story(story: GoldStory, doc, analysis: Analysis, tallies: dict[str, T
     gold = list(story.quotes)
     gold_kind = [speaker_kind(doc, g.speaker) for g in gold]
     pred_kind = [q.speaker_kind for q in predicted]
-    pred_words = [_words(story.text, q.parts) for q in predicted]
-    gold_words = [_words(story.text, g.parts) for g in gold]
-    exact = _match(pred_words, gold_words,
-                   lambda p, g: _same_words(story.text, p, g))
-    loose = _match(pred_words, gold_words, _overlapping)
+    exact, loose = _matches(story.text, [q.parts for q in predicted], [g.parts for g in gold])
     for i, kind in enumerate(pred_kind):
         for key in ("all", kind):
             tallies[key].predicted += 1
@@ -306,6 +299,14 @@ def _score_story(story: GoldStory, doc, analysis: Analysis, tallies: dict[str, T
                 tally.named += 1
                 tally.resolved_right += right
                 tally.e2e_right += right
+
+
+def _matches(text: str, predicted: list, gold: list) -> tuple[dict[int, int], dict[int, int]]:
+    """Exact and overlap one-to-one matchings of predicted to gold quotes, given their parts."""
+    pred_words = [_words(text, parts) for parts in predicted]
+    gold_words = [_words(text, parts) for parts in gold]
+    return (_match(pred_words, gold_words, lambda p, g: _same_words(text, p, g)),
+            _match(pred_words, gold_words, _overlapping))
 
 
 def _words(text: str, parts) -> frozenset[int]:
