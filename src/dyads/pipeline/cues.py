@@ -465,7 +465,8 @@ def _comments(verb: Token) -> bool:
 def _commented(verb: Token) -> list[Token]:
     """The clause an "as" cue comments on, without the "as" clause: what the speaker said."""
     own = {t.i for t in verb.subtree}
-    return [t for t in verb.head.subtree if t.i not in own and t.sent == verb.sent]
+    sent = verb.sent
+    return [t for t in verb.head.subtree if t.i not in own and sent.start <= t.i < sent.end]
 
 
 def _continuation(verb: Token, objects: list[Token]) -> list[Token]:
