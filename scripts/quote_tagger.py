@@ -245,27 +245,30 @@ def score(gold: Path, model_dir: Path) -> None:
         gold_words = [scorer._words(story.text, g.parts) for g in story.quotes]
         per_story.append((kept, kept_p, tagged, gold_words))
 
-    def figures(stories_at, min_words=10**6, min_p=2.0, drop_p=0.0, stage=True, tagger=True):
+    def figures(stories_at, min_words=10**6, min_p=2.0, drop_p=0.0, with_stage=True, with_tagger=True):
         tp = predicted = gold_total = 0
         for k in stories_at:
             kept, kept_p, tagged, gold_words = per_story[k]
-            ours = [w for w, p in zip(kept, kept_p) if p >= drop_p] if stage else []
-            extra = [w for w, p in tagged if tagger and len(w) >= min_words and p >= min_p
-                     and not (stage and any(w & q for q in kept))]
+            ours = [w for w, p in zip(kept, kept_p) if p >= drop_p] if with_stage else []
+            extra = [w for w, p in tagged if with_tagger and len(w) >= min_words and p >= min_p
+                     and not (with_stage and any(w & q for q in kept))]
             matched = scorer._match(ours + extra, gold_words, scorer._overlapping)
-            tp, predicted, gold_total = tp + len(matched), predicted + len(ours) + len(extra), gold_total + len(gold_words)
+            tp += len(matched)
+            predicted += len(ours) + len(extra)
+            gold_total += len(gold_words)
         p, r = tp / max(predicted, 1), tp / max(gold_total, 1)
         return round(2 * p * r / max(p + r, 1e-9), 3), round(p, 3), round(r, 3)
 
     everything = range(len(per_story))
     print("dev overlap (F1, P, R):")
-    print("  stage alone ", figures(everything, tagger=False))
-    print("  tagger alone", figures(everything, min_words=1, min_p=0.0, stage=False))
+    print("  stage alone ", figures(everything, with_tagger=False))
+    print("  tagger alone", figures(everything, min_words=1, min_p=0.0, with_stage=False))
     halves = [[k for k in everything if k % 2 == h] for h in (0, 1)]
     for h in (0, 1):
         best = max(GRID, key=lambda g: figures(halves[h], *g)[0])
+        stage_only = figures(halves[1 - h], with_tagger=False)
         print(f"  beside the stage, (min_words, min_p, drop_p) = {best} chosen on half {h}: "
-              f"half {1 - h} {figures(halves[1 - h], *best)} against the stage's {figures(halves[1 - h], tagger=False)}")
+              f"half {1 - h} {figures(halves[1 - h], *best)} against the stage's {stage_only}")
 
 
 def main() -> None:
