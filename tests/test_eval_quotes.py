@@ -98,6 +98,12 @@ def test_bad_gold_is_reported(tmp_path):
     other.write_text('{"title": "x"}\n', "utf-8")
     with pytest.raises(InputError, match="neither PolNeAR"):
         read_gold(other)
+    corrupt = tmp_path / "corrupt.jsonl"
+    record = polnear_record("dev")
+    record["annotations"]["a2"] = {"attributions": [{"source": [], "cue": [], "content": 5}]}
+    corrupt.write_text(json.dumps(record) + "\n", "utf-8")
+    with pytest.raises(InputError, match="corrupt.jsonl:1: bad PolNeAR record"):
+        read_gold(corrupt)
     with pytest.raises(QueryError, match="split 'test'"):
         read_gold(_polnear_file(tmp_path), split="test")
 

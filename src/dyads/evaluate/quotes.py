@@ -158,10 +158,14 @@ def _stories(path: Path) -> Iterator[GoldStory]:
 
 
 def _polnear(record: dict, origin: str) -> GoldStory:
-    annotations = record["annotations"]
-    sets = [_annotation_set(annotations[key]) for key in sorted(annotations)] or [()]
-    return GoldStory(record.get("id", origin), record["text"], record.get("split"), sets[0],
-                     other_sets=tuple(sets[1:]))
+    try:
+        annotations = record["annotations"]
+        sets = [_annotation_set(annotations[key]) for key in sorted(annotations)] or [()]
+        return GoldStory(record.get("id", origin), record["text"], record.get("split"), sets[0],
+                         other_sets=tuple(sets[1:]))
+    except (KeyError, TypeError, ValueError, AttributeError) as e:
+        raise InputError(origin, f"bad PolNeAR record ({type(e).__name__}: {e}); each attribution needs \"source\", "
+                                 "\"cue\" and \"content\" as lists of {\"spans\": [[start, end], ...]}") from e
 
 
 def _annotation_set(annotation: dict) -> tuple[GoldQuote, ...]:
