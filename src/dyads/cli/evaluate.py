@@ -73,8 +73,10 @@ def readers(data: Path, as_json: bool) -> None:
 @click.option("--gold", "gold", required=True, type=click.Path(path_type=Path),
               help="PolNeAR JSONL (polnear_train_dev.jsonl) or plain quotes JSONL.")
 @click.option("--split", help="Only stories of this split (PolNeAR: train or dev).")
+@click.option("--quotes", "mode", type=click.Choice(["rules", "tagged"]), default="rules", show_default=True,
+              help="The quotes stage alone, or beside the quote tagger (needs dyads[tagger]).")
 @click.option("--json", "as_json", is_flag=True, help="Output JSON.")
-def quotes_command(gold: Path, split: str | None, as_json: bool) -> None:
+def quotes_command(gold: Path, split: str | None, mode: str, as_json: bool) -> None:
     """Score quotes against gold: content P/R/F1 (exact, overlap), speaker accuracy.
 
     Figures are given overall and by how the gold names the speaker (name, pronoun,
@@ -88,10 +90,11 @@ def quotes_command(gold: Path, split: str | None, as_json: bool) -> None:
     \b
     Example:
       dyads eval quotes --gold ../shared/data/gold/polnear_train_dev.jsonl --split dev
+      dyads eval quotes --gold ../shared/data/gold/polnear_train_dev.jsonl --split dev --quotes tagged
     """
     from dyads.evaluate.quotes import evaluate_quotes
 
-    result = evaluate_quotes(gold, split=split)
+    result = evaluate_quotes(gold, split=split, tagged=mode == "tagged")
     if as_json:
         click.echo(to_json(result))
         return
@@ -102,7 +105,7 @@ def quotes_command(gold: Path, split: str | None, as_json: bool) -> None:
     if "resolved_accuracy" in result["overall"]:
         columns += ["resolved_acc", "e2e_f1"]
     click.echo(table(rows, columns))
-    click.echo(f"\n{result['stories']} stories{f' (split {split})' if split else ''}; speaker accuracy "
+    click.echo(f"\n{result['stories']} stories{f' (split {split})' if split else ''}, quotes: {mode}; speaker accuracy "
                "is on overlap-matched quotes; by-kind rows use the gold speaker's kind for recall "
                "and the predicted one's for precision")
     if "agreement" in result:

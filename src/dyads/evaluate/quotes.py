@@ -47,6 +47,7 @@ from dyads.evaluate.scoring import prf
 from dyads.pipeline import analyze
 from dyads.pipeline.quotes import speaker_kind
 from dyads.records import Analysis, Article
+from dyads.tagger import QuoteTagger, Tagging, load_tagger
 
 Offsets = tuple[int, int]
 # Share of words two quotes must have in common, of each one's words, to match
@@ -222,21 +223,28 @@ def story_article(story: GoldStory) -> Article:
 # -- scoring -----------------------------------------------------------------
 
 
-def evaluate_quotes(path: Path, *, split: str | None = None, batch_size: int = 16) -> dict:
-    """Score the quotes stage on a gold file; returns overall and by-speaker-kind figures."""
+def evaluate_quotes(path: Path, *, split: str | None = None, batch_size: int = 16, tagged: bool = False) -> dict:
+    """Score the quotes stage on a gold file; returns overall and by-speaker-kind figures.
+
+    With ``tagged``, the stage runs beside the quote tagger (``--quotes tagged``).
+    """
     stories = read_gold(path, split=split)
     nlp = nlp_module.load()
+    tagger = load_tagger() if tagged else None
     names = any(s.names_given for s in stories)
     tallies = {kind: Tally() for kind in ("all", *KINDS)}
     people, system = Tally(), Tally()  # annotator against annotator; dyads against each annotator
     articles = [story_article(s) for s in stories]
-    for story, doc in zip(stories, nlp.pipe((a.text for a in articles), batch_size=batch_size)):
-        analysis = analyze(story_article(story), doc)
+    texts = [a.text for a in articles]
+    for story, doc, tagging in zip(stories, nlp.pipe(texts, batch_size=batch_size),
+                                   _taggings(tagger, texts, batch_size)):
+        analysis = analyze(story_article(story), doc, tagging)
         _score_story(story, doc, analysis, tallies, names=names)
         if story.other_sets:
             _agreement(story, [q.parts for q in analysis.quotes], people, system)
     result = {
-        "gold_file": str(path), "split": split, "stories": len(stories), "overlap_threshold": OVERLAP,
+        "gold_file": str(path), "split": split, "quotes": "tagged" if tagged else "rules",
+        "stories": len(stories), "overlap_threshold": OVERLAP,
         "overall": tallies["all"].figures(names=names),
         "by_speaker_kind": {k: tallies[k].figures(names=names) for k in KINDS},
     }
@@ -245,6 +253,12 @@ def evaluate_quotes(path: Path, *, split: str | None = None, batch_size: int = 1
         result["agreement"] = {"stories": several, "annotators": _content_figures(people),
                                "dyads": _content_figures(system)}
     return result
+
+
+def _taggings(tagger: QuoteTagger | None, texts: list[str], batch_size: int) -> Iterator[Tagging | None]:
+    for at in range(0, len(texts), batch_size):
+        chunk = texts[at:at + batch_size]
+        yield from tagger.tag_all(chunk) if tagger else [None] * len(chunk)
 
 
 def _agreement(story: GoldStory, predicted: list[tuple[Offsets, ...]], people: Tally, system: Tally) -> None:

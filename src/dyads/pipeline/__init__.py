@@ -24,6 +24,7 @@ from dyads.pipeline.events import extract_events
 from dyads.pipeline.quotes import extract_quotes
 from dyads.pipeline.sentences import extract_entities, extract_sentences
 from dyads.records import Analysis, Article
+from dyads.tagger import QuoteTagger, Tagging
 
 # stage -> the spaCy components it reads. Without an entry here a stage sees
 # empty attributes (tests/test_pipeline.py compares with the full pipeline).
@@ -44,8 +45,9 @@ def load_nlp() -> Language:
     return nlp_module.load(itertools.chain.from_iterable(COMPONENTS.values()))
 
 
-def analyze(article: Article, doc: Doc) -> Analysis:
-    """Every record the pipeline derives from one parsed article."""
+def analyze(article: Article, doc: Doc, tagging: Tagging | None = None) -> Analysis:
+    """Every record the pipeline derives from one parsed article (and, with ``--quotes
+    tagged``, the quote tagger's reading of its text)."""
     sentences = extract_sentences(article, doc)
     actors, mentions = extract_actors(doc, article)
     analysis = Analysis(
@@ -56,18 +58,23 @@ def analyze(article: Article, doc: Doc) -> Analysis:
         mentions=mentions,
     )
     # After the actors stage: quotes resolve speakers through its mentions; events read both.
-    analysis = dataclasses.replace(analysis, quotes=extract_quotes(doc, analysis))
+    analysis = dataclasses.replace(analysis, quotes=extract_quotes(doc, analysis, tagging=tagging))
     return dataclasses.replace(analysis, events=extract_events(doc, analysis))
 
 
-def analyze_all(articles: Iterable[Article], *, nlp: Language, batch_size: int = 32) -> Iterator[Analysis]:
-    """Parse articles with ``nlp.pipe`` and analyze each, in input order."""
-    pairs = nlp.pipe(((a.text, a) for a in articles), as_tuples=True, batch_size=batch_size)
-    for doc, article in pairs:
-        yield analyze(article, doc)
+def analyze_all(articles: Iterable[Article], *, nlp: Language, batch_size: int = 32,
+                tagger: QuoteTagger | None = None) -> Iterator[Analysis]:
+    """Parse articles with ``nlp.pipe`` and analyze each, in input order; with a ``tagger``,
+    the quotes stage reads its tagging too (``dyads.tagger``)."""
+    pairs = iter(nlp.pipe(((a.text, a) for a in articles), as_tuples=True, batch_size=batch_size))
+    while docs := list(itertools.islice(pairs, batch_size)):
+        taggings = tagger.tag_all([a.text for _, a in docs]) if tagger else [None] * len(docs)
+        for (doc, article), tagging in zip(docs, taggings):
+            yield analyze(article, doc, tagging)
 
 
-def analyze_batch(articles: list[Article], *, nlp: Language, batch_size: int = 32) -> list[Analysis]:
+def analyze_batch(articles: list[Article], *, nlp: Language, batch_size: int = 32,
+                  tagger: QuoteTagger | None = None) -> list[Analysis]:
     """``analyze_all`` for one batch, as a list, with ``nlp.max_length`` raised to fit.
 
     No spaCy ``memory_zone`` here: it frees the strings added inside it, and a
@@ -78,4 +85,4 @@ def analyze_batch(articles: list[Article], *, nlp: Language, batch_size: int = 3
     if not articles:
         return []
     nlp.max_length = max(nlp.max_length, max(len(a.text) for a in articles) + 1)
-    return list(analyze_all(articles, nlp=nlp, batch_size=batch_size))
+    return list(analyze_all(articles, nlp=nlp, batch_size=batch_size, tagger=tagger))

@@ -82,7 +82,8 @@ class Frame:
     head: int  # token index of the cue word
     passive: bool = False
     # the parts are: clause, intent, object, prep, noun, raising, colon or none; or
-    # "bare-object" (the object of a listed cue whose frames name no object)
+    # "bare-object" (the object of a listed cue whose frames name no object); or
+    # "tagged" (a span the quote tagger found, hung on this word: pipeline/quotes.py)
     via: str = "clause"
     listed: bool = True  # the cue is in the lexicon; False for an open cue
 
