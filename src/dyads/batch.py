@@ -36,7 +36,7 @@ from dyads.config import Settings
 from dyads.errors import DyadsError, MissingDependency
 from dyads.ingest import (Batch, _link_people, count_batch, model_description, plan_batches,
                           within_sentence_limit, write_batch)
-from dyads.pipeline import analyze_batch, load_nlp
+from dyads.pipeline import analyze_batch, load_nlp, quote_tagger
 from dyads.records import Analysis, Article, Failure, IngestSummary
 from dyads.store import Store
 from dyads.store.live import StoreFile, sessions
@@ -89,11 +89,12 @@ def batch(
         raise DyadsError("give a database or an --out folder for the batch results, not both")
     summary = IngestSummary()
     out = out.resolve() if out is not None else None  # workers may run in another folder
+    model = model_description(settings.quotes)  # fails here, before any write, without dyads[tagger]
     db = sessions(store) if store is not None else None
     run_id = None
     if db is not None:
         with db.writing() as session:
-            run_id = session.start_run("batch", model=model_description())
+            run_id = session.start_run("batch", model=model)
     pending: set[str] = set()
     partitions = plan_batches(specs, store=db, settings=settings, reference=reference,
                               summary=summary, pending=pending, size=partition_size, collect_ids=False)
@@ -144,7 +145,7 @@ def _run(client, partitions: Iterator[Batch], *, settings: Settings, run_id: str
     limit = max(1, len(client.scheduler_info().get("workers", {}))) * (1 + IN_FLIGHT_PER_WORKER)
     window: deque = deque()
     for part in partitions:
-        name = partition_name(part.articles)
+        name = partition_name(part.articles, settings.quotes)
         if not part.articles:
             window.append((part, Partition(name)))
         elif out is not None and (out / "articles" / f"{name}.parquet").exists():
@@ -153,7 +154,7 @@ def _run(client, partitions: Iterator[Batch], *, settings: Settings, run_id: str
             window.append((part, client.submit(
                 analyze_partition, part.articles, name=name, run_id=run_id,
                 batch_size=settings.batch_size, max_sentences=settings.max_sentences,
-                out=str(out) if out else None, pure=False)))
+                quotes=settings.quotes, out=str(out) if out else None, pure=False)))
         if len(window) > limit:
             yield _done(*window.popleft())
     while window:
@@ -164,17 +165,19 @@ def _done(part: Batch, done) -> tuple[Batch, Partition]:
     return part, (done if isinstance(done, Partition) else done.result())
 
 
-def partition_name(articles: list[Article]) -> str:
-    """A name that depends only on the partition's articles, so a rerun finds its shards."""
-    digest = hashlib.sha256("\n".join(a.id for a in articles).encode()).hexdigest()
+def partition_name(articles: list[Article], quotes: str = "rules") -> str:
+    """A name that depends only on the partition's articles (and a quotes mode other than
+    the default), so a rerun finds its shards and a tagged run does not take a plain one's."""
+    digest = hashlib.sha256("\n".join([a.id for a in articles] + ([quotes] if quotes != "rules" else []))
+                            .encode()).hexdigest()
     return f"part-{digest[:16]}"
 
 
 def analyze_partition(articles: list[Article], *, name: str, run_id: str | None, batch_size: int,
-                      max_sentences: int, out: str | None) -> Partition:
+                      max_sentences: int, out: str | None, quotes: str = "rules") -> Partition:
     """On a worker: analyze a partition; with ``out``, write its table rows as Parquet shards."""
     with _NLP_LOCK:
-        analyses = analyze_batch(articles, nlp=load_nlp(), batch_size=batch_size)
+        analyses = analyze_batch(articles, nlp=load_nlp(), batch_size=batch_size, tagger=quote_tagger(quotes))
     if out is None:
         return Partition(name, analyses=analyses)
     kept, failures = within_sentence_limit(analyses, Settings(max_sentences=max_sentences))

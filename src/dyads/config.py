@@ -14,6 +14,7 @@ from pathlib import Path
 from dyads.errors import SettingsError
 
 DEFAULT_DB = "dyads.duckdb"
+QUOTE_MODES = ("rules", "tagged")
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,9 @@ class Settings:
         workers: processes that run the NLP of ``dyads ingest`` (1: in the main process).
         lock_timeout: seconds any command (and each dashboard request) waits while another
             process holds the database, e.g. an ingest writing a batch, before it gives up.
+        quotes: how the quotes stage runs: "rules" (its cues and attribution model) or
+            "tagged" (beside the quote tagger, ``dyads[tagger]``: more quotes found, at
+            several times the NLP's cost; see ``dyads.tagger``).
     """
 
     db: str = DEFAULT_DB
@@ -46,6 +50,7 @@ class Settings:
     max_sentences: int = 5_000
     workers: int = 1
     lock_timeout: float = 60.0
+    quotes: str = "rules"
 
     @classmethod
     def load(cls, env: dict[str, str] | None = None, **flags) -> "Settings":
@@ -66,6 +71,9 @@ class Settings:
                      "lock_timeout"):
             if getattr(self, name) <= 0:
                 raise SettingsError(f"{name} must be positive, got {getattr(self, name)}")
+        if self.quotes not in QUOTE_MODES:
+            raise SettingsError(f"quotes must be one of {', '.join(QUOTE_MODES)}, got {self.quotes!r} "
+                                "(--quotes or DYADS_QUOTES)")
 
     @property
     def max_file_bytes(self) -> int:

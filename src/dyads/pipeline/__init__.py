@@ -24,7 +24,7 @@ from dyads.pipeline.events import extract_events
 from dyads.pipeline.quotes import extract_quotes
 from dyads.pipeline.sentences import extract_entities, extract_sentences
 from dyads.records import Analysis, Article
-from dyads.tagger import QuoteTagger, Tagging
+from dyads.tagger import QuoteTagger, Tagging, load_tagger
 
 # stage -> the spaCy components it reads. Without an entry here a stage sees
 # empty attributes (tests/test_pipeline.py compares with the full pipeline).
@@ -43,6 +43,11 @@ COMPONENTS: dict[str, tuple[str, ...]] = {
 def load_nlp() -> Language:
     """The spaCy pipeline with just the components the stages read."""
     return nlp_module.load(itertools.chain.from_iterable(COMPONENTS.values()))
+
+
+def quote_tagger(quotes: str, *, threads: int | None = None) -> QuoteTagger | None:
+    """The quote tagger when the quotes stage runs ``"tagged"``, else None (``"rules"``)."""
+    return load_tagger(threads) if quotes == "tagged" else None
 
 
 def analyze(article: Article, doc: Doc, tagging: Tagging | None = None) -> Analysis:

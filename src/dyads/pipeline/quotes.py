@@ -486,22 +486,25 @@ def _with_tagging(drafts: list[_Draft], tagging: Tagging, candidates: list[tuple
 
 
 def _governing_frame(doc: Doc, start: int, end: int) -> Frame | None:
-    """The word a tagged span hangs on, read as its cue, with that word's subject (or a
-    noun's possessor) as the speaker: "Republicans were not concerned about [the shift]",
-    "Mr. Obama's announcement of [his rules]"."""
+    """The word a tagged span hangs on as its cue, and the subject of that word or of the
+    words above it (or a noun's possessor) as its speaker: "Republicans were not
+    concerned about [the shift]" (cue "concerned"), "Mr. Obama's announcement of [his rules]"."""
     span = doc.char_span(start, end, alignment_mode="expand")
     if span is None or not len(span):
         return None
-    word = span.root.head
+    word, cue = span.root.head, None
     for _ in range(MAX_GOVERNING_STEPS):
         if span.start <= word.i < span.end:
             return None
+        if cue is None and word.pos_ in ("VERB", "ADJ", "NOUN", "PROPN"):
+            cue = word
         subject = _holder(word)
         if subject is not None and not span.start <= subject.i < span.end:
+            cue = cue or word
             speaker = noun_phrase(subject)
-            return Frame(cue=(word.idx, word.idx + len(word)), lemma=word.lemma_.lower(), frames=frozenset(),
-                         speaker=speaker, parts=((start, end),), clause=(min(speaker[0], word.idx), end),
-                         head=word.i, via="tagged", listed=False)
+            return Frame(cue=(cue.idx, cue.idx + len(cue)), lemma=cue.lemma_.lower(), frames=frozenset(),
+                         speaker=speaker, parts=((start, end),), clause=(min(speaker[0], cue.idx), end),
+                         head=cue.i, via="tagged", listed=False)
         if word.head == word:
             return None
         word = word.head
