@@ -1,6 +1,7 @@
 """Throughput of ``dyads ingest`` against raw spaCy, measured in one run (not a test).
 
     python benchmarks/throughput.py ../shared/data/bench/reuters21578.jsonl --limit 2000
+    python benchmarks/throughput.py ../shared/data/bench/reuters21578.jsonl --limit 300 --quotes tagged
 
 Runs, one after another on the same stories (the unique articles of the first
 ``--limit`` records, as dyads reads them):
@@ -46,6 +47,8 @@ def main() -> None:
     parser.add_argument("--limit", type=int, help="only the first N records")
     parser.add_argument("--workers", default="1,2", help="comma-separated worker counts (default 1,2)")
     parser.add_argument("--batch-size", type=int, default=32)
+    parser.add_argument("--quotes", choices=("rules", "tagged"), default="rules",
+                        help="how dyads ingest finds quotes (tagged: beside the quote tagger)")
     parser.add_argument("--no-baseline", action="store_true",
                         help="skip raw spaCy (e.g. to watch memory on the whole corpus); no ratios then")
     parser.add_argument("--raw-spacy", type=Path, help=argparse.SUPPRESS)  # child mode: the baseline
@@ -74,8 +77,10 @@ def main() -> None:
         for workers in [int(w) for w in args.workers.split(",")]:
             db = tmp / f"w{workers}.duckdb"
             command = [sys.executable, "-m", "dyads", "-q", "--db", str(db), "ingest",
-                       "--workers", str(workers), "--batch-size", str(args.batch_size), str(corpus)]
-            result = measure(f"dyads ingest --workers {workers}", command, articles=len(texts), words=words)
+                       "--workers", str(workers), "--batch-size", str(args.batch_size), "--quotes", args.quotes,
+                       str(corpus)]
+            label = f"dyads ingest --workers {workers}" + (" --quotes tagged" if args.quotes == "tagged" else "")
+            result = measure(label, command, articles=len(texts), words=words)
             result["stored"] = count_articles(db)
             results.append(result)
             print_result(result, results[0])

@@ -63,6 +63,20 @@ def test_batch_to_parquet_equals_serial_ingest(cluster, tmp_path, inputs):
     assert again.ingested == 0 and again.duplicates == 83
 
 
+def test_batch_with_the_quote_tagger_equals_serial_ingest(cluster, tmp_path):
+    inputs = [str(FIXTURES / "envoys-wire.txt"), str(FIXTURES / "feed.jsonl")]
+    stored = {}
+    for how in ("serial", "batch"):
+        settings = Settings(db=str(tmp_path / f"{how}.duckdb"), quotes="tagged")
+        with Store.open(settings.db) as store:
+            if how == "serial":
+                ingest(inputs, store=store, settings=settings)
+            else:
+                batch(inputs, scheduler=cluster.scheduler_address, settings=settings, store=store, partition_size=2)
+        stored[how] = dump_tables(tmp_path / f"{how}.duckdb")
+    assert stored["batch"] == stored["serial"] and stored["batch"]["quotes"]
+
+
 def test_cli_batch_against_a_scheduler(cluster, run, tmp_path, inputs):
     result = run("batch", *inputs, "--dask", cluster.scheduler_address, "--json")
     assert json.loads(result.out)["ingested"] == 43

@@ -34,6 +34,18 @@ def test_two_workers_store_what_one_does(tmp_path, monkeypatch):
     assert parallel == serial
 
 
+def test_two_workers_with_the_quote_tagger_store_what_one_does(tmp_path):
+    """Each worker loads the tagger on one thread; one process uses torch's default threads.
+    The taggings are the same either way (checked on PolNeAR dev: not a bit differs)."""
+    inputs = [str(write_stories(tmp_path / "stories.jsonl", 12)), str(FIXTURES / "envoys-wire.txt"), str(sample_path())]
+    for workers in (1, 2):
+        settings = Settings(db=str(tmp_path / f"w{workers}.duckdb"), batch_size=4, workers=workers, quotes="tagged")
+        with Store.open(settings.db) as store:
+            assert ingest(inputs, store=store, settings=settings).ingested == 14
+    serial, parallel = dump_tables(tmp_path / "w1.duckdb"), dump_tables(tmp_path / "w2.duckdb")
+    assert len(serial["quotes"]) > 12 and parallel == serial
+
+
 def test_cli_workers_flag_and_rerun_finishes(run, tmp_path):
     stories = write_stories(tmp_path / "stories.jsonl", 20)
     first = json.loads(run("ingest", "--workers", "2", "--batch-size", "4", "--json", str(stories)).out)

@@ -4,6 +4,7 @@ the model itself on sentences whose quotes the cue rules miss."""
 
 import json
 import re
+import sys
 
 import duckdb
 import numpy as np
@@ -17,6 +18,7 @@ from dyads.pipeline.quotes import TAGGED_DROP_BELOW, TAGGED_MIN_CONTENT
 from dyads.records import Article
 from dyads.tagger import BEGIN, INSIDE, OUTSIDE, Tagging
 
+from conftest import dump_tables
 from test_quotes import found
 
 # The cue rules know no "are afraid that" or "worried about": the tagger finds both.
@@ -102,6 +104,27 @@ def test_quotes_mode_is_checked():
     assert Settings.load(env={"DYADS_QUOTES": "tagged"}).quotes == "tagged"
     with pytest.raises(SettingsError, match=r"quotes must be one of rules, tagged, got 'neural' \(--quotes or DYADS_QUOTES\)"):
         Settings.load(env={"DYADS_QUOTES": "neural"})
+
+
+def test_missing_tagger_extra_says_what_to_install_before_any_write(monkeypatch, tmp_path):
+    """Without torch, a tagged ingest stops before it writes anything, naming the extra."""
+    from dyads.errors import MissingDependency
+    from dyads.ingest import ingest
+    from dyads.store import Store
+
+    db = tmp_path / "kept.duckdb"
+    story = tmp_path / "story.txt"
+    story.write_text(f"Envoys weigh truce\n\n{SAID}\n", encoding="utf-8")
+    other = tmp_path / "other.txt"
+    other.write_text(f"Envoys meet\n\n{AFRAID}\n", encoding="utf-8")
+    with Store.open(str(db)) as store:
+        ingest([str(story)], store=store, settings=Settings(db=str(db)))
+    before = dump_tables(db)
+    monkeypatch.setitem(sys.modules, "torch", None)
+    with Store.open(str(db)) as store, pytest.raises(
+            MissingDependency, match=r"^torch is not installed; run: pip install 'dyads\[tagger\]'$"):
+        ingest([str(other)], store=store, settings=Settings(db=str(db), quotes="tagged"))
+    assert dump_tables(db) == before
 
 
 def test_cli_ingest_with_the_tagger(run, db, tmp_path):
