@@ -136,6 +136,28 @@ def test_migrations_fill_stored_pairs_and_actor_totals_of_an_older_database(db):
     assert (totals["RUS"]["articles"], totals["RUS"]["mentions"]) == (2, 2)
 
 
+def test_quotes_stored_before_found_by_read_as_the_rules(db):
+    """A database from before 0009 upgrades: its quotes were the rules', and say so."""
+    from dyads.records import Quote
+
+    older = [name for name, _ in MIGRATIONS].index("0009_quote_found_by")
+    con = duckdb.connect(str(db))
+    con.execute("CREATE TABLE migrations (name VARCHAR PRIMARY KEY, applied_at TIMESTAMP)")
+    for name, sql in MIGRATIONS[:older]:
+        con.execute(sql)
+        con.execute("INSERT INTO migrations VALUES (?, now())", [name])
+    con.execute("INSERT INTO quotes (article_id, idx, start, \"end\", part_starts, part_ends, part_texts, content, "
+                "kind, sentence, speaker_kind, about_ids, about_names, about_countries) "
+                "VALUES ('old', 0, 0, 4, [0], [4], ['Head'], 'Head', 'direct', 0, 'none', [], [], [])")
+    con.close()
+    article = make(body=("They fear the truce will fail.",))
+    added = Quote(index=0, start=15, end=37, parts=((15, 37),), kind="indirect", sentence=1, found_by="tagger")
+    with Store.open(db) as store:
+        store.write([Analysis(article, quotes=(added,))])
+        found = store.con.execute("SELECT article_id, found_by FROM quotes ORDER BY article_id = 'old'").fetchall()
+    assert found == [(article.id, "tagger"), ("old", "rules")]
+
+
 def test_actor_totals_are_recounted_now_and_then_and_at_the_end_of_a_run(db):
     """A recount scans the mentions table, so the writer notes the actors each batch touches
     and recounts them every ACTOR_TOTALS_EVERY_S seconds and when a run finishes."""

@@ -136,9 +136,10 @@ def test_cli_ingest_with_the_tagger(run, db, tmp_path):
     summary = json.loads(run("ingest", "--quotes", "tagged", "--json", str(story)).out)
     assert summary["ingested"] == 1
     quotes = json.loads(run("quotes", "--json").out)
-    assert [(q["text"], q["cue"]["text"], q["speaker"]["text"]) for q in quotes] == [
-        ("that the ceasefire will not hold", "afraid", "Many diplomats in Nairobi"),
-        ('"We have never been closer to a deal,"', "said", "the envoy")]
+    assert [(q["text"], q["cue"]["text"], q["speaker"]["text"], q["found_by"]) for q in quotes] == [
+        ("that the ceasefire will not hold", "afraid", "Many diplomats in Nairobi", "tagger"),
+        ('"We have never been closer to a deal,"', "said", "the envoy", "rules")]
+    assert run("quotes", "--csv").out.splitlines()[0].endswith(",found_by")
     with duckdb.connect(str(db), read_only=True) as con:
         [(model,)] = con.execute("SELECT model FROM runs").fetchall()
     assert "quote tagger: all-MiniLM-L6-v2 + quote_tagger.safetensors sha256:" in model

@@ -245,7 +245,9 @@ class Quote:
     lawmaker", "he") and stay even when ``speaker_id`` is None because no actor
     could be resolved; all speaker fields are None when the text names nobody.
     ``speaker_kind`` is "name", "pronoun", "nominal" or "none". ``about`` holds
-    the ids of actors mentioned inside the content.
+    the ids of actors mentioned inside the content. ``found_by`` is "rules" for a quote of
+    the cue rules and attribution model, "tagger" for a span the quote tagger added
+    (``--quotes tagged``), whose cue and speaker the parse gives.
     """
 
     index: int
@@ -262,6 +264,7 @@ class Quote:
     speaker_kind: str = "none"  # "name" | "pronoun" | "nominal" | "none"
     speaker_id: str | None = None
     about: tuple[str, ...] = ()
+    found_by: str = "rules"  # "rules" | "tagger"
 
 
 @dataclass(frozen=True)

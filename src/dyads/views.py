@@ -129,6 +129,7 @@ def quote(row: dict) -> dict:
         } if row["speaker_text"] is not None else None,
         "about": [{"id": i, "name": n, "country": c or None}
                   for i, n, c in zip(row["about_ids"], row["about_names"], row["about_countries"])],
+        "found_by": row["found_by"],
     }
 
 

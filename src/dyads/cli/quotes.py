@@ -10,7 +10,7 @@ from dyads.cli.output import emit, fetch_limit, format_options, shown
 
 LISTING = ("published", "speaker", "title", "country", "cue", "kind", "text", "article_id")
 CSV = ("article_id", "index", "published", "speaker", "speaker_name", "title", "country", "sector",
-       "cue", "kind", "text", "about", "headline")
+       "cue", "kind", "text", "about", "headline", "found_by")
 
 
 @cli.command()
@@ -65,4 +65,5 @@ def _flat(quote: dict) -> dict:
         "text": quote["text"],
         "about": "; ".join(a["name"] for a in quote["about"]),
         "headline": quote["headline"],
+        "found_by": quote["found_by"],
     }

@@ -96,6 +96,7 @@ class _Draft:
     frame: Frame | None
     quotes: list[Offsets] = field(default_factory=list)  # quotations used whole as parts
     opens_block: bool = False  # the cue ends its paragraph with a colon
+    tagged: bool = False  # a span the quote tagger added
 
 
 def extract_quotes(doc: Doc, analysis: Analysis, *, min_likelihood: float = attribution.MIN_LIKELIHOOD,
@@ -480,7 +481,7 @@ def _with_tagging(drafts: list[_Draft], tagging: Tagging, candidates: list[tuple
         inside = [q for q in quoted if _overlaps(q, (start, end))]
         kind = ("direct" if inside and _share_inside([(start, end)], inside) >= DIRECT_SHARE
                 else "mixed" if inside else "indirect")
-        kept.append(_Draft([(start, end)], kind, frame))
+        kept.append(_Draft([(start, end)], kind, frame, tagged=True))
         taken.append(words)
     return kept
 
@@ -548,6 +549,7 @@ def _finish(index: int, draft: _Draft, doc: Doc, analysis: Analysis) -> Quote:
         speaker_kind=speaker_kind(doc, speaker),
         speaker_id=actor.id if actor else None,
         about=_about(analysis, parts),
+        found_by="tagger" if draft.tagged else "rules",
     )
 
 

@@ -251,4 +251,9 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
     ("0008_actor_totals_stale", """
         CREATE TABLE actor_totals_stale (id VARCHAR PRIMARY KEY);
     """),
+    # Which part of the quotes stage found each quote: the cue rules, or the quote tagger
+    # beside them (``--quotes tagged``). Quotes stored before were all the rules'.
+    ("0009_quote_found_by", """
+        ALTER TABLE quotes ADD COLUMN found_by VARCHAR DEFAULT 'rules';
+    """),
 )

@@ -83,7 +83,7 @@ QUOTE_COLUMNS = (
     "article_id", "idx", "start", "end", "part_starts", "part_ends", "part_texts", "content", "kind",
     "sentence", "cue_start", "cue_end", "cue_lemma", "cue_text", "speaker_start", "speaker_end", "speaker_text",
     "speaker_kind", "speaker_id", "speaker_name", "speaker_title", "speaker_country",
-    "speaker_sector", "about_ids", "about_names", "about_countries",
+    "speaker_sector", "about_ids", "about_names", "about_countries", "found_by",
 )
 
 
@@ -107,6 +107,7 @@ def _quotes(analysis: Analysis, run_id, now) -> list[tuple]:
             speaker and speaker.name, speaker and speaker.title,
             speaker and speaker.country, speaker and speaker.sector,
             [a.id for a in about], [a.name for a in about], [a.country or "" for a in about],
+            q.found_by,
         ))
     return rows
 
