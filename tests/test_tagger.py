@@ -42,7 +42,7 @@ def by_hand(text: str, marked: list[tuple[str, float]]) -> Tagging:
         inside = [i for i, (a, b) in enumerate(pieces) if start <= a and b <= start + len(phrase)]
         labels[inside] = [BEGIN] + [INSIDE] * (len(inside) - 1)
         content[inside] = p
-    spans = np.array(pieces, dtype=np.int64)
+    spans = np.array(pieces, dtype=np.int64).reshape(-1, 2)
     return Tagging(starts=spans[:, 0], ends=spans[:, 1], labels=labels, content=content)
 
 
@@ -54,6 +54,8 @@ def test_tagging_spans_and_mean_content():
     # "He said" is outside: 0.05 each; a span with no word has nothing to weigh
     assert tagging.mean_content(text, [(0, 7)]) == pytest.approx(0.05)
     assert tagging.mean_content(text, [(24, 25)]) == 0.0
+    nothing = by_hand("", [])
+    assert nothing.spans() == [] and nothing.mean_content(text, [(8, 24)]) == 0.0
     # a B right after an I starts a new span
     tagging.labels[4] = BEGIN  # He said the deal [is]
     assert [text[a:b] for a, b, _ in tagging.spans()] == ["the deal", "is dead", "he left"]
@@ -91,6 +93,7 @@ def test_the_model_finds_stances_the_cue_rules_miss():
     assert [texts[1][a:b] for a, b, p in worried.spans() if p >= TAGGED_MIN_CONTENT] == [
         "the pace of the withdrawal from the border region"]
     assert tagger.tag(texts[1]).content.tolist() == worried.content.tolist()  # alone as in a batch
+    assert tagger.tag("").spans() == [] and len(tagger.tag(" \n ").starts) == 0
     # the speaker's words are content, the speaker and cue are not
     quote = texts[2].index("We")
     assert said.mean_content(texts[2], [(quote, texts[2].index(","))]) > 0.9

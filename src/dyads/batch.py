@@ -177,7 +177,8 @@ def analyze_partition(articles: list[Article], *, name: str, run_id: str | None,
                       max_sentences: int, out: str | None, quotes: str = "rules") -> Partition:
     """On a worker: analyze a partition; with ``out``, write its table rows as Parquet shards."""
     with _NLP_LOCK:
-        analyses = analyze_batch(articles, nlp=load_nlp(), batch_size=batch_size, tagger=quote_tagger(quotes))
+        analyses = analyze_batch(articles, nlp=load_nlp(), batch_size=batch_size,
+                                 tagger=quote_tagger(quotes, threads=1))
     if out is None:
         return Partition(name, analyses=analyses)
     kept, failures = within_sentence_limit(analyses, Settings(max_sentences=max_sentences))

