@@ -143,6 +143,8 @@ def test_cli_ingest_with_the_tagger(run, db, tmp_path):
         ("that the ceasefire will not hold", "afraid", "Many diplomats in Nairobi", "tagger"),
         ('"We have never been closer to a deal,"', "said", "the envoy", "rules")]
     assert run("quotes", "--csv").out.splitlines()[0].endswith(",found_by")
+    assert [q["found_by"] for q in json.loads(run("quotes", "--found-by", "tagger", "--json").out)] == ["tagger"]
+    assert run("quotes", "--found-by", "model", check=False).returncode == 2
     with duckdb.connect(str(db), read_only=True) as con:
         [(model,)] = con.execute("SELECT model FROM runs").fetchall()
     assert "quote tagger: all-MiniLM-L6-v2 + quote_tagger.safetensors sha256:" in model

@@ -65,6 +65,11 @@ def test_other_listings(client):
     assert (dyads["rows"][0]["a"], dyads["rows"][0]["b"]) == ("JPN", "RUS")
     quotes = client.get("/api/quotes", params={"q": "energy"})
     assert quotes.status_code == 200 and "rows" in quotes.json()
+    ruled = client.get("/api/quotes", params={"found_by": "rules"}).json()
+    assert ruled["count"] > 0 and {q["found_by"] for q in ruled["rows"]} == {"rules"}
+    assert client.get("/api/quotes", params={"found_by": "tagger"}).json()["count"] == 0  # built without it
+    bad = client.get("/api/quotes", params={"found_by": "model"})
+    assert bad.status_code == 400 and bad.json()["parameter"] == "found_by"
 
 
 def test_analyses_agree_with_the_cli(client, run, relations_db):

@@ -19,11 +19,13 @@ CSV = ("article_id", "index", "published", "speaker", "speaker_name", "title", "
 @click.option("--about", metavar="ISO3|NAME", help="An actor the quote mentions: country code (JPN) or name.")
 @click.option("--search", metavar="TEXT", help="Words inside the quote.")
 @click.option("--article", "article_id", metavar="ID", help="Only this article (an id prefix is enough).")
+@click.option("--found-by", type=click.Choice(["rules", "tagger"]),
+              help="Only quotes of the cue rules, or only those the quote tagger added (--quotes tagged).")
 @click.option("--limit", type=click.IntRange(min=1),
               help="At most this many quotes (a table shows 50 unless given; --json and --csv all).")
 @format_options
 @click.pass_obj
-def quotes(obj: Context, speaker, country, about, search, article_id, limit, as_json, as_csv) -> None:
+def quotes(obj: Context, speaker, country, about, search, article_id, found_by, limit, as_json, as_csv) -> None:
     """List quotes: the words, who said them, the cue, and the link back to the article.
 
     A speaker the text names only as "the lawmaker" or "he" is shown as written when it
@@ -37,7 +39,8 @@ def quotes(obj: Context, speaker, country, about, search, article_id, limit, as_
     as_table = not (as_json or as_csv)
     with obj.reading() as store:
         rows = store.list_quotes(speaker=speaker, country=country, about=about, search=search,
-                                 article_id=article_id, limit=fetch_limit(limit, as_table=as_table))
+                                 article_id=article_id, found_by=found_by,
+                                 limit=fetch_limit(limit, as_table=as_table))
     rows = shown(rows, limit, as_table=as_table, noun="quotes")
     listed = [views.quote_listing(r) for r in rows]
     if as_json:

@@ -372,7 +372,8 @@ class Store(AnalysisQueries, BrowseQueries, LookupQueries):
 
     def list_quotes(self, *, speaker: str | None = None, country: str | None = None,
                     about: str | None = None, search: str | None = None,
-                    article_id: str | None = None, limit: int | None = None) -> list[dict]:
+                    article_id: str | None = None, found_by: str | None = None,
+                    limit: int | None = None) -> list[dict]:
         """Stored quotes with their article's headline and date, newest article first.
 
         Args:
@@ -382,6 +383,7 @@ class Store(AnalysisQueries, BrowseQueries, LookupQueries):
                 that country) or part of a name.
             search: words inside the quoted content.
             article_id: one article (an id prefix is enough).
+            found_by: "rules" or "tagger": the part of the quotes stage that found the quote.
 
         Raises:
             QueryError: ``country`` is not a three-letter code.
@@ -408,6 +410,9 @@ class Store(AnalysisQueries, BrowseQueries, LookupQueries):
         if article_id:
             where.append("q.article_id LIKE ? || '%'")
             params.append(article_id)
+        if found_by:
+            where.append("q.found_by = ?")
+            params.append(found_by)
         # The page is cut without the speakers' actor rows; only its quotes are joined to them.
         order = "a.published DESC NULLS LAST, a.ingested_at DESC, q.article_id, q.idx"
         page = _query(f"SELECT q.article_id, q.idx FROM {QUOTES.source}", where, order_by=order, limit=limit)

@@ -492,7 +492,8 @@ def search_terms(text: str) -> list[str]:
 
 def quote_where(*, q: str | None = None, speaker: str | None = None, country: str | None = None,
                 kind: str | None = None, article_id: str | None = None, since: dt.date | None = None,
-                until: dt.date | None = None, about: str | None = None) -> tuple[list[str], list]:
+                until: dt.date | None = None, about: str | None = None,
+                found_by: str | None = None) -> tuple[list[str], list]:
     """WHERE clauses over the quotes listing. ``q``: every word or "phrase" must start a word of the
     quote, case-insensitively (a regular expression per term: no full-text extension to install);
     ``about``: the quote names this actor id or country."""
@@ -501,7 +502,7 @@ def quote_where(*, q: str | None = None, speaker: str | None = None, country: st
         where.append("regexp_matches(q.content, ?)")
         params.append("(?i)\\b" + _regex_escape(term))
     for clause, value in (("q.speaker_id = ?", speaker), (speaker_is("spk.country = ?"), country),
-                          ("q.kind = ?", kind),
+                          ("q.kind = ?", kind), ("q.found_by = ?", found_by),
                           ("q.article_id = ?", article_id), ("a.published >= ?", since),
                           ("a.published <= ?", until)):
         if value:

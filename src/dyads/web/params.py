@@ -88,6 +88,7 @@ QUOTE_PARAMS = (
     Param("speaker", "the speaker's actor id", "person:ingrid-solberg"),
     Param("country", "the speaker's country (ISO code)", "NOR"),
     Param("kind", "direct, indirect or mixed", "direct"),
+    Param("found_by", "rules, or tagger: the quotes the quote tagger added (--quotes tagged)", "rules"),
     Param("article_id", "quotes of this article"),
     *PERIOD,
     *PAGING,

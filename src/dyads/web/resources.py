@@ -157,7 +157,8 @@ def network(store: Store, query: Query) -> dict:
 def quotes(store: Store, query: Query) -> dict:
     """Quote search; empty, with ``available`` false, in a database without the quotes stage."""
     filters = {"q": query.text("q"), "speaker": query.text("speaker"), "country": query.country("country"),
-               "kind": query.choice("kind", ("direct", "indirect", "mixed")), "article_id": query.text("article_id"),
+               "kind": query.choice("kind", ("direct", "indirect", "mixed")),
+               "found_by": query.choice("found_by", ("rules", "tagger")), "article_id": query.text("article_id"),
                **query.period()}
     if not store.has_table("quotes"):
         query.page()  # still check the parameters
