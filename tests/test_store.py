@@ -102,18 +102,24 @@ def _story(headline: str, actor: str, recipient: str, *, published: dt.date) -> 
     return Analysis(article, actors=actors, mentions=mentions, events=(event,))
 
 
+def database_before(db, migration: str) -> duckdb.DuckDBPyConnection:
+    """A connection to ``db`` holding the schema as it was before ``migration``."""
+    older = [name for name, _ in MIGRATIONS].index(migration)
+    con = duckdb.connect(str(db))
+    con.execute("CREATE TABLE migrations (name VARCHAR PRIMARY KEY, applied_at TIMESTAMP)")
+    for name, sql in MIGRATIONS[:older]:
+        con.execute(sql)
+        con.execute("INSERT INTO migrations VALUES (?, now())", [name])
+    return con
+
+
 def test_migrations_fill_stored_pairs_and_actor_totals_of_an_older_database(db):
     """A database from before 0005/0006 upgrades: its events' pairs and actors' totals are filled,
     equal to what the writer stores for new articles and to what the old queries computed."""
     from dyads.store.analysis import EVENT_DYADS
     from dyads.store.rows import table_rows
 
-    older = [name for name, _ in MIGRATIONS].index("0005_event_dyads")
-    con = duckdb.connect(str(db))
-    con.execute("CREATE TABLE migrations (name VARCHAR PRIMARY KEY, applied_at TIMESTAMP)")
-    for name, sql in MIGRATIONS[:older]:
-        con.execute(sql)
-        con.execute("INSERT INTO migrations VALUES (?, now())", [name])
+    con = database_before(db, "0005_event_dyads")
     stories = [_story("One", "RUS", "JPN", published=dt.date(2018, 1, 26)),
                _story("Two", "JPN", "RUS", published=dt.date(2018, 2, 1))]
     for table, (columns, rows) in table_rows(stories[:1], run_id=None, now=dt.datetime(2018, 1, 27)).items():
@@ -140,12 +146,7 @@ def test_quotes_stored_before_found_by_read_as_the_rules(db):
     """A database from before 0009 upgrades: its quotes were the rules', and say so."""
     from dyads.records import Quote
 
-    older = [name for name, _ in MIGRATIONS].index("0009_quote_found_by")
-    con = duckdb.connect(str(db))
-    con.execute("CREATE TABLE migrations (name VARCHAR PRIMARY KEY, applied_at TIMESTAMP)")
-    for name, sql in MIGRATIONS[:older]:
-        con.execute(sql)
-        con.execute("INSERT INTO migrations VALUES (?, now())", [name])
+    con = database_before(db, "0009_quote_found_by")
     con.execute("INSERT INTO quotes (article_id, idx, start, \"end\", part_starts, part_ends, part_texts, content, "
                 "kind, sentence, speaker_kind, about_ids, about_names, about_countries) "
                 "VALUES ('old', 0, 0, 4, [0], [4], ['Head'], 'Head', 'direct', 0, 'none', [], [], [])")
