@@ -18,6 +18,10 @@ only when likely enough. The cues of unlikely candidates are then set aside and 
 rest attributed again, so that they neither claim a quotation nor end another quote's
 continuation; of kept quotes sharing most of their words, only the likelier stays.
 
+With a tagging from the quote tagger (``dyads.tagger``, ``--quotes tagged``), the spans it is
+sure of that no kept quote covers are added, hung on the word they depend on for cue and
+speaker, and kept quotes it rules out are dropped (``_with_tagging``).
+
 The speaker is the mention the text gives ("the lawmaker", "he", "Kosachev"); it is
 resolved to an actor only through the actors stage's mentions
 (``Analysis.mention_at``), so with no mention there the actor stays None and the
@@ -83,6 +87,8 @@ SAME_WORDS = 0.5
 TAGGED_MIN_WORDS = 3
 TAGGED_MIN_CONTENT = 0.8
 TAGGED_DROP_BELOW = 0.2
+# Words walked up from an added span to find a subject: "Envoys were worried about [X]"
+# goes about -> worried -> were.
 MAX_GOVERNING_STEPS = 4
 _WORD = re.compile(r"\w+")
 PRONOUNS = frozenset({"i", "we", "you", "he", "she", "it", "they", "who", "which", "that", "this",
