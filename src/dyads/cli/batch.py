@@ -10,6 +10,7 @@ import click
 from tqdm import tqdm
 
 from dyads.cli import Context, cli
+from dyads.config import QUOTE_MODES
 from dyads.cli.output import to_json
 from dyads.errors import DyadsError
 from dyads.readers.dates import parse_reference
@@ -27,7 +28,7 @@ from dyads.store.live import StoreFile
               help="Worker processes of a local cluster (default 1).")
 @click.option("--partition-size", type=click.IntRange(min=1), help="Articles per task (default 500).")
 @click.option("--batch-size", type=click.IntRange(min=1), help="Articles per nlp.pipe batch.")
-@click.option("--quotes", type=click.Choice(["rules", "tagged"]),
+@click.option("--quotes", type=click.Choice(QUOTE_MODES),
               help="Quotes from the cue rules alone (default), or beside the quote tagger: more "
                    "found, several times slower (needs dyads[tagger]).")
 @click.option("--date", "reference", metavar="YYYY-MM-DD",

@@ -9,6 +9,7 @@ import click
 
 from dyads.cli import cli
 from dyads.cli.output import table, to_json
+from dyads.config import QUOTE_MODES
 from dyads.errors import DyadsError
 
 
@@ -73,7 +74,7 @@ def readers(data: Path, as_json: bool) -> None:
 @click.option("--gold", "gold", required=True, type=click.Path(path_type=Path),
               help="PolNeAR JSONL (polnear_train_dev.jsonl) or plain quotes JSONL.")
 @click.option("--split", help="Only stories of this split (PolNeAR: train or dev).")
-@click.option("--quotes", "mode", type=click.Choice(["rules", "tagged"]), default="rules", show_default=True,
+@click.option("--quotes", "mode", type=click.Choice(QUOTE_MODES), default="rules", show_default=True,
               help="The quotes stage alone, or beside the quote tagger (needs dyads[tagger]).")
 @click.option("--json", "as_json", is_flag=True, help="Output JSON.")
 def quotes_command(gold: Path, split: str | None, mode: str, as_json: bool) -> None:

@@ -8,6 +8,7 @@ import click
 from tqdm import tqdm
 
 from dyads.cli import Context, cli
+from dyads.config import QUOTE_MODES
 from dyads.cli.output import to_json
 from dyads.errors import DyadsError
 from dyads.readers.dates import parse_reference
@@ -29,7 +30,7 @@ from dyads.store.live import StoreFile
               help="Largest single-article file read (default 10).")
 @click.option("--max-article-chars", type=click.IntRange(min=1), help="Longest article processed.")
 @click.option("--max-sentences", type=click.IntRange(min=1), help="Most sentences per article.")
-@click.option("--quotes", type=click.Choice(["rules", "tagged"]),
+@click.option("--quotes", type=click.Choice(QUOTE_MODES),
               help="Quotes from the cue rules alone (default), or beside the quote tagger: more "
                    "found, several times slower (needs dyads[tagger]).")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")

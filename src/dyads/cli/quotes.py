@@ -7,6 +7,7 @@ import click
 from dyads import views
 from dyads.cli import Context, cli
 from dyads.cli.output import emit, fetch_limit, format_options, shown
+from dyads.records import FOUND_BY
 
 LISTING = ("published", "speaker", "title", "country", "cue", "kind", "text", "article_id")
 CSV = ("article_id", "index", "published", "speaker", "speaker_name", "title", "country", "sector",
@@ -19,7 +20,7 @@ CSV = ("article_id", "index", "published", "speaker", "speaker_name", "title", "
 @click.option("--about", metavar="ISO3|NAME", help="An actor the quote mentions: country code (JPN) or name.")
 @click.option("--search", metavar="TEXT", help="Words inside the quote.")
 @click.option("--article", "article_id", metavar="ID", help="Only this article (an id prefix is enough).")
-@click.option("--found-by", type=click.Choice(["rules", "tagger"]),
+@click.option("--found-by", type=click.Choice(FOUND_BY),
               help="Only quotes of the cue rules, or only those the quote tagger added (--quotes tagged).")
 @click.option("--limit", type=click.IntRange(min=1),
               help="At most this many quotes (a table shows 50 unless given; --json and --csv all).")

@@ -17,7 +17,7 @@ from dyads.errors import QueryError
 from dyads.evaluate.actors import evaluate_actors, sample_checks
 from dyads.evaluate.events import evaluate_events, evaluate_sample
 from dyads.evaluate.html import evaluate_html, mean
-from dyads.evaluate.quotes import evaluate_quotes
+from dyads.evaluate.quotes import evaluate_quote_modes
 from dyads.evaluate.readers import evaluate_readers
 
 
@@ -42,11 +42,12 @@ def _html(data: Path) -> dict[str, float]:
 
 def _quotes(data: Path) -> dict[str, float]:
     """Quotes on PolNeAR dev (84 articles, about a minute on one core), from the quotes
-    stage alone (``quotes.``) and beside the quote tagger (``quotes_tagged.``, another minute)."""
+    stage alone (``quotes.``) and beside the quote tagger (``quotes_tagged.``, another minute),
+    on one parse."""
     figures = {}
-    for prefix, tagged in (("quotes", False), ("quotes_tagged", True)):
-        result = evaluate_quotes(data / "gold" / "polnear_train_dev.jsonl", split="dev", tagged=tagged)
-        overall = result["overall"]
+    results = evaluate_quote_modes(data / "gold" / "polnear_train_dev.jsonl", ("rules", "tagged"), split="dev")
+    for prefix, mode in (("quotes", "rules"), ("quotes_tagged", "tagged")):
+        overall = results[mode]["overall"]
         figures.update({
             f"{prefix}.polnear_dev.exact_f1": overall["exact"]["f1"],
             f"{prefix}.polnear_dev.overlap_f1": overall["overlap"]["f1"],

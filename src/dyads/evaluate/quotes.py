@@ -44,10 +44,10 @@ from pathlib import Path
 from dyads import nlp as nlp_module
 from dyads.errors import InputError, QueryError
 from dyads.evaluate.scoring import prf
-from dyads.pipeline import analyze
+from dyads.pipeline import analyze, parse_all
 from dyads.pipeline.quotes import speaker_kind
 from dyads.records import Analysis, Article
-from dyads.tagger import QuoteTagger, Tagging, load_tagger
+from dyads.tagger import load_tagger
 
 Offsets = tuple[int, int]
 # Share of words two quotes must have in common, of each one's words, to match
@@ -228,46 +228,52 @@ def evaluate_quotes(path: Path, *, split: str | None = None, batch_size: int = 1
 
     With ``tagged``, the stage runs beside the quote tagger (``--quotes tagged``).
     """
+    mode = "tagged" if tagged else "rules"
+    return evaluate_quote_modes(path, (mode,), split=split, batch_size=batch_size)[mode]
+
+
+def evaluate_quote_modes(path: Path, modes: tuple[str, ...], *, split: str | None = None,
+                         batch_size: int = 16) -> dict[str, dict]:
+    """``evaluate_quotes`` for each mode ("rules", "tagged"), on one parse of the gold texts."""
     stories = read_gold(path, split=split)
-    nlp = nlp_module.load()
-    tagger = load_tagger() if tagged else None
+    tagger = load_tagger() if "tagged" in modes else None
     names = any(s.names_given for s in stories)
-    tallies = {kind: Tally() for kind in ("all", *KINDS)}
-    people, system = Tally(), Tally()  # annotator against annotator; dyads against each annotator
-    articles = [story_article(s) for s in stories]
-    texts = [a.text for a in articles]
-    for story, doc, tagging in zip(stories, nlp.pipe(texts, batch_size=batch_size),
-                                   _taggings(tagger, texts, batch_size)):
-        analysis = analyze(story_article(story), doc, tagging)
-        _score_story(story, doc, analysis, tallies, names=names)
-        if story.other_sets:
-            _agreement(story, [q.parts for q in analysis.quotes], people, system)
-    result = {
-        "gold_file": str(path), "split": split, "quotes": "tagged" if tagged else "rules",
-        "stories": len(stories), "overlap_threshold": OVERLAP,
-        "overall": tallies["all"].figures(names=names),
-        "by_speaker_kind": {k: tallies[k].figures(names=names) for k in KINDS},
-    }
+    tallies = {mode: {kind: Tally() for kind in ("all", *KINDS)} for mode in modes}
+    people = Tally()  # annotator against annotator
+    system = {mode: Tally() for mode in modes}  # dyads against each annotator
+    parsed = parse_all([story_article(s) for s in stories], nlp=nlp_module.load(), batch_size=batch_size,
+                       tagger=tagger)
+    for story, (doc, article, tagging) in zip(stories, parsed):
+        for mode in modes:
+            analysis = analyze(article, doc, tagging if mode == "tagged" else None)
+            _score_story(story, doc, analysis, tallies[mode], names=names)
+            if story.other_sets:
+                _agreement(story, [q.parts for q in analysis.quotes], people if mode == modes[0] else None,
+                           system[mode])
     several = sum(1 for s in stories if s.other_sets)
-    if several:
-        result["agreement"] = {"stories": several, "annotators": _content_figures(people),
-                               "dyads": _content_figures(system)}
-    return result
+    results = {}
+    for mode in modes:
+        results[mode] = {
+            "gold_file": str(path), "split": split, "quotes": mode,
+            "stories": len(stories), "overlap_threshold": OVERLAP,
+            "overall": tallies[mode]["all"].figures(names=names),
+            "by_speaker_kind": {k: tallies[mode][k].figures(names=names) for k in KINDS},
+        }
+        if several:
+            results[mode]["agreement"] = {"stories": several, "annotators": _content_figures(people),
+                                          "dyads": _content_figures(system[mode])}
+    return results
 
 
-def _taggings(tagger: QuoteTagger | None, texts: list[str], batch_size: int) -> Iterator[Tagging | None]:
-    for at in range(0, len(texts), batch_size):
-        chunk = texts[at:at + batch_size]
-        yield from tagger.tag_all(chunk) if tagger else [None] * len(chunk)
-
-
-def _agreement(story: GoldStory, predicted: list[tuple[Offsets, ...]], people: Tally, system: Tally) -> None:
+def _agreement(story: GoldStory, predicted: list[tuple[Offsets, ...]], people: Tally | None,
+               system: Tally) -> None:
     """Add every ordered pair of the story's annotation sets to ``people`` (one set taken
-    as gold, the other as predicted), and dyads' quotes against every set to ``system``."""
+    as gold, the other as predicted; not when None: counted already), and dyads' quotes
+    against every set to ``system``."""
     sets = [story.quotes, *story.other_sets]
     for j, gold in enumerate(sets):
         for i, other in enumerate(sets):
-            if i != j:
+            if i != j and people is not None:
                 _tally_parts(story.text, [q.parts for q in other], [q.parts for q in gold], people)
         _tally_parts(story.text, predicted, [q.parts for q in gold], system)
 

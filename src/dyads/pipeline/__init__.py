@@ -67,15 +67,23 @@ def analyze(article: Article, doc: Doc, tagging: Tagging | None = None) -> Analy
     return dataclasses.replace(analysis, events=extract_events(doc, analysis))
 
 
-def analyze_all(articles: Iterable[Article], *, nlp: Language, batch_size: int = 32,
-                tagger: QuoteTagger | None = None) -> Iterator[Analysis]:
-    """Parse articles with ``nlp.pipe`` and analyze each, in input order; with a ``tagger``,
-    the quotes stage reads its tagging too (``dyads.tagger``)."""
+def parse_all(articles: Iterable[Article], *, nlp: Language, batch_size: int = 32,
+              tagger: QuoteTagger | None = None) -> Iterator[tuple[Doc, Article, Tagging | None]]:
+    """Each article parsed with ``nlp.pipe``, in input order, with its tagging when a
+    ``tagger`` is given (``dyads.tagger``; a batch of texts at a time), else None."""
     pairs = iter(nlp.pipe(((a.text, a) for a in articles), as_tuples=True, batch_size=batch_size))
     while docs := list(itertools.islice(pairs, batch_size)):
         taggings = tagger.tag_all([a.text for _, a in docs]) if tagger else [None] * len(docs)
         for (doc, article), tagging in zip(docs, taggings):
-            yield analyze(article, doc, tagging)
+            yield doc, article, tagging
+
+
+def analyze_all(articles: Iterable[Article], *, nlp: Language, batch_size: int = 32,
+                tagger: QuoteTagger | None = None) -> Iterator[Analysis]:
+    """Parse articles (``parse_all``) and analyze each, in input order; with a ``tagger``,
+    the quotes stage reads its tagging too."""
+    for doc, article, tagging in parse_all(articles, nlp=nlp, batch_size=batch_size, tagger=tagger):
+        yield analyze(article, doc, tagging)
 
 
 def analyze_batch(articles: list[Article], *, nlp: Language, batch_size: int = 32,

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dyads import analysis, lexicons, views
 from dyads.errors import NotFound
 from dyads.export import flat_row
+from dyads.records import FOUND_BY
 from dyads.store import Store
 from dyads.store.browse import (ACTORS, ARTICLES, EVENTS, QUOTES, Listing, actor_where, article_where,
                                 dyads_listing, event_where, quote_where)
@@ -158,7 +159,7 @@ def quotes(store: Store, query: Query) -> dict:
     """Quote search; empty, with ``available`` false, in a database without the quotes stage."""
     filters = {"q": query.text("q"), "speaker": query.text("speaker"), "country": query.country("country"),
                "kind": query.choice("kind", ("direct", "indirect", "mixed")),
-               "found_by": query.choice("found_by", ("rules", "tagger")), "article_id": query.text("article_id"),
+               "found_by": query.choice("found_by", FOUND_BY), "article_id": query.text("article_id"),
                **query.period()}
     if not store.has_table("quotes"):
         query.page()  # still check the parameters
