@@ -14,6 +14,7 @@ Loaded once per process; each lookup is a dict keyed by the phrase as written.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import datetime as dt
 import functools
 import json
@@ -61,12 +62,20 @@ class Lexicons:
     groups: dict[str, Group]
     titles: dict[str, tuple[str, str]]  # lower-case title phrase -> (sector, family)
     institutions: dict[str, str]  # lower-case institution word -> sector
+    # phrase as written -> (kind, candidate ISO3 codes): a word several countries share
+    # ("Congo", "Congolese"), resolved from the story or left without a country.
+    ambiguous: dict[str, tuple[str, tuple[str, ...]]] = dataclasses.field(default_factory=dict)
 
     @functools.cached_property
     def phrases_upper(self) -> dict[str, tuple[str, str, str | None]]:
         """Phrases in capitals, for all-caps headlines ("U.S. TAKES TOUGH STAND"); names only,
         since a capitalised demonym or capital is rarer than the word it collides with."""
         return {p.upper(): v for p, v in self.phrases.items() if p.upper() != p and len(p) > 3}
+
+    @functools.cached_property
+    def ambiguous_upper(self) -> dict[str, tuple[str, tuple[str, ...]]]:
+        """Ambiguous phrases in capitals, as ``phrases_upper`` is to ``phrases``."""
+        return {p.upper(): v for p, v in self.ambiguous.items() if p.upper() != p and len(p) > 3}
 
     @functools.cached_property
     def _phrases_by_first_word(self) -> tuple[dict[str, list[int]], list[int]]:
@@ -177,8 +186,10 @@ def _demonym_forms(demonym: str) -> tuple[str, ...]:
 @functools.cache
 def load() -> Lexicons:
     """All lexicons, read once per process."""
+    countries_data = json.loads(_data("countries.json"))
     countries, phrases = {}, {}
-    for record in json.loads(_data("countries.json"))["countries"]:
+    ambiguous: dict[str, tuple[str, tuple[str, ...]]] = {}
+    for record in countries_data["countries"]:
         latlng = record["capital_latlng"]
         countries[record["iso3"]] = Country(record["iso3"], record["name"], record["capital"],
                                             tuple(latlng) if latlng else None)
@@ -189,9 +200,18 @@ def load() -> Lexicons:
                 phrases.setdefault(form, ("demonym", record["iso3"], None))
         if record["capital"]:
             phrases.setdefault(record["capital"], ("capital", record["iso3"], "GOV"))
+    for word, codes in countries_data.get("ambiguous", {}).items():
+        for form in _demonym_forms(word):
+            ambiguous[form] = ("demonym", tuple(codes))
     for alias, iso3, kind in _tsv("country_aliases.tsv"):
+        codes = tuple(iso3.split("|"))
         for form in _demonym_forms(alias) if kind == "demonym" else (alias,):
-            phrases[form] = (kind, iso3, "GOV" if kind == "capital" else None)
+            if len(codes) > 1:  # "Congo	COD|COG	name": the story must say which
+                ambiguous[form] = (kind, codes)
+                phrases.pop(form, None)
+            else:
+                phrases[form] = (kind, iso3, "GOV" if kind == "capital" else None)
+                ambiguous.pop(form, None)
     for phrase, iso3, sector in _tsv("seats.tsv"):
         phrases[phrase] = ("seat", iso3, sector)
     for phrase, iso3, sector in _tsv("organizations.tsv"):
@@ -201,11 +221,11 @@ def load() -> Lexicons:
         memberships = tuple(Membership(m["iso3"], _date(m.get("since")), _date(m.get("until")))
                             for m in record["members"])
         groups[record["code"]] = Group(record["code"], record["name"], record["sector"], memberships)
-        for alias in record["aliases"]:
+        # A seat ("Brussels" for the EU) stands for the group, not for the capital it also is.
+        for alias in record["aliases"] + record.get("seats", []):
             phrases[alias] = ("group", record["code"], record["sector"])
     for phrase in [p for p in phrases if p.startswith("the ")]:
         phrases.setdefault("The " + phrase[4:], phrases[phrase])  # at the start of a sentence
     titles = {phrase: (sector, family) for phrase, sector, family in _tsv("titles.tsv")}
     institutions = {word: sector for word, sector in _tsv("institutions.tsv")}
-    return Lexicons(countries, phrases, groups, titles, institutions)
-
+    return Lexicons(countries, phrases, groups, titles, institutions, ambiguous)

@@ -56,16 +56,29 @@ def _matcher(vocab) -> PhraseMatcher:
     lex = lexicons.load()
     make_doc = spacy.blank("en", vocab=vocab).make_doc
     matcher = PhraseMatcher(vocab, attr="ORTH")
-    phrases = sorted(set(lex.phrases) | set(lex.phrases_upper))
+    phrases = sorted(set(lex.phrases) | set(lex.phrases_upper) | set(lex.ambiguous) | set(lex.ambiguous_upper))
     matcher.add("PHRASE", [make_doc(p) for p in phrases])
     return matcher
 
 
-def lexicon_spans(doc: Doc) -> list[tuple[Span, tuple[str, str, str | None]]]:
-    """Longest non-overlapping country, capital, seat and group phrases, with (kind, code, sector)."""
+def lexicon_spans(doc: Doc) -> list[tuple[Span, tuple[str, str | None, str | None]]]:
+    """Longest non-overlapping country, capital, seat and group phrases, with (kind, code, sector).
+
+    A word several countries share ("Congolese") takes the one of them the story names
+    unambiguously elsewhere ("Kinshasa"), else no code: a guess would be wrong as often as not.
+    """
     lex = lexicons.load()
     spans = filter_spans([doc[s:e] for _, s, e in _matcher(doc.vocab)(doc)])
-    return [(span, lex.phrases.get(span.text) or lex.phrases_upper[span.text]) for span in spans]
+    known = [(span, lex.phrases.get(span.text) or lex.phrases_upper.get(span.text)) for span in spans]
+    named = {value[1] for _, value in known if value}
+    found = []
+    for span, value in known:
+        if value is None:
+            kind, codes = lex.ambiguous.get(span.text) or lex.ambiguous_upper[span.text]
+            evidenced = [c for c in codes if c in named]
+            value = (kind, evidenced[0] if len(evidenced) == 1 else None, None)
+        found.append((span, value))
+    return found
 
 
 class _Builder:
@@ -158,7 +171,7 @@ def _person_actors(people: list[Person]) -> dict[int, Actor]:
     return actors
 
 
-def _add_phrase(builder: _Builder, span: Span, kind: str, code: str, sector: str | None) -> None:
+def _add_phrase(builder: _Builder, span: Span, kind: str, code: str | None, sector: str | None) -> None:
     if kind == "group":
         group = builder.lex.groups[code]
         members = group.members_on(builder.article.published)
@@ -174,6 +187,9 @@ def _add_phrase(builder: _Builder, span: Span, kind: str, code: str, sector: str
         return
     if _is_place(span):
         builder.add(span, "place", None)
+        return
+    if code is None:  # a shared word the story does not settle ("Congo" alone)
+        builder.add(span, "demonym" if kind == "demonym" else "country", None)
         return
     if kind == "demonym":
         head_sector = _head_sector(span, builder.lex)
