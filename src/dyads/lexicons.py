@@ -65,6 +65,10 @@ class Lexicons:
     # phrase as written -> (kind, candidate ISO3 codes): a word several countries share
     # ("Congo", "Congolese"), resolved from the story or left without a country.
     ambiguous: dict[str, tuple[str, tuple[str, ...]]] = dataclasses.field(default_factory=dict)
+    # lower-case word -> why it is never an actor ("cts": unit, "reuters": byline)
+    not_actors: dict[str, str] = dataclasses.field(default_factory=dict)
+    # lower-case given-name spelling -> the form person ids use ("sergey" -> "sergei")
+    name_variants: dict[str, str] = dataclasses.field(default_factory=dict)
 
     @functools.cached_property
     def phrases_upper(self) -> dict[str, tuple[str, str, str | None]]:
@@ -228,4 +232,6 @@ def load() -> Lexicons:
         phrases.setdefault("The " + phrase[4:], phrases[phrase])  # at the start of a sentence
     titles = {phrase: (sector, family) for phrase, sector, family in _tsv("titles.tsv")}
     institutions = {word: sector for word, sector in _tsv("institutions.tsv")}
-    return Lexicons(countries, phrases, groups, titles, institutions, ambiguous)
+    not_actors = {word.lower(): why for word, why in _tsv("not_actors.tsv")}
+    name_variants = {variant: form for variant, form in _tsv("name_variants.tsv")}
+    return Lexicons(countries, phrases, groups, titles, institutions, ambiguous, not_actors, name_variants)

@@ -31,7 +31,7 @@ from spacy.util import filter_spans
 from dyads import lexicons
 from dyads.lexicons import Lexicons
 from dyads.pipeline.coref import resolve_references
-from dyads.pipeline.people import Person, find_people, title_facts
+from dyads.pipeline.people import Person, find_people, looks_like_name, name_words, org_word, title_facts
 from dyads.records import Actor, Article, Mention
 
 # Prepositions whose object is where something happens, not who does it.
@@ -106,7 +106,7 @@ def extract_actors(doc: Doc, article: Article) -> tuple[tuple[Actor, ...], tuple
     builder = _Builder(doc, article, lex)
     phrase_spans = lexicon_spans(doc)
     people = find_people(doc, lex, [(s.start, s.end) for s, _ in phrase_spans])
-    person_actors = _person_actors(people)
+    person_actors = _person_actors(people, lex)
     inside_titles = [(p.title_start, p.start) for p in people if p.title_start is not None]
     for person in people:
         # The mention is the whole noun phrase, title included, as annotators mark it.
@@ -118,56 +118,68 @@ def extract_actors(doc: Doc, article: Article) -> tuple[tuple[Actor, ...], tuple
             continue  # "Japanese" in "Japanese Prime Minister Shinzo Abe" belongs to the title
         _add_phrase(builder, span, kind, code, sector)
     _add_organizations(builder, [s for s, _ in phrase_spans], people)
-    _infer_office_countries(builder, people)
+    _infer_office_countries(builder, people, person_actors)
     resolve_references(builder, people, person_actors)
     return _records(builder)
 
 
-def _infer_office_countries(builder: _Builder, people: list[Person]) -> None:
-    """"President Laurent Gbagbo ... in Abidjan": a head of state or minister whose title names
-    no country holds office in the one country the sentence names, else in the dateline's,
-    else in the country the story is mostly about."""
-    lex = builder.lex
-    dateline = builder.article.dateline
-    dateline_country = None
-    if dateline and dateline.place:
-        value = lex.phrases.get(dateline.place.title()) or lex.phrases_upper.get(dateline.place)
-        dateline_country = value[1] if value and value[0] in {"capital", "name"} else None
+def _infer_office_countries(builder: _Builder, people: list[Person], person_actors: dict[int, Actor]) -> None:
+    """"President Yoweri Museveni has banned Ugandan opposition candidates": a head of state,
+    minister or judge whose title names no country, and whom no other mention in the story
+    gives one, holds office in the one country his sentence names as an actor.
+
+    Places are not evidence ("visited Tokyo", "in Nicosia"), nor is the dateline or the
+    country the story is mostly about: those say where the reporter was, not whom the
+    person serves. A sentence naming two countries gives none.
+    """
     for person in people:
-        actor = builder.actors.get("person:" + slug(person.name))
+        actor = builder.actors.get(person_actors[person.start].id)
         if actor is None or actor.country or person.family not in DOMESTIC_OFFICES:
             continue
         sentence = builder.doc[person.start].sent
         named = {_country_of(builder, s, e, kind, actor_id) for s, e, kind, actor_id in builder.found
                  if sentence.start <= s and e <= sentence.end
-                 and kind in {"country", "capital", "place", "demonym"}} - {None}
+                 and kind in {"country", "capital", "demonym"}} - {None}
         named |= {p.country for p in people if p.country and sentence.start <= p.start < sentence.end}
-        country = next(iter(named)) if len(named) == 1 else dateline_country or _main_country(builder)
-        if country:
-            builder.actors[actor.id] = dataclasses.replace(actor, country=country)
+        if len(named) == 1:
+            builder.actors[actor.id] = dataclasses.replace(actor, country=next(iter(named)))
 
 
-def _person_actors(people: list[Person]) -> dict[int, Actor]:
-    """One actor per person: a surname alone joins the full name that ends with it."""
-    by_name: dict[str, list[Person]] = {}
+def person_id(name: str, lex: Lexicons) -> str:
+    """The id of a person named so: one for every spelling ("Sergey Lavrov", "Sergei Lavrov"
+    -> person:sergei-lavrov; "Bashar al-Assad", "Bashar Assad" -> person:bashar-assad)."""
+    return "person:" + "-".join(name_words(name, lex))
+
+
+def _person_actors(people: list[Person], lex: Lexicons) -> dict[int, Actor]:
+    """One actor per person: a surname alone ("Assad", "al-Assad") joins the one full name
+    of the story that ends with it; with two such ("Bill Clinton", "Hillary Clinton") it
+    stays a person of its own."""
+    words = {p.start: name_words(p.name, lex) for p in people}
+    full = {}
+    for p in people:
+        if len(words[p.start]) > 1:
+            full.setdefault(person_id(p.name, lex), p)
+    def canonical(person: Person) -> Person:
+        if len(words[person.start]) != 1:
+            return person
+        matches = {i: f for i, f in full.items() if words[f.start][-1] == words[person.start][0]}
+        return next(iter(matches.values())) if len(matches) == 1 else person
+
+    groups: dict[str, list[Person]] = {}
     for person in people:
-        by_name.setdefault(person.name, []).append(person)
-    full = [p for p in people if len(p.name.split()) > 1]
+        groups.setdefault(person_id(canonical(person).name, lex), []).append(person)
     actors = {}
-    for person in people:
-        canonical = person.name
-        if len(person.name.split()) == 1:
-            match = next((p.name for p in full if p.name.split()[-1] == person.name), None)
-            canonical = match or person.name
-        same = [p for p in people if p.name == canonical or
-                (len(p.name.split()) == 1 and canonical.split()[-1] == p.name)]
+    for actor_id, same in groups.items():
+        # The name as the body writes it, not a headline's capitals ("REAGAN").
+        named = min((canonical(p) for p in same), key=lambda p: (p.name.isupper(), p.start))
         titled = next((p for p in same if p.title), None)
         country = next((p.country for p in same if p.country), None)
         sector = next((p.sector for p in same if p.sector), None)
-        actors[person.start] = Actor(
-            id="person:" + slug(canonical), kind="person", name=canonical, country=country,
-            sector=sector, title=titled.title if titled else None,
-        )
+        actor = Actor(id=actor_id, kind="person", name=named.name, country=country, sector=sector,
+                      title=titled.title if titled else None)
+        for person in same:
+            actors[person.start] = actor
     return actors
 
 
@@ -185,7 +197,7 @@ def _add_phrase(builder: _Builder, span: Span, kind: str, code: str | None, sect
         builder.add(span, "organization", Actor(id="org:" + slug(span.text), kind="organization",
                                                 name=span.text, country=code, sector=sector))
         return
-    if _is_place(span):
+    if kind == "region" or _is_place(span):  # "Siberia", "Nagorno-Karabakh": places, never actors
         builder.add(span, "place", None)
         return
     if code is None:  # a shared word the story does not settle ("Congo" alone)
@@ -293,15 +305,38 @@ def _excluded_members(span: Span, members: tuple[str, ...], builder: _Builder) -
 
 
 def _add_organizations(builder: _Builder, phrase_spans: list[Span], people: list[Person]) -> None:
-    """ORG entities that hold a country or seat: "Russian Foreign Ministry" is RUS GOV."""
+    """ORG entities that hold a country or seat: "Russian Foreign Ministry" is RUS GOV. One
+    that is the surname of a person of the story is that person ("Lavrov" tagged ORG);
+    a PERSON entity with an organisation's head word ("Gazprombank") is an organisation;
+    units, currencies and bylines ("cts", "Reuters") are nothing."""
     covered = [(s, e) for s, e, _, _ in builder.found]
     for ent in builder.doc.ents:
+        if ent.label_ == "PERSON" and org_word(ent) and not any(ent.start < e and s < ent.end for s, e in covered):
+            _add_org(builder, ent)
+            continue
         if ent.label_ not in {"ORG", "NORP"} or any(ent.start < e and s < ent.end for s, e in covered):
             if ent.label_ == "ORG" and _contains_phrase(ent, phrase_spans) and not any(
                     s <= ent.start and ent.end <= e for s, e in covered):
                 _add_org(builder, ent)
             continue
+        if ent.label_ == "ORG" and not looks_like_name(ent, builder.lex):
+            continue
+        person = _person_named(builder, ent)
+        if person is not None:
+            builder.add(ent, "surname" if len(ent) == 1 else "name", person)
+            continue
         _add_org(builder, ent)
+
+
+def _person_named(builder: _Builder, ent: Span) -> Actor | None:
+    """The one person of the story whose name or surname an ORG entity is ("Lavrov said")."""
+    if org_word(ent) or ent.text.isupper() or builder.lex.title(ent.text):
+        return None
+    words = name_words(ent.text, builder.lex)
+    people = {a.id: a for a in builder.actors.values() if a.kind == "person"
+              and (name_words(a.name, builder.lex) == words
+                   or (len(words) == 1 and name_words(a.name, builder.lex)[-1:] == words))}
+    return next(iter(people.values())) if len(people) == 1 else None
 
 
 def _contains_phrase(ent: Span, phrase_spans: list[Span]) -> bool:
@@ -326,8 +361,9 @@ def _add_org(builder: _Builder, ent: Span) -> None:
     if country and sector in {"GOV", "LEG", "MIL", "JUD", "COP"}:
         builder.add(ent, "organization", builder.country(country, sector))
     else:
-        builder.add(ent, "organization", Actor(id="org:" + slug(ent.text), kind="organization",
-                                               name=ent.text, country=country, sector=sector))
+        name = ent.text[4:] if ent.text.lower().startswith("the ") else ent.text  # one id with or without "the"
+        builder.add(ent, "organization", Actor(id="org:" + slug(name), kind="organization",
+                                               name=name, country=country, sector=sector))
 
 
 def _records(builder: _Builder) -> tuple[tuple[Actor, ...], tuple[Mention, ...]]:

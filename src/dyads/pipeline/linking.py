@@ -15,12 +15,23 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Sequence
 
-from dyads.records import Analysis
+from dyads import lexicons
+from dyads.pipeline.people import name_words
+from dyads.records import Actor, Analysis
+
+
+def _one_name(actor: Actor) -> bool:
+    """A person known by one name ("Putin"). An organisation of one word is left alone even
+    when a person of that surname is known: "Ford" the company is not Gerald Ford; inside
+    one story the actors stage joins such a word to the story's own person."""
+    return actor.kind == "person" and " " not in actor.name
 
 
 def surnames(analyses: Sequence[Analysis]) -> set[str]:
-    """Surnames of the people these analyses know only by one name."""
-    return {a.name for x in analyses for a in x.actors if a.kind == "person" and " " not in a.name}
+    """Surnames of the people these analyses know only by one name, in the spellings a full
+    name may end with ("Assad": also "al-Assad")."""
+    names = {a.name for x in analyses for a in x.actors if _one_name(a)}
+    return names | {particle + n for n in names for particle in ("al-", "Al-", "el-")}
 
 
 def full_names(analyses: Sequence[Analysis]) -> dict[str, dict[str, str]]:
@@ -33,6 +44,19 @@ def full_names(analyses: Sequence[Analysis]) -> dict[str, dict[str, str]]:
     return found
 
 
+def _candidates(actor: Actor, known: dict[str, dict[str, str]]) -> dict[str, str]:
+    """The known full-name people whose surname is this one-name actor's, in any spelling."""
+    if not _one_name(actor):
+        return {}
+    lex = lexicons.load()
+    words = name_words(actor.name, lex)
+    found: dict[str, str] = {}
+    for surname, people in known.items():
+        if name_words(surname, lex) == words:
+            found.update(people)
+    return found
+
+
 def link_people(analyses: Sequence[Analysis], *, known: dict[str, dict[str, str]]) -> list[Analysis]:
     """Analyses with each one-name person replaced by the one known full-name person of that surname."""
     return [_link(analysis, known) for analysis in analyses]
@@ -41,7 +65,7 @@ def link_people(analyses: Sequence[Analysis], *, known: dict[str, dict[str, str]
 def _link(analysis: Analysis, known: dict[str, dict[str, str]]) -> Analysis:
     renames = {}
     for actor in analysis.actors:
-        candidates = known.get(actor.name, {}) if actor.kind == "person" and " " not in actor.name else {}
+        candidates = _candidates(actor, known)
         if len(candidates) == 1:
             [(actor_id, name)] = candidates.items()
             renames[actor.id] = (actor_id, name)

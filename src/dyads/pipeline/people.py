@@ -31,6 +31,12 @@ TITLE_MODIFIERS = {"new", "former", "ousted", "outgoing", "incoming", "acting", 
                    "current", "deposed", "exiled", "elected", "newly", "religious", "spiritual", "supreme",
                    "visiting", "veteran", "powerful", "influential", "embattled", "beleaguered"}
 _POSSESSIVE = {"'s", "’s", "'", "’"}
+# Particles that some spellings of a name keep and others drop ("Bashar al-Assad",
+# "Bashar Assad", "Al-Assad"): left out of the words a person's id is made of.
+NAME_PARTICLES = {"al", "el", "al-", "el-"}
+# Organisation head words that also end single-word names ("Gazprombank", "Sberbank",
+# "Rosneft" does not): a one-word entity ending so is an organisation, not a person.
+ORG_WORD_ENDINGS = ("bank", "corp", "group", "ministry", "holding", "holdings", "airlines", "motors", "oil")
 
 
 @dataclass
@@ -50,7 +56,8 @@ class Person:
 def find_people(doc: Doc, lex: Lexicons, taken: list[tuple[int, int]]) -> list[Person]:
     """Named people with their titles; ``taken`` token spans (countries, groups) are not names."""
     spans = [_without_title(ent, lex) for ent in doc.ents if ent.label_ == "PERSON"]
-    spans = [span for span in spans if span is not None and _is_name(span, lex)]
+    spans = [span for span in spans if span is not None and _is_name(span, lex) and not org_word(span)
+             and not _one_word_compound(span)]
     spans += _names_after_titles(doc, lex, [(s.start, s.end) for s in spans] + taken)
     spans = [s for s in spans if not any(s.start < e and b < s.end for b, e in taken)]
     people = []
@@ -197,13 +204,54 @@ def _without_title(span: Span, lex: Lexicons) -> Span | None:
 
 
 def _is_name(span: Span, lex: Lexicons) -> bool:
-    """A PERSON entity that is not a country, group, place or title misread as a name."""
+    """A PERSON entity that is not a country, group, place, title, unit or verb misread as a name."""
     text = _clean_name(span)
     if _place_like(span[-1]):
         return False
-    if not text or text in lex.phrases or not any(c.isalpha() for c in text):
+    if not text or text in lex.phrases or text in lex.ambiguous or not any(c.isalpha() for c in text):
+        return False
+    if not looks_like_name(span, lex):
         return False
     return not all(t.lower_ in lex.title_words for t in span)
+
+
+def looks_like_name(span: Span, lex: Lexicons) -> bool:
+    """Whether an entity's words could be a person's or body's name at all: not a unit,
+    currency or byline ("cts", "Reuters"), not lower case, not a verb ("Says")."""
+    text = _clean_name(span)
+    bare = text[4:] if text.lower().startswith("the ") else text
+    if bare.lower() in lex.not_actors or not any(t.is_title or t.is_upper for t in span if t.is_alpha):
+        return False
+    words = [t for t in span if t.is_alpha]
+    return not (len(words) == 1 and words[0].pos_ in {"VERB", "AUX"})
+
+
+def _one_word_compound(span: Span) -> bool:
+    """"Nagorno-Karabakh", "Bosnia-Herzegovina": one hyphenated word and no first name is a
+    place; a person's double name has a surname after it ("Jean-Bertrand Aristide") and
+    "Al-Assad" is a particle and a name."""
+    words = span.text.split()
+    return (len(words) == 1 and "-" in words[0] and all(p[:1].isupper() for p in words[0].split("-") if p)
+            and words[0].split("-")[0].lower() not in {"al", "el", "bin", "ibn", "abu", "abd", "ben"})
+
+
+def org_word(span: Span) -> bool:
+    """A one-word name with an organisation's head word in it: "Gazprombank"."""
+    words = [t for t in span if t.is_alpha]
+    return len(words) == 1 and words[0].lower_.endswith(ORG_WORD_ENDINGS) and words[0].lower_ not in ORG_WORD_ENDINGS
+
+
+def name_words(name: str, lex: Lexicons) -> list[str]:
+    """The words a person's id is made of: ASCII, lower case, particles dropped and given
+    names in one spelling ("Sergey al-Lavrov" -> ["sergei", "lavrov"])."""
+    import unicodedata
+
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
+    ascii_name = re.sub(r"\b(?:al|el)-", "", ascii_name)
+    words = [w for w in re.split(r"[^a-z0-9]+", ascii_name) if w and w not in NAME_PARTICLES]
+    if len(words) > 1:
+        words[0] = lex.name_variants.get(words[0], words[0])
+    return words
 
 
 def _clean_name(span: Span) -> str:
