@@ -120,3 +120,39 @@ def test_descriptor_needs_a_fitting_title():
                    "The lawmaker said the talks were useful. The minister agreed.")
     assert mention(analysis, "The lawmaker").actor_id == "person:maria-lopez"
     assert mention(analysis, "The minister").actor_id == "person:jorge-ruiz"
+
+
+@pytest.mark.parametrize("first,second,actor_id", [
+    ("Sergei Lavrov", "Sergey Lavrov", "person:sergei-lavrov"),
+    ("Bashar al-Assad", "Bashar Assad", "person:bashar-assad"),
+])
+def test_one_id_for_two_spellings_of_one_name(first, second, actor_id):
+    a = run(f"{first} arrived in the capital on Monday.")
+    b = run(f"{second} arrived in the capital on Monday.")
+    assert mention(a, first).actor_id == mention(b, second).actor_id == actor_id
+
+
+def test_a_surname_in_another_spelling_joins_the_full_name():
+    analysis = run("Syrian President Bashar al-Assad met the envoy. Assad said the talks went well.")
+    assert mention(analysis, "Assad").actor_id == "person:bashar-assad"
+
+
+@pytest.mark.parametrize("text,word", [
+    ("Net profit rose to 12 cts a share from 9 cts, the company told Reuters.", "cts"),
+    ("Net profit rose to 12 cts a share from 9 cts, the company told Reuters.", "Reuters"),
+])
+def test_units_and_bylines_are_not_actors(text, word):
+    analysis = run(text)
+    assert not any(m.actor_id and word in m.text for m in analysis.mentions)
+
+
+def test_american_is_the_united_states():
+    analysis = run("Two American aid groups sent doctors to the region.")
+    [american] = [m for m in analysis.mentions if m.text.startswith("American")]
+    assert american.actor_id.startswith("USA")
+
+
+def test_no_country_from_the_dateline_or_a_place():
+    analysis = run("NICOSIA, March 3 - President Reagan said on Tuesday he would visit Japan.")
+    reagan = analysis.actor(mention(analysis, "President Reagan").actor_id)
+    assert reagan.country not in {"CYP", "JPN"}

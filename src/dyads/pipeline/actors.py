@@ -138,7 +138,7 @@ def _infer_office_countries(builder: _Builder, people: list[Person], person_acto
             continue
         sentence = builder.doc[person.start].sent
         named = {_country_of(builder, s, e, kind, actor_id) for s, e, kind, actor_id in builder.found
-                 if sentence.start <= s and e <= sentence.end
+                 if sentence.start <= s and e <= sentence.end and not _dateline_like(builder.doc[s:e])
                  and kind in {"country", "capital", "demonym"}} - {None}
         named |= {p.country for p in people if p.country and sentence.start <= p.start < sentence.end}
         if len(named) == 1:
@@ -149,6 +149,12 @@ def person_id(name: str, lex: Lexicons) -> str:
     """The id of a person named so: one for every spelling ("Sergey Lavrov", "Sergei Lavrov"
     -> person:sergei-lavrov; "Bashar al-Assad", "Bashar Assad" -> person:bashar-assad)."""
     return "person:" + "-".join(name_words(name, lex))
+
+
+def _dateline_like(span: Span) -> bool:
+    """"NICOSIA, March 3 -": a place in capitals opening its sentence before a comma."""
+    doc = span.doc
+    return span.text.isupper() and span.start == span.sent.start and span.end < len(doc) and doc[span.end].text == ","
 
 
 def _person_actors(people: list[Person], lex: Lexicons) -> dict[int, Actor]:

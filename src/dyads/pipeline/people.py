@@ -222,8 +222,12 @@ def looks_like_name(span: Span, lex: Lexicons) -> bool:
     bare = text[4:] if text.lower().startswith("the ") else text
     if bare.lower() in lex.not_actors or not any(t.is_title or t.is_upper for t in span if t.is_alpha):
         return False
+    # A figure or a table word inside is a table row read as a name: "Revs 634.5", "Mar 20.4".
+    if any(t.like_num and not t.is_alpha for t in span) or any(t.lower_ in lex.not_actors for t in span[:1]):
+        return False
     words = [t for t in span if t.is_alpha]
-    return not (len(words) == 1 and words[0].pos_ in {"VERB", "AUX"})
+    # One word that is only an institution's head noun ("Bank", "Ministry") names no one body.
+    return not (len(words) == 1 and (words[0].pos_ in {"VERB", "AUX"} or words[0].lower_ in lex.institutions))
 
 
 def _one_word_compound(span: Span) -> bool:
