@@ -29,7 +29,7 @@ from collections.abc import Iterable, Iterator
 import numpy
 import spacy
 import threadpoolctl
-from spacy.attrs import IS_PUNCT, IS_SPACE, SENT_START
+from spacy.attrs import IS_PUNCT, IS_SPACE, ORTH, SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
 from thinc.api import use_ops
@@ -64,6 +64,8 @@ MAX_SENTENCE_TOKENS = 200
 # Where a cut prefers to fall: after the last punctuation mark (a comma, a dash) in the
 # last this many tokens of the window, else at its end.
 CUT_LOOKBACK_TOKENS = 50
+# Tokens that end a sentence for the cap: a run without any of them is what gets cut.
+STOPS = (".", "!", "?", "...", "\u2026")
 
 
 @Language.component("paragraph_breaks")
@@ -83,16 +85,19 @@ def paragraph_breaks(doc: Doc) -> Doc:
 
 @Language.component("sentence_cap")
 def sentence_cap(doc: Doc) -> Doc:
-    """Start a sentence at least every ``MAX_SENTENCE_TOKENS`` tokens.
+    """Start a sentence where ``MAX_SENTENCE_TOKENS`` tokens have passed without one.
 
-    Runs after ``paragraph_breaks``: only the runs between preset starts that are
-    longer than the cap are looked at token by token (none in ordinary news), and each
-    is cut after its last punctuation mark near the cap, else at the cap.
+    Runs after ``paragraph_breaks``, before the parser: a run is what lies between a
+    preset start (a paragraph) or a full stop (".", "!", "?") and the next, so it only
+    ever cuts text that has no sentence end for that long (none in ordinary news, whose
+    paragraphs are left for the parser to split). Each run longer than the cap is cut
+    after its last punctuation mark near the cap, else at the cap.
     """
     if len(doc) <= MAX_SENTENCE_TOKENS:
         return doc
-    starts = numpy.flatnonzero(doc.to_array(SENT_START) == 1).tolist()
-    bounds = [0, *(s for s in starts if s > 0), len(doc)]
+    starts = doc.to_array(SENT_START) == 1
+    starts[1:] |= numpy.isin(doc.to_array(ORTH), _stop_ids(doc.vocab))[:-1]
+    bounds = [0, *(int(i) for i in numpy.flatnonzero(starts) if i > 0), len(doc)]
     punct = None
     for begin, end in zip(bounds, bounds[1:]):
         while end - begin > MAX_SENTENCE_TOKENS:
@@ -104,6 +109,11 @@ def sentence_cap(doc: Doc) -> Doc:
             doc[cut].is_sent_start = True
             begin = cut
     return doc
+
+
+def _stop_ids(vocab) -> numpy.ndarray:
+    """The string ids of the tokens that end a sentence, as ``doc.to_array(ORTH)`` gives them."""
+    return numpy.array([vocab.strings.add(mark) for mark in STOPS], dtype="uint64")
 
 
 def load(components: Iterable[str] | None = None) -> Language:
