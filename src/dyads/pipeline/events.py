@@ -577,12 +577,23 @@ def _mention(token: Token, context: _Context):
     if mention is not None and mention.actor_id:
         return mention
     start, end = frames.phrase_span(token)
-    inside = [m for m in analysis.mentions if m.actor_id and m.start >= start and m.end <= end]
+    inside = [m for m in analysis.mentions_in(start, end) if m.actor_id and m.start >= start and m.end <= end]
     if inside:
         return min(inside, key=lambda m: (_NAMED_FIRST.index(m.kind) if m.kind in _NAMED_FIRST
                                           else len(_NAMED_FIRST), -(m.end - m.start)))
     mention = analysis.mention_at(start, end)
     return mention if mention is not None and mention.actor_id else None
+
+
+def _entity_of(token: Token) -> Span:
+    """The named entity the token is part of, found from its IOB tags: as long as the
+    entity, where a search of ``doc.ents`` would cost the whole document each time."""
+    doc, start, end = token.doc, token.i, token.i + 1
+    while doc[start].ent_iob_ == "I" and start > 0:
+        start -= 1
+    while end < len(doc) and doc[end].ent_iob_ == "I":
+        end += 1
+    return doc[start:end]
 
 
 def _reported_subject(pronoun: Token) -> Token | None:
@@ -596,14 +607,12 @@ def _reported_subject(pronoun: Token) -> Token | None:
 
 def _place_party(token: Token, context: _Context) -> _Party | None:
     """A named place as its country, for recipients: "lifted a curfew in Montenegro"."""
-    place = next((m for m in context.analysis.mentions
+    place = next((m for m in context.analysis.mentions_in(token.idx, token.idx + 1)
                   if m.kind == "place" and m.start <= token.idx < m.end), None)
     if place is not None:
         name, start, end = place.text, place.start, place.end
     elif token.ent_type_ in ("GPE", "LOC"):
-        ent = next((e for e in token.doc.ents if e.start <= token.i < e.end), None)
-        if ent is None:
-            return None
+        ent = _entity_of(token)
         name, start, end = ent.text, ent.start_char, ent.end_char
     else:
         return None
