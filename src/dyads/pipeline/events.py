@@ -596,6 +596,20 @@ def _entity_of(token: Token) -> Span:
     return doc[start:end]
 
 
+def _entities_in(span: Span) -> list[Span]:
+    """``span.ents`` from the span's own IOB tags (spaCy's walks every entity of the
+    document): the entities that start and end inside it, with their labels."""
+    doc, ents = span.doc, []
+    for token in span:
+        if token.ent_iob_ == "B":
+            end = token.i + 1
+            while end < len(doc) and doc[end].ent_iob_ == "I":
+                end += 1
+            if end <= span.end:
+                ents.append(Span(doc, token.i, end, label=token.ent_type))
+    return ents
+
+
 def _reported_subject(pronoun: Token) -> Token | None:
     """"X announced it will ...": the pronoun subject of a reported clause is its teller."""
     verb = pronoun.head
@@ -749,7 +763,7 @@ def _place(draft: _Draft, sentence: Sentence, span: Span, context: _Context,
     anchors = {draft.token.i, frames.clause_verb(draft.token).i}
     if draft.content is not None:
         anchors |= {draft.content.i, frames.clause_verb(draft.content).i}
-    for ent in span.ents:
+    for ent in _entities_in(span):
         if ent.label_ not in ("GPE", "LOC", "FAC"):
             continue
         prep = ent.root.head
