@@ -12,6 +12,7 @@ Every derived record carries character offsets (``start``, ``end``) into
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import datetime as dt
 import functools
@@ -284,12 +285,31 @@ class Analysis:
 
     def actor(self, actor_id: str | None) -> Actor | None:
         """The actor of this article with that id."""
-        return next((a for a in self.actors if a.id == actor_id), None)
+        return self._actor_index.get(actor_id)
 
     def mention_at(self, start: int, end: int) -> Mention | None:
         """The actor mention that best covers the span [start, end): the longest overlapping one."""
-        overlapping = [m for m in self.mentions if m.start < end and start < m.end and m.actor_id]
+        overlapping = [m for m in self.mentions_in(start, end) if m.actor_id]
         return max(overlapping, key=lambda m: (min(end, m.end) - max(start, m.start), -m.start), default=None)
+
+    def mentions_in(self, start: int, end: int) -> list[Mention]:
+        """The mentions that overlap the span [start, end), in text order.
+
+        Looked up in an index sorted by start, so that a stage asking once per word or
+        event costs the same per lookup in a 60,000-word article as in a short one.
+        """
+        starts, ordered, longest = self._mention_index
+        first = bisect.bisect_left(starts, start - longest)
+        return [m for m in ordered[first:bisect.bisect_left(starts, end)] if m.start < end and start < m.end]
+
+    @functools.cached_property
+    def _actor_index(self) -> dict[str, Actor]:
+        return {a.id: a for a in reversed(self.actors)}  # the first of a repeated id, as before
+
+    @functools.cached_property
+    def _mention_index(self) -> tuple[list[int], list[Mention], int]:
+        ordered = sorted(self.mentions, key=lambda m: m.start)  # stable: ties keep their order
+        return [m.start for m in ordered], ordered, max((m.end - m.start for m in ordered), default=0)
 
 
 @dataclass(frozen=True)

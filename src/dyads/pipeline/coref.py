@@ -16,6 +16,7 @@ chairman of the Federation Council is "the lawmaker".
 
 from __future__ import annotations
 
+import bisect
 from typing import TYPE_CHECKING
 
 from spacy.tokens import Token
@@ -47,6 +48,10 @@ COMPATIBLE = {
 SECTOR_FAMILIES = {"lawmaker": "LEG", "official": "GOV", "leader": None, "igo": "IGO"}
 # How many sentences back a pronoun looks for its person.
 PRONOUN_WINDOW = 3
+# Most earlier person mentions a descriptor looks back over for its antecedent. A long
+# news story names a few dozen people; the bound keeps an article of thousands of names
+# (a list, a transcript) linear instead of quadratic, and changes nothing below it.
+DESCRIPTOR_LOOKBACK = 200
 
 
 def resolve_references(builder: "_Builder", people: list["Person"], person_actors: dict[int, "Actor"]) -> None:
@@ -63,6 +68,7 @@ def _person_mentions(builder: "_Builder") -> list[tuple[int, int, str]]:
 def _descriptors(builder: "_Builder") -> None:
     doc, lex = builder.doc, builder.lex
     taken = {i for s, e, _, _ in builder.found for i in range(s, e)}
+    people = _person_mentions(builder)  # kept in text order as descriptors join people
     for token in doc:
         if token.pos_ != "NOUN" or token.tag_ == "NNS" or token.i in taken:
             continue
@@ -78,12 +84,14 @@ def _descriptors(builder: "_Builder") -> None:
         country = next((builder.lex.phrases[t.text][1] for t in span
                         if t.text in builder.lex.phrases and builder.lex.phrases[t.text][0] in {"demonym", "name"}),
                        None)
-        actor_id = _antecedent(builder, span, title, country)
+        actor_id = _antecedent(builder, span, title, country, people)
         if actor_id is None and country:
             actor = builder.country(country, title[0])
             builder.add(span, "nominal", actor)
         else:
             builder.add(span, "nominal", builder.actors.get(actor_id) if actor_id else None)
+            if actor_id and actor_id.startswith("person:"):
+                bisect.insort(people, (span.start, span.end, actor_id))
 
 
 def _descriptor_start(token: Token) -> int | None:
@@ -119,11 +127,11 @@ def _family_of(actor: "Actor") -> str | None:
     return title[1] if title else None
 
 
-def _antecedent(builder: "_Builder", span, title, country) -> str | None:
+def _antecedent(builder: "_Builder", span, title, country, people) -> str | None:
     if span.text.lower().startswith(("a ", "an ")):
         return None
-    people = _person_mentions(builder)
-    before = [a for s, e, a in people if e <= span.start]
+    first = bisect.bisect_left(people, (span.start,))
+    before = [a for s, e, a in people[max(0, first - DESCRIPTOR_LOOKBACK):first] if e <= span.start]
     fitting = [a for a in reversed(before) if _fits(builder.actors[a], title, country)]
     # "the minister" after a minister and an envoy is the minister: the same role family
     # first, then the most recent person of a compatible one.
@@ -131,7 +139,8 @@ def _antecedent(builder: "_Builder", span, title, country) -> str | None:
     if same or fitting:
         return (same or fitting)[0]
     if span.sent.start == 0 or _in_front_matter(builder, span):
-        after = [a for s, e, a in people if s >= span.end]
+        last = bisect.bisect_left(people, (span.end,))
+        after = [a for s, e, a in people[last:last + DESCRIPTOR_LOOKBACK]]
         return next((a for a in after if _fits(builder.actors[a], title, country)), None)
     return None
 
@@ -146,22 +155,29 @@ def _in_front_matter(builder: "_Builder", span) -> bool:
 def _pronouns(builder: "_Builder") -> None:
     doc = builder.doc
     sentences = list(doc.sents)
+    index = {sent.start: i for i, sent in enumerate(sentences)}
+    people = _person_mentions(builder)  # kept in text order as pronouns join people
     for token in doc:
         if token.lower_ not in PRONOUNS or token.pos_ != "PRON":
             continue
-        people = _person_mentions(builder)
-        actor_id = _salient(builder, token, people, sentences)
+        # Only mentions from PRONOUN_WINDOW sentences back up to the pronoun are read: the
+        # sentences are bounded (dyads.nlp.MAX_SENTENCE_TOKENS), so this is too.
+        sent = index[token.sent.start]
+        start = sentences[max(0, sent - PRONOUN_WINDOW)].start
+        near = people[bisect.bisect_left(people, (start,)):bisect.bisect_left(people, (token.i + 1,))]
+        actor_id = _salient(builder, token, near, sentences, sent)
         builder.add(doc[token.i:token.i + 1], "pronoun", builder.actors.get(actor_id) if actor_id else None)
+        if actor_id and actor_id.startswith("person:"):
+            bisect.insort(people, (token.i, token.i + 1, actor_id))
 
 
-def _salient(builder: "_Builder", token: Token, people, sentences) -> str | None:
+def _salient(builder: "_Builder", token: Token, people, sentences, index: int) -> str | None:
     governing = _governing_subject(token, people)
     if governing:
         return governing
     same = [(s, a) for s, e, a in people if token.sent.start <= s and e <= token.i]
     if same:
         return same[-1][1]
-    index = next(i for i, sent in enumerate(sentences) if sent.start == token.sent.start)
     for sent in reversed(sentences[max(0, index - PRONOUN_WINDOW):index]):
         inside = [(s, a) for s, e, a in people if sent.start <= s and e <= sent.end]
         if inside:

@@ -577,12 +577,37 @@ def _mention(token: Token, context: _Context):
     if mention is not None and mention.actor_id:
         return mention
     start, end = frames.phrase_span(token)
-    inside = [m for m in analysis.mentions if m.actor_id and m.start >= start and m.end <= end]
+    inside = [m for m in analysis.mentions_in(start, end) if m.actor_id and m.start >= start and m.end <= end]
     if inside:
         return min(inside, key=lambda m: (_NAMED_FIRST.index(m.kind) if m.kind in _NAMED_FIRST
                                           else len(_NAMED_FIRST), -(m.end - m.start)))
     mention = analysis.mention_at(start, end)
     return mention if mention is not None and mention.actor_id else None
+
+
+def _entity_of(token: Token) -> Span:
+    """The named entity the token is part of, found from its IOB tags: as long as the
+    entity, where a search of ``doc.ents`` would cost the whole document each time."""
+    doc, start, end = token.doc, token.i, token.i + 1
+    while doc[start].ent_iob_ == "I" and start > 0:
+        start -= 1
+    while end < len(doc) and doc[end].ent_iob_ == "I":
+        end += 1
+    return doc[start:end]
+
+
+def _entities_in(span: Span) -> list[Span]:
+    """``span.ents`` from the span's own IOB tags (spaCy's walks every entity of the
+    document): the entities that start and end inside it, with their labels."""
+    doc, ents = span.doc, []
+    for token in span:
+        if token.ent_iob_ == "B":
+            end = token.i + 1
+            while end < len(doc) and doc[end].ent_iob_ == "I":
+                end += 1
+            if end <= span.end:
+                ents.append(Span(doc, token.i, end, label=token.ent_type))
+    return ents
 
 
 def _reported_subject(pronoun: Token) -> Token | None:
@@ -596,14 +621,12 @@ def _reported_subject(pronoun: Token) -> Token | None:
 
 def _place_party(token: Token, context: _Context) -> _Party | None:
     """A named place as its country, for recipients: "lifted a curfew in Montenegro"."""
-    place = next((m for m in context.analysis.mentions
+    place = next((m for m in context.analysis.mentions_in(token.idx, token.idx + 1)
                   if m.kind == "place" and m.start <= token.idx < m.end), None)
     if place is not None:
         name, start, end = place.text, place.start, place.end
     elif token.ent_type_ in ("GPE", "LOC"):
-        ent = next((e for e in token.doc.ents if e.start <= token.i < e.end), None)
-        if ent is None:
-            return None
+        ent = _entity_of(token)
         name, start, end = ent.text, ent.start_char, ent.end_char
     else:
         return None
@@ -740,7 +763,7 @@ def _place(draft: _Draft, sentence: Sentence, span: Span, context: _Context,
     anchors = {draft.token.i, frames.clause_verb(draft.token).i}
     if draft.content is not None:
         anchors |= {draft.content.i, frames.clause_verb(draft.content).i}
-    for ent in span.ents:
+    for ent in _entities_in(span):
         if ent.label_ not in ("GPE", "LOC", "FAC"):
             continue
         prep = ent.root.head

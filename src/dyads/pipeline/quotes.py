@@ -573,7 +573,7 @@ def _speaker_actor(doc: Doc, analysis: Analysis, speaker: Offsets):
         return None
     head = _head(span)
     start, end = head.idx, head.idx + len(head)
-    found = [(analysis.actor(m.actor_id), m) for m in analysis.mentions
+    found = [(analysis.actor(m.actor_id), m) for m in analysis.mentions_in(speaker[0], span.end_char)
              if m.actor_id and speaker[0] <= m.start and m.end <= span.end_char]
     found = [(actor, m) for actor, m in found if actor is not None]
     holding = [(a, m) for a, m in found if m.start <= start and end <= m.end]
@@ -594,10 +594,10 @@ def _sentence_index(analysis: Analysis, char: int) -> int:
 
 def _about(analysis: Analysis, parts: tuple[Offsets, ...]) -> tuple[str, ...]:
     """Actors mentioned inside the quote's words, in order of first mention."""
+    inside = {id(m): m for s, e in parts for m in analysis.mentions_in(s, e) if s <= m.start and m.end <= e}
     ids: list[str] = []
-    for mention in analysis.mentions:
-        if mention.actor_id and mention.actor_id not in ids and any(
-                s <= mention.start and mention.end <= e for s, e in parts):
+    for mention in sorted(inside.values(), key=lambda m: m.start):  # the words' mentions only
+        if mention.actor_id and mention.actor_id not in ids:
             ids.append(mention.actor_id)
     return tuple(ids)
 
