@@ -35,7 +35,7 @@ FLAT_COLUMNS = (
     "id", "article_id", "date", "date_precision", "type", "mode", "cameo", "cameo_root", "goldstein",
     "quad_class", "score", "actor_codes", "actor_names", "recipient_codes", "recipient_names", "place",
     "place_country", "place_lat", "place_lon", "negated", "future", "hypothetical", "historical",
-    "quoted", "reported_by", "confidence", "trigger", "sentence", "headline",
+    "quoted", "reported_by", "confidence", "found_by", "trigger", "sentence", "headline",
 )
 
 
@@ -213,7 +213,7 @@ def flat_row(event: dict) -> dict:
         "negated": event["negated"], "future": event["future"], "hypothetical": event["hypothetical"],
         "historical": event["historical"], "quoted": event["quoted"],
         "reported_by": (event["reported_by"] or {}).get("name"), "confidence": event["confidence"],
-        "trigger": event["evidence"]["trigger"]["text"], "sentence": event["evidence"]["sentence"],
+        "found_by": event["found_by"], "trigger": event["evidence"]["trigger"]["text"], "sentence": event["evidence"]["sentence"],
         "headline": event["headline"],
     }
 

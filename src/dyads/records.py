@@ -188,7 +188,9 @@ class Event:
     without a year gives month and day only); ``date_precision`` is "day", "week",
     "month" or "year"; ``date_source`` "text" (words in the sentence) or "dateline"/
     "published" (the story's own date, for an undated event). ``historical``: the event
-    is dated well before publication or told as background.
+    is dated well before publication or told as background. ``found_by`` says which part of
+    the stage coded the event: "rules" (a trigger word, its type possibly weighed by the
+    learned coder) or "model" (the learned coder, where no trigger named the act).
     """
 
     index: int
@@ -232,6 +234,7 @@ class Event:
     quoted: bool = False  # inside quotation marks
     reported_by: str | None = None  # actor id of the speaker when quoted or reported
     confidence: float = 0.0
+    found_by: str = "rules"  # "rules": a trigger word; "model": the learned event coder (pipeline/event_coder.py)
 
 
 @dataclass(frozen=True)

@@ -84,6 +84,7 @@ def event_view(row: dict) -> dict:
         "quoted": row["quoted"],
         "reported_by": {"id": row["reported_by"], "name": row["reported_by_name"]} if row["reported_by"] else None,
         "confidence": row["confidence"],
+        "found_by": row["found_by"],
         "evidence": {
             "sentence": row["sentence_text"], "sentence_index": row["sentence"],
             "start": row["start"], "end": row["end"],

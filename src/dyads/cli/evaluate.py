@@ -138,8 +138,10 @@ def _quote_row(kind: str, figures: dict) -> dict:
 @click.option("--gold", "gold", required=True, type=click.Path(path_type=Path),
               help="JSONL gold records: PLOVER gold-standard records or the plain format.")
 @click.option("--errors", is_flag=True, help="Also list every record whose type or parties are wrong.")
+@click.option("--folds", type=click.IntRange(min=2), default=None,
+              help="Also cross-validate how the learned coder joins the rules: K folds of the records.")
 @click.option("--json", "as_json", is_flag=True, help="Output JSON.")
-def events(gold: Path, errors: bool, as_json: bool) -> None:
+def events(gold: Path, errors: bool, folds: int | None, as_json: bool) -> None:
     """Score event coding against gold records: type, detection, actors, recipients.
 
     \b
@@ -152,12 +154,17 @@ def events(gold: Path, errors: bool, as_json: bool) -> None:
     Example:
       dyads eval events --gold ../shared/data/gold/plover_gsr_dev.jsonl
     """
-    from dyads.evaluate.events import evaluate_events
+    from dyads.evaluate.events import cross_validate_events, evaluate_events
 
     scores = evaluate_events(gold)
+    cv = cross_validate_events(gold, folds=folds) if folds else None
     wrong = [r for r in scores.results if not r.fully_right and (r.gold or r.predicted_type)]
     if as_json:
         report = scores.summary()
+        if cv is not None:
+            report["cross_validated"] = {**cv.scores.summary(), "folds": cv.folds,
+                                         "chosen": [dataclasses.asdict(c) for c in cv.chosen],
+                                         "best_on_all": dataclasses.asdict(cv.best)}
         if errors:
             report["errors"] = [_error_row(r) for r in wrong]
         click.echo(to_json(report))
@@ -167,7 +174,16 @@ def events(gold: Path, errors: bool, as_json: bool) -> None:
     click.echo("")
     summary = scores.summary()
     del summary["per_type"]
-    click.echo(table([{"measure": k, "value": v} for k, v in summary.items()], ["measure", "value"]))
+    if cv is not None:
+        held_out = cv.scores.summary()
+        rows = [{"measure": k, "value": v, f"cv_{cv.folds}_fold": held_out[k]} for k, v in summary.items()]
+        click.echo(table(rows, ["measure", "value", f"cv_{cv.folds}_fold"]))
+        click.echo("")
+        click.echo(table([{"fold": i, **dataclasses.asdict(c)} for i, c in enumerate(cv.chosen)]
+                         + [{"fold": "all", **dataclasses.asdict(cv.best)}],
+                         ["fold", "weight", "retype", "fill", "recipients"]))
+    else:
+        click.echo(table([{"measure": k, "value": v} for k, v in summary.items()], ["measure", "value"]))
     if errors:
         click.echo("")
         click.echo(table([_error_row(r) for r in wrong],

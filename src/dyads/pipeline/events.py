@@ -17,13 +17,14 @@ meet": AGREE), future cooperation is AGREE and announced coercion a threat
 from __future__ import annotations
 
 import dataclasses
+import functools
 import logging
 from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span, Token
 
 from dyads import ontology
-from dyads.pipeline import frames
+from dyads.pipeline import event_coder, frames
 from dyads.pipeline.dates import (EXPLICIT_YEAR_KINDS, StoryDate, find_dates, is_historical, resolve_text,
                                   story_when)
 from dyads.gazetteer import locate
@@ -45,6 +46,7 @@ LIGHT_VERBS = frozenset({
     "engage", "lead", "wage", "unleash", "perform", "pursue", "take", "maintain", "follow",
     "resort", "reimpose", "tighten", "accept", "convene", "arrange", "agree", "go", "dispatch",
     "send", "pay", "speed", "accelerate", "hasten",
+    "wag",  # spaCy's lemma of "waged" ("waged a sanctions war")
 })
 # Verbs whose passive subject is the doer of the event noun they carry: "were engaged in
 # ethnic cleansing" (a passive that describes a state, not one with a hidden agent).
@@ -75,6 +77,13 @@ FUTURE_WORDS = frozenset({"will", "would", "shall", "'ll", "wo"})
 HYPOTHETICAL_WORDS = frozenset({"if", "unless", "may", "might", "could", "should", "whether"})
 DEMONSTRATIVES = frozenset({"this", "that", "which", "it", "these", "those"})
 _PERFECT_AUX = frozenset({"have", "has", "had", "'ve"})
+# Verbs whose present passive tells a state that lasts, not an act of the day ("the islands
+# are occupied", "the port is blockaded"): background, with no date of its own.
+STATE_VERBS = frozenset({"occupy", "control", "hold", "blockade", "besiege", "annex", "ban", "sanction",
+                         "isolate", "detain", "imprison", "jail"})
+_PRESENT_BE = frozenset({"is", "are", "am", "remains", "remain", "'s", "'re"})
+# Nouns of a "for ..." phrase that make an act a lasting one ("for many years", "for decades").
+DURATION_NOUNS = frozenset({"year", "decade", "month", "century"})
 # Types that PLOVER codes as refusals when denied: "will not allow" is a refusal to yield.
 _NEGATED_AS_REJECT = frozenset({"AGREE", "CONCEDE", "RETREAT"})
 
@@ -88,6 +97,38 @@ CONFIDENCE_SPECIFIC = 0.05  # the trigger row had conditions that held
 CONFIDENCE_HYPOTHETICAL = -0.25
 CONFIDENCE_NEGATED = -0.1
 CONFIDENCE_QUOTED = -0.05
+
+
+@dataclass(frozen=True)
+class Coding:
+    """How the learned coder (``pipeline/event_coder.py``) joins the trigger rules.
+
+    Each value is chosen by ``dyads eval events --folds K`` (K-fold cross-validation over
+    the gold records: chosen on K-1 folds, scored on the one left out); ``CODING`` holds the
+    choice made on all of them.
+    """
+
+    weight: float = 0.0  # confidence added per unit of the coder's P(type) of a rule event
+    retype: float = 1.0  # a rule event takes the coder's type when P(best) - P(its type) >= this
+    fill: float = 1.01  # a sentence with no rule event gets the coder's when P(best) >= this
+    # an act with no recipient found takes one from its clause: 0 never; 1 from a target
+    # phrase or object (``_clause_targets``); 2 also any other party its clause names
+    recipients: int = 0
+
+    @property
+    def uses_coder(self) -> bool:
+        return self.weight > 0 or self.retype < 1.0 or self.fill <= 1.0
+
+
+RULES_ONLY = Coding()
+# Chosen by 5-fold CV on the PLOVER dev records (``dyads eval events --folds 5``; see README).
+CODING = Coding(weight=0.0, retype=1.0, fill=1.01, recipients=2)
+# Prepositions whose object is the target of a directed act with no recipient found
+# ("sanctions war against Russia", "pressure on Kyiv", "aid to Gaza"); the set is PLOVER's
+# target phrases (manual §3, "against / with / to / on"), not tuned.
+TARGET_PREPS = ("against", "on", "to", "toward", "towards", "at", "with", "upon")
+# Types whose parties are all actors when the coder codes them (PLOVER §2: meetings, joint acts).
+MUTUAL_TYPES = frozenset({"CONSULT", "COOPERATE"})
 
 
 @dataclass
@@ -125,14 +166,15 @@ class _Draft:
     hypothetical: bool = False
 
 
-def extract_events(doc: Doc, analysis: Analysis) -> tuple[Event, ...]:
+def extract_events(doc: Doc, analysis: Analysis, *, coding: Coding = CODING) -> tuple[Event, ...]:
     """Every event the article's sentences tell, with parties resolved to actors.
 
     Args:
         doc: the spaCy parse of ``analysis.article.text``.
         analysis: the article with its sentences, actors and mentions.
+        coding: how the learned coder joins the rules (``CODING``, chosen by cross-validation).
     """
-    context = _Context(doc, analysis)
+    context = _Context(doc, analysis, coding)
     events: list[Event] = []
     for sentence in analysis.sentences:
         span = doc.char_span(sentence.start, sentence.end, alignment_mode="expand")
@@ -157,8 +199,10 @@ def _name_tokens(doc: Doc, analysis: Analysis) -> set[int]:
 class _Context:
     """What every sentence needs: the document, the analysis, quotes and the story date."""
 
-    def __init__(self, doc: Doc, analysis: Analysis) -> None:
+    def __init__(self, doc: Doc, analysis: Analysis, coding: Coding = CODING) -> None:
         self.doc = doc
+        self.coding = coding
+        self.coder = event_coder.load() if coding.uses_coder else None
         self.analysis = analysis
         self.quotes = quotes_of(analysis)
         self.story = StoryDate.of(analysis.article)
@@ -190,7 +234,63 @@ def _sentence_events(span: Span, sentence: Sentence, context: _Context) -> list[
             continue
         seen.add(key)
         events.append(event)
+    if context.coder is not None:
+        events = _blend(events, context.coder.probabilities(span), span, sentence, context)
     return events
+
+
+def _blend(events: list[Event], probabilities: dict[str, float], span: Span, sentence: Sentence,
+           context: _Context) -> list[Event]:
+    """The rules' events weighed by the coder, or the coder's own when the rules found none."""
+    coding = context.coding
+    best = max(probabilities, key=probabilities.get)
+    blended = []
+    for event in events:
+        if probabilities[best] - probabilities.get(event.type, 0.0) >= coding.retype and event.type != best:
+            event = _retyped(event, best)
+        confidence = event.confidence + coding.weight * probabilities.get(event.type, 0.0)
+        blended.append(dataclasses.replace(event, confidence=round(confidence, 3)))
+    if not blended and probabilities[best] >= coding.fill:
+        event = _coder_event(best, span, sentence, context)
+        if event is not None:
+            blended.append(event)
+    return blended
+
+
+def _retyped(event: Event, type_name: str) -> Event:
+    cameo = ontology.cameo(_type_cameo(type_name))
+    return dataclasses.replace(
+        event, type=type_name, mode=None, cameo=cameo.code, cameo_root=cameo.root, goldstein=cameo.goldstein,
+        quad_class=cameo.quad_class, score=ontology.plover_score(type_name, None),
+        contexts=ontology.contexts_of(cameo.code))
+
+
+@functools.cache
+def _type_cameo(type_name: str) -> str:
+    """The most general CAMEO code the crosswalk gives a PLOVER type with no mode."""
+    codes = [c for c in ontology.cameo_codes() if ontology.plover_of(c) == (type_name, None)]
+    return min(codes, key=lambda c: (len(c), c))
+
+
+def _coder_event(type_name: str, span: Span, sentence: Sentence, context: _Context) -> Event | None:
+    """The coder's event for a sentence no trigger coded: the main clause's doer and target."""
+    verb = span.root
+    while verb.lemma_.lower() in SPEECH_VERBS:
+        told = [c for c in verb.children if c.dep_ in ("ccomp", "xcomp") and c.pos_ in ("VERB", "AUX")]
+        if not told:
+            return None  # a statement and nothing it tells
+        verb = told[0]
+    if verb.pos_ not in ("VERB", "AUX"):
+        return None
+    frame = "mutual" if type_name in MUTUAL_TYPES else "directed"
+    trigger = Trigger(verb.lemma_.lower(), "V", _type_cameo(type_name), type_name, None, frame,
+                      ("obj",) + TARGET_PREPS, ())
+    draft = _Draft(verb, trigger, *coded(trigger))
+    _modality(draft)
+    _find_parties(draft, context)
+    if not any(entity_code(context.actor(p.actor_id)) for p in draft.actors):
+        return None
+    return dataclasses.replace(_event(draft, sentence, span, context), found_by="model")
 
 
 def _drafts(span: Span, names: set[int]) -> list[_Draft]:
@@ -353,6 +453,8 @@ def _find_parties(draft: _Draft, context: _Context) -> None:
     draft.actors = _unique(actors)
     ids = {p.actor_id for p in draft.actors}
     draft.recipients = [p for p in _unique(recipients) if p.actor_id not in ids]
+    if not draft.recipients and trigger.frame != "mutual" and context.coding.recipients:
+        draft.recipients = _unique(_clause_targets(draft, context, draft.actors))
     if not draft.recipients and draft.trigger.frame in ("agree", "intent"):
         # the other side only: a Japanese plan for Russian-Japanese cooperation is offered to Russia
         countries = {_country(context.actor(i)) for i in ids} - {None}
@@ -438,6 +540,44 @@ def _own_targets(token: Token, sources: tuple[str, ...]) -> list[Token]:
                 found = [n for o in frames.objects(token) for n in frames.prep_objects(o, (source,))]
         if found:
             return found
+    return []
+
+
+def _clause_targets(draft: _Draft, context: _Context, actors: list[_Party]) -> list[_Party]:
+    """An act's target named in its clause when the trigger row's sources found none: a
+    target phrase on the trigger, its content, their objects or their verb ("sanctions war
+    against Russia", "imposed on Iran"), else the verb's direct object; with
+    ``Coding.recipients`` 2, else the first other party the clause names."""
+    mine = {p.actor_id for p in actors}
+    keep = lambda parties: [p for p in parties if p.actor_id not in mine]  # noqa: E731
+    heads = [draft.token] + ([draft.content] if draft.content is not None else [])
+    nodes = []
+    for head in heads:
+        verb = frames.clause_verb(head)
+        nodes += [head] + [o for o in frames.objects(head) if head.pos_ == "VERB"]
+        nodes += [verb] if verb.i != head.i else []
+    found = keep(_resolve_all([n for node in nodes for n in frames.prep_objects(node, TARGET_PREPS)],
+                              context, places=True))
+    if not found:
+        found = keep(_resolve_all([o for node in nodes if node.pos_ in ("VERB", "AUX") for o in frames.objects(node)],
+                                  context, places=True))
+    if found or context.coding.recipients < 2:
+        return found
+    return keep(_clause_parties(draft, context))
+
+
+def _clause_parties(draft: _Draft, context: _Context) -> list[_Party]:
+    """Parties the trigger's clause names outside its doers' phrases, nearest the trigger
+    first; the clause that reports it ("officials said") is not in it."""
+    verb = frames.clause_verb(draft.content if draft.content is not None else draft.token)
+    doers = {t.i for d in _doers(draft.token, draft.trigger) for t in d.subtree}
+    nouns = [t for t in verb.subtree if t.pos_ in ("PROPN", "NOUN") and t.i not in doers
+             and t.dep_ not in ("compound", "poss", "amod")]
+    nouns.sort(key=lambda t: abs(t.i - draft.token.i))
+    for noun in nouns:
+        party = _resolve(noun, context, places=True)
+        if party is not None:
+            return [party]
     return []
 
 
@@ -755,7 +895,23 @@ def _background(token: Token) -> bool:
     aux = {c.lower_ for c in verb.children if c.dep_ == "aux"}
     if "had" in aux and verb.tag_ == "VBN" and clause_speaker_verb(verb) is None:
         return True  # past perfect, unless it is the back-shift of reported speech
+    if _lasting(verb):
+        return True
     return verb.dep_ == "relcl" and bool(aux & _PERFECT_AUX) and verb.tag_ == "VBN"
+
+
+def _lasting(verb: Token) -> bool:
+    """A state that goes on ("are illegally occupied") or an act over years ("has waged a
+    sanctions war for many years"): not a new event on the day of the story."""
+    passive_be = {c.lower_ for c in verb.children if c.dep_ == "auxpass"}
+    if verb.tag_ == "VBN" and passive_be & _PRESENT_BE and not any(c.dep_ == "aux" for c in verb.children) \
+            and verb.lemma_.lower() in STATE_VERBS:
+        return True
+    if verb.lemma_.lower() in ("remain", "stay") and any(c.dep_ in ("acomp", "oprd", "xcomp") and
+                                                          c.lemma_.lower() in STATE_VERBS for c in verb.children):
+        return True
+    return any(c.dep_ == "prep" and c.lower_ in ("for", "over") and g.lemma_.lower() in DURATION_NOUNS
+               and g.tag_ == "NNS" for c in verb.children for g in c.children if g.dep_ == "pobj")
 
 
 def _place(draft: _Draft, sentence: Sentence, span: Span, context: _Context,

@@ -256,4 +256,9 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
     ("0009_quote_found_by", """
         ALTER TABLE quotes ADD COLUMN found_by VARCHAR DEFAULT 'rules';
     """),
+    # Which part of the events stage coded each event: the trigger rules, or the learned
+    # event coder beside them. Events stored before were all the rules'.
+    ("0010_event_found_by", """
+        ALTER TABLE events ADD COLUMN found_by VARCHAR DEFAULT 'rules';
+    """),
 )

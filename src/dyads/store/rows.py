@@ -58,7 +58,7 @@ EVENT_COLUMNS = (
     "date_month", "date_day", "date_precision", "date_source", "date_start", "date_end", "place",
     "place_country", "place_lat", "place_lon", "place_geonameid", "place_source", "place_start",
     "place_end", "negated", "future", "hypothetical", "historical", "quoted", "reported_by",
-    "reported_by_name", "confidence",
+    "reported_by_name", "confidence", "found_by",
 )
 PARTY_COLUMNS = ("article_id", "event_idx", "role", "position", "actor_id", "code", "sector", "kind",
                  "name", "members", "start", "end")
@@ -75,6 +75,7 @@ def _events(analysis: Analysis, run_id, now) -> list[tuple]:
             e.date_end, e.place, e.place_country, e.place_lat, e.place_lon, e.place_geonameid,
             e.place_source, e.place_start, e.place_end, e.negated, e.future, e.hypothetical,
             e.historical, e.quoted, e.reported_by, reporter.name if reporter else None, e.confidence,
+            e.found_by,
         ))
     return rows
 

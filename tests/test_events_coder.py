@@ -1,0 +1,91 @@
+"""The learned event coder, how it joins the rules, parties from the clause, lasting states,
+and story-level scoring, on text we wrote; real spaCy, the shipped weights, real DuckDB."""
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+
+from dyads import nlp
+from dyads.evaluate.events import GoldEvent, RecordResult, evaluate_events, score
+from dyads.ontology import entity_code, party_actor
+from dyads.pipeline import analyze, event_coder
+from dyads.pipeline.events import RULES_ONLY, Coding, extract_events, primary
+from dyads.records import Article
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def run(text, published=dt.date(2024, 12, 10)):
+    article = Article(headline="", paragraphs=(text,), origin="test", published=published)
+    doc = nlp.load()(article.text)
+    return doc, analyze(article, doc)
+
+
+def codes(analysis, ids):
+    return {entity_code(party_actor(analysis, i)) for i in ids}
+
+
+def test_coder_gives_a_distribution_and_reads_acts_not_names():
+    coder = event_coder.load()
+    doc = nlp.load()("Rebels shelled the town, killing 20 civilians.")
+    probabilities = coder.probabilities(doc[:])
+    assert abs(sum(probabilities.values()) - 1) < 1e-6 and len(probabilities) == 16
+    assert coder.best(doc[:])[0] == "ASSAULT"
+    assert "<gpe>" in event_coder.features(nlp.load()("Chile praised Peru.")[:])
+
+
+def test_coder_fills_a_sentence_no_trigger_codes_and_says_so():
+    doc, analysis = run("Nigerian teachers walked out of schools across Lagos demanding higher pay.")
+    assert not [e for e in extract_events(doc, analysis, coding=RULES_ONLY) if e.found_by == "model"]
+    filled = extract_events(doc, analysis, coding=Coding(fill=0.0))
+    assert filled and all(e.found_by in ("rules", "model") for e in filled)
+
+
+@pytest.mark.parametrize("text, recipient", [
+    ("Washington has waged a sanctions war against Russia.", "RUS"),
+    ("Turkish police prevented a march by Kurdish students in Ankara.", "TUR"),
+])
+def test_a_recipient_the_sentence_names_is_not_left_empty(text, recipient):
+    doc, analysis = run(text)
+    event = primary(analysis.events)
+    assert event is not None and recipient in codes(analysis, event.recipients)
+
+
+def test_dated_and_lasting_acts_are_background():
+    _, dated = run("Canada imposed sanctions on Belarus in 2022.")
+    assert dated.events[0].historical and dated.events[0].date_year == 2022
+    _, lasting = run("The islands are illegally occupied by Japan.")
+    assert lasting.events[0].historical and lasting.events[0].date is None
+    _, years = run("Washington has waged a sanctions war against Russia for many years.")
+    assert years.events[0].historical and years.events[0].date_source is None
+
+
+def test_story_matching_is_one_to_one_by_type_and_country_sets():
+    gold = (GoldEvent("ACCUSE", None, ("GHA",), ("TGO",)), GoldEvent("COERCE", None, ("TGO",), ("GHA",)))
+    predicted = (("ACCUSE", frozenset({"GHA"}), frozenset({"TGO"})), ("COERCE", frozenset({"TGO"}), frozenset()))
+    result = RecordResult("s", "t", gold[0], "ACCUSE", ("GHA",), ("TGO",), "condemned",
+                          gold_events=gold, predicted_events=predicted)
+    scores = score([result])
+    assert (scores.event_precision, scores.event_recall, scores.event_f1) == (0.5, 0.5, 0.5)
+
+
+def test_story_level_scores_on_our_stories():
+    scores = evaluate_events(FIXTURES / "events-stories.jsonl")
+    assert scores.records == 6
+    assert scores.event_f1 >= 0.6 and scores.event_precision >= 0.6
+    lines = (FIXTURES / "events-stories.jsonl").read_text().splitlines()
+    story = json.loads(lines[0])
+    start, end = story["events"][0]["trigger"]
+    assert story["text"][start:end] == "met"
+
+
+def test_found_by_is_stored(tmp_path):
+    from dyads.store import Store
+
+    _, analysis = run("Canada imposed sanctions on Belarus.")
+    assert analysis.events[0].found_by == "rules"
+    with Store.open(tmp_path / "t.duckdb") as store:
+        store.write([analysis])
+        assert store.con.execute("SELECT DISTINCT found_by FROM events").fetchall() == [("rules",)]
