@@ -8,9 +8,9 @@ any. This stage, run after it, resolves what is still open or likely wrong, by k
   a name no stage knew becomes an actor of its own (a person, or an organization
   when the parser calls it one);
 - **pronoun**: "he"/"she" join the nearest person mentioned before whose gender
-  agrees (``gender``: honorifics, gendered role nouns and pronouns beside the name,
-  first names from the ``nomquamgender`` name data), the previous quote's speaker
-  first when ``PREVIOUS_SPEAKER_FIRST``; "they"/"it"/"we" the nearest organization;
+  agrees (honorifics, gendered role nouns and titles, a pronoun right after the name:
+  "Lonechild said she ..."), the previous quote's speaker first when
+  ``PREVIOUS_SPEAKER_FIRST``; "they"/"it"/"we" the nearest organization;
   a pronoun in the headline or dek that nothing precedes, the first person after;
 - **nominal**: an indefinite descriptor in the headline or dek ("A Russian senator
   says ...") is the first person the story then names whose title fits; "the
@@ -29,7 +29,6 @@ from __future__ import annotations
 import bisect
 import dataclasses
 import functools
-import json
 from importlib import resources
 
 from spacy.tokens import Doc, Span
@@ -42,15 +41,14 @@ from dyads.records import Actor, Analysis, Mention, Quote
 PREVIOUS_SPEAKER_FIRST = True
 # Paragraphs after a quote within which a quotation no cue claims goes on in its
 # speaker's voice. Chosen by 5-fold CV on ggt_dev (values 0-3 tried).
-CONTINUATION_PARAGRAPHS = 1
-# Share of a first name's bearers of one gender needed to take it as that gender:
-# nomquamgender's own "classifiable" cut (pgf under 0.1 or over 0.9 at its default).
-NAME_GENDER_SHARE = 0.9
-# Fewest bearers of a first name in nomquamgender's data for its figure to count.
-NAME_MIN_COUNT = 50
+CONTINUATION_PARAGRAPHS = 2
 # Characters before a pronoun speaker within which a person counts as mentioned
-# before it: about ten paragraphs of wire copy. Chosen by 5-fold CV on ggt_dev.
-PRONOUN_REACH = 3000
+# before it: two or three paragraphs. Chosen by 5-fold CV on ggt_dev (500, 1000, 3000 and
+# unbounded tried; 500 chosen on the other folds for 4 of 5 folds, 1000 for one).
+PRONOUN_REACH = 500
+# "it"/"they" with no organization within reach join the nearest actor of any kind
+# mentioned before (a document's author, a country). Chosen by 5-fold CV on ggt_dev.
+GROUP_PRONOUN_ANY_ACTOR = True
 PERSONAL = frozenset({"he", "she", "him", "her", "his", "himself", "herself"})
 GROUP_PRONOUNS = frozenset({"they", "them", "it", "we", "us"})
 _INDEFINITE = frozenset({"a", "an", "one", "another"})
@@ -66,30 +64,6 @@ def speaker_words() -> dict[str, str]:
     text = resources.files("dyads.data").joinpath("speaker-words.tsv").read_text("utf-8")
     rows = (line.split("\t") for line in text.splitlines() if line.strip() and not line.startswith("#"))
     return {word: what for word, what in rows}
-
-
-@functools.cache
-def _first_names() -> dict[str, tuple[int, float]]:
-    """first name -> (bearers, share female) from nomquamgender's name data (MIT; read as
-    JSON, without importing the package, which pulls pandas in)."""
-    try:
-        data = resources.files("nomquamgender").joinpath("name_data.json").read_text("utf-8")
-    except (ModuleNotFoundError, FileNotFoundError):
-        return {}
-    return {name: (row[1], row[2]) for name, row in json.loads(data).items()
-            if isinstance(row, list) and len(row) > 2 and row[2] is not None}
-
-
-def name_gender(first: str) -> str | None:
-    """"m", "f" or None for a first name, from its bearers' share of each gender.
-
-    >>> name_gender("Caroline"), name_gender("Sergey")
-    ('f', 'm')
-    """
-    count, female = _first_names().get(first.lower(), (0, 0.5))
-    if count < NAME_MIN_COUNT:
-        return None
-    return "f" if female >= NAME_GENDER_SHARE else "m" if female <= 1 - NAME_GENDER_SHARE else None
 
 
 def resolve_speakers(doc: Doc, analysis: Analysis) -> Analysis:
@@ -151,10 +125,6 @@ class _State:
             for word in (actor.title or "").lower().split():
                 if words.get(word) in ("m", "f"):
                     tally[words[word]] += 2
-            first = actor.name.split()[0] if " " in actor.name else None
-            guess = name_gender(first) if first else None
-            if guess:
-                tally[guess] += 1
         return {a: ("m" if t["m"] > t["f"] else "f") for a, t in votes.items() if t["m"] != t["f"]}
 
     def agrees(self, actor_id: str, pronoun: str) -> bool:
@@ -243,7 +213,14 @@ class _State:
                     "organization", "group", "country"):
                 return previous.speaker_id
             before = [a for s, e, a in self.orgs if e <= at and at - e <= PRONOUN_REACH]
-            return before[-1] if before else (actor.id if actor else None)
+            if before:
+                return before[-1]
+            if GROUP_PRONOUN_ANY_ACTOR:  # "a plan proposed by Abe ... It calls for ...": the plan's author
+                before = [m.actor_id for m in self.analysis.mentions
+                          if m.actor_id and m.end <= at and at - m.end <= PRONOUN_REACH]
+                if before:
+                    return before[-1]
+            return actor.id if actor else None
         return actor.id if actor else None
 
     def _nominal(self, span: Span, actor: Actor | None) -> str | None:
