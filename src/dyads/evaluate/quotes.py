@@ -46,7 +46,7 @@ from dyads.errors import InputError, QueryError
 from dyads.evaluate.scoring import prf
 from dyads.pipeline import analyze, parse_all
 from dyads.pipeline.quotes import speaker_kind
-from dyads.records import Analysis, Article
+from dyads.records import PARAGRAPH_BREAK, Analysis, Article
 from dyads.tagger import load_tagger
 
 Offsets = tuple[int, int]
@@ -211,12 +211,28 @@ def _pair(value) -> Offsets | None:
 
 
 def story_article(story: GoldStory) -> Article:
-    """The gold text as an Article whose ``text`` is the gold text, so offsets agree."""
-    head, *rest = story.text.split("\n\n")
-    article = Article(headline=head, paragraphs=tuple(rest), origin=story.id)
-    if article.text != story.text:
+    """The gold text as an Article whose ``text`` is the gold text exactly, so offsets agree.
+
+    The first paragraph is the headline and the others the body, split at blank lines
+    (``PARAGRAPH_BREAK``). Whitespace before the first word (leading blank lines, a form
+    feed) is kept in front of the headline rather than dropped with an empty one, and any
+    other whitespace (trailing spaces, ``\\r\\n`` line ends, runs of blank lines) stays in
+    the paragraph it is in: every text is read, and none moves an offset.
+
+    >>> story_article(GoldStory("s", "\\n\\nHead \\n\\n\\n\\nBody\\r\\n", None, ())).text == "\\n\\nHead \\n\\n\\n\\nBody\\r\\n"
+    True
+    """
+    text = story.text
+    lead = len(text) - len(text.lstrip())
+    first = text.find(PARAGRAPH_BREAK, lead)
+    if first == -1:
+        article = Article(headline="", paragraphs=(text,), origin=story.id)
+    else:
+        body = text[first + len(PARAGRAPH_BREAK):]
+        article = Article(headline=text[:first], paragraphs=tuple(body.split(PARAGRAPH_BREAK)), origin=story.id)
+    if article.text != text:  # a guard on the rule above, not a condition on the input
         raise InputError(story.id, "text cannot be read as paragraphs without moving offsets; "
-                         "remove leading blank lines")
+                         "report this as a bug with the story's text")
     return article
 
 
@@ -377,10 +393,18 @@ def _same_speaker(quote, gold: GoldQuote) -> bool:
 
 
 def _resolved_right(analysis: Analysis, quote, gold: GoldQuote) -> bool:
+    """The resolved actor's name holds the gold surname; or, for a descriptor that the
+    annotators kept as the name because the text names nobody else ("a spokesperson for
+    the camp", "officials"), the descriptor as the quote gives it, which is how dyads shows
+    a speaker it resolves to no named party."""
     actor = analysis.actor(quote.speaker_id)
     if not gold.speaker_name:
         return actor is None
-    return actor is not None and surname_compatible(actor.name, gold.speaker_name)
+    if actor is not None and surname_compatible(actor.name, gold.speaker_name):
+        return True
+    if quote.speaker_kind == "nominal" and quote.speaker_start is not None:
+        return surname_compatible(analysis.article.text[quote.speaker_start:quote.speaker_end], gold.speaker_name)
+    return False
 
 
 def surname_compatible(name: str, gold_name: str) -> bool:

@@ -22,6 +22,7 @@ from dyads import nlp as nlp_module
 from dyads.pipeline.actors import extract_actors
 from dyads.pipeline.events import extract_events
 from dyads.pipeline.quotes import extract_quotes
+from dyads.pipeline.speakers import resolve_speakers
 from dyads.pipeline.sentences import extract_entities, extract_sentences
 from dyads.records import Analysis, Article
 from dyads.tagger import QuoteTagger, Tagging, load_tagger
@@ -64,6 +65,8 @@ def analyze(article: Article, doc: Doc, tagging: Tagging | None = None) -> Analy
     )
     # After the actors stage: quotes resolve speakers through its mentions; events read both.
     analysis = dataclasses.replace(analysis, quotes=extract_quotes(doc, analysis, tagging=tagging))
+    # Speakers the actors stage left open or got wrong, resolved with the quotes in view.
+    analysis = resolve_speakers(doc, analysis)
     return dataclasses.replace(analysis, events=extract_events(doc, analysis))
 
 
