@@ -310,8 +310,10 @@ class IngestSummary:
     ingested: int = 0
     duplicates: int = 0
     skipped: int = 0
+    updated: int = 0  # stored stories a later copy filled in (``dyads.dedup.FILLABLE_FIELDS``)
     failures: list[Failure] = field(default_factory=list)
     article_ids: list[str] = field(default_factory=list)
 
     def line(self) -> str:
-        return f"{self.ingested} ingested, {self.duplicates} duplicates, {self.skipped} skipped"
+        line = f"{self.ingested} ingested, {self.duplicates} duplicates, {self.skipped} skipped"
+        return line + (f", {self.updated} updated" if self.updated else "")
