@@ -307,7 +307,9 @@ class Store(AnalysisQueries, BrowseQueries, LookupQueries):
         if until:
             where.append("published <= ?")
             params.append(until)
-        sql = f"SELECT {', '.join(LISTING_COLUMNS)} FROM articles"
+        sql = (f"SELECT {', '.join(LISTING_COLUMNS)}, CASE WHEN trim(headline) = '' THEN "
+               "(SELECT substr(a.text, s.start + 1, s.\"end\" - s.start) FROM sentences s "
+               "WHERE s.article_id = a.id AND s.idx = 0) END AS first_sentence FROM articles a")
         sql = _query(sql, where, order_by="ingested_at DESC, id", limit=limit, offset=offset)
         return self._dicts(sql, params)
 
