@@ -300,6 +300,14 @@ class Failure:
     reason: str
 
 
+@dataclass(frozen=True)
+class Unread:
+    """A file a folder holds that no reader takes (a .pdf, .zip, .jpg, a name without suffix)."""
+
+    origin: str
+    reason: str
+
+
 @dataclass
 class IngestSummary:
     """Counts of one ingest run, for the closing line and ``--json``.
@@ -313,7 +321,12 @@ class IngestSummary:
     updated: int = 0  # stored stories a later copy filled in (``dyads.dedup.FILLABLE_FIELDS``)
     failures: list[Failure] = field(default_factory=list)
     article_ids: list[str] = field(default_factory=list)
+    unread: list[Unread] = field(default_factory=list)  # files of a folder no reader takes
 
     def line(self) -> str:
         line = f"{self.ingested} ingested, {self.duplicates} duplicates, {self.skipped} skipped"
-        return line + (f", {self.updated} updated" if self.updated else "")
+        if self.updated:
+            line += f", {self.updated} updated"
+        if self.unread:
+            line += f", {len(self.unread)} not read (not news formats; -v lists them)"
+        return line
