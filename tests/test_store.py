@@ -122,8 +122,9 @@ def test_migrations_fill_stored_pairs_and_actor_totals_of_an_older_database(db):
     con = database_before(db, "0005_event_dyads")
     stories = [_story("One", "RUS", "JPN", published=dt.date(2018, 1, 26)),
                _story("Two", "JPN", "RUS", published=dt.date(2018, 2, 1))]
+    existing = {row[0] for row in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
     for table, (columns, rows) in table_rows(stories[:1], run_id=None, now=dt.datetime(2018, 1, 27)).items():
-        for row in rows:
+        for row in rows if table in existing else ():  # article_keys came with 0011
             names = ", ".join(f'"{c}"' for c in columns)
             con.execute(f"INSERT INTO {table} ({names}) VALUES ({', '.join('?' * len(columns))})", list(row))
     computed = con.execute(EVENT_DYADS + " SELECT * FROM event_dyads ORDER BY ALL").fetchall()

@@ -34,6 +34,7 @@ from pathlib import Path
 
 from dyads.config import Settings
 from dyads.errors import DyadsError, MissingDependency
+from dyads import dedup
 from dyads.ingest import (Batch, _link_people, count_batch, model_description, plan_batches,
                           within_sentence_limit, write_batch)
 from dyads.pipeline import analyze_batch, load_nlp, quote_tagger
@@ -95,7 +96,7 @@ def batch(
     if db is not None:
         with db.writing() as session:
             run_id = session.start_run("batch", model=model)
-    pending: set[str] = set()
+    pending = dedup.StoryIndex()
     partitions = plan_batches(specs, store=db, settings=settings, reference=reference,
                               summary=summary, pending=pending, size=partition_size, collect_ids=False)
     with connect(scheduler, workers=settings.workers) as client:

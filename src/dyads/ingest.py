@@ -33,12 +33,13 @@ import logging
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
+from dyads import dedup
 from dyads import nlp as nlp_module
 from dyads import tagger as tagger_module
 from dyads.config import Settings
 from dyads.pipeline import COMPONENTS, linking
 from dyads.readers import read_inputs
-from dyads.records import Analysis, Article, Failure, IngestSummary
+from dyads.records import Analysis, Article, Failure, IngestSummary, Unread
 from dyads.store import Store
 from dyads.store.live import OpenStore, StoreFile, sessions
 from dyads.workers import analyze_batches
@@ -63,6 +64,11 @@ class Batch:
     size: int
     articles: list[Article]
     failures: list[Failure] = field(default_factory=list)
+    # (stored or pending article id, fields) a later copy of its story fills in
+    fills: list[tuple[str, dict]] = field(default_factory=list)
+    # (key, kind, stored or pending article id): a later copy's keys (``dyads.dedup``), so a
+    # third copy is found through whichever copy it is most like
+    keys: list[tuple[str, str, str]] = field(default_factory=list)
 
     @property
     def ids(self) -> set[str]:
@@ -97,7 +103,7 @@ def ingest(
     db = sessions(store)
     with db.writing() as session:
         run_id = session.start_run(command, model=model)
-    pending: set[str] = set()  # ids handed to the NLP and not yet stored
+    pending = dedup.StoryIndex()  # stories handed to the NLP and not yet stored
     batches = plan_batches(specs, store=db, settings=settings, reference=reference,
                            summary=summary, pending=pending, size=settings.batch_size,
                            collect_ids=collect_ids)
@@ -129,23 +135,29 @@ def model_description(quotes: str = "rules") -> str:
 
 
 def plan_batches(specs: Iterable[str], *, store: StoreFile | OpenStore | None, settings: Settings,
-                 reference: dt.date | None, summary: IngestSummary, pending: set[str], size: int,
+                 reference: dt.date | None, summary: IngestSummary, pending: dedup.StoryIndex, size: int,
                  collect_ids: bool = True) -> Iterator[Batch]:
     """Read the inputs lazily into batches of new articles, each with its failures.
 
-    Articles stored already (in ``store``, if given), in ``pending`` or earlier
-    in this batch count as duplicates; the new ones are added to ``pending``.
-    The stored ones are looked up for ``CHECK_AHEAD_ARTICLES`` at a time, in one
-    read-only session, so the inputs are read that far ahead.
+    A story stored already (in ``store``, if given), in ``pending`` or earlier in this
+    batch, in any format (``dyads.dedup``), counts as a duplicate, and fills in the fields
+    the first copy lacks; the new ones are added to ``pending``. The stored ones are looked
+    up for ``CHECK_AHEAD_ARTICLES`` at a time, in one read-only session, so the inputs are
+    read that far ahead.
     """
-    items = read_inputs(specs, settings=settings, reference=reference)
+    items = _noting_unread(read_inputs(specs, settings=settings, reference=reference), summary)
     for group in batched(batched(items, size), max(1, CHECK_AHEAD_ARTICLES // size)):
         split = [_split(chunk, settings) for chunk in group]
-        stored = _stored_ids([a for articles, _ in split for a in articles], store)
+        stored = _stored_repeats([a for articles, _ in split for a in articles], store)
         # All of the group at once: once a batch is written its ids leave ``pending``, and
         # ``stored`` predates the write, so a later check would miss a repeat of them.
-        yield from [Batch(len(chunk), _new_articles(articles, stored, summary, pending, collect_ids=collect_ids),
-                          failures) for chunk, (articles, failures) in zip(group, split)]
+        planned = []
+        for chunk, (articles, failures) in zip(group, split):
+            batch = Batch(len(chunk), [], failures)
+            batch.articles = _new_articles(articles, stored, summary, pending, batch,
+                                           collect_ids=collect_ids)
+            planned.append(batch)
+        yield from planned
 
 
 def write_batch(batch: Batch, analyses: list[Analysis], *, store: StoreFile | OpenStore, settings: Settings,
@@ -153,11 +165,13 @@ def write_batch(batch: Batch, analyses: list[Analysis], *, store: StoreFile | Op
     """Store a batch's analyses in one transaction, and its failures, in one session; count both."""
     kept, too_long = within_sentence_limit(analyses, settings)
     failures = batch.failures + too_long
-    if not kept and not failures:  # all duplicates (a rerun): nothing to write, no session
+    if not kept and not failures and not batch.fills:  # all duplicates (a rerun): no session
         count_batch(0, [], store=None, run_id=run_id, summary=summary)
         return
     with store.writing() as session:
         stored = session.write(_link_people(kept, session), run_id=run_id)
+        # After the inserts: a fill may be for one of them.
+        summary.updated += session.fill_articles(batch.fills, keys=batch.keys)
         count_batch(stored, failures, store=session, run_id=run_id, summary=summary)
 
 
@@ -165,7 +179,8 @@ def joined(group: list[tuple[Batch, list[Analysis]]]) -> tuple[Batch, list[Analy
     """Analyzed batches as one, to write in one transaction."""
     batches = [batch for batch, _ in group]
     return (Batch(sum(b.size for b in batches), [a for b in batches for a in b.articles],
-                  [f for b in batches for f in b.failures]),
+                  [f for b in batches for f in b.failures], [f for b in batches for f in b.fills],
+                  [k for b in batches for k in b.keys]),
             [analysis for _, analyses in group for analysis in analyses])
 
 
@@ -193,6 +208,16 @@ def count_batch(stored: int, failures: list[Failure], *, store: Store | None, ru
     summary.failures += failures
     summary.skipped += len(failures)
     log.info("committed %d new articles, %d skipped", stored, len(failures))
+
+
+def _noting_unread(items: Iterable, summary: IngestSummary) -> Iterator:
+    """The inputs' articles and failures; the files no reader takes go to ``summary.unread``."""
+    for item in items:
+        if isinstance(item, Unread):
+            summary.unread.append(item)
+            log.debug("not read %s: %s", item.origin, item.reason)
+        else:
+            yield item
 
 
 def batched(items: Iterable, size: int) -> Iterator[list]:
@@ -228,27 +253,42 @@ def _split(chunk: list, settings: Settings) -> tuple[list[Article], list[Failure
     return _within_limits([a for a in chunk if isinstance(a, Article)], settings, failures), failures
 
 
-def _stored_ids(articles: list[Article], store: StoreFile | OpenStore | None) -> set[str]:
-    """Ids of those articles stored already, looked up in one read-only session."""
+def _stored_repeats(articles: list[Article], store: StoreFile | OpenStore | None) -> dict[str, tuple[str, dict]]:
+    """Those articles whose story is stored already, looked up in one read-only session:
+    article id -> (stored id, the stored row's fillable fields)."""
     if store is None or not articles:
-        return set()
+        return {}
     with store.reading() as session:
-        return session.known_ids(a.id for a in articles)
+        found = dedup.repeats(articles, session)
+        fields = session.article_fields(found.values(), dedup.FILLABLE_FIELDS)
+    return {articles[i].id: (stored_id, fields.get(stored_id, {})) for i, stored_id in found.items()}
 
 
-def _new_articles(articles: list[Article], stored: set[str], summary: IngestSummary,
-                  pending: set[str], *, collect_ids: bool) -> list[Article]:
-    """Articles neither stored, pending nor repeated in the batch; counts the rest as duplicates."""
-    ids = {a.id for a in articles}
-    seen = (pending & ids) | (stored & ids)
+def _new_articles(articles: list[Article], stored: dict[str, tuple[str, dict]], summary: IngestSummary,
+                  pending: dedup.StoryIndex, batch: Batch, *, collect_ids: bool) -> list[Article]:
+    """Articles whose story is neither stored, pending nor earlier in the batch; counts the
+    rest as duplicates, and adds to the batch's ``fills`` what each repeat gives that the
+    first copy lacks, and to its ``keys`` the repeat's keys."""
     fresh = []
     for article in articles:
+        match = stored.get(article.id)
+        if match is None:
+            found = dedup.repeats([article], pending)
+            if found:
+                match = (found[0], pending.article_fields([found[0]])[found[0]])
         if collect_ids:
-            summary.article_ids.append(article.id)
-        if article.id in seen:
-            summary.duplicates += 1
-        else:
-            seen.add(article.id)
+            summary.article_ids.append(match[0] if match else article.id)
+        if match is None:
+            pending.add(article)
             fresh.append(article)
-    pending.update(a.id for a in fresh)
+            continue
+        summary.duplicates += 1
+        stored_id, fields = match
+        batch.keys += [(key, kind, stored_id) for key, kind in dedup.key_rows(article)]
+        pending.add_keys(stored_id, article)
+        filled = dedup.fills(fields, article)
+        if filled:
+            batch.fills.append((stored_id, filled))
+            fields.update(filled)  # a third copy fills only what is still missing
+            pending.note_fills(stored_id, filled)
     return fresh

@@ -323,6 +323,14 @@ class Failure:
     reason: str
 
 
+@dataclass(frozen=True)
+class Unread:
+    """A file a folder holds that no reader takes (a .pdf, .zip, .jpg, a name without suffix)."""
+
+    origin: str
+    reason: str
+
+
 @dataclass
 class IngestSummary:
     """Counts of one ingest run, for the closing line and ``--json``.
@@ -333,8 +341,15 @@ class IngestSummary:
     ingested: int = 0
     duplicates: int = 0
     skipped: int = 0
+    updated: int = 0  # stored stories a later copy filled in (``dyads.dedup.FILLABLE_FIELDS``)
     failures: list[Failure] = field(default_factory=list)
     article_ids: list[str] = field(default_factory=list)
+    unread: list[Unread] = field(default_factory=list)  # files of a folder no reader takes
 
     def line(self) -> str:
-        return f"{self.ingested} ingested, {self.duplicates} duplicates, {self.skipped} skipped"
+        line = f"{self.ingested} ingested, {self.duplicates} duplicates, {self.skipped} skipped"
+        if self.updated:
+            line += f", {self.updated} updated"
+        if self.unread:
+            line += f", {len(self.unread)} not read (not news formats; -v lists them)"
+        return line

@@ -5,6 +5,25 @@ Keys here are a promise to users; later capabilities add keys, never rename them
 
 from __future__ import annotations
 
+import functools
+from importlib import resources
+
+
+@functools.cache
+def sector_names() -> dict[str, str]:
+    """Sector code -> the word for it ("GOV" -> "government"), from ``data/sectors.tsv``."""
+    text = resources.files("dyads.data").joinpath("sectors.tsv").read_text("utf-8")
+    rows = [line.split("\t") for line in text.splitlines() if line and not line.startswith("#")]
+    return {code: name for code, name in rows[1:]}
+
+
+def actor_label(row: dict) -> str:
+    """A name that tells a country from its government: "United States (government)"."""
+    sector = row.get("sector")
+    if row.get("kind") == "country" and sector:
+        return f"{row['name']} ({sector_names().get(sector, sector)})"
+    return row["name"]
+
 
 def article_summary(row: dict) -> dict:
     """An article's top-level fields, as listed by ``dyads articles --json``."""
@@ -22,7 +41,30 @@ def article_summary(row: dict) -> dict:
         "url": row["url"],
         "author": row["author"],
         "origin": row["origin"],
+        # A story with no headline (some feeds give none) is shown by its first sentence.
+        "headline_fallback": _fallback(row),
     }
+
+
+def _fallback(row: dict) -> str | None:
+    if (row["headline"] or "").strip():
+        return None
+    if row.get("first_sentence"):
+        return row["first_sentence"]
+    sentences = row.get("sentences") or []
+    if sentences and row.get("text"):
+        return row["text"][sentences[0]["start"]:sentences[0]["end"]]
+    return (row.get("paragraphs") or [None])[0]
+
+
+def first_sentence(detail: dict) -> str:
+    """What stands for a missing headline: ``headline_fallback``, else nothing."""
+    return detail.get("headline_fallback") or ""
+
+
+def headline_text(summary: dict) -> str:
+    """The headline to show in a list: the story's own, or its first sentence in brackets."""
+    return summary["headline"] or (f"[{summary['headline_fallback']}]" if summary.get("headline_fallback") else "")
 
 
 def article_detail(row: dict) -> dict:
@@ -103,6 +145,11 @@ def _party(row: dict) -> dict:
     }
 
 
+def quote_id(article_id: str, index: int) -> str:
+    """A quote's id, which ``dyads show`` opens: ``ARTICLE:qN`` (an event's is ``ARTICLE:N``)."""
+    return f"{article_id}:q{index}"
+
+
 def quote(row: dict) -> dict:
     """One quote: its words (by part), cue, speaker as written and as resolved, and who it is about.
 
@@ -110,6 +157,7 @@ def quote(row: dict) -> dict:
     mention ("the lawmaker", "he") could not be resolved to an actor.
     """
     return {
+        "id": quote_id(row["article_id"], row["idx"]),
         "article_id": row["article_id"],
         "index": row["idx"],
         "kind": row["kind"],
@@ -170,9 +218,9 @@ def chains(mentions: list[dict]) -> list[dict]:
 
 def actor_summary(row: dict) -> dict:
     """An actor across all articles, as listed by ``dyads actors --json``."""
-    return {"id": row["id"], "kind": row["kind"], "name": row["name"], "country": row["country"],
-            "sector": row["sector"], "titles": list(row["titles"] or []), "articles": row["articles"],
-            "mentions": row["mentions"]}
+    return {"id": row["id"], "kind": row["kind"], "name": row["name"], "label": actor_label(row),
+            "country": row["country"], "sector": row["sector"], "titles": list(row["titles"] or []),
+            "articles": row["articles"], "mentions": row["mentions"]}
 
 
 def actor_detail(row: dict) -> dict:

@@ -19,8 +19,9 @@ from dyads.errors import DyadsError
 class Context:
     """What every command gets: the settings (with ``--db`` applied)."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, *, verbose: int = 0) -> None:
         self.settings = settings
+        self.verbose = verbose  # -v: list what was not read, as well as the counts
 
     def reading(self):
         """The database opened read-only, waiting up to ``lock_timeout`` while a writer has it."""
@@ -46,7 +47,7 @@ def cli(ctx: click.Context, db: str | None, verbose: int, quiet: bool) -> None:
     """
     level = logging.ERROR if quiet else (logging.WARNING, logging.INFO, logging.DEBUG)[min(verbose, 2)]
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
-    ctx.obj = Context(Settings.load(db=db))
+    ctx.obj = Context(Settings.load(db=db), verbose=verbose)
 
 
 def main() -> None:

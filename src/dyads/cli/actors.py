@@ -6,10 +6,10 @@ import click
 
 from dyads import views
 from dyads.cli import Context, cli
-from dyads.cli.output import emit, fetch_limit, format_options, shown, to_json
+from dyads.cli.output import COUNT_CAP, emit, explain_empty, fetch_limit, format_options, open_hint, shown, to_json
 from dyads.errors import QueryError
 
-LISTING = ("id", "kind", "name", "country", "sector", "titles", "articles", "mentions")
+LISTING = ("id", "kind", "label", "country", "sector", "titles", "articles", "mentions")
 KINDS = ("country", "person", "group", "organization")
 
 
@@ -30,11 +30,18 @@ def actors(obj: Context, country, kind, sector, limit, as_json, as_csv) -> None:
     """
     country = _iso3(country) if country else None
     as_table = not (as_json or as_csv)
+    given = {"--country": country, "--kind": kind, "--sector": sector.upper() if sector else None}
+    names = {"--country": "country", "--kind": "kind", "--sector": "sector"}
     with obj.reading() as store:
-        rows = store.list_actors(country=country, kind=kind, sector=sector.upper() if sector else None,
+        rows = store.list_actors(**{names[flag]: value for flag, value in given.items()},
                                  limit=fetch_limit(limit, as_table=as_table))
+        if not rows:
+            explain_empty("actors", given, lambda rest: len(store.list_actors(
+                **{names[flag]: value for flag, value in rest.items()}, limit=COUNT_CAP)))
     rows = shown(rows, limit, as_table=as_table, noun="actors")
-    emit([views.actor_summary(r) for r in rows], as_json=as_json, as_csv=as_csv, columns=LISTING)
+    summaries = [views.actor_summary(r) for r in rows]
+    emit(summaries, as_json=as_json, as_csv=as_csv, columns=LISTING if as_table else None)
+    open_hint(rows, as_table=as_table, command="dyads actor ID")
 
 
 @cli.command()

@@ -6,7 +6,8 @@ import click
 
 from dyads import views
 from dyads.cli import Context, cli
-from dyads.cli.output import emit, fetch_limit, format_options, shown, to_json
+from dyads.cli.output import COUNT_CAP, emit, explain_empty, fetch_limit, format_options, open_hint, shown, to_json
+from dyads.errors import QueryError
 from dyads.readers.dates import parse_reference
 
 LISTING = ("id", "published", "source", "dateline", "headline")
@@ -28,39 +29,69 @@ def articles(obj: Context, limit, source, since, until, as_json, as_csv) -> None
       dyads articles --source TASS --since 2024-12-01 --json
     """
     as_table = not (as_json or as_csv)
+    given = {"--source": source, "--since": since, "--until": until}
+
+    def listed(filters: dict, limit: int | None) -> list[dict]:
+        return store.list_articles(
+            limit=limit, source=filters.get("--source"),
+            since=parse_reference(filters["--since"]) if filters.get("--since") else None,
+            until=parse_reference(filters["--until"]) if filters.get("--until") else None)
+
     with obj.reading() as store:
-        rows = store.list_articles(
-            limit=fetch_limit(limit, as_table=as_table), source=source,
-            since=parse_reference(since) if since else None,
-            until=parse_reference(until) if until else None,
-        )
+        rows = listed(given, fetch_limit(limit, as_table=as_table))
+        if not rows:
+            explain_empty("articles", given, lambda rest: len(listed(rest, COUNT_CAP)))
     rows = shown(rows, limit, as_table=as_table, noun="articles")
+    open_hint(rows, as_table=as_table)
     summaries = [views.article_summary(r) for r in rows]
     if as_json or as_csv:
         emit(summaries, as_json=as_json, as_csv=as_csv)
     else:
-        emit([{**s, "dateline": _dateline_text(s["dateline"])} for s in summaries], columns=LISTING)
+        emit([{**s, "dateline": _dateline_text(s["dateline"]), "headline": views.headline_text(s)}
+              for s in summaries], columns=LISTING)
 
 
 @cli.command()
-@click.argument("article_id")
+@click.argument("row_id", metavar="ID")
 @click.option("--json", "as_json", is_flag=True, help="Output JSON.")
 @click.pass_obj
-def show(obj: Context, article_id: str, as_json: bool) -> None:
-    """Show one article: fields, sentences, entities and quotes. An id prefix is enough.
+def show(obj: Context, row_id: str, as_json: bool) -> None:
+    """Show one article: fields, sentences, entities, events and quotes. An id prefix is enough.
+
+    ID is an article id, or the id of an event (ARTICLE:N) or a quote (ARTICLE:qN) as
+    `dyads events` and `dyads quotes` list them: its article, with that row marked.
 
     \b
     Example:
       dyads show ff9134b5 --json
+      dyads show ff9134b5:2
     """
+    article_id, marked = _split_row_id(row_id)
     with obj.reading() as store:
         detail = views.article_detail(store.get_article(article_id))
-    click.echo(to_json(detail) if as_json else render_article(detail))
+    if marked and marked not in {e["id"].split(":")[1] for e in detail["events"]} | \
+            {q["id"].split(":")[1] for q in detail["quotes"]}:
+        raise QueryError(f"article {detail['id']} has no {'quote' if marked.startswith('q') else 'event'} "
+                         f"{marked}; `dyads show {detail['id']}` lists its rows")
+    if as_json:
+        click.echo(to_json({**detail, "marked": f"{detail['id']}:{marked}" if marked else None}))
+    else:
+        click.echo(render_article(detail, marked=f"{detail['id']}:{marked}" if marked else None))
 
 
-def render_article(detail: dict) -> str:
-    """An article as readable text: fields, then numbered sentences, then entities."""
-    lines = [detail["headline"]]
+def _split_row_id(row_id: str) -> tuple[str, str | None]:
+    """"ff91:2" -> ("ff91", "2"); "ff91:q0" -> ("ff91", "q0"); "ff91" -> ("ff91", None)."""
+    article_id, _, row = row_id.strip().partition(":")
+    if row and not (row.isdigit() or (row[:1] == "q" and row[1:].isdigit())):
+        raise QueryError(f"{row_id!r} is not an article, event (ARTICLE:N) or quote (ARTICLE:qN) id")
+    return article_id, row or None
+
+
+def render_article(detail: dict, *, marked: str | None = None) -> str:
+    """An article as readable text: fields, then numbered sentences, then entities; the event
+    or quote whose id is ``marked`` has a ``>`` before it."""
+    mark = lambda row_id: ">" if row_id == marked else " "  # noqa: E731
+    lines = [detail["headline"] or f"[{views.first_sentence(detail)}]  (no headline; its first sentence)"]
     if detail["dek"]:
         lines.append(detail["dek"])
     lines += [
@@ -83,11 +114,13 @@ def render_article(detail: dict) -> str:
                   for c in detail["chains"] if len(c["mentions"]) > 1]
     if detail.get("events"):
         lines += ["", "Events:"]
-        lines += [f"  {e['evidence']['sentence_index']:>3}  {_event_line(e)}" for e in detail["events"]]
+        lines += [f"{mark(e['id'])} {e['id'].split(':')[1]:>3}  s{e['evidence']['sentence_index']:<3} {_event_line(e)}"
+                  for e in detail["events"]]
     lines += ["", "Entities:"]
     lines += [f"  {e['label']:<10} {e['text']}  [{e['start']}:{e['end']}]" for e in detail["entities"]]
     lines += ["", "Quotes:"]
-    lines += [f"  {_speaker_text(q):<24} {q['cue']['text'] if q['cue'] else '-':<12} {q['kind']:<8} {q['text']}"
+    lines += [f"{mark(q['id'])} {q['id'].split(':')[1]:>3}  {_speaker_text(q):<24} "
+              f"{q['cue']['text'] if q['cue'] else '-':<12} {q['kind']:<8} {q['text']}"
               for q in detail.get("quotes", [])]
     return "\n".join(lines)
 

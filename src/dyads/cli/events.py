@@ -8,10 +8,14 @@ import click
 
 from dyads import export
 from dyads.cli import Context, cli
-from dyads.cli.output import emit, fetch_limit, shown
+from dyads.cli.output import COUNT_CAP, emit, explain_empty, fetch_limit, open_hint, shown
 
-LISTING = ("date", "type", "cameo", "actor_codes", "recipient_codes", "trigger", "sentence")
+LISTING = ("id", "date", "type", "cameo", "actor_codes", "recipient_codes", "trigger", "sentence")
 DYAD_LISTING = ("date", "type", "cameo", "source", "target", "goldstein", "id")
+
+
+_FILTER_NAMES = {"--actor": "actor", "--recipient": "recipient", "--type": "type", "--since": "since",
+                 "--until": "until"}
 
 
 def filter_options(function):
@@ -49,7 +53,12 @@ def events(obj: Context, actor, recipient, type_, since, until, limit, as_dyads,
     as_table = not (as_json or as_csv)
     with obj.reading() as store:
         found = export.list_events(store, limit=fetch_limit(limit, as_table=as_table), **filters)
+        if not found:
+            given = {"--actor": actor, "--recipient": recipient, "--type": type_, "--since": since, "--until": until}
+            explain_empty("events", given, lambda rest: len(store.list_events(limit=COUNT_CAP, **export.event_filters(
+                **{_FILTER_NAMES[flag]: value for flag, value in rest.items()}))))
     found = shown(found, limit, as_table=as_table, noun="events")
+    open_hint(found, as_table=as_table, command="dyads show ID (its article, the event marked)")
     if as_dyads:
         emit([row for e in found for row in export.dyad_rows(e)], as_json=as_json, as_csv=as_csv,
              columns=DYAD_LISTING if not (as_json or as_csv) else None)

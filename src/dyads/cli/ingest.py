@@ -72,10 +72,15 @@ def ingest(obj: Context, inputs, reference, strict, batch_size, commit_every, wo
             "ingested": summary.ingested, "duplicates": summary.duplicates,
             "skipped": summary.skipped, "article_ids": summary.article_ids,
             "failures": [{"input": f.origin, "reason": f.reason} for f in summary.failures],
+            "updated": summary.updated,
+            "not_read": [{"input": u.origin, "reason": u.reason} for u in summary.unread],
         }))
     else:
         for failure in summary.failures:
             click.echo(f"skipped {failure.origin}: {failure.reason}", err=True)
+        if obj.verbose:
+            for unread in summary.unread:
+                click.echo(f"not read {unread.origin}: {unread.reason}", err=True)
         click.echo(summary.line(), err=True)
     stored_nothing = summary.ingested == 0 and summary.duplicates == 0
     if stored_nothing or (strict and summary.skipped):

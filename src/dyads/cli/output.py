@@ -6,7 +6,7 @@ import csv
 import datetime as dt
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import click
 
@@ -16,6 +16,8 @@ MAX_CELL_CHARS = 60
 # million quotes would scroll for minutes. --json and --csv, which other programs read,
 # write every row unless --limit says otherwise.
 TABLE_ROWS = 50
+# Most rows counted when an empty result suggests a filter to drop ("Without --type: 1,000+ events").
+COUNT_CAP = 1000
 
 
 def format_options(function):
@@ -39,6 +41,39 @@ def shown(rows: list, limit: int | None, *, as_table: bool, noun: str) -> list:
     return rows[:TABLE_ROWS]
 
 
+def open_hint(rows: list, *, as_table: bool, command: str = "dyads show ID") -> None:
+    """Under a table, on stderr: how to open one of its rows."""
+    if rows and as_table:
+        click.echo(f"(open a row: {command})", err=True)
+
+
+def explain_empty(noun: str, filters: dict[str, object], count: Callable[[dict], int]) -> None:
+    """Say on stderr that nothing matched, and which filter to drop to get rows.
+
+    Args:
+        filters: the filters given, by flag (``{"--actor": "RUS", ...}``); None values were not given.
+        count: how many rows the listing gives for a set of those filters.
+    """
+    given = {flag: value for flag, value in filters.items() if value not in (None, "", False)}
+    if not given:
+        click.echo(f"No {noun} stored yet; ingest some with `dyads ingest FILE`.", err=True)
+        return
+    asked = " ".join(f"{flag} {value}" for flag, value in given.items())
+    nearest = []
+    for flag in given:
+        rest = {f: v for f, v in given.items() if f != flag}
+        found = count(rest)
+        if found:
+            nearest.append((found, flag))
+    if nearest:
+        found, flag = max(nearest)
+        many = f"{found:,}" if found < COUNT_CAP else f"{COUNT_CAP:,}+"
+        click.echo(f"No {noun} match {asked}. Without {flag} {given[flag]}: {many} {noun}.", err=True)
+    else:
+        click.echo(f"No {noun} match {asked}, nor any one of them less; "
+                   f"`dyads {noun}` lists them all.", err=True)
+
+
 def to_json(value) -> str:
     return json.dumps(value, ensure_ascii=False, indent=2, default=_json_default)
 
@@ -53,7 +88,7 @@ def emit(rows: Sequence[dict], *, as_json: bool = False, as_csv: bool = False,
         writer = csv.writer(sys.stdout, lineterminator="\n")
         writer.writerow(columns)
         writer.writerows([[_plain(row.get(c)) for c in columns] for row in rows])
-    else:
+    elif rows:  # an empty table says so on stderr (``explain_empty``), not with a bare header
         click.echo(table(rows, columns))
 
 

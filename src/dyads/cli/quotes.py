@@ -6,11 +6,11 @@ import click
 
 from dyads import views
 from dyads.cli import Context, cli
-from dyads.cli.output import emit, fetch_limit, format_options, shown
+from dyads.cli.output import COUNT_CAP, emit, explain_empty, fetch_limit, format_options, open_hint, shown
 from dyads.records import FOUND_BY
 
-LISTING = ("published", "speaker", "title", "country", "cue", "kind", "text", "article_id")
-CSV = ("article_id", "index", "published", "speaker", "speaker_name", "title", "country", "sector",
+LISTING = ("id", "published", "speaker", "title", "country", "cue", "kind", "text", "article_id")
+CSV = ("id", "article_id", "index", "published", "speaker", "speaker_name", "title", "country", "sector",
        "cue", "kind", "text", "about", "headline", "found_by")
 
 
@@ -38,11 +38,18 @@ def quotes(obj: Context, speaker, country, about, search, article_id, found_by, 
       dyads quotes --country RUS --search sanctions --json
     """
     as_table = not (as_json or as_csv)
+    names = {"--speaker": "speaker", "--country": "country", "--about": "about", "--search": "search",
+             "--article": "article_id", "--found-by": "found_by"}
+    given = {"--speaker": speaker, "--country": country, "--about": about, "--search": search,
+             "--article": article_id, "--found-by": found_by}
     with obj.reading() as store:
-        rows = store.list_quotes(speaker=speaker, country=country, about=about, search=search,
-                                 article_id=article_id, found_by=found_by,
+        rows = store.list_quotes(**{names[flag]: value for flag, value in given.items()},
                                  limit=fetch_limit(limit, as_table=as_table))
+        if not rows:
+            explain_empty("quotes", given, lambda rest: len(store.list_quotes(
+                **{names[flag]: value for flag, value in rest.items()}, limit=COUNT_CAP)))
     rows = shown(rows, limit, as_table=as_table, noun="quotes")
+    open_hint(rows, as_table=as_table, command="dyads show ID (its article, the quote marked)")
     listed = [views.quote_listing(r) for r in rows]
     if as_json:
         emit(listed, as_json=True)
@@ -56,6 +63,7 @@ def _flat(quote: dict) -> dict:
     speaker = quote["speaker"] or {}
     actor = speaker.get("actor") or {}
     return {
+        "id": quote["id"],
         "article_id": quote["article_id"],
         "index": quote["index"],
         "published": quote["published"],

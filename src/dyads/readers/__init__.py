@@ -14,6 +14,7 @@ import datetime as dt
 import glob
 import logging
 import os
+import re
 import sys
 import urllib.error
 import urllib.request
@@ -24,9 +25,10 @@ from dyads.config import Settings
 from dyads.errors import InputError
 from dyads.readers.dates import resolve_published
 from dyads.readers.html import read_html
+from dyads.readers.news import not_news_reason
 from dyads.readers.records import read_csv, read_json, read_jsonl
 from dyads.readers.wire import parse_wire
-from dyads.records import Article, Failure
+from dyads.records import Article, Failure, Unread
 
 log = logging.getLogger(__name__)
 
@@ -37,11 +39,14 @@ READABLE_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | JSONL_SUFFIXES | {".json", "
 # Bytes looked at to tell binary from text, and to sniff stdin's format.
 SNIFF_BYTES = 8192
 URL_TIMEOUT_SECONDS = 30
+# An address with a scheme (ftp://, s3://, file://): read only when it is http(s).
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 
 
 def read_inputs(specs: Iterable[str], *, settings: Settings,
-                reference: dt.date | None = None) -> Iterator[Article | Failure]:
-    """Articles from every input, in order; a Failure for each one that cannot be read."""
+                reference: dt.date | None = None) -> Iterator[Article | Failure | Unread]:
+    """Articles from every input, in order; a Failure for each one that cannot be read, and an
+    Unread for each file of a folder that no reader takes."""
     for spec in specs:
         try:
             yield from _read_spec(spec, settings=settings, reference=reference)
@@ -73,6 +78,20 @@ def expand(spec: str) -> list[Path]:
             raise InputError(spec, "pattern matches no files")
         return files
     raise InputError(spec, "no such file or folder; check the path")
+
+
+def unread_files(folder: Path) -> list[Path]:
+    """The files of a folder (recursively, hidden ones aside) that ``expand`` leaves out."""
+    return sorted(
+        p for p in folder.rglob("*")
+        if p.is_file() and p.suffix.lower() not in READABLE_SUFFIXES
+        and not any(part.startswith(".") for part in p.relative_to(folder).parts)
+    )
+
+
+def _origin(path: Path) -> str:
+    # A file name that is not UTF-8 comes back with surrogate escapes, which cannot be stored.
+    return os.fsencode(path).decode("utf-8", "replace")
 
 
 def count_inputs(specs: Iterable[str]) -> int | None:
@@ -108,7 +127,13 @@ def _read_spec(spec: str, *, settings: Settings, reference: dt.date | None):
                                reference=reference)
     elif spec.startswith(("http://", "https://")):
         yield _read_url(spec, settings=settings, reference=reference)
+    elif _SCHEME.match(spec):
+        raise InputError(spec, f"{spec.split(':', 1)[0]}:// addresses are not read; give an http(s) URL, "
+                               "or fetch the file and give its path")
     else:
+        if Path(spec).is_dir():
+            yield from (Unread(_origin(p), f"{p.suffix.lower() or 'no suffix'}: not a format dyads reads")
+                        for p in unread_files(Path(spec)))
         for path in expand(spec):
             try:
                 yield from _read_file(path, settings=settings, reference=reference)
@@ -117,8 +142,7 @@ def _read_spec(spec: str, *, settings: Settings, reference: dt.date | None):
 
 
 def _read_file(path: Path, *, settings: Settings, reference: dt.date | None):
-    # A file name that is not UTF-8 comes back with surrogate escapes, which cannot be stored.
-    origin = os.fsencode(path).decode("utf-8", "replace")
+    origin = _origin(path)
     suffix = path.suffix.lower()
     try:
         if suffix in JSONL_SUFFIXES:  # streamed: any size
@@ -167,6 +191,9 @@ def _read_bytes(data: bytes, *, origin: str, kind: str, settings: Settings,
                             delimiter="\t" if kind == "tsv" else ",")
     else:
         article = parse_wire(text, origin=origin)
+        reason = not_news_reason(article)
+        if reason:
+            raise InputError(origin, reason)
         yield article.replace(
             published=resolve_published(None, article.dateline, reference=reference),
             source=article.dateline.agency if article.dateline else None,

@@ -16,6 +16,7 @@ import trafilatura
 
 from dyads.errors import InputError
 from dyads.readers.dates import parse_date, resolve_published
+from dyads.readers.news import not_news_reason
 from dyads.readers.wire import parse_wire
 from dyads.records import Article
 
@@ -40,7 +41,7 @@ def read_html(page: bytes | str, *, origin: str, reference: dt.date | None = Non
     """An Article from an HTML page.
 
     Raises:
-        InputError: the page has no article text.
+        InputError: the page has no article text, or is not a news article (``readers.news``).
     """
     meta = extract_html(page)
     if meta is None:
@@ -57,6 +58,9 @@ def read_html(page: bytes | str, *, origin: str, reference: dt.date | None = Non
         url=url or meta.get("url") or None,
         author=meta.get("author") or None,
     )
+    reason = not_news_reason(article, pagetype=meta.get("pagetype") or "", dated=metadata_date is not None)
+    if reason:
+        raise InputError(origin, reason)
     return article.replace(
         published=resolve_published(metadata_date, article.dateline, reference=reference)
     )

@@ -22,6 +22,14 @@ DATELINE_SEARCH_PARAGRAPHS = 4
 # Longer than this, a first paragraph is body text, not a headline (the longest
 # headline among the TASS and diplomacy stories is 160 characters).
 MAX_HEADLINE_CHARS = 300
+# A first paragraph of this many words or more that ends like a sentence is the lead, not a
+# headline: of 3,072 titles in news/diplomacy.jsonl, news/tass.jsonl and the first 3,000
+# Reuters-21578 bench records, 1 reads so (a rule that misses 0.03% of headlines), against
+# 2,575 of their 3,141 first text paragraphs.
+LEAD_MIN_WORDS = 12
+
+_WORD = re.compile(r"\w+")
+_SENTENCE_END = re.compile(r"[.!?][\"\u201d\u2019')]*$")
 
 _BLANK_LINE = re.compile(r"\n[ \t\r\f\v]*\n")
 _SPACES = re.compile(r"[ \t\r\f\v\u00a0]+")
@@ -100,10 +108,11 @@ def parse_wire(
     if not paragraphs:
         raise InputError(origin, "no article text; give a story with at least one paragraph")
 
-    first_body = 0 if headline is not None else 1
-    dateline, at = _find_dateline(paragraphs, first_body)
+    # Without a known headline the dateline may still open the first paragraph (wire text
+    # with no headline line): then there is no headline to take.
+    dateline, at = _find_dateline(paragraphs, 0, span=DATELINE_SEARCH_PARAGRAPHS + (headline is None))
     if headline is None:
-        headline, paragraphs, at = _take_headline(paragraphs, at)
+        headline, paragraphs, at = _take_headline(paragraphs, at, dateline is not None)
     if dateline is not None:
         extra_dek, body = paragraphs[:at], paragraphs[at:]
         dek = " ".join(filter(None, [dek, *extra_dek])) or None
@@ -115,9 +124,10 @@ def parse_wire(
                    origin=origin, **fields)
 
 
-def _find_dateline(paragraphs: list[str], first: int) -> tuple[Dateline | None, int]:
-    """The dateline and the index of the paragraph it opens (whose text loses it)."""
-    for index in range(first, min(len(paragraphs), first + DATELINE_SEARCH_PARAGRAPHS)):
+def _find_dateline(paragraphs: list[str], first: int, *, span: int) -> tuple[Dateline | None, int]:
+    """The dateline within ``span`` paragraphs from ``first``, and the index of the paragraph
+    it opens (whose text loses it)."""
+    for index in range(first, min(len(paragraphs), first + span)):
         dateline, rest = parse_dateline(paragraphs[index])
         if dateline is not None:
             if rest.strip():
@@ -128,10 +138,14 @@ def _find_dateline(paragraphs: list[str], first: int) -> tuple[Dateline | None, 
     return None, first
 
 
-def _take_headline(paragraphs: list[str], at: int) -> tuple[str, list[str], int]:
-    """Use the first paragraph as headline when it reads like one."""
-    if len(paragraphs) > 1 and len(paragraphs[0]) <= MAX_HEADLINE_CHARS and at >= 1:
-        return paragraphs[0], paragraphs[1:], at - 1
+def _take_headline(paragraphs: list[str], at: int, has_dateline: bool) -> tuple[str, list[str], int]:
+    """Use the first paragraph as headline when it reads like one: before the dateline (or
+    with none), short, and not a sentence of the lead's length."""
+    first = paragraphs[0]
+    reads_as_lead = _SENTENCE_END.search(first) and len(_WORD.findall(first)) >= LEAD_MIN_WORDS
+    if (len(paragraphs) > 1 and len(first) <= MAX_HEADLINE_CHARS and (at >= 1 or not has_dateline)
+            and not reads_as_lead):
+        return first, paragraphs[1:], max(at - 1, 0)
     return "", paragraphs, at
 
 

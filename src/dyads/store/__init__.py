@@ -110,7 +110,26 @@ class Store(AnalysisQueries, BrowseQueries, LookupQueries):
             log.info("applied migration %s", name)
         if applied:
             self._types.clear()
+        if "0011_article_keys" in applied:
+            self.backfill_article_keys()
         return applied
+
+    def backfill_article_keys(self) -> int:
+        """Give every stored article without keys its ``article_keys`` rows, from its stored
+        headline and paragraphs (databases from before migration 0011); returns how many."""
+        from dyads.records import Article
+        from dyads.store.rows import article_keys
+
+        rows = self.con.execute(
+            "SELECT id, headline, paragraphs FROM articles "
+            "WHERE id NOT IN (SELECT article_id FROM article_keys)").fetchall()
+        keys = []
+        for article_id, headline, paragraphs in rows:
+            article = Article(headline=headline, paragraphs=tuple(paragraphs), origin="")
+            keys += [(key, kind, article_id) for key, kind, _ in article_keys(article)]
+        with self.transaction():
+            self._insert_columns("article_keys", ("key", "kind", "article_id"), keys)
+        return len(rows)
 
     @contextlib.contextmanager
     def transaction(self):
@@ -134,8 +153,8 @@ class Store(AnalysisQueries, BrowseQueries, LookupQueries):
         if not self.read_only:
             self.refresh_totals()
         self.con.execute(
-            "UPDATE runs SET finished_at = ?, ingested = ?, duplicates = ?, skipped = ? WHERE id = ?",
-            [_now(), summary.ingested, summary.duplicates, summary.skipped, run_id],
+            "UPDATE runs SET finished_at = ?, ingested = ?, duplicates = ?, skipped = ?, updated = ? WHERE id = ?",
+            [_now(), summary.ingested, summary.duplicates, summary.skipped, summary.updated, run_id],
         )
 
     def record_failures(self, run_id: str, failures: Iterable[Failure]) -> None:
@@ -154,6 +173,56 @@ class Store(AnalysisQueries, BrowseQueries, LookupQueries):
             "SELECT id FROM articles WHERE id IN (SELECT UNNEST(?::VARCHAR[]))", [ids]
         ).fetchall()
         return {row[0] for row in rows}
+
+    def articles_by_key(self, keys: Iterable[str]) -> dict[str, set[str]]:
+        """The stored articles with each of ``keys`` (``article_keys``): key -> article ids."""
+        keys = sorted(set(keys))
+        found: dict[str, set[str]] = {}
+        if keys:
+            for key, article_id in self.con.execute(
+                    "SELECT key, article_id FROM article_keys WHERE key IN (SELECT UNNEST(?::VARCHAR[]))",
+                    [keys]).fetchall():
+                found.setdefault(key, set()).add(article_id)
+        return found
+
+    def article_bodies(self, ids: Iterable[str]) -> dict[str, list[str]]:
+        """The stored paragraphs of those articles: id -> paragraphs."""
+        ids = sorted(set(ids))
+        if not ids:
+            return {}
+        return dict(self.con.execute(
+            "SELECT id, paragraphs FROM articles WHERE id IN (SELECT UNNEST(?::VARCHAR[]))", [ids]).fetchall())
+
+    def article_fields(self, ids: Iterable[str], fields: tuple[str, ...]) -> dict[str, dict]:
+        """Those fields of the stored articles: id -> {field: value}."""
+        ids = sorted(set(ids))
+        if not ids:
+            return {}
+        rows = self.con.execute(f"SELECT id, {', '.join(fields)} FROM articles "
+                                "WHERE id IN (SELECT UNNEST(?::VARCHAR[]))", [ids]).fetchall()
+        return {row[0]: dict(zip(fields, row[1:])) for row in rows}
+
+    def fill_articles(self, fills: Iterable[tuple[str, dict]], *,
+                      keys: Iterable[tuple[str, str, str]] = ()) -> int:
+        """Set fields the stored articles lack (NULL) from a later copy, and add the copy's
+        ``keys`` (key, kind, article id) to theirs; returns how many articles changed. A field
+        stored already is never overwritten."""
+        from dyads.dedup import FILLABLE_FIELDS
+
+        keys = sorted(set(keys))
+        if keys:
+            self._insert_columns("article_keys", ("key", "kind", "article_id"), keys)
+        changed = set()
+        for article_id, fields in fills:
+            for name, value in fields.items():
+                if name not in FILLABLE_FIELDS:
+                    raise StoreError(f"cannot fill article field {name!r}; only {', '.join(FILLABLE_FIELDS)}")
+                row = self.con.execute(
+                    f"UPDATE articles SET {name} = ? WHERE id = ? AND {name} IS NULL RETURNING id",
+                    [value, article_id]).fetchall()
+                if row:
+                    changed.add(article_id)
+        return len(changed)
 
     def write(self, analyses: list[Analysis], *, run_id: str | None = None) -> int:
         """Store analyses not stored yet, all in one transaction; returns how many were new."""
@@ -238,7 +307,9 @@ class Store(AnalysisQueries, BrowseQueries, LookupQueries):
         if until:
             where.append("published <= ?")
             params.append(until)
-        sql = f"SELECT {', '.join(LISTING_COLUMNS)} FROM articles"
+        sql = (f"SELECT {', '.join(LISTING_COLUMNS)}, CASE WHEN trim(headline) = '' THEN "
+               "(SELECT substr(a.text, s.start + 1, s.\"end\" - s.start) FROM sentences s "
+               "WHERE s.article_id = a.id AND s.idx = 0) END AS first_sentence FROM articles a")
         sql = _query(sql, where, order_by="ingested_at DESC, id", limit=limit, offset=offset)
         return self._dicts(sql, params)
 

@@ -261,4 +261,17 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
     ("0010_event_found_by", """
         ALTER TABLE events ADD COLUMN found_by VARCHAR DEFAULT 'rules';
     """),
+    # Keys that tell the same story in any format (``dyads.dedup``): the body's words
+    # ("content"), the headline's, and the opening words'. Articles stored before get theirs
+    # from their stored text when the store opens (Store.backfill_article_keys). ``updated``
+    # counts the stored stories a later copy filled in (a date, a URL ...).
+    ("0011_article_keys", """
+        CREATE TABLE article_keys (
+            key VARCHAR NOT NULL,
+            kind VARCHAR NOT NULL,
+            article_id VARCHAR NOT NULL
+        );
+        CREATE INDEX article_keys_key ON article_keys (key);
+        ALTER TABLE runs ADD COLUMN updated INTEGER DEFAULT 0;
+    """),
 )

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Sequence
 
+from dyads import dedup
 from dyads.ontology import entity_code, party_actor
 from dyads.records import Analysis
 
@@ -30,6 +31,15 @@ def _articles(analysis: Analysis, run_id: str | None, now: dt.datetime) -> list[
         a.published, a.source, a.url, a.author, a.external_id, a.origin,
         a.text, list(a.paragraphs), run_id, now,
     )]
+
+
+def article_keys(article) -> list[tuple]:
+    """An article's rows of ``article_keys``: (key, kind, article id)."""
+    return [(key, kind, article.id) for key, kind in dedup.key_rows(article)]
+
+
+def _article_keys(analysis: Analysis, run_id, now) -> list[tuple]:
+    return article_keys(analysis.article)
 
 
 def _sentences(analysis: Analysis, run_id, now) -> list[tuple]:
@@ -130,6 +140,7 @@ def _event_parties(analysis: Analysis, run_id, now) -> list[tuple]:
 # table -> (columns, function of (analysis, run_id, now) giving that table's rows)
 TABLES: dict[str, tuple[Sequence[str], Callable[..., list[tuple]]]] = {
     "articles": (ARTICLE_COLUMNS, _articles),
+    "article_keys": (("key", "kind", "article_id"), _article_keys),
     "sentences": (("article_id", "idx", "start", "end", "section", "paragraph"), _sentences),
     "entities": (("article_id", "idx", "start", "end", "label", "text", "sentence"), _entities),
     "mentions": (("article_id", "idx", "start", "end", "sentence", "text", "kind", "actor_id", "chain"),
