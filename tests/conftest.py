@@ -69,6 +69,9 @@ _COUNTRIES = ["Norway", "Kenya", "Peru", "Vietnam", "Ecuador", "Ghana", "Latvia"
               "Chile", "Mongolia", "Portugal", "Indonesia"]
 _VERBS = ["signed a trade accord with", "held talks with", "criticised", "agreed to share data with",
           "recalled its ambassador from", "offered flood aid to"]
+_TOPICS = ["fisheries", "rail links", "student visas", "grain prices", "border posts", "satellite data",
+           "port fees", "vaccine supplies", "mining permits", "tourism", "power lines", "fertiliser",
+           "copper exports", "river dredging", "coffee tariffs", "radio spectrum"]
 _PEOPLE = ["Foreign Minister Ana Lopes", "Prime Minister Kofi Mensah", "Trade Minister Liis Kask",
            "Deputy Minister Tran Van Minh", "Ambassador Sara Holm"]
 
@@ -85,6 +88,9 @@ def make_stories(n: int, *, seed: int = 7) -> list[dict]:
             f"{person} said after meeting {b}'s envoy.",
             f'"We expect more progress by the spring," {person.split()[-1]} told reporters in story {i}.',
             f"Officials from {a} and {b} will meet again in {rng.choice(_PLACES).title()} next month.",
+            # Words of this story alone, so that no two stories are near-copies (dyads.dedup
+            # would rightly store two texts that differ only in a number once).
+            f"The agenda covers {', '.join(rng.sample(_TOPICS, 4))} and {rng.choice(_TOPICS)}.",
         ]
         stories.append({"id": f"s-{i}", "title": f"{a} and {b}: talks, note {i}",
                         "text": "\n\n".join(body), "published": f"2024-03-{1 + i % 28:02d}"})

@@ -63,7 +63,7 @@ def test_locations_are_places_not_actors(text, place):
      "Daniel Mwangi", "KEN", "GOV", "Kenyan Ambassador to Norway"),
     ("Army General Tomas Varga of Hungary inspected the troops.", "Tomas Varga", "HUN", "MIL", "Army General"),
     ("Storting Foreign Affairs Committee Chair Ingrid Solberg spoke.",
-     "Ingrid Solberg", None, "LEG", "Storting Foreign Affairs Committee Chair"),
+     "Ingrid Solberg", "NOR", "LEG", "Storting Foreign Affairs Committee Chair"),
 ])
 def test_people_with_titles(text, name, country, sector, title):
     analysis = run(text)

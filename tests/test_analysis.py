@@ -75,7 +75,7 @@ def test_members_as_of_the_period(among, since, until, expected):
 def test_dyad_series_by_month_fills_quiet_months(store):
     result = analysis.dyad_series(store, "JPN", "RUS", by="month")
     assert [(r["period"], r["events"]) for r in result["series"]] == [
-        ("2018-01-01", 3), ("2018-02-01", 0), ("2018-03-01", 3)]
+        ("2018-01-01", 4), ("2018-02-01", 0), ("2018-03-01", 3)]
     january = result["series"][0]
     assert january["cooperation_share"] == 1.0 and january["mean_goldstein"] is not None
     assert result["totals"]["events"] == 6 and result["left_out"] == {"undated": 0, "coarser": 0}

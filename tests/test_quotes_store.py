@@ -83,7 +83,7 @@ def test_quotes_command_filters_and_formats(run):
     assert rows and {r["country"] for r in rows} == {"NOR"} and rows[0]["speaker"]
     assert json.loads(run("quotes", "--search", "no such words", "--json").out) == []
     table = run("quotes").out
-    assert table.splitlines()[0].split()[:3] == ["published", "speaker", "title"]
+    assert table.splitlines()[0].split()[:3] == ["id", "published", "speaker"]
 
 
 @pytest.mark.parametrize("args,message", [

@@ -3,7 +3,7 @@ import datetime as dt
 from dyads.config import Settings
 from dyads.readers import read_inputs
 from dyads.readers.html import read_html
-from dyads.records import Article, Failure
+from dyads.records import Article, Failure, Unread
 
 from conftest import FIXTURES
 
@@ -43,17 +43,18 @@ def test_html_page_text_and_metadata():
 
 
 def test_folder_reads_every_readable_file(tmp_path):
-    (tmp_path / "a.txt").write_text("Head A\n\nOSLO, May 1 (AP) - Body a.")
+    (tmp_path / "a.txt").write_text("Head A\n\nOSLO, May 1 (AP) - The envoys met in Oslo.")
     (tmp_path / "sub").mkdir()
-    (tmp_path / "sub" / "b.txt").write_text("Head B\n\nBody b.")
+    (tmp_path / "sub" / "b.txt").write_text("Head B\n\nThe envoys met in Lima.")
     (tmp_path / "notes.bin").write_bytes(b"\x00\x01")
-    (tmp_path / ".hidden.txt").write_text("Head C\n\nBody c.")
-    items = read(tmp_path)
-    assert sorted(i.headline for i in items) == ["Head A", "Head B"]
+    (tmp_path / ".hidden.txt").write_text("Head C\n\nThe envoys met in Riga.")
+    items = list(read(tmp_path))
+    assert sorted(i.headline for i in items if isinstance(i, Article)) == ["Head A", "Head B"]
+    assert [i.origin.endswith("notes.bin") for i in items if isinstance(i, Unread)] == [True]
 
 
 def test_glob_and_missing_path(tmp_path):
-    (tmp_path / "a.txt").write_text("Head A\n\nBody a.")
+    (tmp_path / "a.txt").write_text("Head A\n\nThe envoys met in Oslo.")
     assert [i.headline for i in read(tmp_path / "*.txt")] == ["Head A"]
     [failure] = read(tmp_path / "nothing-*.txt")
     assert "matches no files" in failure.reason

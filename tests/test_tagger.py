@@ -92,7 +92,8 @@ def test_the_model_finds_stances_the_cue_rules_miss():
         ("that the ceasefire will not hold", True)]
     assert [texts[1][a:b] for a, b, p in worried.spans() if p >= TAGGED_MIN_CONTENT] == [
         "the pace of the withdrawal from the border region"]
-    assert tagger.tag(texts[1]).content.tolist() == worried.content.tolist()  # alone as in a batch
+    # alone as in a batch, up to float rounding (a batch pads its windows to its longest)
+    assert np.allclose(tagger.tag(texts[1]).content, worried.content, atol=1e-5)
     assert tagger.tag("").spans() == [] and len(tagger.tag(" \n ").starts) == 0
     # the speaker's words are content, the speaker and cue are not
     quote = texts[2].index("We")
