@@ -106,6 +106,7 @@ def batch(
                             summary=summary)
             else:
                 summary.duplicates += len(part.articles) if done.existed else 0
+                _write_copies(part, out)
                 count_batch(done.written, part.failures + done.failures, store=None, run_id=None,
                             summary=summary)
             pending -= part.ids
@@ -187,6 +188,22 @@ def analyze_partition(articles: list[Article], *, name: str, run_id: str | None,
         written = scratch.write(_link_people(kept, scratch), run_id=run_id)
         return Partition(name, failures=failures, files=scratch.export_shards(Path(out), name),
                          written=written)
+
+
+def _write_copies(part: Batch, out: Path) -> None:
+    """The keys of a partition's repeated stories, as ``out/article_keys/copies-<digest>.parquet``
+    beside the shards, so the dataset holds every copy's keys as a database would.
+
+    The fields a repeat would fill in (``dyads.dedup``) stay unfilled: shards written are
+    never rewritten; the log says how many."""
+    if part.keys:
+        digest = hashlib.sha256(repr(sorted(set(part.keys))).encode()).hexdigest()
+        with Store.open(":memory:") as scratch:
+            scratch.add_article_keys(part.keys)
+            scratch.export_shards(out, f"copies-{digest[:16]}", tables=["article_keys"])
+    if part.fills:
+        log.info("%d later copies would fill fields of a story in the Parquet output; shards are "
+                 "not rewritten, so ingest into a database to keep them", len(part.fills))
 
 
 def _import_distributed():

@@ -202,6 +202,17 @@ class Store(AnalysisQueries, BrowseQueries, LookupQueries):
                                 "WHERE id IN (SELECT UNNEST(?::VARCHAR[]))", [ids]).fetchall()
         return {row[0]: dict(zip(fields, row[1:])) for row in rows}
 
+    def add_article_keys(self, keys: Iterable[tuple[str, str, str]]) -> None:
+        """Store the ``article_keys`` rows (key, kind, article id) the store lacks: another copy's
+        keys for a stored story. The table is a set, so an identical copy, or a rerun, adds nothing."""
+        keys = sorted(set(keys))
+        if keys:
+            known = set(self.con.execute(
+                "SELECT key, kind, article_id FROM article_keys WHERE key IN (SELECT UNNEST(?::VARCHAR[]))",
+                [[k for k, _, _ in keys]]).fetchall())
+            self._insert_columns("article_keys", ("key", "kind", "article_id"),
+                                 [k for k in keys if k not in known])
+
     def fill_articles(self, fills: Iterable[tuple[str, dict]], *,
                       keys: Iterable[tuple[str, str, str]] = ()) -> int:
         """Set fields the stored articles lack (NULL) from a later copy, and add the copy's
@@ -209,9 +220,7 @@ class Store(AnalysisQueries, BrowseQueries, LookupQueries):
         stored already is never overwritten."""
         from dyads.dedup import FILLABLE_FIELDS
 
-        keys = sorted(set(keys))
-        if keys:
-            self._insert_columns("article_keys", ("key", "kind", "article_id"), keys)
+        self.add_article_keys(keys)
         changed = set()
         for article_id, fields in fills:
             for name, value in fields.items():
@@ -252,14 +261,16 @@ class Store(AnalysisQueries, BrowseQueries, LookupQueries):
 
     # -- Parquet shards --------------------------------------------------------
 
-    def export_shards(self, folder: Path, name: str) -> dict[str, Path]:
-        """Write every table of TABLES as ``folder/<table>/<name>.parquet``; returns the paths.
+    def export_shards(self, folder: Path, name: str, tables: Iterable[str] = TABLES) -> dict[str, Path]:
+        """Write each of ``tables`` (every table of TABLES by default) as
+        ``folder/<table>/<name>.parquet``; returns the paths.
 
         Each file is written under a temporary name and renamed, ``articles``
         last, so a shard whose articles file exists is complete.
         """
         shards = {}
-        for table in [*(t for t in TABLES if t != "articles"), "articles"]:
+        tables = list(tables)
+        for table in [*(t for t in tables if t != "articles"), *(t for t in tables if t == "articles")]:
             path = Path(folder) / table / f"{name}.parquet"
             path.parent.mkdir(parents=True, exist_ok=True)
             partial = path.with_name(f".{path.name}.partial")
