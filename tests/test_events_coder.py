@@ -8,10 +8,11 @@ from pathlib import Path
 import pytest
 
 from dyads import nlp
-from dyads.evaluate.events import GoldEvent, RecordResult, evaluate_events, score
+from dyads.evaluate import events as evaluate_events_module
+from dyads.evaluate.events import GoldEvent, RecordResult, cross_validate_events, evaluate_events, score
 from dyads.ontology import entity_code, party_actor
-from dyads.pipeline import analyze, event_coder
-from dyads.pipeline.events import RULES_ONLY, Coding, extract_events, primary
+from dyads.pipeline import analyze, event_coder, triggers
+from dyads.pipeline.events import CODING, RULES_ONLY, Coding, extract_events, primary
 from dyads.records import Article
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -89,3 +90,44 @@ def test_found_by_is_stored(tmp_path):
     with Store.open(tmp_path / "t.duckdb") as store:
         store.write([analysis])
         assert store.con.execute("SELECT DISTINCT found_by FROM events").fetchall() == [("rules",)]
+
+
+def test_a_left_out_trigger_row_matches_nothing_inside_the_block_only():
+    doc = nlp.load()("Serbia lifted the curfew.")
+    row = triggers.match(doc[1])
+    with triggers.without({row.key}):
+        assert triggers.match(doc[1]) is None
+        with triggers.without(()):  # an inner block keeps the outer block's rows out
+            assert triggers.match(doc[1]) is None
+    assert triggers.match(doc[1]) == row
+
+
+def _gold(path, records):
+    path.write_text("".join(json.dumps({"id": f"r{i}", "text": text, "events": [
+        {"type": "SUPPORT", "actors": [{"code": a}], "recipients": [{"code": r}]}]}) + "\n"
+        for i, (text, a, r) in enumerate(records)), encoding="utf-8")
+    return path
+
+
+def test_cross_validation_scores_a_fold_without_the_rows_only_it_supports(tmp_path):
+    # "apologize" codes no training story's own type (data/event-trigger-support.tsv), so a
+    # fold whose only apology is its own is scored without that row; "praise" is supported.
+    assert evaluate_events_module.training_support()["apologize/V/055/-"] == 0
+    assert evaluate_events_module.training_support()["praise/V/051/-"] > 0
+    alone = _gold(tmp_path / "alone.jsonl", [("Japan apologized to South Korea for the remarks.", "JPN", "KOR"),
+                                            ("Chile praised New Zealand for its help after the floods.", "CHL", "NZL")])
+    cv = cross_validate_events(alone, folds=2, grid=(CODING,))
+    assert cv.left_out == [1, 0]
+    assert evaluate_events(alone).fully_right == 1.0
+    assert [r.predicted_type for r in cv.scores.results][1] == "SUPPORT"
+    both = _gold(tmp_path / "both.jsonl", [("Japan apologized to South Korea for the remarks.", "JPN", "KOR"),
+                                           ("Peru apologized to Chile for the border incident.", "PER", "CHL")])
+    cv = cross_validate_events(both, folds=2, grid=(CODING,))
+    assert cv.left_out == [0, 0] and cv.scores.fully_right == 1.0
+
+
+def test_eval_events_prints_the_cross_validated_figures_beside_dev(run):
+    result = run("eval", "events", "--gold", str(FIXTURES / "events-gold.jsonl"), "--folds", "3", "--json")
+    report = json.loads(result.out)
+    assert report["cross_validated"]["folds"] == 3 and len(report["cross_validated"]["rows_left_out"]) == 3
+    assert 0 <= report["cross_validated"]["type_macro_f1"] <= 1

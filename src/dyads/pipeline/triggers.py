@@ -15,6 +15,8 @@ event they govern through ``data/event-intents.tsv``.
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import csv
 import functools
 from dataclasses import dataclass
@@ -43,6 +45,7 @@ class Trigger:
     frame: str
     recipient: tuple[str, ...]
     requires: tuple[tuple[str, frozenset[str]], ...]
+    key: str = ""  # the table row's trigger, pos, cameo and requires: names the row
 
     @property
     def is_control(self) -> bool:
@@ -82,9 +85,31 @@ def lexicon() -> dict[tuple[str, str], tuple[Trigger, ...]]:
             mode=_dash(row["mode"]), frame=row["frame"],
             recipient=tuple(r for r in row["recipient"].split(",") if r and r != "-"),
             requires=_requires(row["requires"], particle or None),
+            key=row_key(row),
         )
         table.setdefault((lemma, trigger.pos), []).append(trigger)
     return {key: tuple(sorted(rows, key=lambda t: not t.requires)) for key, rows in table.items()}
+
+
+def row_key(row: dict) -> str:
+    """The name of a trigger table row: what tells it from every other row."""
+    return "/".join((row["trigger"], row["pos"], row["cameo"], row["requires"] or "-"))
+
+
+# Rows left out while evaluating (``without``): cross-validation scores a fold with only
+# the rows its training part supports.
+_LEFT_OUT: contextvars.ContextVar[frozenset[str]] = contextvars.ContextVar("left_out", default=frozenset())
+
+
+@contextlib.contextmanager
+def without(keys):
+    """Match as if the table had no rows named ``keys`` (``Trigger.key``), inside the block
+    (and none of those an enclosing block leaves out)."""
+    token = _LEFT_OUT.set(_LEFT_OUT.get() | frozenset(keys))
+    try:
+        yield
+    finally:
+        _LEFT_OUT.reset(token)
 
 
 @functools.cache
@@ -104,10 +129,13 @@ def match(token: Token) -> Trigger | None:
     lemma = token.lemma_.lower()
     if lemma not in trigger_lemmas():  # most words: one set lookup
         return None
+    left_out = _LEFT_OUT.get()
     for letter, tags in POS.items():
         if token.pos_ not in tags:
             continue
         for trigger in lexicon().get((lemma, letter), ()):
+            if trigger.key in left_out:
+                continue
             if all(_holds(token, key, values) for key, values in trigger.requires):
                 return trigger
     return None
