@@ -43,7 +43,8 @@ def _html(data: Path) -> dict[str, float]:
 def _quotes(data: Path) -> dict[str, float]:
     """Quotes on PolNeAR dev (84 articles, about a minute on one core), from the quotes
     stage alone (``quotes.``) and beside the quote tagger (``quotes_tagged.``, another minute),
-    on one parse."""
+    on one parse; and the named speakers of the Gender Gap Tracker dev stories (``quotes.ggt_dev.``:
+    the person or body behind each matched quote, overall and by how the gold names the speaker)."""
     figures = {}
     results = evaluate_quote_modes(data / "gold" / "polnear_train_dev.jsonl", ("rules", "tagged"), split="dev")
     for prefix, mode in (("quotes", "rules"), ("quotes_tagged", "tagged")):
@@ -54,6 +55,14 @@ def _quotes(data: Path) -> dict[str, float]:
             f"{prefix}.polnear_dev.overlap_precision": overall["overlap"]["precision"],
             f"{prefix}.polnear_dev.speaker_accuracy": overall["speaker_accuracy"],
         })
+    ggt = evaluate_quote_modes(data / "gold" / "ggt_dev.jsonl", ("rules",))["rules"]
+    figures.update({
+        "quotes.ggt_dev.overlap_f1": ggt["overall"]["overlap"]["f1"],
+        "quotes.ggt_dev.resolved_accuracy": ggt["overall"]["resolved_accuracy"],
+        "quotes.ggt_dev.end_to_end_f1": ggt["overall"]["end_to_end"]["f1"],
+        **{f"quotes.ggt_dev.resolved_accuracy_{kind}": ggt["by_speaker_kind"][kind]["resolved_accuracy"]
+           for kind in ("name", "pronoun", "nominal")},
+    })
     return figures
 
 
