@@ -131,3 +131,32 @@ def test_eval_events_prints_the_cross_validated_figures_beside_dev(run):
     report = json.loads(result.out)
     assert report["cross_validated"]["folds"] == 3 and len(report["cross_validated"]["rows_left_out"]) == 3
     assert 0 <= report["cross_validated"]["type_macro_f1"] <= 1
+
+
+STORY = """Russia condemns new US sanctions on Gazprombank
+
+MOSCOW, November 22. /TASS/. The Russian Foreign Ministry strongly condemned the new US sanctions against Gazprombank on Friday.
+
+Moscow provided 5 million Swiss francs to the International Committee of the Red Cross in November.
+"""
+
+
+def _story_events():
+    from dyads.readers.wire import parse_wire
+    article = parse_wire(STORY, origin="story").replace(published=dt.date(2024, 11, 22))
+    doc = nlp.load()(article.text)
+    analysis = analyze(article, doc)
+    return analysis, [(e.type, article.text[e.trigger_start:e.trigger_end], codes(analysis, e.actors),
+                       codes(analysis, e.recipients)) for e in analysis.events]
+
+
+def test_a_headline_act_the_body_tells_by_other_names_of_the_same_countries_counts_once():
+    analysis, events = _story_events()
+    accusations = [e for e in events if e[0] == "ACCUSE"]
+    assert accusations == [("ACCUSE", "condemned", {"RUS"}, {"USA"})]  # the body's, not the headline's too
+
+
+def test_money_given_is_economic_aid_whatever_the_currency_is_called():
+    analysis, events = _story_events()
+    assert ("AID", "provided", {"RUS"}) in [e[:3] for e in events]
+    assert [e.cameo for e in analysis.events if e.type == "AID"] == ["071"]

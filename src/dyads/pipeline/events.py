@@ -970,12 +970,25 @@ def _confidence(draft: _Draft, quoted: bool) -> float:
 # -- the article -----------------------------------------------------------------------
 
 def _without_headline_repeats(events: list[Event], analysis: Analysis) -> list[Event]:
-    """Drop a headline or dek event that a body sentence tells again (same type and parties)."""
+    """Drop a headline or dek event that a body sentence tells again: the same type between
+    the same parties, or between parties of the same countries ("Russia condemns ..." over
+    "The Russian Foreign Ministry condemned ..."), since a headline names a body's parties
+    by their country."""
     sections = {s.index: s.section for s in analysis.sentences}
-    body = {(e.type, frozenset(e.actors), frozenset(e.recipients))
-            for e in events if sections.get(e.sentence) == "body"}
+    body = {key for e in events if sections.get(e.sentence) == "body" for key in _repeat_keys(e, analysis)}
     return [e for e in events
-            if sections.get(e.sentence) == "body" or (e.type, frozenset(e.actors), frozenset(e.recipients)) not in body]
+            if sections.get(e.sentence) == "body" or not body & set(_repeat_keys(e, analysis))]
+
+
+def _repeat_keys(event: Event, analysis: Analysis) -> tuple[tuple, ...]:
+    """What an event is the same act by: its type and parties, and its type and the parties'
+    countries when every party has one."""
+    keys = [(event.type, frozenset(event.actors), frozenset(event.recipients))]
+    codes = lambda ids: frozenset(entity_code(party_actor(analysis, i)) for i in ids)  # noqa: E731
+    actors, recipients = codes(event.actors), codes(event.recipients)
+    if None not in actors | recipients and actors:
+        keys.append((event.type, "countries", actors, recipients))
+    return tuple(keys)
 
 
 def primary(events: tuple[Event, ...] | list[Event]) -> Event | None:

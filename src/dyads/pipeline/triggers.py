@@ -187,6 +187,8 @@ def objects_and_modifiers(token: Token) -> list[Token]:
 def _holds(token: Token, key: str, values: frozenset[str]) -> bool:
     if key == "obj":
         return any(t.lemma_.lower() in values for t in objects_and_modifiers(token))
+    if key == "objent":
+        return any(t.ent_type_ in values for t in objects_and_modifiers(token))
     if key == "not":
         return not any(t.lemma_.lower() in values for t in objects_and_modifiers(token))
     if key == "mod":
