@@ -28,7 +28,7 @@ from dyads.readers.html import read_html
 from dyads.readers.news import not_news_reason
 from dyads.readers.records import read_csv, read_json, read_jsonl
 from dyads.readers.wire import parse_wire
-from dyads.records import Article, Failure, Unread
+from dyads.records import Article, Failure, Notice, Unread
 
 log = logging.getLogger(__name__)
 
@@ -44,9 +44,10 @@ _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 
 
 def read_inputs(specs: Iterable[str], *, settings: Settings,
-                reference: dt.date | None = None) -> Iterator[Article | Failure | Unread]:
-    """Articles from every input, in order; a Failure for each one that cannot be read, and an
-    Unread for each file of a folder that no reader takes."""
+                reference: dt.date | None = None) -> Iterator[Article | Failure | Unread | Notice]:
+    """Articles from every input, in order; a Failure for each one that cannot be read, an
+    Unread for each file of a folder that no reader takes, and a Notice before each record
+    read with a warning (a date field that holds no date)."""
     for spec in specs:
         try:
             yield from _read_spec(spec, settings=settings, reference=reference)
