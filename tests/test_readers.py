@@ -120,3 +120,11 @@ def test_notices_from_one_file_are_one_line_with_a_count():
         "note a.jsonl:3: date 3 bad", "note a.jsonl:5: date 5 bad", "note a.jsonl:9: date 9 bad",
         "note b.csv:row 2: date x bad",
     ]
+
+
+def test_an_empty_input_name_is_an_error_not_the_current_folder(tmp_path, monkeypatch):
+    (tmp_path / "a.txt").write_text("Head A\n\nOSLO, May 1 (AP) - The envoys met in Oslo.")
+    monkeypatch.chdir(tmp_path)
+    for spec in ("", "  "):
+        [failure] = read(spec)
+        assert isinstance(failure, Failure) and "empty input name" in failure.reason

@@ -103,7 +103,7 @@ def count_inputs(specs: Iterable[str]) -> int | None:
         if spec == "-":
             return None
         try:
-            paths = [] if spec.startswith(("http://", "https://")) else expand(spec)
+            paths = [] if spec.startswith(("http://", "https://")) or not spec.strip() else expand(spec)
         except InputError:
             paths = []
         total += sum(_count_records(p) for p in paths) or 1
@@ -122,6 +122,8 @@ def _count_records(path: Path) -> int:
 
 
 def _read_spec(spec: str, *, settings: Settings, reference: dt.date | None):
+    if not spec.strip():  # Path("") is the current folder: an empty variable would read all of it
+        raise InputError(repr(spec), "empty input name; give a file, folder, glob, URL or - for stdin")
     if spec == "-":
         data = sys.stdin.buffer.read(settings.max_file_bytes + 1)
         yield from _read_bytes(data, origin="<stdin>", kind=_sniff(data), settings=settings,
