@@ -306,3 +306,19 @@ def test_group_selectors_offer_only_groups_with_members(page, server):
     listed = page.evaluate("() => [...document.querySelectorAll('#groups option')].map(o => o.value)")
     assert listed == offered
     assert page.problems == []
+
+
+def test_the_ranking_lines_break_at_a_members_empty_months(page, server, shots):
+    page.goto(f"{server}/api/rankings?target=RUS&among=G7&per=month")
+    by_period = page.evaluate("() => JSON.parse(document.body.innerText).by_period")
+    periods = sorted({r["period"] for r in by_period})
+    runs = 0  # runs of consecutive months with events, over all members: one subpath each
+    for country in {r["country"] for r in by_period}:
+        active = [p in {r["period"] for r in by_period if r["country"] == country} for p in periods]
+        runs += sum(1 for i, on in enumerate(active) if on and (i == 0 or not active[i - 1]))
+    assert runs > len({r["country"] for r in by_period})  # some member has a gap
+    open_page(page, f"{server}/rankings?target=RUS&among=G7&per=month", "ranking-gaps")
+    page.screenshot(path=str(shots / "ranking-gaps.png"), full_page=True)
+    lines = page.locator("#chart-periods svg .mark-line path")
+    assert sum(d.count("M") for d in (lines.nth(i).get_attribute("d") for i in range(lines.count()))) == runs
+    assert page.problems == []

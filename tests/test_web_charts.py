@@ -2,7 +2,8 @@
 only. tests/test_web_browser.py draws them in a real Chromium."""
 
 from dyads import lexicons
-from dyads.web.charts import LABELED_NODES, NETWORK_MAX_HEIGHT, NETWORK_MIN_HEIGHT, dyad_chart, network_chart
+from dyads.web.charts import (LABELED_NODES, NETWORK_MAX_HEIGHT, NETWORK_MIN_HEIGHT, dyad_chart, network_chart,
+                              ranking_periods_chart)
 
 
 def month(period: str, events: int, goldstein: float | None = None) -> dict:
@@ -53,3 +54,15 @@ def test_groups_offered_are_those_with_members():
     assert {"G7", "ASEAN", "EU"} <= set(offered) and offered == sorted(offered)
     assert not {"AMNESTY", "RED_CROSS", "HRW", "MSF", "UN"} & set(offered)
     assert all(lex.groups[code].memberships for code in offered)
+
+
+def test_a_members_line_breaks_at_its_periods_without_events():
+    by_period = [{"period": "2018-01-01", "country": "JPN", "net": 3, "rank": 1},
+                 {"period": "2018-01-01", "country": "DEU", "net": -1, "rank": 2},
+                 {"period": "2018-03-01", "country": "JPN", "net": 2, "rank": 1}]
+    spec = ranking_periods_chart(by_period, metric="net", per="month")
+    values = {(r["period"], r["country"]): r["value"] for r in spec["data"]["values"]}
+    assert values == {("2018-01-01", "DEU"): -1, ("2018-01-01", "JPN"): 3, ("2018-02-01", "DEU"): None,
+                      ("2018-02-01", "JPN"): None, ("2018-03-01", "DEU"): None, ("2018-03-01", "JPN"): 2}
+    assert spec["mark"]["invalid"] == "break-paths-filter-domains"
+    assert ranking_periods_chart([], metric="net", per="month")["data"]["values"] == []

@@ -8,6 +8,10 @@ rendered in the page by the vendored vega-embed. Data travels inside the spec.
 
 from __future__ import annotations
 
+import datetime as dt
+
+from dyads.analysis import period_starts
+
 VEGA_LITE = "https://vega.github.io/schema/vega-lite/v6.json"  # a schema id, never fetched
 VEGA = "https://vega.github.io/schema/vega/v6.json"
 QUAD_LABELS = {"verbal_cooperation": "verbal cooperation", "material_cooperation": "material cooperation",
@@ -98,11 +102,21 @@ def ranking_periods_chart(by_period: list[dict], *, metric: str, per: str) -> di
     time_unit = {"day": "yearmonthdate", "week": "yearmonthdate", "month": "yearmonth", "year": "year"}[per]
     rows = [{"period": r["period"], "country": r["country"], "value": r.get(metric), "rank": r["rank"]}
             for r in by_period]
+    # A member's periods without events get no value, so that its line breaks there instead
+    # of joining the periods on either side.
+    seen = {(r["period"], r["country"]) for r in rows}
+    if rows:
+        first, last = min(r["period"] for r in rows), max(r["period"] for r in rows)
+        periods = [d.isoformat() for d in period_starts(dt.date.fromisoformat(first), dt.date.fromisoformat(last), per)]
+        countries = sorted({r["country"] for r in rows})
+        rows += [{"period": p, "country": c, "value": None, "rank": None}
+                 for p in periods for c in countries if (p, c) not in seen]
+        rows.sort(key=lambda r: (r["period"], r["country"]))
     return {
         "$schema": VEGA_LITE, "width": WIDTH, "height": 200, "autosize": AUTOSIZE,
         "title": f"{metric} per {per}",
         "data": {"values": rows},
-        "mark": {"type": "line", "point": True, "tooltip": True},
+        "mark": {"type": "line", "point": True, "tooltip": True, "invalid": "break-paths-filter-domains"},
         "encoding": {
             "x": {"field": "period", "type": "temporal", "timeUnit": time_unit, "title": None},
             "y": {"field": "value", "type": "quantitative", "title": metric},
