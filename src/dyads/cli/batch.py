@@ -69,6 +69,7 @@ def batch(obj: Context, inputs, scheduler, out, workers, partition_size, batch_s
         click.echo(to_json({
             "ingested": summary.ingested, "duplicates": summary.duplicates, "skipped": summary.skipped,
             "failures": [{"input": f.origin, "reason": f.reason} for f in summary.failures],
+            "notes": [{"input": n.origin, "reason": n.reason} for n in summary.notices],
             **({"out": str(out)} if out else {}),
         }))
     else:
