@@ -99,3 +99,17 @@ def test_missing_dask_says_what_to_install(monkeypatch):
 def test_batch_explains_itself(run):
     result = run("batch", "-h")
     assert "Example" in result.out and "--dask" in result.out
+
+
+def test_cli_batch_counts_a_files_date_warnings_in_one_line(cluster, run, tmp_path):
+    feed = tmp_path / "crawl.jsonl"
+    feed.write_text("\n".join(json.dumps({
+        "title": f"Envoys meet in {place}", "date": "2019-11 (crawl period)",
+        "text": f"{place.upper()} (AP) - The envoys of Norway and Peru met in {place} on trade.",
+    }) for place in ("Oslo", "Lima")) + "\n")
+    result = run("batch", str(feed), "--dask", cluster.scheduler_address)
+    assert [line for line in result.err.splitlines() if line.startswith("note")] == [
+        f"note: 2 records in {feed} had a date field that is no full date; their publication dates were "
+        f"left to the dateline; give dates as YYYY-MM-DD (first {feed}:1; -v lists each)"]
+    notes = json.loads(run("batch", str(feed), "--dask", cluster.scheduler_address, "--json").out)["notes"]
+    assert [n["input"] for n in notes] == [f"{feed}:1", f"{feed}:2"]

@@ -161,3 +161,21 @@ def test_a_table_shows_the_first_rows_and_says_so(run, tmp_path):
     assert len(more.out.splitlines()) == 2 + 52 and "first 50" not in more.err
     assert len(json.loads(run("articles", "--json").out)) == 53
     assert len(run("articles", "--csv").out.splitlines()) == 1 + 53
+
+
+def test_date_warnings_of_one_file_are_one_line(run, tmp_path):
+    feed = tmp_path / "crawl.jsonl"
+    feed.write_text("\n".join(json.dumps({
+        "title": f"Envoys meet in {place}", "date": "2019-11 (crawl period)",
+        "text": f"{place.upper()} (AP) - The envoys of Norway and Peru met in {place} on trade.",
+    }) for place in ("Oslo", "Lima", "Riga")) + "\n")
+    quiet = run("ingest", str(feed))
+    notes = [l for l in quiet.err.splitlines() if l.startswith("note")]
+    assert notes == [f"note: 3 records in {feed} had a date field that is no full date; their publication "
+                     f"dates were left to the dateline; give dates as YYYY-MM-DD (first {feed}:1; -v lists each)"]
+    assert quiet.err.strip().splitlines()[-1] == "3 ingested, 0 duplicates, 0 skipped"
+    verbose = run("-v", "ingest", "--json", str(feed))
+    assert [n["input"] for n in json.loads(verbose.out)["notes"]] == [f"{feed}:{n}" for n in (1, 2, 3)]
+    listed = run("-v", "ingest", str(feed))
+    assert [l.split(": ")[0] for l in listed.err.splitlines() if l.startswith("note")] == [
+        f"note {feed}:{n}" for n in (1, 2, 3)]

@@ -15,7 +15,7 @@ pytestmark = pytest.mark.skipif(importlib.util.find_spec("dyads.pipeline.actors"
 STORY = str(FIXTURES / "fisheries-wire.txt")
 
 
-@pytest.mark.parametrize("command", ["events", "export", "export events", "eval events"])
+@pytest.mark.parametrize("command", ["events", "export", "export events", "export quotes", "export actors", "eval events"])
 def test_commands_explain_themselves(run, command):
     assert "Example" in run(*command.split(), "-h").out
 

@@ -2,7 +2,8 @@
 
 Needs Debian's chromium (scripts/install-test-deps.sh installs it) and playwright's Python
 package (the test extra); playwright's own browser download is never used. Screenshots go
-to artifacts/screenshots/ for a person to look at.
+to artifacts/screenshots/ for a person to look at; those of the picture fixes (gaps, a network
+that fits its frame at 500 nodes) also under pytest's tmp dir, printed with -s.
 """
 
 import os
@@ -172,4 +173,152 @@ def test_the_sample_article_highlights_the_lawmakers_quotes(page, server):
     speaker.click()
     page.wait_for_url("**/actors/person:ingrid-solberg")
     assert "Indonesia is taking bold steps" in page.locator("ol.quotes").inner_text()
+    assert page.problems == []
+
+
+# -- the pictures: gaps, a network that fits its frame, groups with members --------------------
+
+@pytest.fixture(scope="module")
+def shots(tmp_path_factory) -> Path:
+    """Screenshots of the fixes, under pytest's tmp dir (the path is printed with -s)."""
+    folder = tmp_path_factory.mktemp("screenshots")
+    print(f"screenshots in {folder}")
+    return folder
+
+
+def inside_frame(page, chart: str) -> dict:
+    """How many node symbols the chart draws, and those whose box leaves its SVG's or the frame's box."""
+    return page.evaluate("""chart => {
+        const s = document.querySelector(chart + ' svg').getBoundingClientRect();
+        const f = document.querySelector(chart).getBoundingClientRect();
+        const svg = {left: Math.max(s.left, f.left), right: Math.min(s.right, f.right),
+                     top: Math.max(s.top, f.top), bottom: Math.min(s.bottom, f.bottom)};
+        const nodes = [...document.querySelectorAll(chart + ' svg .mark-symbol path')];
+        const out = nodes.filter(n => { const b = n.getBoundingClientRect();
+            return b.left < svg.left - 0.5 || b.right > svg.right + 0.5 || b.top < svg.top - 0.5 || b.bottom > svg.bottom + 0.5; });
+        return {nodes: nodes.length, outside: out.length};
+    }""", chart)
+
+
+def shown_labels(page, chart: str) -> list[tuple[str, list[float]]]:
+    """The chart's visible text labels and their boxes (left, top, right, bottom)."""
+    return page.evaluate("""chart => [...document.querySelectorAll(chart + ' svg .mark-text text')]
+        .filter(t => t.textContent && getComputedStyle(t).opacity !== '0' && t.getAttribute('opacity') !== '0')
+        .map(t => { const b = t.getBoundingClientRect(); return [t.textContent, [b.left, b.top, b.right, b.bottom]]; })""",
+        chart)
+
+
+def overlap(a: list[float], b: list[float]) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def test_the_dyad_chart_breaks_its_line_at_empty_months(page, server, shots):
+    page.goto(f"{server}/api/dyads/JPN/RUS?by=month")
+    series = page.evaluate("() => JSON.parse(document.body.innerText).series")
+    counts = [r["events"] for r in series]
+    gaps = sum(1 for before, now in zip(counts, counts[1:]) if before and not now)
+    assert gaps >= 1 and counts[0] and counts[-1]  # a month without events between two with
+    open_page(page, f"{server}/dyads/JPN/RUS?by=month", "dyad-gaps")
+    page.screenshot(path=str(shots / "dyad-gaps.png"), full_page=True)
+    line = page.locator("#chart-series svg .mark-line path").first.get_attribute("d")
+    # One subpath per run of months with events: the empty month is a gap, not a segment.
+    assert line.count("M") == gaps + 1
+    points = page.locator("#chart-series svg .mark-symbol.role-mark path").count()  # not the legend's
+    assert points == sum(1 for n in counts if n)  # a point for each month with events, none at zero
+    assert page.problems == []
+
+
+def test_the_network_fits_its_frame(page, server, shots):
+    for level in ("country", "actor"):
+        open_page(page, f"{server}/network?level={level}", f"network-{level}")
+        page.screenshot(path=str(shots / f"network-{level}.png"), full_page=True)
+        placed = inside_frame(page, "#chart-network")
+        assert placed["nodes"] >= 4 and placed["outside"] == 0, (level, placed)
+        boxes = [box for _, box in shown_labels(page, "#chart-network")]
+        assert len(boxes) == placed["nodes"]  # a few nodes: every one labelled, none on another
+        assert not any(overlap(a, b) for i, a in enumerate(boxes) for b in boxes[i + 1:])
+    assert page.problems == []
+
+
+def synthetic_network(n_nodes: int, n_edges: int, *, seed: int = 3) -> tuple[list[dict], list[dict]]:
+    """A network of made-up actors, skewed as news is: a few heavy nodes, a long tail."""
+    import random
+
+    rng = random.Random(seed)
+    ids = [f"person:actor-{i:03d}" for i in range(n_nodes)]
+    edges, seen = [], set()
+    while len(edges) < n_edges:
+        source = ids[min(int(rng.paretovariate(1.2)) - 1, n_nodes - 1)] if rng.random() < 0.5 else rng.choice(ids)
+        target = rng.choice(ids)
+        if source != target and (source, target) not in seen:
+            seen.add((source, target))
+            edges.append({"source": source, "target": target, "events": rng.randint(1, 9),
+                          "mean_goldstein": rng.uniform(-10, 10)})
+    for i, node in enumerate(ids):  # every node on some edge
+        if not any(node in (e["source"], e["target"]) for e in edges[-n_nodes:]):
+            edges.append({"source": node, "target": ids[(i + 1) % n_nodes], "events": 1, "mean_goldstein": 0.0})
+    nodes = [{"id": node, "name": f"Actor {i}",
+              "events_out": sum(e["events"] for e in edges if e["source"] == node),
+              "events_in": sum(e["events"] for e in edges if e["target"] == node)} for i, node in enumerate(ids)]
+    return nodes, edges
+
+
+def test_a_500_node_network_stays_in_its_frame_with_labels_for_the_heaviest(page, server, shots):
+    from dyads.web.charts import LABELED_NODES, network_chart
+
+    nodes, edges = synthetic_network(500, 900)
+    spec = network_chart(nodes, edges)
+    open_page(page, f"{server}/network", "network-before-500")  # the page's scripts and frame
+    page.evaluate("""spec => vegaEmbed('#chart-network', spec, {renderer: 'svg', actions: false, ast: true,
+                                        expr: vegaInterpreter.expressionInterpreter})""", spec)
+    page.wait_for_function("() => document.querySelectorAll('#chart-network svg .mark-symbol path').length === 500")
+    page.screenshot(path=str(shots / "network-500.png"), full_page=True)
+    placed = inside_frame(page, "#chart-network")
+    assert placed == {"nodes": 500, "outside": 0}
+    labels = shown_labels(page, "#chart-network")
+    heaviest = sorted(nodes, key=lambda n: (-(n["events_out"] + n["events_in"]), n["id"]))[:LABELED_NODES]
+    assert len(labels) >= 10 and {t for t, _ in labels} <= {n["name"] for n in heaviest}
+    assert heaviest[0]["name"] in {t for t, _ in labels}
+    boxes = [box for _, box in labels]
+    clashes = [(labels[i][0], labels[j][0], a, b) for i, a in enumerate(boxes) for j, b in enumerate(boxes) if i < j and overlap(a, b)]
+    assert not clashes, clashes
+    # An unlabeled node names itself on hover.
+    quiet = next(n for n in reversed(nodes) if n not in heaviest)  # drawn in the order of weight
+    ranked = sorted(nodes, key=lambda n: (-(n["events_out"] + n["events_in"]), n["id"]))
+    page.locator("#chart-network svg .mark-symbol path").nth(ranked.index(quiet)).hover(force=True)
+    tooltip = page.locator("#vg-tooltip-element")
+    tooltip.wait_for(state="visible")
+    assert quiet["id"] in tooltip.inner_text()
+    page.screenshot(path=str(shots / "network-500-hover.png"))
+    assert page.problems == []
+
+
+def test_group_selectors_offer_only_groups_with_members(page, server):
+    from dyads import lexicons
+
+    groups = lexicons.load().groups
+    empty = {code for code, group in groups.items() if not group.memberships}
+    assert {"AMNESTY", "RED_CROSS", "UN"} <= empty
+    open_page(page, f"{server}/", "overview-groups")
+    offered = page.locator("select[name=among] option").all_inner_texts()
+    assert "G7" in offered and "ASEAN" in offered and not empty & set(offered)
+    open_page(page, f"{server}/rankings", "rankings-groups")
+    listed = page.evaluate("() => [...document.querySelectorAll('#groups option')].map(o => o.value)")
+    assert listed == offered
+    assert page.problems == []
+
+
+def test_the_ranking_lines_break_at_a_members_empty_months(page, server, shots):
+    page.goto(f"{server}/api/rankings?target=RUS&among=G7&per=month")
+    by_period = page.evaluate("() => JSON.parse(document.body.innerText).by_period")
+    periods = sorted({r["period"] for r in by_period})
+    runs = 0  # runs of consecutive months with events, over all members: one subpath each
+    for country in {r["country"] for r in by_period}:
+        active = [p in {r["period"] for r in by_period if r["country"] == country} for p in periods]
+        runs += sum(1 for i, on in enumerate(active) if on and (i == 0 or not active[i - 1]))
+    assert runs > len({r["country"] for r in by_period})  # some member has a gap
+    open_page(page, f"{server}/rankings?target=RUS&among=G7&per=month", "ranking-gaps")
+    page.screenshot(path=str(shots / "ranking-gaps.png"), full_page=True)
+    lines = page.locator("#chart-periods svg .mark-line path")
+    assert sum(d.count("M") for d in (lines.nth(i).get_attribute("d") for i in range(lines.count()))) == runs
     assert page.problems == []

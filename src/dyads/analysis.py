@@ -353,11 +353,21 @@ def _filled(rows: list[dict], by: str) -> list[dict]:
     if not rows:
         return []
     by_period = {r["period"]: r for r in rows}
-    filled, period = [], rows[0]["period"]
-    while period <= rows[-1]["period"] and len(filled) < MAX_FILLED_PERIODS:
-        filled.append(by_period.get(period, {"period": period, "events": 0, "from_a": 0, "from_b": 0}))
+    return [by_period.get(period, {"period": period, "events": 0, "from_a": 0, "from_b": 0})
+            for period in period_starts(rows[0]["period"], rows[-1]["period"], by)]
+
+
+def period_starts(first: dt.date, last: dt.date, by: str) -> list[dt.date]:
+    """The first days of every period from ``first``'s to ``last``'s, at most ``MAX_FILLED_PERIODS``.
+
+        >>> [d.isoformat() for d in period_starts(dt.date(2018, 11, 1), dt.date(2019, 1, 1), "month")]
+        ['2018-11-01', '2018-12-01', '2019-01-01']
+    """
+    periods, period = [], first
+    while period <= last and len(periods) < MAX_FILLED_PERIODS:
+        periods.append(period)
         period = _next_period(period, by)
-    return filled
+    return periods
 
 
 def _next_period(day: dt.date, by: str) -> dt.date:

@@ -1,4 +1,8 @@
-"""Stored events out: filtered listings and files in PLOVER, GDELT-style, CSV, JSONL or Parquet.
+"""Stored records out: events as PLOVER, GDELT-style, CSV, JSONL or Parquet; quotes and actors
+as CSV, JSONL or Parquet. Every format carries the ids the listings show (``ARTICLE:N`` for an
+event, ``ARTICLE:qN`` for a quote, the actor id), so a row leads back to ``dyads show``.
+
+A file path, or a binary stream such as ``sys.stdout.buffer`` (``dyads export ... -``):
 
     >>> event_filters(type="consult", since="2018-01-01")
     {'actor': None, 'recipient': None, 'type': 'CONSULT', 'since': datetime.date(2018, 1, 1), 'until': None}
@@ -6,22 +10,33 @@
     Traceback (most recent call last):
     ...
     dyads.errors.SettingsError: --type MEET is not a PLOVER event type; choose one of AGREE, CONSULT, SUPPORT, CONCEDE, COOPERATE, AID, RETREAT, REQUEST, ACCUSE, REJECT, THREATEN, PROTEST, SANCTION, MOBILIZE, COERCE, ASSAULT
+    >>> check_format("quotes", "plover")
+    Traceback (most recent call last):
+    ...
+    dyads.errors.SettingsError: --format plover is for events only; export quotes as csv, jsonl or parquet
 """
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
+import io
 import json
+import shutil
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 from dyads import views
 from dyads.errors import SettingsError
 from dyads.ontology import TYPES, plover_types
-from dyads.store import Store
+from dyads.store import Store, write_parquet
 
-FORMATS = ("plover", "gdelt", "csv", "parquet", "jsonl")
+FORMATS = ("plover", "gdelt", "csv", "parquet", "jsonl")  # events
+RECORD_FORMATS = ("csv", "jsonl", "parquet")  # quotes and actors
+KIND_FORMATS = {"events": FORMATS, "quotes": RECORD_FORMATS, "actors": RECORD_FORMATS}
 CODEBOOK = "PLOVER 2.0 draft; CAMEO 1.1b3"
 # GDELT 2.0 event-table column names for the fields dyads has, then its own provenance.
 GDELT_COLUMNS = (
@@ -29,7 +44,7 @@ GDELT_COLUMNS = (
     "Actor1Type1Code", "Actor2Code", "Actor2Name", "Actor2CountryCode", "Actor2Type1Code",
     "IsRootEvent", "EventCode", "EventBaseCode", "EventRootCode", "QuadClass", "GoldsteinScale",
     "NumMentions", "ActionGeo_FullName", "ActionGeo_CountryCode", "ActionGeo_Lat", "ActionGeo_Long",
-    "ActionGeo_FeatureID", "SOURCEURL", "PLOVERType", "PLOVERMode", "ArticleId", "Sentence",
+    "ActionGeo_FeatureID", "SOURCEURL", "PLOVERType", "PLOVERMode", "EventId", "ArticleId", "Sentence",
 )
 FLAT_COLUMNS = (
     "id", "article_id", "date", "date_precision", "type", "mode", "cameo", "cameo_root", "goldstein",
@@ -37,6 +52,18 @@ FLAT_COLUMNS = (
     "place_country", "place_lat", "place_lon", "negated", "future", "hypothetical", "historical",
     "quoted", "reported_by", "confidence", "found_by", "trigger", "sentence", "headline",
 )
+# A quote as a flat row (CSV, Parquet) and the DuckDB types of its Parquet columns.
+QUOTE_COLUMNS = {
+    "id": "VARCHAR", "article_id": "VARCHAR", "index": "INTEGER", "published": "DATE",
+    "speaker": "VARCHAR", "speaker_id": "VARCHAR", "speaker_name": "VARCHAR", "title": "VARCHAR",
+    "country": "VARCHAR", "sector": "VARCHAR", "cue": "VARCHAR", "kind": "VARCHAR", "text": "VARCHAR",
+    "about": "VARCHAR", "about_ids": "VARCHAR", "headline": "VARCHAR", "found_by": "VARCHAR",
+}
+# An actor as a flat row; in CSV its titles are joined with "; ", in Parquet a list.
+ACTOR_COLUMNS = {
+    "id": "VARCHAR", "kind": "VARCHAR", "name": "VARCHAR", "label": "VARCHAR", "country": "VARCHAR",
+    "sector": "VARCHAR", "titles": "VARCHAR[]", "articles": "BIGINT", "mentions": "BIGINT",
+}
 
 
 def event_filters(*, actor: str | None = None, recipient: str | None = None, type: str | None = None,
@@ -68,19 +95,34 @@ def list_events(store: Store, **filters) -> list[dict]:
     return [views.event_view(row) for row in store.list_events(**filters)]
 
 
-def export_events(store: Store, fmt: str, out: Path, **filters) -> int:
-    """Write the events matching ``filters`` to ``out`` in ``fmt``; returns how many events.
+def check_format(kind: str, fmt: str) -> str:
+    """``fmt`` if ``kind`` (events, quotes, actors) exports in it.
+
+    Raises:
+        SettingsError: an unknown format, or one for another kind.
+    """
+    formats = KIND_FORMATS[kind]
+    if fmt in formats:
+        return fmt
+    if fmt in FORMATS:
+        raise SettingsError(f"--format {fmt} is for events only; export {kind} as "
+                            f"{', '.join(formats[:-1])} or {formats[-1]}")
+    raise SettingsError(f"--format {fmt} is not an export format; choose one of {', '.join(formats)}")
+
+
+def export_events(store: Store, fmt: str, out: Path | BinaryIO, **filters) -> int:
+    """Write the events matching ``filters`` to ``out`` (a path or a binary stream) in ``fmt``;
+    returns how many events.
 
     Raises:
         SettingsError: an unknown format, or an ``out`` that cannot be written.
     """
-    if fmt not in FORMATS:
-        raise SettingsError(f"--format {fmt} is not an export format; choose one of {', '.join(FORMATS)}")
-    out = check_out_path(out)
+    check_format("events", fmt)
     if fmt == "parquet":
-        return store.copy_events_parquet(out, **filters)
+        with _parquet_out(out) as path:
+            return store.copy_events_parquet(path, **filters)
     events = list_events(store, **filters)
-    with out.open("w", encoding="utf-8", newline="") as f:
+    with _text_out(out) as f:
         if fmt == "jsonl":
             f.writelines(json.dumps(e, ensure_ascii=False) + "\n" for e in events)
         elif fmt == "plover":
@@ -90,6 +132,102 @@ def export_events(store: Store, fmt: str, out: Path, **filters) -> int:
         else:
             write_rows(f, [row for e in events for row in gdelt_rows(e)], GDELT_COLUMNS, delimiter="\t")
     return len(events)
+
+
+def list_quotes(store: Store, **filters) -> list[dict]:
+    """Stored quotes as ``dyads quotes --json`` lists them (``views.quote_listing``)."""
+    return [views.quote_listing(row) for row in store.list_quotes(**filters)]
+
+
+def export_quotes(store: Store, fmt: str, out: Path | BinaryIO, **filters) -> int:
+    """Write the quotes matching ``filters`` (``Store.list_quotes``) to ``out`` as CSV, JSONL
+    (the shape of ``dyads quotes --json``) or Parquet (the CSV's columns); returns how many.
+
+    Raises:
+        SettingsError: a format quotes do not export in, or an ``out`` that cannot be written.
+    """
+    check_format("quotes", fmt)
+    quotes = list_quotes(store, **filters)
+    _write_records(quotes, [quote_row(q) for q in quotes], QUOTE_COLUMNS, fmt, out)
+    return len(quotes)
+
+
+def export_actors(store: Store, fmt: str, out: Path | BinaryIO, **filters) -> int:
+    """Write the actors matching ``filters`` (``Store.list_actors``) to ``out`` as CSV, JSONL
+    (the shape of ``dyads actors --json``) or Parquet; returns how many.
+
+    Raises:
+        SettingsError: a format actors do not export in, or an ``out`` that cannot be written.
+    """
+    check_format("actors", fmt)
+    actors = [views.actor_summary(row) for row in store.list_actors(**filters)]
+    _write_records(actors, actors, ACTOR_COLUMNS, fmt, out)
+    return len(actors)
+
+
+def _write_records(records: list[dict], rows: list[dict], columns: dict[str, str], fmt: str,
+                   out: Path | BinaryIO) -> None:
+    """JSONL of ``records``; CSV or Parquet of their flat ``rows``."""
+    if fmt == "parquet":
+        with _parquet_out(out) as path:
+            write_parquet(rows, columns, path)
+        return
+    with _text_out(out) as f:
+        if fmt == "jsonl":
+            f.writelines(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
+        else:
+            write_rows(f, [{c: _csv_cell(row.get(c)) for c in columns} for row in rows], columns, delimiter=",")
+
+
+def _csv_cell(value):
+    return "; ".join(value) if isinstance(value, list) else value
+
+
+def quote_row(quote: dict) -> dict:
+    """One quote as a flat row (CSV, Parquet, the ``dyads quotes`` table)."""
+    speaker = quote["speaker"] or {}
+    actor = speaker.get("actor") or {}
+    return {
+        "id": quote["id"], "article_id": quote["article_id"], "index": quote["index"],
+        "published": quote["published"],
+        "speaker": actor.get("name") or speaker.get("text") or "(unnamed)",
+        "speaker_id": actor.get("id"), "speaker_name": actor.get("name"), "title": actor.get("title"),
+        "country": actor.get("country"), "sector": actor.get("sector"),
+        "cue": quote["cue"]["text"] if quote["cue"] else None, "kind": quote["kind"], "text": quote["text"],
+        "about": "; ".join(a["name"] for a in quote["about"]),
+        "about_ids": "; ".join(a["id"] or "" for a in quote["about"]),
+        "headline": quote["headline"], "found_by": quote["found_by"],
+    }
+
+
+@contextlib.contextmanager
+def _text_out(out: Path | BinaryIO) -> Iterator[io.TextIOBase]:
+    """A text file at ``out``, or a UTF-8 text layer over the stream ``out`` (left open)."""
+    if isinstance(out, (str, Path)):
+        with check_out_path(Path(out)).open("w", encoding="utf-8", newline="") as f:
+            yield f
+        return
+    f = io.TextIOWrapper(out, encoding="utf-8", newline="", write_through=True)
+    try:
+        yield f
+    finally:
+        f.flush()
+        f.detach()  # the stream is the caller's: stdout stays open
+
+
+@contextlib.contextmanager
+def _parquet_out(out: Path | BinaryIO) -> Iterator[Path]:
+    """A path to write Parquet to: ``out`` itself, or a temporary file then copied to the stream
+    (DuckDB writes Parquet to files only)."""
+    if isinstance(out, (str, Path)):
+        yield check_out_path(Path(out))
+        return
+    with tempfile.TemporaryDirectory(prefix="dyads-export-") as folder:
+        path = Path(folder) / "out.parquet"
+        yield path
+        with path.open("rb") as f:
+            shutil.copyfileobj(f, out)
+        out.flush()
 
 
 def check_out_path(out: Path) -> Path:
@@ -171,7 +309,8 @@ def gdelt_rows(event: dict) -> list[dict]:
             "ActionGeo_FullName": place.get("name"), "ActionGeo_CountryCode": place.get("country"),
             "ActionGeo_Lat": place.get("lat"), "ActionGeo_Long": place.get("lon"),
             "ActionGeo_FeatureID": place.get("geonameid"), "SOURCEURL": None,
-            "PLOVERType": event["type"], "PLOVERMode": event["mode"], "ArticleId": event["article_id"],
+            "PLOVERType": event["type"], "PLOVERMode": event["mode"], "EventId": event["id"],
+            "ArticleId": event["article_id"],
             "Sentence": event["evidence"]["sentence"].replace("\t", " ").replace("\n", " "),
         })
     return rows

@@ -39,7 +39,7 @@ from dyads import tagger as tagger_module
 from dyads.config import Settings
 from dyads.pipeline import COMPONENTS, linking
 from dyads.readers import read_inputs
-from dyads.records import Analysis, Article, Failure, IngestSummary, Unread
+from dyads.records import Analysis, Article, Failure, IngestSummary, Notice, Unread
 from dyads.store import Store
 from dyads.store.live import OpenStore, StoreFile, sessions
 from dyads.workers import analyze_batches
@@ -145,7 +145,7 @@ def plan_batches(specs: Iterable[str], *, store: StoreFile | OpenStore | None, s
     up for ``CHECK_AHEAD_ARTICLES`` at a time, in one read-only session, so the inputs are
     read that far ahead.
     """
-    items = _noting_unread(read_inputs(specs, settings=settings, reference=reference), summary)
+    items = _noting_aside(read_inputs(specs, settings=settings, reference=reference), summary)
     for group in batched(batched(items, size), max(1, CHECK_AHEAD_ARTICLES // size)):
         split = [_split(chunk, settings) for chunk in group]
         stored = _stored_repeats([a for articles, _ in split for a in articles], store)
@@ -210,12 +210,16 @@ def count_batch(stored: int, failures: list[Failure], *, store: Store | None, ru
     log.info("committed %d new articles, %d skipped", stored, len(failures))
 
 
-def _noting_unread(items: Iterable, summary: IngestSummary) -> Iterator:
-    """The inputs' articles and failures; the files no reader takes go to ``summary.unread``."""
+def _noting_aside(items: Iterable, summary: IngestSummary) -> Iterator:
+    """The inputs' articles and failures; the files no reader takes go to ``summary.unread``,
+    the warnings about records read to ``summary.notices``."""
     for item in items:
         if isinstance(item, Unread):
             summary.unread.append(item)
             log.debug("not read %s: %s", item.origin, item.reason)
+        elif isinstance(item, Notice):
+            summary.notices.append(item)
+            log.debug("note %s: %s", item.origin, item.reason)
         else:
             yield item
 

@@ -71,6 +71,12 @@ class Lexicons:
     name_variants: dict[str, str] = dataclasses.field(default_factory=dict)
 
     @functools.cached_property
+    def member_groups(self) -> list[str]:
+        """Codes of the groups with member states (G7, EU ...), sorted: those a ranking or a
+        "members of" selector can take; NGOs and bodies listed without members are left out."""
+        return sorted(code for code, group in self.groups.items() if group.memberships)
+
+    @functools.cached_property
     def phrases_upper(self) -> dict[str, tuple[str, str, str | None]]:
         """Phrases in capitals, for all-caps headlines ("U.S. TAKES TOUGH STAND"); names only,
         since a capitalised demonym or capital is rarer than the word it collides with."""

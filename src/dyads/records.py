@@ -331,6 +331,21 @@ class Unread:
     reason: str
 
 
+@dataclass(frozen=True)
+class Notice:
+    """Something to know about a record that was still read: its date field held no date.
+
+    ``origin`` is the record (``feed.jsonl:88``), ``file`` the input that holds it,
+    ``reason`` what was wrong with this record, and ``gist`` the same for many records
+    of one file ("had a date field that is no full date; ..."), which groups them.
+    """
+
+    origin: str
+    file: str
+    reason: str
+    gist: str
+
+
 @dataclass
 class IngestSummary:
     """Counts of one ingest run, for the closing line and ``--json``.
@@ -345,6 +360,23 @@ class IngestSummary:
     failures: list[Failure] = field(default_factory=list)
     article_ids: list[str] = field(default_factory=list)
     unread: list[Unread] = field(default_factory=list)  # files of a folder no reader takes
+    notices: list[Notice] = field(default_factory=list)  # records read with a warning
+
+    def notice_lines(self, *, verbose: bool = False) -> list[str]:
+        """The notices, one line per file and kind with a count; with ``verbose``, every one."""
+        if verbose:
+            return [f"note {n.origin}: {n.reason}" for n in self.notices]
+        groups: dict[tuple[str, str], list[Notice]] = {}
+        for notice in self.notices:
+            groups.setdefault((notice.file, notice.gist), []).append(notice)
+        lines = []
+        for (file, gist), notices in groups.items():
+            if len(notices) == 1:
+                lines.append(f"note {notices[0].origin}: {notices[0].reason}")
+            else:
+                lines.append(f"note: {len(notices):,} records in {file} {gist} "
+                             f"(first {notices[0].origin}; -v lists each)")
+        return lines
 
     def line(self) -> str:
         line = f"{self.ingested} ingested, {self.duplicates} duplicates, {self.skipped} skipped"

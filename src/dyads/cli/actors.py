@@ -13,10 +13,25 @@ LISTING = ("id", "kind", "label", "country", "sector", "titles", "articles", "me
 KINDS = ("country", "person", "group", "organization")
 
 
+def filter_options(function):
+    """The actor filters ``dyads actors`` and ``dyads export actors`` share."""
+    for option in reversed((
+        click.option("--country", metavar="ISO3", help="Only actors of this country (ISO 3166 alpha-3, e.g. RUS)."),
+        click.option("--kind", type=click.Choice(KINDS), help="Only this kind of actor."),
+        click.option("--sector", metavar="CODE", help="Only this sector (GOV, LEG, MIL ...)."),
+    )):
+        function = option(function)
+    return function
+
+
+def actor_filters(*, country: str | None, kind: str | None, sector: str | None) -> dict:
+    """Checked filters for ``Store.list_actors``."""
+    return {"country": _iso3(country) if country else None, "kind": kind,
+            "sector": sector.upper() if sector else None}
+
+
 @cli.command()
-@click.option("--country", metavar="ISO3", help="Only actors of this country (ISO 3166 alpha-3, e.g. RUS).")
-@click.option("--kind", type=click.Choice(KINDS), help="Only this kind of actor.")
-@click.option("--sector", metavar="CODE", help="Only this sector (GOV, LEG, MIL ...).")
+@filter_options
 @click.option("--limit", type=click.IntRange(min=1),
               help="At most this many actors (a table shows 50 unless given; --json and --csv all).")
 @format_options
@@ -28,13 +43,12 @@ def actors(obj: Context, country, kind, sector, limit, as_json, as_csv) -> None:
     Example:
       dyads actors --country RUS --kind person
     """
-    country = _iso3(country) if country else None
+    filters = actor_filters(country=country, kind=kind, sector=sector)
     as_table = not (as_json or as_csv)
-    given = {"--country": country, "--kind": kind, "--sector": sector.upper() if sector else None}
-    names = {"--country": "country", "--kind": "kind", "--sector": "sector"}
+    given = {f"--{name}": value for name, value in filters.items()}
+    names = {f"--{name}": name for name in filters}
     with obj.reading() as store:
-        rows = store.list_actors(**{names[flag]: value for flag, value in given.items()},
-                                 limit=fetch_limit(limit, as_table=as_table))
+        rows = store.list_actors(**filters, limit=fetch_limit(limit, as_table=as_table))
         if not rows:
             explain_empty("actors", given, lambda rest: len(store.list_actors(
                 **{names[flag]: value for flag, value in rest.items()}, limit=COUNT_CAP)))

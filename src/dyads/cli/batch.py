@@ -69,11 +69,14 @@ def batch(obj: Context, inputs, scheduler, out, workers, partition_size, batch_s
         click.echo(to_json({
             "ingested": summary.ingested, "duplicates": summary.duplicates, "skipped": summary.skipped,
             "failures": [{"input": f.origin, "reason": f.reason} for f in summary.failures],
+            "notes": [{"input": n.origin, "reason": n.reason} for n in summary.notices],
             **({"out": str(out)} if out else {}),
         }))
     else:
         for failure in summary.failures:
             click.echo(f"skipped {failure.origin}: {failure.reason}", err=True)
+        for line in summary.notice_lines(verbose=bool(obj.verbose)):
+            click.echo(line, err=True)
         click.echo(summary.line() + (f"; Parquet shards in {out}" if out else ""), err=True)
     if summary.ingested == 0 and summary.duplicates == 0:
         raise DyadsError("no articles found in the inputs")

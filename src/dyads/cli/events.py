@@ -1,8 +1,6 @@
-"""``dyads events`` and ``dyads export events``: who did what to whom, as stored."""
+"""``dyads events``: who did what to whom, as stored."""
 
 from __future__ import annotations
-
-from pathlib import Path
 
 import click
 
@@ -67,32 +65,3 @@ def events(obj: Context, actor, recipient, type_, since, until, limit, as_dyads,
     else:
         rows = [export.flat_row(e) for e in found]
         emit(rows, as_csv=as_csv, columns=export.FLAT_COLUMNS if as_csv else LISTING)
-
-
-@cli.group(name="export")
-def export_group() -> None:
-    """Write stored records to files.
-
-    \b
-    Example:
-      dyads export events --format plover events.jsonl
-    """
-
-
-@export_group.command(name="events")
-@click.argument("out", type=click.Path(path_type=Path))
-@click.option("--format", "fmt", default="jsonl", show_default=True, metavar="FORMAT",
-              help="plover (PLOVER JSONL records), gdelt (tab-separated, one row per dyad), csv, parquet or jsonl.")
-@filter_options
-@click.pass_obj
-def export_events(obj: Context, out: Path, fmt: str, actor, recipient, type_, since, until) -> None:
-    """Write stored events to OUT as PLOVER records, GDELT-style rows, CSV, Parquet or JSONL.
-
-    \b
-    Example:
-      dyads export events --format gdelt --actor RUS events.tsv
-    """
-    filters = export.event_filters(actor=actor, recipient=recipient, type=type_, since=since, until=until)
-    with obj.reading() as store:
-        count = export.export_events(store, fmt.lower(), out, **filters)
-    click.echo(f"{count} events written to {out}", err=True)

@@ -74,10 +74,13 @@ def ingest(obj: Context, inputs, reference, strict, batch_size, commit_every, wo
             "failures": [{"input": f.origin, "reason": f.reason} for f in summary.failures],
             "updated": summary.updated,
             "not_read": [{"input": u.origin, "reason": u.reason} for u in summary.unread],
+            "notes": [{"input": n.origin, "reason": n.reason} for n in summary.notices],
         }))
     else:
         for failure in summary.failures:
             click.echo(f"skipped {failure.origin}: {failure.reason}", err=True)
+        for line in summary.notice_lines(verbose=bool(obj.verbose)):
+            click.echo(line, err=True)
         if obj.verbose:
             for unread in summary.unread:
                 click.echo(f"not read {unread.origin}: {unread.reason}", err=True)

@@ -4,24 +4,36 @@ from __future__ import annotations
 
 import click
 
-from dyads import views
+from dyads import export, views
 from dyads.cli import Context, cli
 from dyads.cli.output import COUNT_CAP, emit, explain_empty, fetch_limit, format_options, open_hint, shown
 from dyads.records import FOUND_BY
 
 LISTING = ("id", "published", "speaker", "title", "country", "cue", "kind", "text", "article_id")
-CSV = ("id", "article_id", "index", "published", "speaker", "speaker_name", "title", "country", "sector",
-       "cue", "kind", "text", "about", "headline", "found_by")
+
+# flag -> Store.list_quotes argument
+FILTER_NAMES = {"--speaker": "speaker", "--country": "country", "--about": "about", "--search": "search",
+                "--article": "article_id", "--found-by": "found_by"}
+
+
+def filter_options(function):
+    """The quote filters ``dyads quotes`` and ``dyads export quotes`` share."""
+    for option in reversed((
+        click.option("--speaker", metavar="NAME",
+                     help="Speaker's name, or the words naming the speaker (the lawmaker)."),
+        click.option("--country", metavar="ISO3", help="Speaker's country, ISO 3166 alpha-3 (RUS)."),
+        click.option("--about", metavar="ISO3|NAME", help="An actor the quote mentions: country code (JPN) or name."),
+        click.option("--search", metavar="TEXT", help="Words inside the quote."),
+        click.option("--article", "article_id", metavar="ID", help="Only this article (an id prefix is enough)."),
+        click.option("--found-by", type=click.Choice(FOUND_BY),
+                     help="Only quotes of the cue rules, or only those the quote tagger added (--quotes tagged)."),
+    )):
+        function = option(function)
+    return function
 
 
 @cli.command()
-@click.option("--speaker", metavar="NAME", help="Speaker's name, or the words naming the speaker (the lawmaker).")
-@click.option("--country", metavar="ISO3", help="Speaker's country, ISO 3166 alpha-3 (RUS).")
-@click.option("--about", metavar="ISO3|NAME", help="An actor the quote mentions: country code (JPN) or name.")
-@click.option("--search", metavar="TEXT", help="Words inside the quote.")
-@click.option("--article", "article_id", metavar="ID", help="Only this article (an id prefix is enough).")
-@click.option("--found-by", type=click.Choice(FOUND_BY),
-              help="Only quotes of the cue rules, or only those the quote tagger added (--quotes tagged).")
+@filter_options
 @click.option("--limit", type=click.IntRange(min=1),
               help="At most this many quotes (a table shows 50 unless given; --json and --csv all).")
 @format_options
@@ -38,44 +50,19 @@ def quotes(obj: Context, speaker, country, about, search, article_id, found_by, 
       dyads quotes --country RUS --search sanctions --json
     """
     as_table = not (as_json or as_csv)
-    names = {"--speaker": "speaker", "--country": "country", "--about": "about", "--search": "search",
-             "--article": "article_id", "--found-by": "found_by"}
     given = {"--speaker": speaker, "--country": country, "--about": about, "--search": search,
              "--article": article_id, "--found-by": found_by}
     with obj.reading() as store:
-        rows = store.list_quotes(**{names[flag]: value for flag, value in given.items()},
+        rows = store.list_quotes(**{FILTER_NAMES[flag]: value for flag, value in given.items()},
                                  limit=fetch_limit(limit, as_table=as_table))
         if not rows:
             explain_empty("quotes", given, lambda rest: len(store.list_quotes(
-                **{names[flag]: value for flag, value in rest.items()}, limit=COUNT_CAP)))
+                **{FILTER_NAMES[flag]: value for flag, value in rest.items()}, limit=COUNT_CAP)))
     rows = shown(rows, limit, as_table=as_table, noun="quotes")
     open_hint(rows, as_table=as_table, command="dyads show ID (its article, the quote marked)")
     listed = [views.quote_listing(r) for r in rows]
     if as_json:
         emit(listed, as_json=True)
-    elif as_csv:
-        emit([_flat(q) for q in listed], as_csv=True, columns=CSV)
     else:
-        emit([_flat(q) for q in listed], columns=LISTING)
-
-
-def _flat(quote: dict) -> dict:
-    speaker = quote["speaker"] or {}
-    actor = speaker.get("actor") or {}
-    return {
-        "id": quote["id"],
-        "article_id": quote["article_id"],
-        "index": quote["index"],
-        "published": quote["published"],
-        "speaker": actor.get("name") or speaker.get("text") or "(unnamed)",
-        "speaker_name": actor.get("name"),
-        "title": actor.get("title"),
-        "country": actor.get("country"),
-        "sector": actor.get("sector"),
-        "cue": quote["cue"]["text"] if quote["cue"] else None,
-        "kind": quote["kind"],
-        "text": quote["text"],
-        "about": "; ".join(a["name"] for a in quote["about"]),
-        "headline": quote["headline"],
-        "found_by": quote["found_by"],
-    }
+        emit([export.quote_row(q) for q in listed], as_csv=as_csv,
+             columns=list(export.QUOTE_COLUMNS) if as_csv else LISTING)

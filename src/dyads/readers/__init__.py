@@ -28,7 +28,7 @@ from dyads.readers.html import read_html
 from dyads.readers.news import not_news_reason
 from dyads.readers.records import read_csv, read_json, read_jsonl
 from dyads.readers.wire import parse_wire
-from dyads.records import Article, Failure, Unread
+from dyads.records import Article, Failure, Notice, Unread
 
 log = logging.getLogger(__name__)
 
@@ -44,9 +44,10 @@ _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 
 
 def read_inputs(specs: Iterable[str], *, settings: Settings,
-                reference: dt.date | None = None) -> Iterator[Article | Failure | Unread]:
-    """Articles from every input, in order; a Failure for each one that cannot be read, and an
-    Unread for each file of a folder that no reader takes."""
+                reference: dt.date | None = None) -> Iterator[Article | Failure | Unread | Notice]:
+    """Articles from every input, in order; a Failure for each one that cannot be read, an
+    Unread for each file of a folder that no reader takes, and a Notice before each record
+    read with a warning (a date field that holds no date)."""
     for spec in specs:
         try:
             yield from _read_spec(spec, settings=settings, reference=reference)
@@ -102,7 +103,7 @@ def count_inputs(specs: Iterable[str]) -> int | None:
         if spec == "-":
             return None
         try:
-            paths = [] if spec.startswith(("http://", "https://")) else expand(spec)
+            paths = [] if spec.startswith(("http://", "https://")) or not spec.strip() else expand(spec)
         except InputError:
             paths = []
         total += sum(_count_records(p) for p in paths) or 1
@@ -121,6 +122,8 @@ def _count_records(path: Path) -> int:
 
 
 def _read_spec(spec: str, *, settings: Settings, reference: dt.date | None):
+    if not spec.strip():  # Path("") is the current folder: an empty variable would read all of it
+        raise InputError(repr(spec), "empty input name; give a file, folder, glob, URL or - for stdin")
     if spec == "-":
         data = sys.stdin.buffer.read(settings.max_file_bytes + 1)
         yield from _read_bytes(data, origin="<stdin>", kind=_sniff(data), settings=settings,

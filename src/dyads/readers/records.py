@@ -19,7 +19,7 @@ from dyads.errors import InputError
 from dyads.readers.dates import parse_date, resolve_published
 from dyads.readers.datelines import parse_dateline
 from dyads.readers.wire import clean_text, parse_wire
-from dyads.records import Article, Failure
+from dyads.records import Article, Failure, Notice
 
 log = logging.getLogger(__name__)
 
@@ -35,11 +35,33 @@ AUTHOR_FIELDS = ("author", "authors", "byline")
 ID_FIELDS = ("id", "guid", "uuid", "article_id", "doc_id")
 
 
+# What a file's records with a date field that is no date have in common, for one line
+# that counts them (``IngestSummary.notice_lines``).
+BAD_DATE_GIST = ("had a date field that is no full date; their publication dates were left to "
+                 "the dateline; give dates as YYYY-MM-DD")
+
+
 def article_from_record(record: dict, *, origin: str, reference: dt.date | None = None) -> Article:
-    """An Article from one record's fields.
+    """An Article from one record's fields; a date field that holds no date is logged.
 
     Raises:
-        InputError: the record is not an object, has no text, or a bad date.
+        InputError: the record is not an object or has no text.
+    """
+    article, notice = record_article(record, origin=origin, file=origin, reference=reference)
+    if notice:
+        log.warning("%s: %s", notice.origin, notice.reason)
+    return article
+
+
+def record_article(record: dict, *, origin: str, file: str,
+                   reference: dt.date | None = None) -> tuple[Article, Notice | None]:
+    """An Article from one record's fields, and a Notice if its date field holds no date.
+
+    Args:
+        origin: the record (``feed.jsonl:3``); file: the input that holds it.
+
+    Raises:
+        InputError: the record is not an object or has no text.
     """
     if not isinstance(record, dict):
         raise InputError(origin, f"record is a JSON {type(record).__name__}, not an object")
@@ -47,10 +69,11 @@ def article_from_record(record: dict, *, origin: str, reference: dt.date | None 
     text = _first(fields, TEXT_FIELDS)
     if not text:
         raise InputError(origin, f"record has no text; put the story in one of: {', '.join(TEXT_FIELDS)}")
+    notice = None
     try:
         metadata_date = parse_date(_first(fields, DATE_FIELDS), origin=origin)
     except InputError as e:  # keep the story; its date falls back to dateline and --date
-        log.warning("%s; publication date left to the dateline", e)
+        notice = Notice(origin, file, f"{e.reason}; publication date left to the dateline", BAD_DATE_GIST)
         metadata_date = None
     article = parse_wire(
         text,
@@ -66,11 +89,19 @@ def article_from_record(record: dict, *, origin: str, reference: dt.date | None 
         article = article.replace(dateline=parse_dateline(clean_text(str(fields["dateline"])).strip())[0])
     return article.replace(
         published=resolve_published(metadata_date, article.dateline, reference=reference)
-    )
+    ), notice
+
+
+def _read_record(record, *, origin: str, file: str, reference: dt.date | None) -> Iterator[Article | Notice]:
+    """A record's Notice, if it has one, then its Article."""
+    article, notice = record_article(record, origin=origin, file=file, reference=reference)
+    if notice:
+        yield notice
+    yield article
 
 
 def read_jsonl(lines: Iterable[bytes], *, origin: str, reference: dt.date | None = None,
-               max_chars: int) -> Iterator[Article | Failure]:
+               max_chars: int) -> Iterator[Article | Failure | Notice]:
     """One Article (or Failure) per non-blank line of a JSONL stream."""
     for number, raw in enumerate(lines, start=1):
         where = f"{origin}:{number}"
@@ -82,7 +113,7 @@ def read_jsonl(lines: Iterable[bytes], *, origin: str, reference: dt.date | None
                 raise InputError(where, f"record is {len(line):,} characters, over the "
                                         f"{max_chars:,} limit; raise --max-article-chars")
             record = json.loads(line)
-            yield article_from_record(record, origin=where, reference=reference)
+            yield from _read_record(record, origin=where, file=origin, reference=reference)
         except UnicodeDecodeError as e:
             yield Failure(where, f"line is not valid UTF-8 (byte {e.start}); re-encode the file as UTF-8")
         except json.JSONDecodeError as e:
@@ -93,7 +124,7 @@ def read_jsonl(lines: Iterable[bytes], *, origin: str, reference: dt.date | None
             yield Failure(e.origin, e.reason)
 
 
-def read_json(text: str, *, origin: str, reference: dt.date | None = None) -> Iterator[Article | Failure]:
+def read_json(text: str, *, origin: str, reference: dt.date | None = None) -> Iterator[Article | Failure | Notice]:
     """A JSON file holding one record or a list of records."""
     try:
         data = json.loads(text)
@@ -106,13 +137,13 @@ def read_json(text: str, *, origin: str, reference: dt.date | None = None) -> It
     for number, record in enumerate(records, start=1):
         where = f"{origin}[{number}]" if isinstance(data, list) else origin
         try:
-            yield article_from_record(record, origin=where, reference=reference)
+            yield from _read_record(record, origin=where, file=origin, reference=reference)
         except InputError as e:
             yield Failure(e.origin, e.reason)
 
 
 def read_csv(text: str, *, origin: str, reference: dt.date | None = None,
-             max_chars: int, delimiter: str = ",") -> Iterator[Article | Failure]:
+             max_chars: int, delimiter: str = ",") -> Iterator[Article | Failure | Notice]:
     """One Article (or Failure) per CSV row; the header names the fields."""
     csv.field_size_limit(max_chars)
     reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)
@@ -134,7 +165,7 @@ def read_csv(text: str, *, origin: str, reference: dt.date | None = None,
             yield Failure(where, f"not a readable CSV row ({e})")
             continue
         try:
-            yield article_from_record(row, origin=where, reference=reference)
+            yield from _read_record(row, origin=where, file=origin, reference=reference)
         except InputError as e:
             yield Failure(e.origin, e.reason)
 

@@ -20,8 +20,10 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import json
 import logging
 import re
+import tempfile
 import time
 import uuid
 from collections.abc import Iterable, Iterator
@@ -385,7 +387,7 @@ class Store(AnalysisQueries, BrowseQueries, LookupQueries):
         parties = ("(SELECT list({{'id': p.actor_id, 'code': p.code, 'sector': p.sector, 'name': p.name, "
                    "'kind': p.kind, 'members': p.members}} ORDER BY p.position) FROM event_parties p "
                    "WHERE p.article_id = e.article_id AND p.event_idx = e.idx AND p.role = '{role}')")
-        sql = (f"SELECT e.*, {parties.format(role='actor')} AS actors, "
+        sql = (f"SELECT e.article_id || ':' || e.idx AS id, e.*, {parties.format(role='actor')} AS actors, "
                f"{parties.format(role='recipient')} AS recipients, a.headline, a.published, "
                'substr(a.text, e.start + 1, e."end" - e.start) AS sentence_text '
                "FROM events e JOIN articles a ON a.id = e.article_id")
@@ -552,6 +554,25 @@ def _event_filters(*, actor: str | None = None, recipient: str | None = None, ty
 
 def _now() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+
+
+def write_parquet(rows: list[dict], columns: dict[str, str], path: Path) -> None:
+    """Rows (dicts of JSON values) to a Parquet file with the DuckDB ``columns`` types, through
+    an in-memory DuckDB: the rows pass as JSON lines, which DuckDB reads in one scan
+    rather than one insert per row."""
+    with tempfile.TemporaryDirectory(prefix="dyads-parquet-") as folder:
+        lines = Path(folder) / "rows.jsonl"
+        with lines.open("w", encoding="utf-8") as f:
+            f.writelines(json.dumps({c: row.get(c) for c in columns}, ensure_ascii=False, default=str) + "\n"
+                         for row in rows)
+        types = "{" + ", ".join(f"'{_sql_string(c)}': '{t}'" for c, t in columns.items()) + "}"
+        names = ", ".join(f'"{c}"' for c in columns)
+        con = duckdb.connect()
+        try:
+            con.execute(f"COPY (SELECT {names} FROM read_json('{_sql_string(lines)}', format = 'newline_delimited', "
+                        f"columns = {types})) TO '{_sql_string(path)}' (FORMAT parquet)")
+        finally:
+            con.close()
 
 
 def _sql_string(path: Path) -> str:

@@ -111,7 +111,7 @@ def dyad(a: str, b: str, request: Request, db: Store = Depends(store)):
 @router.get("/rankings", response_class=HTMLResponse)
 def rankings(request: Request, db: Store = Depends(store)):
     query = Query.of(request, p.RANKING_PARAMS)
-    form = {"groups": sorted(lexicons.load().groups), "metrics": list(analysis.METRICS),
+    form = {"groups": lexicons.load().member_groups, "metrics": list(analysis.METRICS),
             "periods": analysis.PERIODS, "given": query.values}
     if not (query.text("target") and query.text("among")):
         return _page(request, "rankings.html", api=None, title="Rankings", data=None, form=form)

@@ -191,7 +191,7 @@ def overview(store: Store) -> dict:
     return {"ok": True, "counts": counts, "top_dyads": [_dyad_row({**r, "first_date": None, "last_date": None}) for r in top],
             "recent_articles": [views.article_summary(r) for r in recent["rows"]],
             "event_types": [{"value": t["value"], "count": t["count"]} for t in types],
-            "groups": sorted(lexicons.load().groups)}
+            "groups": lexicons.load().member_groups}
 
 
 def csv_rows(resource: str, data: dict) -> list[dict]:
