@@ -156,3 +156,12 @@ def test_no_country_from_the_dateline_or_a_place():
     analysis = run("NICOSIA, March 3 - President Reagan said on Tuesday he would visit Japan.")
     reagan = analysis.actor(mention(analysis, "President Reagan").actor_id)
     assert reagan.country not in {"CYP", "JPN"}
+
+
+@pytest.mark.parametrize("text", [
+    "Moscow provided 5 million Swiss francs to the Red Cross.",
+    "Kenya borrowed 300 million Japanese yen from the bank.",
+])
+def test_a_currency_names_no_country_as_a_party(text):
+    analysis = run(text)
+    assert {a.id for a in analysis.actors} & {"CHE", "JPN"} == set(), [m.text for m in analysis.mentions]

@@ -160,3 +160,13 @@ def test_money_given_is_economic_aid_whatever_the_currency_is_called():
     analysis, events = _story_events()
     assert ("AID", "provided", {"RUS"}) in [e[:3] for e in events]
     assert [e.cameo for e in analysis.events if e.type == "AID"] == ["071"]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Japan and Russia signed an agreement on fisheries.", ["SUPPORT"]),  # CAMEO 057, SUPPORT by the crosswalk
+    ("The EU lifted the sanctions on Belarus.", ["CONCEDE"]),
+    ("Japan provided aid to the Philippines.", ["AID"]),
+])
+def test_the_object_a_trigger_asks_for_is_part_of_its_act_not_a_second_event(text, expected):
+    _, analysis = run(text)
+    assert [e.type for e in analysis.events] == expected

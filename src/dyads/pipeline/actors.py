@@ -107,14 +107,16 @@ def extract_actors(doc: Doc, article: Article) -> tuple[tuple[Actor, ...], tuple
     phrase_spans = lexicon_spans(doc)
     people = find_people(doc, lex, [(s.start, s.end) for s, _ in phrase_spans])
     person_actors = _person_actors(people, lex)
-    inside_titles = [(p.title_start, p.start) for p in people if p.title_start is not None]
+    not_parties = [(p.title_start, p.start) for p in people if p.title_start is not None]
+    # "5 million Swiss francs", "US$ 3 billion": a currency's country is no party to the story
+    not_parties += [(e.start, e.end) for e in doc.ents if e.label_ == "MONEY"]
     for person in people:
         # The mention is the whole noun phrase, title included, as annotators mark it.
         span = doc[person.title_start if person.title_start is not None else person.start:person.end]
         builder.add(span, "name" if person.end - person.start > 1 else "surname",
                     person_actors[person.start])
     for span, (kind, code, sector) in phrase_spans:
-        if any(b <= span.start and span.end <= e for b, e in inside_titles):
+        if any(b <= span.start and span.end <= e for b, e in not_parties):
             continue  # "Japanese" in "Japanese Prime Minister Shinzo Abe" belongs to the title
         _add_phrase(builder, span, kind, code, sector)
     _add_organizations(builder, [s for s, _ in phrase_spans], people)

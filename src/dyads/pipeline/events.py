@@ -31,7 +31,7 @@ from dyads.gazetteer import locate
 from dyads.ontology import entity_code, party_actor
 from dyads.pipeline.reporting import (FIRST_PERSON, SPEECH_VERBS, clause_speaker, enclosing_quote,
                                      quote_speaker, quotes_of)
-from dyads.pipeline.triggers import Trigger, coded, combine, match
+from dyads.pipeline.triggers import Trigger, coded, combine, match, objects_and_modifiers
 from dyads.records import Actor, Analysis, Event, Sentence
 
 log = logging.getLogger(__name__)
@@ -314,6 +314,11 @@ def _drafts(span: Span, names: set[int]) -> list[_Draft]:
                 draft.content, draft.content_trigger = content, found[content.i]
             content_type = coded(found[content.i])[1] if content is not None else None
             draft.cameo, draft.type, draft.mode = combine(trigger.frame, content_type) or coded(trigger)
+        else:
+            # "signed an agreement", "lifted the sanctions": the object the row asks for is
+            # part of this act, not an act of its own
+            wanted = {lemma for key, lemmas in trigger.requires if key == "obj" for lemma in lemmas}
+            governed.update(t.i for t in objects_and_modifiers(token) if t.i in found and t.lemma_.lower() in wanted)
         drafts.append(draft)
     drafts += musts
     for draft in drafts:
