@@ -165,3 +165,14 @@ def test_no_country_from_the_dateline_or_a_place():
 def test_a_currency_names_no_country_as_a_party(text):
     analysis = run(text)
     assert {a.id for a in analysis.actors} & {"CHE", "JPN"} == set(), [m.text for m in analysis.mentions]
+
+
+@pytest.mark.parametrize("text, span, actor_id", [
+    ("Ethnic Albanians in south Serbia demanded autonomy.", "Albanians", "SRBCVL"),  # placed by their own phrase
+    ("Serb forces attacked the Albanian population of Montenegro.", "Albanian population", "MNECVL"),
+    ("Ethnic Turks protested in Stockholm.", "Turks", "SWECVL"),  # placed by the act's place
+    ("Ethnic Albanians rallied.", "Albanians", "ALBCVL"),  # nothing places them: the nation
+    ("Albanian troops crossed the border.", "Albanian troops", "ALBMIL"),  # no ethnic group
+])
+def test_an_ethnic_group_is_coded_by_the_country_the_text_places_it_in(text, span, actor_id):
+    assert mention(run(text), span).actor_id == actor_id

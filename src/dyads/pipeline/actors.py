@@ -211,6 +211,13 @@ def _add_phrase(builder: _Builder, span: Span, kind: str, code: str | None, sect
     if code is None:  # a shared word the story does not settle ("Congo" alone)
         builder.add(span, "demonym" if kind == "demonym" else "country", None)
         return
+    if kind == "demonym" and _ethnic(span):
+        # "ethnic Albanians in south Serbia", "the Albanian population of Montenegro": people
+        # of a nation coded by the country they live in (PLOVER) when the text places them,
+        # in their own phrase or the sentence; else by the nation
+        home = _residence(span, builder.lex) or code
+        builder.add(_demonym_span(span), "demonym", builder.country(home, "CVL"))
+        return
     if kind == "demonym":
         head_sector = _head_sector(span, builder.lex)
         if head_sector is None and span.root.pos_ in {"NOUN", "PROPN"} and span.text.endswith("s"):
@@ -224,6 +231,31 @@ def _add_phrase(builder: _Builder, span: Span, kind: str, code: str | None, sect
         builder.add(span.doc[span.start:institution.i + 1], mention_kind, builder.country(code, owned_sector))
         return
     builder.add(span, mention_kind, builder.country(code, sector))
+
+
+# Nouns that make a demonym before them an ethnic group ("the Albanian minority").
+ETHNIC_NOUNS = frozenset({"population", "minority", "community", "diaspora", "communities", "minorities"})
+
+
+def _ethnic(span: Span) -> bool:
+    """"ethnic Albanians", "the Albanian minority": a demonym that names an ethnic group."""
+    before = span.doc[span.start - 1] if span.start > 0 else None
+    head = _modified_noun(span)
+    return (before is not None and before.lower_ == "ethnic") or (head is not None and head.lower_ in ETHNIC_NOUNS)
+
+
+def _residence(span: Span, lex: Lexicons) -> str | None:
+    """The country an ethnic group's own phrase places it in ("... in south Serbia",
+    "... of Montenegro"), else the place of its sentence's act, else None."""
+    head = _modified_noun(span) or span.root
+    own = [t for c in head.children if c.dep_ == "prep" and c.lower_ in ("in", "of") for t in c.subtree]
+    # then a place the sentence puts its act in: "Ethnic Turks protested in Stockholm"
+    places = [t for t in span.sent if t.dep_ == "pobj" and t.head.lower_ in LOCATIVE and not span.start <= t.i < span.end]
+    for token in own + places:
+        value = lex.phrases.get(token.text)
+        if value and value[0] in ("name", "capital") and value[1]:
+            return value[1]
+    return None
 
 
 def _main_country(builder: _Builder) -> str | None:
