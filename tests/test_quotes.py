@@ -230,3 +230,11 @@ def test_two_cues_reading_the_same_words_make_one_quote():
     # "declined" reports "to say whether ...", "say" reports "whether ...": one quote, the likelier
     analysis = run("The spokeswoman declined to say whether the envoy had broken the rules.")
     assert found(analysis) == [("indirect", ["whether the envoy had broken the rules"], "say", "The spokeswoman")]
+
+
+def test_a_generic_institution_noun_is_the_organization_named_before_it():
+    # "the company": Brunswick Energy's name does not hold the word, but it is the body named last
+    analysis = run("Brunswick Energy Inc. cancelled 40 flights on Monday.\n\n"
+                   '"We had no other choice," the company said in a statement.')
+    [quote] = analysis.quotes
+    assert quote.speaker_kind == "nominal" and analysis.actor(quote.speaker_id).name == "Brunswick Energy Inc."
