@@ -238,3 +238,10 @@ def test_a_generic_institution_noun_is_the_organization_named_before_it():
                    '"We had no other choice," the company said in a statement.')
     [quote] = analysis.quotes
     assert quote.speaker_kind == "nominal" and analysis.actor(quote.speaker_id).name == "Brunswick Energy Inc."
+
+
+def test_the_ministry_is_the_government_whose_ministry_was_named_not_the_last_organization():
+    analysis = run("The Russian Foreign Ministry strongly condemned the new sanctions against Brunswick Energy Inc.\n\n"
+                   '"This is theft," the ministry said in a statement.')
+    quote = analysis.quotes[-1]
+    assert quote.speaker_kind == "nominal" and quote.speaker_id == "RUSGOV"

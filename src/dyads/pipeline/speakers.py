@@ -241,9 +241,15 @@ class _State:
         if first in _INDEFINITE:
             return None
         if speaker_words().get(head.lemma_.lower()) == "institution":
+            word = head.lemma_.lower()
             for s, e, actor_id in reversed(self.orgs):
-                if e <= at and head.lemma_.lower() in self.actors[actor_id].name.lower():
+                if e <= at and word in self.actors[actor_id].name.lower():
                     return actor_id
+            # "The Russian Foreign Ministry ... the ministry said": a mention that holds the
+            # word, whatever its actor (here Russia's government)
+            for mention in reversed(self.analysis.mentions):
+                if mention.actor_id in self.actors and mention.end <= at and word in mention.text.lower().split():
+                    return mention.actor_id
             if INSTITUTION_ANY_ORGANIZATION:  # "Procter & Gamble ... the company said"
                 before = [a for s, e, a in self.orgs if e <= at and at - e <= PRONOUN_REACH]
                 if before:
