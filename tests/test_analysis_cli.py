@@ -22,7 +22,7 @@ def test_rank_dyad_and_network_commands(run, relations_db, tmp_path):
                                                   "--csv").out)))
     assert {r["period"] for r in monthly} == {"2018-01-01", "2018-02-01", "2018-03-01"}
     series = list(csv.DictReader(io.StringIO(run(*db, "dyad", "RUS", "JPN", "--by", "month", "--csv").out)))
-    assert [int(r["events"]) for r in series] == [4, 0, 2]
+    assert [int(r["events"]) for r in series] == [3, 0, 2]
     out = tmp_path / "net.graphml"
     written = run(*db, "network", "--out", str(out))
     assert out.read_text().startswith("<graphml") and "edges written to" in written.err

@@ -104,24 +104,27 @@ def test_a_left_out_trigger_row_matches_nothing_inside_the_block_only():
 
 def _gold(path, records):
     path.write_text("".join(json.dumps({"id": f"r{i}", "text": text, "events": [
-        {"type": "SUPPORT", "actors": [{"code": a}], "recipients": [{"code": r}]}]}) + "\n"
-        for i, (text, a, r) in enumerate(records)), encoding="utf-8")
+        {"type": kind, "actors": [{"code": a}], "recipients": [{"code": r}]}]}) + "\n"
+        for i, (text, a, r, kind) in enumerate(records)), encoding="utf-8")
     return path
 
 
 def test_cross_validation_scores_a_fold_without_the_rows_only_it_supports(tmp_path):
-    # "apologize" codes no training story's own type (data/event-trigger-support.tsv), so a
-    # fold whose only apology is its own is scored without that row; "praise" is supported.
-    assert evaluate_events_module.training_support()["apologize/V/055/-"] == 0
-    assert evaluate_events_module.training_support()["praise/V/051/-"] > 0
-    alone = _gold(tmp_path / "alone.jsonl", [("Japan apologized to South Korea for the remarks.", "JPN", "KOR"),
-                                            ("Chile praised New Zealand for its help after the floods.", "CHL", "NZL")])
+    # "criticise" (British spelling) codes no training story's own type and is not the
+    # manuals' word (CAMEO 111 "Criticize or denounce"), so a fold whose only such sentence is
+    # its own is scored without that row; "praise" is supported by both.
+    assert evaluate_events_module.training_support()["criticise/V/111/-"] == 0
+    assert "criticise/V/111/-" not in evaluate_events_module.manual_rows()
+    assert "praise/V/051/-" in evaluate_events_module.manual_rows()
+    alone = _gold(tmp_path / "alone.jsonl", [("Japan criticised South Korea over the remarks.", "JPN", "KOR", "ACCUSE"),
+                                            ("Chile praised New Zealand for its help after the floods.", "CHL", "NZL",
+                                             "SUPPORT")])
     cv = cross_validate_events(alone, folds=2, grid=(CODING,))
     assert cv.left_out == [1, 0]
     assert evaluate_events(alone).fully_right == 1.0
     assert [r.predicted_type for r in cv.scores.results][1] == "SUPPORT"
-    both = _gold(tmp_path / "both.jsonl", [("Japan apologized to South Korea for the remarks.", "JPN", "KOR"),
-                                           ("Peru apologized to Chile for the border incident.", "PER", "CHL")])
+    both = _gold(tmp_path / "both.jsonl", [("Japan criticised South Korea over the remarks.", "JPN", "KOR", "ACCUSE"),
+                                           ("Peru criticised Chile over the border incident.", "PER", "CHL", "ACCUSE")])
     cv = cross_validate_events(both, folds=2, grid=(CODING,))
     assert cv.left_out == [0, 0] and cv.scores.fully_right == 1.0
 
