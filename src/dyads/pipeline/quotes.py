@@ -39,6 +39,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Token
@@ -152,7 +153,8 @@ def _frames(doc: Doc, text: str, quoted: list[Offsets]) -> list[Frame]:
     frames = [f for f in find_frames(doc) + _colon_frames(doc, text) + _signature_frames(text, quoted)
               if not _inside_quotation(f, quoted)]
     speakers = [f.speaker for f in frames if f.speaker and f.listed]  # an open cue's guess may be wrong
-    frames = [f for f in frames if not any(_overlaps(f.cue, s) for s in speakers)]
+    speakers = _Spans(speakers)
+    frames = [f for f in frames if not speakers.overlapping(f.cue)]
     frames.sort(key=lambda f: f.cue)
     return frames
 
@@ -185,8 +187,9 @@ def _attribute(doc: Doc, text: str, frames: list[Frame], quoted: list[Offsets]) 
             claimed.update(q for q in quoted if any(_within(q, p) for p in draft.parts))
             drafts.append(draft)
     _continue_quotes(doc, text, drafts, frames, quoted, claimed)
+    parts = _Spans([p for d in drafts for p in d.parts])
     for q in quoted:
-        if q not in claimed and not _covered(q, drafts) and _words(text, q) >= MIN_UNATTRIBUTED_WORDS:
+        if q not in claimed and not parts.overlapping(q) and _words(text, q) >= MIN_UNATTRIBUTED_WORDS:
             drafts.append(_Draft([q], "direct", None, [q]))
     return drafts
 
@@ -416,8 +419,29 @@ def _extend(parts: list[Offsets], quotes: list[Offsets]) -> list[Offsets]:
     return out
 
 
-def _covered(q: Offsets, drafts: list[_Draft]) -> bool:
-    return any(_overlaps(q, p) for d in drafts for p in d.parts)
+class _Spans:
+    """Offsets found by the spans they overlap, by bisection on their starts: a scan of every
+    span per query made a story of many cues or quotations quadratic. A query looks back as
+    far as the longest span is long, so long spans make it slower, never wrong."""
+
+    def __init__(self, spans: Iterable[Offsets], owners: Iterable | None = None) -> None:
+        pairs = sorted(zip(spans, owners) if owners is not None else ((s, None) for s in spans),
+                       key=lambda pair: pair[0])
+        self.spans = [span for span, _ in pairs]
+        self.owners = [owner for _, owner in pairs]
+        self.starts = [span[0] for span in self.spans]
+        self.longest = max((e - s for s, e in self.spans), default=0)
+
+    def _near(self, start: int, end: int) -> range:
+        return range(bisect.bisect_left(self.starts, start - self.longest), bisect.bisect_left(self.starts, end))
+
+    def overlapping(self, span: Offsets) -> list[Offsets]:
+        """The spans that share a character with ``span``."""
+        return [self.spans[i] for i in self._near(*span) if _overlaps(self.spans[i], span)]
+
+    def holding(self, start: int, end: int) -> list:
+        """The owners of the spans that hold ``start``-``end`` whole."""
+        return [self.owners[i] for i in self._near(start, start + 1) if _within((start, end), self.spans[i])]
 
 
 def _words(text: str, span: Offsets) -> int:
@@ -427,9 +451,9 @@ def _words(text: str, span: Offsets) -> int:
 def _outermost(drafts: list[_Draft]) -> list[_Draft]:
     """Drop quotes whose cue lies inside another quote's words: "X said Y told him Z" is X's
     quote; Y's words reach the article only through X."""
+    parts = _Spans([p for o in drafts for p in o.parts], [o for o in drafts for _ in o.parts])
     return [d for d in drafts if d.frame is None or not any(
-        o is not d and any(p[0] <= d.frame.cue[0] and d.frame.cue[1] <= p[1] for p in o.parts)
-        for o in drafts if _outer(o, d))]
+        o is not d and _outer(o, d) for o in parts.holding(*d.frame.cue))]
 
 
 def _distinct(drafts: list[_Draft], likelihoods: dict[int, float], text: str) -> list[_Draft]:
