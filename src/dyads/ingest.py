@@ -42,7 +42,7 @@ from dyads.readers import read_inputs
 from dyads.records import Analysis, Article, Failure, IngestSummary, Unread
 from dyads.store import Store
 from dyads.store.live import OpenStore, StoreFile, sessions
-from dyads.workers import analyze_batches
+from dyads.workers import Budget, analyze_batches
 
 log = logging.getLogger(__name__)
 
@@ -108,9 +108,10 @@ def ingest(
                            summary=summary, pending=pending, size=settings.batch_size,
                            collect_ids=collect_ids)
     done = analyze_batches(((b, b.articles) for b in batches), workers=settings.workers,
-                           batch_size=settings.batch_size, quotes=settings.quotes)
+                           batch_size=settings.batch_size, quotes=settings.quotes, budget=Budget.of(settings))
     group: list[tuple[Batch, list[Analysis]]] = []  # analyzed, not yet written
-    for batch, analyses in done:
+    for batch, analyses, over_budget in done:
+        batch.failures += over_budget
         group.append((batch, analyses))
         if on_progress:
             on_progress(batch.size)
