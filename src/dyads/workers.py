@@ -71,9 +71,10 @@ PAGE_BYTES = os.sysconf("SC_PAGE_SIZE")
 class Budget:
     """What one article may cost a worker process: seconds of analysis and resident memory.
 
-    ``seconds`` runs from the worker's last word (the batch handed over, the article before
-    done); a batch's parse is one step for all its articles (``nlp.pipe``), and a batch over
-    the budget there is analyzed again an article at a time, so that the one at fault is found.
+    ``seconds`` runs from the worker's last word (the batch handed over, its parse done, the
+    article before done): an article by itself has them for its parse and analysis together.
+    A batch's parse is one step for all its articles (``nlp.pipe``), and a batch over the
+    budget there is analyzed again an article at a time, so that the one at fault is found.
     """
 
     seconds: float
@@ -238,10 +239,12 @@ class _Pool:
                 message = worker.conn.recv()
             except (EOFError, OSError):
                 break
-            worker.since = time.monotonic()
             if message[0] == "parsed":
                 worker.parsed = True
+                if len(worker.task.positions) > 1:  # the batch's parse was one step for all
+                    worker.since = time.monotonic()
             elif message[0] == "article":
+                worker.since = time.monotonic()
                 task = worker.task
                 self.slots[task.tag_index].done[task.positions[worker.got]] = message[1]
                 worker.got += 1
