@@ -10,8 +10,11 @@
     '1 ingested, 0 duplicates, 0 skipped'
 
 Inputs stream through in batches: reading, duplicate checks and writing
-happen here, in the one process that writes the database; the NLP runs here
-too or, with ``settings.workers`` > 1, in worker processes (see ``dyads.workers``).
+happen here, in the one process that writes the database; the NLP runs in
+``settings.workers`` worker processes, each article within its budget
+(``settings.article_timeout``, ``settings.article_memory_mb``): one over it is a
+failure with the reason, and the ingest goes on (see ``dyads.workers``). With
+``article_timeout`` 0 and one worker, the NLP runs here, unbounded.
 
 Analyzed batches are written together, in one transaction, once they hold
 ``settings.commit_every`` articles; while a reader waits for the database
