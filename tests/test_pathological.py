@@ -89,7 +89,7 @@ def stored_origins(db: Path) -> set[str]:
 def failures_table(db: Path) -> dict[str, str]:
     con = duckdb.connect(str(db), read_only=True)
     try:
-        return {Path(o).name: r for o, r in con.execute("SELECT origin, reason FROM failures").fetchall()}
+        return {Path(o.split(":")[0]).name: r for o, r in con.execute("SELECT origin, reason FROM failures").fetchall()}
     finally:
         con.close()
 
