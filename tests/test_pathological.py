@@ -182,7 +182,7 @@ def test_budget_settings_are_checked(tmp_path):
 SUFFIXES = [".txt", ".html", ".htm", ".jsonl", ".json", ".csv", ".tsv"]
 
 
-@settings(max_examples=40, deadline=dt.timedelta(seconds=5),
+@settings(max_examples=150, deadline=dt.timedelta(seconds=5),
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(data=st.binary(max_size=5000), suffix=st.sampled_from(SUFFIXES))
 def test_every_reader_on_random_bytes_gives_articles_or_failures_in_time(tmp_path, data, suffix):

@@ -40,11 +40,13 @@ class Settings:
         article_timeout: seconds a worker process may spend on one article (a batch's parse
             counts once for all its articles) before it is killed and replaced and the article
             recorded as a failure; 0 runs the NLP of one worker in the ingest's own process,
-            unbounded. Real news takes ~0.03 s an article, a 60,000-word story a few seconds
-            (benchmarks/runon.py), so 60 s stops only what would never finish.
+            unbounded. Real news takes ~0.03 s an article and a 60,000-word story 15-20 s, run-on
+            or not (benchmarks/runon.py: ~0.3 s per 1,000 words), so 60 s stops only what is
+            several times the longest story.
         article_memory_mb: resident memory a worker process may hold while it analyzes; one
             over it is killed and replaced and its article recorded as a failure. A worker
-            holds ~400 MB with the model loaded; a 60,000-word story adds a few hundred.
+            holds ~500 MB with the model loaded (benchmarks/throughput.py), so 2,000 MB leaves
+            room for stories several times the longest.
         quotes: how the quotes stage runs: "rules" (its cues and attribution model) or
             "tagged" (beside the quote tagger, ``dyads[tagger]``: more quotes found, at
             several times the NLP's cost; see ``dyads.tagger``).
