@@ -53,8 +53,11 @@ IN_FLIGHT_PER_WORKER = 2
 # store, the morphology cache up to its bound), most in its first few hundred
 # stories, and its peak follows the batches it met; short lives keep the peak of a
 # long run that of a short one. A fork costs milliseconds (spawning and loading the
-# model again cost ~4 s, which made workers live for 100 batches).
-TASKS_PER_WORKER = 20
+# model again cost ~4 s), but a fresh worker fills its caches again: at 20 batches a life,
+# one worker's ingest of 1,979 Reuters stories cost 16% more CPU than the NLP in the ingest
+# process, and its four workers peaked at 436-510 MB; one worker living through all 62
+# batches peaked at 502 MB, at the same CPU (benchmarks/throughput.py --article-timeouts 0,60).
+TASKS_PER_WORKER = 100
 # How often a worker checks that the ingest lives, where it cannot wait on a pidfd. A
 # killed ingest (SIGKILL, OOM) cannot stop its workers, and they would wait forever on
 # a queue that every worker holds open.
@@ -239,6 +242,9 @@ class _Pool:
                 message = worker.conn.recv()
             except (EOFError, OSError):
                 break
+            if _rss_mb(worker.process.pid) > self.budget.memory_mb:  # over it in its parse or this article
+                self._fail(worker, self._over_memory())
+                return
             if message[0] == "parsed":
                 worker.parsed = True
                 if len(worker.task.positions) > 1:  # the batch's parse was one step for all
@@ -261,7 +267,10 @@ class _Pool:
         if time.monotonic() - worker.since > self.budget.seconds:
             self._fail(worker, f"took more than {self.budget.seconds:g} s; raise --article-timeout")
         elif _rss_mb(worker.process.pid) > self.budget.memory_mb:
-            self._fail(worker, f"needed more than {self.budget.memory_mb:g} MB; raise --article-memory-mb")
+            self._fail(worker, self._over_memory())
+
+    def _over_memory(self) -> str:
+        return f"needed more than {self.budget.memory_mb:g} MB; raise --article-memory-mb"
 
     def _fail(self, worker: _Worker, reason: str) -> None:
         """The worker's article at fault is a failure; the rest of its task goes again, to a
