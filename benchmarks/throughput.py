@@ -2,6 +2,7 @@
 
     python benchmarks/throughput.py ../shared/data/bench/reuters21578.jsonl --limit 2000
     python benchmarks/throughput.py ../shared/data/bench/reuters21578.jsonl --limit 300 --quotes tagged
+    python benchmarks/throughput.py --limit 1000 --workers 1 --article-timeouts 0,60 --no-baseline
 
 Runs, one after another on the same stories (the unique articles of the first
 ``--limit`` records, as dyads reads them):
@@ -12,7 +13,9 @@ Runs, one after another on the same stories (the unique articles of the first
    ``dyads.nlp`` runs the model: how much of the gain over the baseline is
    the faster BLAS, and how much the rest of what dyads does costs;
 3. ``dyads ingest`` end to end (process start, model load, reading, NLP,
-   DuckDB writes) into a fresh database, with each ``--workers`` count.
+   DuckDB writes) into a fresh database, with each ``--workers`` count and
+   ``--article-timeouts`` value (0: one worker's NLP runs in the ingest process,
+   unbounded; otherwise in worker processes, each article within its budget).
 
 Prints articles/s, words/s, CPU seconds, peak RSS of the main process and of
 each worker process (VmHWM, polled from /proc), ratios to the baseline and
@@ -46,6 +49,9 @@ def main() -> None:
                         default=ROOT.parent / "shared/data/bench/reuters21578.jsonl")
     parser.add_argument("--limit", type=int, help="only the first N records")
     parser.add_argument("--workers", default="1,2", help="comma-separated worker counts (default 1,2)")
+    parser.add_argument("--article-timeouts", default="60",
+                        help="comma-separated --article-timeout values for each worker count (default 60; "
+                             "0: the NLP of one worker in the ingest process, unbounded)")
     parser.add_argument("--batch-size", type=int, default=32)
     parser.add_argument("--quotes", choices=("rules", "tagged"), default="rules",
                         help="how dyads ingest finds quotes (tagged: beside the quote tagger)")
@@ -74,12 +80,14 @@ def main() -> None:
             same_blas = measure("raw spaCy, full pipeline, numpy BLAS", raw + ["--numpy-blas"],
                                 articles=len(texts), words=words)
             print_result(same_blas, results[0])
-        for workers in [int(w) for w in args.workers.split(",")]:
-            db = tmp / f"w{workers}.duckdb"
+        runs = [(int(w), t) for w in args.workers.split(",") for t in args.article_timeouts.split(",")]
+        for workers, timeout in runs:
+            db = tmp / f"w{workers}-t{timeout}.duckdb"
             command = [sys.executable, "-m", "dyads", "-q", "--db", str(db), "ingest",
                        "--workers", str(workers), "--batch-size", str(args.batch_size), "--quotes", args.quotes,
-                       str(corpus)]
-            label = f"dyads ingest --workers {workers}" + (" --quotes tagged" if args.quotes == "tagged" else "")
+                       "--article-timeout", timeout, str(corpus)]
+            label = (f"dyads ingest --workers {workers} --article-timeout {timeout}"
+                     + (" --quotes tagged" if args.quotes == "tagged" else ""))
             result = measure(label, command, articles=len(texts), words=words)
             result["stored"] = count_articles(db)
             results.append(result)

@@ -26,6 +26,7 @@ import contextlib
 import datetime as dt
 import hashlib
 import logging
+import multiprocessing
 import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -41,6 +42,7 @@ from dyads.pipeline import analyze_batch, load_nlp, quote_tagger
 from dyads.records import Analysis, Article, Failure, IngestSummary
 from dyads.store import Store
 from dyads.store.live import StoreFile, sessions
+from dyads.workers import Budget, analyze_batches
 
 log = logging.getLogger(__name__)
 
@@ -102,6 +104,7 @@ def batch(
     with connect(scheduler, workers=settings.workers) as client:
         for part, done in _run(client, partitions, settings=settings, run_id=run_id, out=out):
             if db is not None:
+                part.failures += done.failures
                 write_batch(part, done.analyses, store=db, settings=settings, run_id=run_id,
                             summary=summary)
             else:
@@ -127,7 +130,11 @@ def connect(scheduler: str, *, workers: int, timeout: str = CONNECT_TIMEOUT):
     if level >= logging.WARNING:
         logging.getLogger("distributed").setLevel(level)
     if scheduler == "local":
-        with distributed.LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+        import dask
+
+        # Not daemonic, so that each may run the NLP in a worker process of its own, killed
+        # when an article goes over its budget (dyads.workers); daemons may have no children.
+        with dask.config.set({"distributed.worker.daemon": False}), distributed.LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
                                       dashboard_address=None) as cluster, \
                 distributed.Client(cluster) as client:
             yield client
@@ -156,7 +163,7 @@ def _run(client, partitions: Iterator[Batch], *, settings: Settings, run_id: str
             window.append((part, client.submit(
                 analyze_partition, part.articles, name=name, run_id=run_id,
                 batch_size=settings.batch_size, max_sentences=settings.max_sentences,
-                quotes=settings.quotes, out=str(out) if out else None, pure=False)))
+                quotes=settings.quotes, out=str(out) if out else None, budget=Budget.of(settings), pure=False)))
         if len(window) > limit:
             yield _done(*window.popleft())
     while window:
@@ -176,18 +183,33 @@ def partition_name(articles: list[Article], quotes: str = "rules") -> str:
 
 
 def analyze_partition(articles: list[Article], *, name: str, run_id: str | None, batch_size: int,
-                      max_sentences: int, out: str | None, quotes: str = "rules") -> Partition:
-    """On a worker: analyze a partition; with ``out``, write its table rows as Parquet shards."""
+                      max_sentences: int, out: str | None, quotes: str = "rules",
+                      budget: Budget | None = None) -> Partition:
+    """On a worker: analyze a partition, each article within ``budget`` (in a process of its
+    own, as ``dyads ingest`` does); with ``out``, write its table rows as Parquet shards."""
     with _NLP_LOCK:
-        analyses = analyze_batch(articles, nlp=load_nlp(), batch_size=batch_size,
-                                 tagger=quote_tagger(quotes, threads=1))
+        analyses, over = _analyze(articles, batch_size=batch_size, quotes=quotes, budget=budget)
     if out is None:
-        return Partition(name, analyses=analyses)
+        return Partition(name, analyses=analyses, failures=over)
     kept, failures = within_sentence_limit(analyses, Settings(max_sentences=max_sentences))
     with Store.open(":memory:") as scratch:
         written = scratch.write(_link_people(kept, scratch), run_id=run_id)
-        return Partition(name, failures=failures, files=scratch.export_shards(Path(out), name),
+        return Partition(name, failures=over + failures, files=scratch.export_shards(Path(out), name),
                          written=written)
+
+
+def _analyze(articles: list[Article], *, batch_size: int, quotes: str,
+             budget: Budget | None) -> tuple[list[Analysis], list[Failure]]:
+    if budget is not None and multiprocessing.current_process().daemon:
+        log.warning("this Dask worker is a daemon process, which may start none: articles are analyzed "
+                    "without --article-timeout; start workers with distributed.worker.daemon: False")
+        budget = None
+    if budget is None:
+        return analyze_batch(articles, nlp=load_nlp(), batch_size=batch_size,
+                             tagger=quote_tagger(quotes, threads=1)), []
+    [(_, analyses, failures)] = analyze_batches([(None, articles)], batch_size=batch_size, quotes=quotes,
+                                                budget=budget)
+    return analyses, failures
 
 
 def _write_copies(part: Batch, out: Path) -> None:

@@ -37,6 +37,16 @@ class Settings:
         workers: processes that run the NLP of ``dyads ingest`` (1: in the main process).
         lock_timeout: seconds any command (and each dashboard request) waits while another
             process holds the database, e.g. an ingest writing a batch, before it gives up.
+        article_timeout: seconds a worker process may spend on one article (a batch's parse
+            counts once for all its articles) before it is killed and replaced and the article
+            recorded as a failure; 0 runs the NLP of one worker in the ingest's own process,
+            unbounded. Real news takes ~0.03 s an article and a 60,000-word story 15-20 s, run-on
+            or not (benchmarks/runon.py: ~0.3 s per 1,000 words), so 60 s stops only what is
+            several times the longest story.
+        article_memory_mb: resident memory a worker process may hold while it analyzes; one
+            over it is killed and replaced and its article recorded as a failure. A worker
+            holds ~500 MB with the model loaded (benchmarks/throughput.py), so 2,000 MB leaves
+            room for stories several times the longest.
         quotes: how the quotes stage runs: "rules" (its cues and attribution model) or
             "tagged" (beside the quote tagger, ``dyads[tagger]``: more quotes found, at
             several times the NLP's cost; see ``dyads.tagger``).
@@ -50,6 +60,8 @@ class Settings:
     max_sentences: int = 5_000
     workers: int = 1
     lock_timeout: float = 60.0
+    article_timeout: float = 60.0
+    article_memory_mb: float = 2000.0
     quotes: str = "rules"
 
     @classmethod
@@ -68,9 +80,12 @@ class Settings:
 
     def check(self) -> None:
         for name in ("batch_size", "commit_every", "max_file_mb", "max_article_chars", "max_sentences", "workers",
-                     "lock_timeout"):
+                     "lock_timeout", "article_memory_mb"):
             if getattr(self, name) <= 0:
                 raise SettingsError(f"{name} must be positive, got {getattr(self, name)}")
+        if self.article_timeout < 0:
+            raise SettingsError(f"article_timeout must be 0 (no budget) or positive, got {self.article_timeout} "
+                                "(--article-timeout or DYADS_ARTICLE_TIMEOUT)")
         if self.quotes not in QUOTE_MODES:
             raise SettingsError(f"quotes must be one of {', '.join(QUOTE_MODES)}, got {self.quotes!r} "
                                 "(--quotes or DYADS_QUOTES)")

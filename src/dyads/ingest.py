@@ -10,8 +10,11 @@
     '1 ingested, 0 duplicates, 0 skipped'
 
 Inputs stream through in batches: reading, duplicate checks and writing
-happen here, in the one process that writes the database; the NLP runs here
-too or, with ``settings.workers`` > 1, in worker processes (see ``dyads.workers``).
+happen here, in the one process that writes the database; the NLP runs in
+``settings.workers`` worker processes, each article within its budget
+(``settings.article_timeout``, ``settings.article_memory_mb``): one over it is a
+failure with the reason, and the ingest goes on (see ``dyads.workers``). With
+``article_timeout`` 0 and one worker, the NLP runs here, unbounded.
 
 Analyzed batches are written together, in one transaction, once they hold
 ``settings.commit_every`` articles; while a reader waits for the database
@@ -42,7 +45,7 @@ from dyads.readers import read_inputs
 from dyads.records import Analysis, Article, Failure, IngestSummary, Notice, Unread
 from dyads.store import Store
 from dyads.store.live import OpenStore, StoreFile, sessions
-from dyads.workers import analyze_batches
+from dyads.workers import Budget, analyze_batches
 
 log = logging.getLogger(__name__)
 
@@ -108,9 +111,10 @@ def ingest(
                            summary=summary, pending=pending, size=settings.batch_size,
                            collect_ids=collect_ids)
     done = analyze_batches(((b, b.articles) for b in batches), workers=settings.workers,
-                           batch_size=settings.batch_size, quotes=settings.quotes)
+                           batch_size=settings.batch_size, quotes=settings.quotes, budget=Budget.of(settings))
     group: list[tuple[Batch, list[Analysis]]] = []  # analyzed, not yet written
-    for batch, analyses in done:
+    for batch, analyses, over_budget in done:
+        batch.failures += over_budget
         group.append((batch, analyses))
         if on_progress:
             on_progress(batch.size)

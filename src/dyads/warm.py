@@ -11,3 +11,9 @@ from dyads.records import Article
 analyze_batch([Article(headline="Envoys meet", paragraphs=("Kenya's foreign minister met Peru's envoy in Lima, "
                                                            "officials said.",), origin="warm-up")],
               nlp=load_nlp())
+
+import gc  # noqa: E402
+
+# What the server holds now (the model, lexicons, matchers) lives as long as every worker: out
+# of the collector's sight, a worker's collections do not walk it, nor copy its pages.
+gc.freeze()

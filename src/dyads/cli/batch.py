@@ -33,10 +33,15 @@ from dyads.store.live import StoreFile
                    "found, several times slower (needs dyads[tagger]).")
 @click.option("--date", "reference", metavar="YYYY-MM-DD",
               help="Reference date: tells the year of datelines that give none.")
+@click.option("--article-timeout", type=click.FloatRange(min=0), metavar="SECONDS",
+              help="Most seconds the NLP may spend on one article before it is recorded as a "
+                   "failure and the ingest goes on (default 60; 0: no limit, one process).")
+@click.option("--article-memory-mb", type=click.FloatRange(min=0, min_open=True), metavar="MB",
+              help="Most memory a worker process may hold while it analyzes an article (default 2000).")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 @click.pass_obj
 def batch(obj: Context, inputs, scheduler, out, workers, partition_size, batch_size, quotes, reference,
-          as_json) -> None:
+          article_timeout, article_memory_mb, as_json) -> None:
     """Analyze inputs on a Dask cluster; store the results, or leave them as Parquet.
 
     Workers load the pipeline once and analyze partitions of articles; this
@@ -54,7 +59,8 @@ def batch(obj: Context, inputs, scheduler, out, workers, partition_size, batch_s
     from dyads.readers import count_inputs
 
     settings = obj.settings.replace(**{k: v for k, v in dict(
-        workers=workers, batch_size=batch_size, quotes=quotes).items() if v is not None})
+        workers=workers, batch_size=batch_size, quotes=quotes, article_timeout=article_timeout,
+        article_memory_mb=article_memory_mb).items() if v is not None})
     settings.check()
     reference_date = parse_reference(reference) if reference else None
     show_progress = sys.stderr.isatty()

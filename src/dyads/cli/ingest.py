@@ -33,10 +33,15 @@ from dyads.store.live import StoreFile
 @click.option("--quotes", type=click.Choice(QUOTE_MODES),
               help="Quotes from the cue rules alone (default), or beside the quote tagger: more "
                    "found, several times slower (needs dyads[tagger]).")
+@click.option("--article-timeout", type=click.FloatRange(min=0), metavar="SECONDS",
+              help="Most seconds the NLP may spend on one article before it is recorded as a "
+                   "failure and the ingest goes on (default 60; 0: no limit, one process).")
+@click.option("--article-memory-mb", type=click.FloatRange(min=0, min_open=True), metavar="MB",
+              help="Most memory a worker process may hold while it analyzes an article (default 2000).")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 @click.pass_obj
 def ingest(obj: Context, inputs, reference, strict, batch_size, commit_every, workers, max_file_mb,
-           max_article_chars, max_sentences, quotes, as_json) -> None:
+           max_article_chars, max_sentences, quotes, article_timeout, article_memory_mb, as_json) -> None:
     """Read articles from files, folders, globs, URLs or - (stdin) and store them.
 
     Wire text (.txt), web pages (.html), JSONL, JSON and CSV records are read;
@@ -52,13 +57,18 @@ def ingest(obj: Context, inputs, reference, strict, batch_size, commit_every, wo
       dyads ingest --workers 2 archive.jsonl
       dyads ingest --quotes tagged story.txt
     """
+    settings = obj.settings.replace(**{k: v for k, v in dict(
+        batch_size=batch_size, commit_every=commit_every, workers=workers, max_file_mb=max_file_mb, max_article_chars=max_article_chars,
+        max_sentences=max_sentences, quotes=quotes, article_timeout=article_timeout,
+        article_memory_mb=article_memory_mb).items() if v is not None})
+    settings.check()
+    if settings.article_timeout or settings.workers > 1:
+        from dyads.workers import start_server
+
+        start_server()  # loads the model in the workers' server while this process imports the rest
     from dyads.ingest import ingest as run_ingest  # loads spaCy: only when ingesting
     from dyads.readers import count_inputs
 
-    settings = obj.settings.replace(**{k: v for k, v in dict(
-        batch_size=batch_size, commit_every=commit_every, workers=workers, max_file_mb=max_file_mb, max_article_chars=max_article_chars,
-        max_sentences=max_sentences, quotes=quotes).items() if v is not None})
-    settings.check()
     reference_date = parse_reference(reference) if reference else None
     show_progress = sys.stderr.isatty()
     total = count_inputs(inputs) if show_progress else None

@@ -17,12 +17,14 @@ places, not actors. Groups carry their member states on the article's date.
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import functools
 from collections import Counter
 import re
 import unicodedata
 
+import numpy
 import spacy
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span, Token
@@ -134,15 +136,22 @@ def _infer_office_countries(builder: _Builder, people: list[Person], person_acto
     country the story is mostly about: those say where the reporter was, not whom the
     person serves. A sentence naming two countries gives none.
     """
+    found = sorted(builder.found)  # by start, so each sentence's mentions are one slice
+    found_starts = [f[0] for f in found]
+    by_start = sorted(people, key=lambda p: p.start)
+    people_starts = [p.start for p in by_start]
     for person in people:
         actor = builder.actors.get(person_actors[person.start].id)
         if actor is None or actor.country or person.family not in DOMESTIC_OFFICES:
             continue
         sentence = builder.doc[person.start].sent
-        named = {_country_of(builder, s, e, kind, actor_id) for s, e, kind, actor_id in builder.found
-                 if sentence.start <= s and e <= sentence.end and not _dateline_like(builder.doc[s:e])
+        inside = found[bisect.bisect_left(found_starts, sentence.start):
+                       bisect.bisect_left(found_starts, sentence.end)]
+        named = {_country_of(builder, s, e, kind, actor_id) for s, e, kind, actor_id in inside
+                 if e <= sentence.end and not _dateline_like(builder.doc[s:e])
                  and kind in {"country", "capital", "demonym"}} - {None}
-        named |= {p.country for p in people if p.country and sentence.start <= p.start < sentence.end}
+        named |= {p.country for p in by_start[bisect.bisect_left(people_starts, sentence.start):
+                                              bisect.bisect_left(people_starts, sentence.end)] if p.country}
         if len(named) == 1:
             builder.actors[actor.id] = dataclasses.replace(actor, country=next(iter(named)))
 
@@ -164,14 +173,14 @@ def _person_actors(people: list[Person], lex: Lexicons) -> dict[int, Actor]:
     of the story that ends with it; with two such ("Bill Clinton", "Hillary Clinton") it
     stays a person of its own."""
     words = {p.start: name_words(p.name, lex) for p in people}
-    full = {}
+    by_surname: dict[str, dict[str, Person]] = {}  # last word -> full names ending so, by id
     for p in people:
         if len(words[p.start]) > 1:
-            full.setdefault(person_id(p.name, lex), p)
+            by_surname.setdefault(words[p.start][-1], {}).setdefault(person_id(p.name, lex), p)
     def canonical(person: Person) -> Person:
         if len(words[person.start]) != 1:
             return person
-        matches = {i: f for i, f in full.items() if words[f.start][-1] == words[person.start][0]}
+        matches = by_surname.get(words[person.start][0], {})
         return next(iter(matches.values())) if len(matches) == 1 else person
 
     groups: dict[str, list[Person]] = {}
@@ -349,34 +358,73 @@ def _add_organizations(builder: _Builder, phrase_spans: list[Span], people: list
     that is the surname of a person of the story is that person ("Lavrov" tagged ORG);
     a PERSON entity with an organisation's head word ("Gazprombank") is an organisation;
     units, currencies and bylines ("cts", "Reuters") are nothing."""
-    covered = [(s, e) for s, e, _, _ in builder.found]
+    covered = _Cover(len(builder.doc), [(s, e) for s, e, _, _ in builder.found])
+    names = _PersonNames(builder)
+    swallowed: list[tuple[int, int, int]] = []  # (start, end, len(found) then) of each organization
     for ent in builder.doc.ents:
-        if ent.label_ == "PERSON" and org_word(ent) and not any(ent.start < e and s < ent.end for s, e in covered):
-            _add_org(builder, ent)
+        if ent.label_ == "PERSON" and org_word(ent) and not covered.overlaps(ent.start, ent.end):
+            _add_org(builder, ent, swallowed)
             continue
-        if ent.label_ not in {"ORG", "NORP"} or any(ent.start < e and s < ent.end for s, e in covered):
-            if ent.label_ == "ORG" and _contains_phrase(ent, phrase_spans) and not any(
-                    s <= ent.start and ent.end <= e for s, e in covered):
-                _add_org(builder, ent)
+        if ent.label_ not in {"ORG", "NORP"} or covered.overlaps(ent.start, ent.end):
+            if ent.label_ == "ORG" and _contains_phrase(ent, phrase_spans) and not covered.contains(
+                    ent.start, ent.end):
+                _add_org(builder, ent, swallowed)
             continue
         if ent.label_ == "ORG" and not looks_like_name(ent, builder.lex):
             continue
-        person = _person_named(builder, ent)
+        person = names.person_named(ent)
         if person is not None:
             builder.add(ent, "surname" if len(ent) == 1 else "name", person)
             continue
-        _add_org(builder, ent)
+        _add_org(builder, ent, swallowed)
+    builder.found = _unswallowed(builder.found, swallowed)
 
 
-def _person_named(builder: _Builder, ent: Span) -> Actor | None:
-    """The one person of the story whose name or surname an ORG entity is ("Lavrov said")."""
-    if org_word(ent) or ent.text.isupper() or builder.lex.title(ent.text):
-        return None
-    words = name_words(ent.text, builder.lex)
-    people = {a.id: a for a in builder.actors.values() if a.kind == "person"
-              and (name_words(a.name, builder.lex) == words
-                   or (len(words) == 1 and name_words(a.name, builder.lex)[-1:] == words))}
-    return next(iter(people.values())) if len(people) == 1 else None
+class _Cover:
+    """Token ranges, asked in constant time whether any overlaps or holds a given range
+    (a scan of every range per entity made a story of many names quadratic)."""
+
+    def __init__(self, length: int, ranges: list[tuple[int, int]]) -> None:
+        marks = numpy.zeros(length + 1, dtype=numpy.int64)
+        reach = numpy.full(length + 1, -1, dtype=numpy.int64)  # furthest end of a range from each start
+        for start, end in ranges:
+            marks[start] += 1
+            marks[end] -= 1
+            reach[start] = max(reach[start], end)
+        self.taken = numpy.zeros(length + 1, dtype=numpy.int64)  # covered tokens before each
+        self.taken[1:] = numpy.cumsum(numpy.cumsum(marks)[:-1] > 0)
+        self.reach = numpy.maximum.accumulate(reach)  # furthest end of a range from here or before
+
+    def overlaps(self, start: int, end: int) -> bool:
+        return bool(self.taken[end] - self.taken[start])
+
+    def contains(self, start: int, end: int) -> bool:
+        return bool(self.reach[start] >= end)
+
+
+class _PersonNames:
+    """The story's people by their name words, to tell which one an ORG entity names."""
+
+    def __init__(self, builder: _Builder) -> None:
+        self.builder = builder
+        self.by_words: dict[tuple[str, ...], dict[str, Actor]] = {}
+        self.by_surname: dict[str, dict[str, Actor]] = {}
+        for actor in builder.actors.values():
+            if actor.kind == "person":
+                words = tuple(name_words(actor.name, builder.lex))
+                self.by_words.setdefault(words, {})[actor.id] = actor
+                self.by_surname.setdefault(words[-1:], {})[actor.id] = actor
+
+    def person_named(self, ent: Span) -> Actor | None:
+        """The one person of the story whose name or surname an ORG entity is ("Lavrov said")."""
+        lex = self.builder.lex
+        if org_word(ent) or ent.text.isupper() or lex.title(ent.text):
+            return None
+        words = tuple(name_words(ent.text, lex))
+        people = dict(self.by_words.get(words, {}))
+        if len(words) == 1:
+            people.update(self.by_surname.get(words, {}))
+        return next(iter(people.values())) if len(people) == 1 else None
 
 
 def _contains_phrase(ent: Span, phrase_spans: list[Span]) -> bool:
@@ -392,18 +440,38 @@ def _contains_phrase(ent: Span, phrase_spans: list[Span]) -> bool:
     return bool(rest)
 
 
-def _add_org(builder: _Builder, ent: Span) -> None:
+def _add_org(builder: _Builder, ent: Span, swallowed: list[tuple[int, int, int]]) -> None:
     country, sector, _ = title_facts(ent, builder.lex)
     if ent.label_ == "NORP":
         return  # a nationality the lexicon does not know: nothing to resolve it to
-    # Drop mentions the organization swallows ("Federation Council" inside the committee's name).
-    builder.found = [f for f in builder.found if not (ent.start <= f[0] and f[1] <= ent.end)]
+    # Mentions found so far that the organization swallows ("Federation Council" inside the
+    # committee's name) are dropped once all are added (``_unswallowed``).
+    swallowed.append((ent.start, ent.end, len(builder.found)))
     if country and sector in {"GOV", "LEG", "MIL", "JUD", "COP"}:
         builder.add(ent, "organization", builder.country(country, sector))
     else:
         name = ent.text[4:] if ent.text.lower().startswith("the ") else ent.text  # one id with or without "the"
         builder.add(ent, "organization", Actor(id="org:" + slug(name), kind="organization",
                                                name=name, country=country, sector=sector))
+
+
+def _unswallowed(found: list, swallowed: list[tuple[int, int, int]]) -> list:
+    """``found`` without each mention an organization added after it holds. The
+    organizations are entities, so their ranges do not overlap: one bisect finds the one
+    that may hold a mention."""
+    if not swallowed:
+        return found
+    swallowed = sorted(swallowed)
+    starts = [s for s, _, _ in swallowed]
+    kept = []
+    for index, mention in enumerate(found):
+        at = bisect.bisect_right(starts, mention[0]) - 1
+        if at >= 0:
+            start, end, before = swallowed[at]
+            if mention[1] <= end and index < before:
+                continue
+        kept.append(mention)
+    return kept
 
 
 def _records(builder: _Builder) -> tuple[tuple[Actor, ...], tuple[Mention, ...]]:

@@ -44,28 +44,33 @@ def full_names(analyses: Sequence[Analysis]) -> dict[str, dict[str, str]]:
     return found
 
 
-def _candidates(actor: Actor, known: dict[str, dict[str, str]]) -> dict[str, str]:
+def _candidates(actor: Actor, by_words: dict[tuple[str, ...], dict[str, str]]) -> dict[str, str]:
     """The known full-name people whose surname is this one-name actor's, in any spelling."""
     if not _one_name(actor):
         return {}
+    return by_words.get(tuple(name_words(actor.name, lexicons.load())), {})
+
+
+def _by_words(known: dict[str, dict[str, str]]) -> dict[tuple[str, ...], dict[str, str]]:
+    """``known`` by the name words of each surname: one lookup per one-name actor instead of a
+    scan of every known surname (quadratic in a story or batch of many names)."""
     lex = lexicons.load()
-    words = name_words(actor.name, lex)
-    found: dict[str, str] = {}
+    found: dict[tuple[str, ...], dict[str, str]] = {}
     for surname, people in known.items():
-        if name_words(surname, lex) == words:
-            found.update(people)
+        found.setdefault(tuple(name_words(surname, lex)), {}).update(people)
     return found
 
 
 def link_people(analyses: Sequence[Analysis], *, known: dict[str, dict[str, str]]) -> list[Analysis]:
     """Analyses with each one-name person replaced by the one known full-name person of that surname."""
-    return [_link(analysis, known) for analysis in analyses]
+    by_words = _by_words(known)
+    return [_link(analysis, by_words) for analysis in analyses]
 
 
-def _link(analysis: Analysis, known: dict[str, dict[str, str]]) -> Analysis:
+def _link(analysis: Analysis, by_words: dict[tuple[str, ...], dict[str, str]]) -> Analysis:
     renames = {}
     for actor in analysis.actors:
-        candidates = _candidates(actor, known)
+        candidates = _candidates(actor, by_words)
         if len(candidates) == 1:
             [(actor_id, name)] = candidates.items()
             renames[actor.id] = (actor_id, name)

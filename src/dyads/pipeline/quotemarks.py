@@ -22,6 +22,7 @@ Rules:
 
 from __future__ import annotations
 
+import bisect
 import re
 
 # Marks as (opening, closing, either). Straight and curly marks are one family, since
@@ -44,9 +45,30 @@ def find_quoted(text: str) -> list[tuple[int, int]]:
     doubled = _DOUBLED.sub('"' + _STANDIN, text)
     double = [_widened(doubled, span) for span in _scan(doubled, *DOUBLE, single=False)]
     plain = _DOUBLED.sub(_STANDIN * 2, text)
-    single = [s for s in _scan(plain, *SINGLE, single=True) if not any(_crosses(s, d) for d in double)]
-    spans = sorted(set(double + single))
-    return [s for s in spans if not any(o != s and o[0] <= s[0] and s[1] <= o[1] for o in spans)]
+    single = [s for s in _scan(plain, *SINGLE, single=True) if not _crosses_any(s, double)]
+    return _outermost(set(double + single))
+
+
+def _outermost(spans: set[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The spans no other span holds, in order. By start, the longest first: a span is held
+    by another exactly when one before it reaches as far (one pass, not a pair scan, which
+    made a text of many quotation marks quadratic)."""
+    kept, reach = [], -1
+    for start, end in sorted(spans, key=lambda s: (s[0], -s[1])):
+        if reach < end:
+            kept.append((start, end))
+        reach = max(reach, end)
+    return kept
+
+
+def _crosses_any(span: tuple[int, int], double: list[tuple[int, int]]) -> bool:
+    """Whether the span crosses one of the double-quoted spans, which come in order and one
+    after another: only those holding one of its ends can."""
+    index = bisect.bisect_right(double, (span[1], span[1]))
+    near = double[max(0, bisect.bisect_left(double, (span[0], -1)) - 1):index]
+    if len(near) > 2:  # more than the two that hold its ends lie within it
+        near = near[:1] + near[-1:]
+    return any(_crosses(span, d) for d in near)
 
 
 def _widened(text: str, span: tuple[int, int]) -> tuple[int, int]:

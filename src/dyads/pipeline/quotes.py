@@ -39,6 +39,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Token
@@ -65,6 +66,11 @@ _SIGNATURE = re.compile(r"[ \t\u00a0]*[―—–][ \t\u00a0]*((?:[A-Z][\w.'’-]
 # whose stop is an abbreviation ("Gov.", "Sen.", "Mr.", "D.C.") rather than a sentence end.
 _SENTENCE_END = re.compile(r"[.!?][\"”’']?\s+(?=[A-Z“\"])")
 _ABBREVIATION = re.compile(r"(?:\b[A-Z][a-z]{0,3}|\b[A-Z](?:\.[A-Z])*)$")
+# Longest stretch that can be the rest of one sentence: a sentence has at most 200 tokens
+# (nlp.MAX_SENTENCE_TOKENS), and the longest of 14,204 real news sentences 99 tokens; 3,000
+# characters holds 200 tokens of 15 characters. Without the bound, the check read the rest of
+# the paragraph for every quote in it, quadratic in a paragraph with no sentence end.
+REST_OF_SENTENCE_MAX_CHARS = 3_000
 # A quotation that no cue claims is kept as an unattributed direct quote only when it
 # is this many words or longer: shorter ones are titles, nicknames and scare quotes
 # ("Shark Tank", "deplorables"). Calibrated on PolNeAR train: at 6 words unattributed
@@ -152,7 +158,8 @@ def _frames(doc: Doc, text: str, quoted: list[Offsets]) -> list[Frame]:
     frames = [f for f in find_frames(doc) + _colon_frames(doc, text) + _signature_frames(text, quoted)
               if not _inside_quotation(f, quoted)]
     speakers = [f.speaker for f in frames if f.speaker and f.listed]  # an open cue's guess may be wrong
-    frames = [f for f in frames if not any(_overlaps(f.cue, s) for s in speakers)]
+    speakers = _Spans(speakers)
+    frames = [f for f in frames if not speakers.overlapping(f.cue)]
     frames.sort(key=lambda f: f.cue)
     return frames
 
@@ -185,8 +192,9 @@ def _attribute(doc: Doc, text: str, frames: list[Frame], quoted: list[Offsets]) 
             claimed.update(q for q in quoted if any(_within(q, p) for p in draft.parts))
             drafts.append(draft)
     _continue_quotes(doc, text, drafts, frames, quoted, claimed)
+    parts = _Spans([p for d in drafts for p in d.parts])
     for q in quoted:
-        if q not in claimed and not _covered(q, drafts) and _words(text, q) >= MIN_UNATTRIBUTED_WORDS:
+        if q not in claimed and not parts.overlapping(q) and _words(text, q) >= MIN_UNATTRIBUTED_WORDS:
             drafts.append(_Draft([q], "direct", None, [q]))
     return drafts
 
@@ -262,16 +270,21 @@ def _continue_quotes(doc: Doc, text: str, drafts: list[_Draft], frames: list[Fra
     ``"...," said Gov. Ada Lee, who has called on X to ... "..."`` goes on in Lee's words.
     """
     cues = sorted(f.cue[0] for f in frames)
+    starts = [q[0] for q in quoted]  # in order (find_quoted): each draft reads from its end on
     for draft in drafts:
         if draft.frame is None:
             continue
         end = max([draft.frame.clause[1]] + [p[1] for p in draft.parts])
-        nxt = cues[bisect.bisect_right(cues, draft.frame.cue[0]):]
+        after = bisect.bisect_right(cues, draft.frame.cue[0])  # the cues after the draft's own
         block = _block_end(text, end) if not draft.opens_block else len(text)
-        for q in quoted:
+        for index in range(bisect.bisect_left(starts, end), len(quoted)):
+            q = quoted[index]
             if q[0] < end or q in claimed:
                 continue
-            stops = [c for c in nxt if c < q[0] and not (c < end or _rest_of_sentence(text[end:q[0]]))]
+            # A later cue between the quote so far and this quotation stops it, unless what
+            # lies between is the rest of the cue's own sentence.
+            first = max(after, bisect.bisect_left(cues, end))
+            stops = first < len(cues) and cues[first] < q[0] and not _rest_of_sentence(text[end:q[0]])
             if q[0] >= block or stops or not _only_quotes_between(text, end, q[0], draft.opens_block):
                 break
             draft.parts.append(q)
@@ -288,6 +301,8 @@ def _quoted_paragraphs(text: str, draft: _Draft, quoted: list[Offsets], claimed:
     draft's quote, go on in the same voice (the wire convention for long quotes)."""
     while True:
         line_end = _block_end(text, end)
+        if line_end - end > REST_OF_SENTENCE_MAX_CHARS:
+            return  # more than the rest of a sentence follows the quote in its paragraph
         rest = text[end:line_end]
         if rest.strip() and not _rest_of_sentence(rest):
             return
@@ -322,9 +337,13 @@ def _rest_of_sentence(gap: str) -> bool:
     own, as in ``said Gov. Ada Lee, claiming that X.``): it ends a sentence and holds no
     earlier sentence end but after a title's abbreviation."""
     body = gap.rstrip(" \t\u00a0")
-    if not body or body[-1] not in ".!?":
+    if not body or body[-1] not in ".!?" or len(body) > REST_OF_SENTENCE_MAX_CHARS:
         return False
-    return not any(not _ABBREVIATION.search(body[:m.start()]) for m in _SENTENCE_END.finditer(body[:-1]))
+    # An abbreviation is at most 4 letters or ends with one initial, so the few characters
+    # before the mark decide (``search`` with bounds sees what precedes them for ``\b``);
+    # searching all of the text before each mark made a long paragraph quadratic.
+    return not any(not _ABBREVIATION.search(body, max(0, m.start() - 8), m.start())
+                   for m in _SENTENCE_END.finditer(body, 0, len(body) - 1))
 
 
 def _only_quotes_between(text: str, start: int, end: int, across_blocks: bool) -> bool:
@@ -416,8 +435,29 @@ def _extend(parts: list[Offsets], quotes: list[Offsets]) -> list[Offsets]:
     return out
 
 
-def _covered(q: Offsets, drafts: list[_Draft]) -> bool:
-    return any(_overlaps(q, p) for d in drafts for p in d.parts)
+class _Spans:
+    """Offsets found by the spans they overlap, by bisection on their starts: a scan of every
+    span per query made a story of many cues or quotations quadratic. A query looks back as
+    far as the longest span is long, so long spans make it slower, never wrong."""
+
+    def __init__(self, spans: Iterable[Offsets], owners: Iterable | None = None) -> None:
+        pairs = sorted(zip(spans, owners) if owners is not None else ((s, None) for s in spans),
+                       key=lambda pair: pair[0])
+        self.spans = [span for span, _ in pairs]
+        self.owners = [owner for _, owner in pairs]
+        self.starts = [span[0] for span in self.spans]
+        self.longest = max((e - s for s, e in self.spans), default=0)
+
+    def _near(self, start: int, end: int) -> range:
+        return range(bisect.bisect_left(self.starts, start - self.longest), bisect.bisect_left(self.starts, end))
+
+    def overlapping(self, span: Offsets) -> list[Offsets]:
+        """The spans that share a character with ``span``."""
+        return [self.spans[i] for i in self._near(*span) if _overlaps(self.spans[i], span)]
+
+    def holding(self, start: int, end: int) -> list:
+        """The owners of the spans that hold ``start``-``end`` whole."""
+        return [self.owners[i] for i in self._near(start, start + 1) if _within((start, end), self.spans[i])]
 
 
 def _words(text: str, span: Offsets) -> int:
@@ -427,9 +467,9 @@ def _words(text: str, span: Offsets) -> int:
 def _outermost(drafts: list[_Draft]) -> list[_Draft]:
     """Drop quotes whose cue lies inside another quote's words: "X said Y told him Z" is X's
     quote; Y's words reach the article only through X."""
+    parts = _Spans([p for o in drafts for p in o.parts], [o for o in drafts for _ in o.parts])
     return [d for d in drafts if d.frame is None or not any(
-        o is not d and any(p[0] <= d.frame.cue[0] and d.frame.cue[1] <= p[1] for p in o.parts)
-        for o in drafts if _outer(o, d))]
+        o is not d and _outer(o, d) for o in parts.holding(*d.frame.cue))]
 
 
 def _distinct(drafts: list[_Draft], likelihoods: dict[int, float], text: str) -> list[_Draft]:

@@ -45,7 +45,8 @@ def read_html(page: bytes | str, *, origin: str, reference: dt.date | None = Non
     """
     meta = extract_html(page)
     if meta is None:
-        raise InputError(origin, "no article text found in this HTML page")
+        raise InputError(origin, "no article text found in this HTML page (text nested more than about 250 "
+                                 "elements deep is not read); give a news story's page, or its text as .txt")
     try:
         metadata_date = parse_date(meta.get("date"), origin=origin)
     except InputError:
