@@ -40,3 +40,15 @@ def test_rank_dyad_and_network_commands(run, relations_db, tmp_path):
 def test_bad_questions_are_one_line_errors(run, relations_db, args, message):
     result = run("--db", str(relations_db), *args, check=False)
     assert result.returncode == 1 and message in result.err and len(result.err.strip().splitlines()) == 1
+
+
+def test_a_meeting_between_two_countries_is_found_from_either_side_as_actor_and_recipient(run, relations_db):
+    # "Tanaka met Orlov" is stored JPN;RUS -> - (both actors of one joint act)
+    db = ("--db", str(relations_db))
+    for actor, recipient in (("RUS", "JPN"), ("JPN", "RUS")):
+        rows = json.loads(run(*db, "events", "--actor", actor, "--recipient", recipient, "--type", "CONSULT",
+                              "--since", "2018-01-01", "--json").out)
+        assert rows and all(not e["recipients"] and len(e["actors"]) > 1 for e in rows)
+    directed = json.loads(run(*db, "events", "--actor", "RUS", "--recipient", "JPN", "--type", "SUPPORT", "--json").out)
+    assert directed and all(e["recipients"] for e in directed)  # a directed act still needs its recipient
+    assert json.loads(run(*db, "events", "--actor", "FRA", "--recipient", "JPN", "--type", "CONSULT", "--json").out) == []

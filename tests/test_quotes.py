@@ -245,3 +245,10 @@ def test_the_ministry_is_the_government_whose_ministry_was_named_not_the_last_or
                    '"This is theft," the ministry said in a statement.')
     quote = analysis.quotes[-1]
     assert quote.speaker_kind == "nominal" and quote.speaker_id == "RUSGOV"
+
+
+def test_a_quote_is_about_a_country_it_names_as_a_place():
+    analysis = run("Chile and Peru held talks in Lima on Monday.\n\n"
+                   '"There should be a better climate both in Chile and in Peru," the envoy said.')
+    quote = analysis.quotes[-1]
+    assert {"CHL", "PER"} <= set(quote.about)

@@ -44,6 +44,7 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Token
 
+from dyads import lexicons
 from dyads.pipeline import attribution
 from dyads.pipeline.cues import Frame, Offsets, find_frames, noun_phrase, speaker_token
 from dyads.pipeline.quotemarks import find_quoted
@@ -633,12 +634,19 @@ def _sentence_index(analysis: Analysis, char: int) -> int:
 
 
 def _about(analysis: Analysis, parts: tuple[Offsets, ...]) -> tuple[str, ...]:
-    """Actors mentioned inside the quote's words, in order of first mention."""
+    """Actors mentioned inside the quote's words, in order of first mention; a country named
+    as a place ("a better climate both in Japan and Russia") counts as the country, when the
+    story has that country as an actor."""
     inside = {id(m): m for s, e in parts for m in analysis.mentions_in(s, e) if s <= m.start and m.end <= e}
+    phrases = lexicons.load().phrases
     ids: list[str] = []
     for mention in sorted(inside.values(), key=lambda m: m.start):  # the words' mentions only
-        if mention.actor_id and mention.actor_id not in ids:
-            ids.append(mention.actor_id)
+        actor_id = mention.actor_id
+        if actor_id is None and mention.kind == "place":
+            value = phrases.get(mention.text)
+            actor_id = value[1] if value and value[0] == "name" and analysis.actor(value[1]) else None
+        if actor_id and actor_id not in ids:
+            ids.append(actor_id)
     return tuple(ids)
 
 

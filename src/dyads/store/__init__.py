@@ -35,7 +35,7 @@ from dyads.errors import QueryError, StoreError
 from dyads.records import Analysis, Failure, IngestSummary
 from dyads.store import locks
 from dyads.store.analysis import AnalysisQueries
-from dyads.store.browse import QUOTE_SELECT, QUOTE_SOURCE, QUOTES, BrowseQueries, LookupQueries, speaker_is
+from dyads.store.browse import QUOTE_SELECT, QUOTE_SOURCE, QUOTES, BrowseQueries, LookupQueries, party_where, speaker_is
 from dyads.store.locks import LOCK_TIMEOUT_S
 from dyads.store.migrations import MIGRATIONS
 from dyads.store.rows import ARTICLE_COLUMNS, EVENT_COLUMNS, TABLES, table_rows
@@ -540,10 +540,9 @@ def _event_filters(*, actor: str | None = None, recipient: str | None = None, ty
     where, params = [], []
     for role, value in (("actor", actor), ("recipient", recipient)):
         if value:
-            where.append("EXISTS (SELECT 1 FROM event_parties p WHERE p.article_id = e.article_id "
-                         "AND p.event_idx = e.idx AND p.role = ? AND (upper(p.code) = upper(?) "
-                         "OR p.actor_id = ? OR list_contains(p.members, upper(?))))")
-            params += [role, value, value, value]
+            clause, values = party_where(role, value)
+            where.append(clause)
+            params += values
     for clause, value in (("e.type = ?", type), ("e.date >= ?", since), ("e.date <= ?", until),
                           ("e.article_id = ?", article_id)):
         if value:

@@ -327,6 +327,27 @@ class BrowseQueries:
         return events
 
 
+_PARTY = ("(upper(p.code) = upper(?) OR p.actor_id = ? OR list_contains(p.members, upper(?)))")
+
+
+def party_where(role: str | None, value: str) -> tuple[str, list]:
+    """WHERE clause over ``events e``: a party in ``role`` ("actor", "recipient", None for
+    either) is ``value`` (a code, actor id or group member). A joint act with no recipient
+    (a meeting between RUS and JPN, stored ``RUS;JPN -> -``) has each of its actors as a
+    recipient too, so ``--actor RUS --recipient JPN`` finds it."""
+    exists = ("EXISTS (SELECT 1 FROM event_parties p WHERE p.article_id = e.article_id AND p.event_idx = e.idx "
+              "AND {role} AND " + _PARTY + ")")
+    if role is None:
+        return exists.format(role="true"), [value] * 3
+    clause = exists.format(role=f"p.role = '{role}'")
+    if role != "recipient":
+        return clause, [value] * 3
+    joint = ("(NOT EXISTS (SELECT 1 FROM event_parties p WHERE p.article_id = e.article_id AND p.event_idx = e.idx "
+             "AND p.role = 'recipient') AND (SELECT count(*) FROM event_parties p WHERE p.article_id = e.article_id "
+             "AND p.event_idx = e.idx AND p.role = 'actor') > 1 AND " + exists.format(role="p.role = 'actor'") + ")")
+    return f"({clause} OR {joint})", [value] * 6
+
+
 def event_where(*, types: list[str] | None = None, quad_classes: list[int] | None = None,
                 mode: str | None = None, actor: str | None = None, recipient: str | None = None,
                 party: str | None = None, between: tuple[str, str] | None = None,
@@ -341,13 +362,11 @@ def event_where(*, types: list[str] | None = None, quad_classes: list[int] | Non
     ``counted`` leaves out negated and hypothetical events, as the analyses do.
     """
     where, params = [], []
-    roles = (("p.role = 'actor'", actor), ("p.role = 'recipient'", recipient), ("true", party))
-    for role, value in roles:
+    for role, value in (("actor", actor), ("recipient", recipient), (None, party)):
         if value:
-            where.append("EXISTS (SELECT 1 FROM event_parties p WHERE p.article_id = e.article_id "
-                         f"AND p.event_idx = e.idx AND {role} AND (upper(p.code) = upper(?) "
-                         "OR p.actor_id = ? OR list_contains(p.members, upper(?))))")
-            params += [value, value, value]
+            clause, values = party_where(role, value)
+            where.append(clause)
+            params += values
     if between:
         dyads, first = dyads or (STORED_DYADS, [])
         where.append(f"EXISTS ({dyads} SELECT 1 FROM event_dyads d WHERE d.article_id = e.article_id "
