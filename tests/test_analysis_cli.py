@@ -49,6 +49,7 @@ def test_a_meeting_between_two_countries_is_found_from_either_side_as_actor_and_
         rows = json.loads(run(*db, "events", "--actor", actor, "--recipient", recipient, "--type", "CONSULT",
                               "--since", "2018-01-01", "--json").out)
         assert rows and all(not e["recipients"] and len(e["actors"]) > 1 for e in rows)
-    directed = json.loads(run(*db, "events", "--actor", "RUS", "--recipient", "JPN", "--type", "SUPPORT", "--json").out)
-    assert directed and all(e["recipients"] for e in directed)  # a directed act still needs its recipient
+    support = json.loads(run(*db, "events", "--actor", "RUS", "--recipient", "JPN", "--type", "SUPPORT", "--json").out)
+    assert any(e["recipients"] for e in support)  # "We welcome Japan's readiness", RUS -> JPN
+    assert all(e["recipients"] or len(e["actors"]) > 1 for e in support)  # else a joint act (signed an agreement)
     assert json.loads(run(*db, "events", "--actor", "FRA", "--recipient", "JPN", "--type", "CONSULT", "--json").out) == []
