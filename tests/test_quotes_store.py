@@ -138,3 +138,13 @@ def test_quote_listings_read_the_speakers_current_fields(db):
         assert [(q["speaker_name"], q["speaker_title"]) for q in rows] == [("Vladimir Putin", "Prime Minister")]
     assert set(listed[0]) == set(before[0])  # the same shape as before
     assert faceted == [{"value": "RUS", "count": 1}]
+
+
+def test_speaker_filter_finds_an_institution_by_the_name_the_story_gave_it(db):
+    article = Article(headline="Ministry condemns the decision", paragraphs=(
+        "The Russian Foreign Ministry strongly condemned the new sanctions on Monday.",
+        '"This is theft," the ministry said in a statement.'), origin="t")
+    with Store.open(db) as store:
+        store.write([analyze(article, nlp.load()(article.text))])
+        found = store.list_quotes(speaker="Foreign Ministry")
+    assert '"This is theft,"' in [q["content"] for q in found]  # spoken as "the ministry"

@@ -461,7 +461,8 @@ class Store(AnalysisQueries, BrowseQueries, LookupQueries):
         """Stored quotes with their article's headline and date, newest article first.
 
         Args:
-            speaker: part of the resolved speaker's name, or of the speaker mention as written.
+            speaker: part of the resolved speaker's name, of the speaker mention as written, or of
+                any mention of the resolved speaker in the story.
             country: ISO 3166 alpha-3 code of the resolved speaker's country.
             about: an actor mentioned inside the quote: an alpha-3 country code (any actor of
                 that country) or part of a name.
@@ -474,8 +475,11 @@ class Store(AnalysisQueries, BrowseQueries, LookupQueries):
         """
         where, params = [], []
         if speaker:
-            where.append(f"(q.speaker_text ILIKE ? OR {speaker_is('spk.name ILIKE ?')})")
-            params += [f"%{speaker}%"] * 2
+            # the words as written, the resolved speaker's name, or any mention the story makes of
+            # that speaker ("Foreign Ministry" finds "the ministry said" after "The Russian Foreign Ministry")
+            where.append(f"(q.speaker_text ILIKE ? OR {speaker_is('spk.name ILIKE ?')} OR EXISTS (SELECT 1 FROM "
+                         "mentions m WHERE m.article_id = q.article_id AND m.actor_id = q.speaker_id AND m.text ILIKE ?))")
+            params += [f"%{speaker}%"] * 3
         if country:
             if not _ISO3.match(country):
                 raise QueryError(f"--country {country!r} is not a country code; give ISO 3166 alpha-3, e.g. RUS")
