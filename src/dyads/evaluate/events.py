@@ -252,7 +252,8 @@ CODING_GRID = tuple(
     for w in (0.0, 0.1) for r in (1.0, 0.5, 0.3) for f in (1.01, 0.6, 0.5, 0.4)
     for rc in (0, 1, 2)
 )
-# Each trigger row's support in the training stories (scripts/trigger_support.py).
+# Each trigger row's support in the training stories, and whether it is the manuals' word
+# for its code (scripts/trigger_support.py; rebuild it when event-triggers.tsv changes).
 SUPPORT = "event-trigger-support.tsv"
 
 
