@@ -1,0 +1,241 @@
+"""`dyads watch` against a real HTTP server on 127.0.0.1 serving feeds, pages and robots.txt we wrote."""
+
+from __future__ import annotations
+
+import http.server
+import threading
+import time
+
+import duckdb
+import pytest
+
+from dyads.fetch import Fetcher
+from dyads.watch import read_listing
+from dyads.errors import InputError
+
+BODY_FISHERIES = (
+    "OSLO (Reuters) - Norway and Indonesia signed a fisheries accord on Tuesday that opens talks on "
+    "quotas for tuna in the Indian Ocean, the two foreign ministries said in a joint statement.",
+    "\"This accord protects the stocks our fishermen depend on,\" the Norwegian fisheries minister told "
+    "reporters in Oslo after the signing ceremony at the foreign ministry.",
+    "Officials from both countries will meet again in Jakarta next month to set the first quotas, "
+    "the statement said, and inspectors will share catch records every quarter.",
+)
+BODY_TALKS = (
+    "VIENNA (AP) - Austria and Slovenia opened talks on cross-border trade on Thursday, their offices "
+    "said in a statement issued after the first session in the Austrian capital.",
+    "\"We want goods and people to move freely again,\" the Slovenian prime minister said outside the "
+    "chancellery, adding that officials would meet again in the spring.",
+    "Trade between the two neighbours fell sharply last year, according to figures published by the "
+    "statistics offices of both countries.",
+)
+BODY_MINISTERS = (
+    "NAIROBI (AFP) - Kenya and Ethiopia agreed on Monday to reopen their border crossing at Moyale, "
+    "the Kenyan interior ministry said after a meeting of the two countries' ministers.",
+    "\"Traders have waited long enough,\" the Ethiopian trade minister told reporters in Nairobi, "
+    "saying trucks would cross again from the first of next month.",
+    "The crossing was closed in the spring after clashes between herders on both sides of the border, "
+    "officials said.",
+)
+BODY_HARBOUR = (
+    "LISBON (Reuters) - Portugal and Morocco signed an agreement on Friday to build a ferry terminal "
+    "in Tangier, the Portuguese transport ministry said in a statement.",
+    "\"The new line will carry a million passengers a year,\" the Moroccan transport minister said "
+    "at the signing in Lisbon, adding that work would start in the autumn.",
+    "Both governments will share the cost of the terminal, the statement said.",
+)
+
+
+def page(title: str, site: str, paragraphs: tuple[str, ...]) -> bytes:
+    body = "".join(f"<p>{p}</p>\n" for p in paragraphs)
+    return (f"<!DOCTYPE html><html lang=\"en\"><head><title>{title}</title>"
+            f"<meta property=\"og:title\" content=\"{title}\">"
+            f"<meta property=\"article:published_time\" content=\"2024-03-05T09:30:00Z\">"
+            f"<meta property=\"og:site_name\" content=\"{site}\"></head><body>"
+            f"<nav><a href=\"/\">Home</a></nav><article><h1>{title}</h1>\n{body}</article>"
+            f"<footer>Copyright {site}.</footer></body></html>").encode()
+
+
+def rss(title: str, links: list[tuple[str, str]]) -> bytes:
+    items = "".join(f"<item><title>{t}</title><link>{link}</link></item>" for t, link in links)
+    return (f"<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>{title}</title>"
+            f"<link>http://example.test/</link><description>news</description>{items}</channel></rss>").encode()
+
+
+def atom(title: str, links: list[tuple[str, str]]) -> bytes:
+    entries = "".join(f"<entry><title>{t}</title><link href=\"{link}\"/><id>{link}</id>"
+                      f"<updated>2024-03-05T09:30:00Z</updated></entry>" for t, link in links)
+    return (f"<?xml version=\"1.0\" encoding=\"utf-8\"?><feed xmlns=\"http://www.w3.org/2005/Atom\">"
+            f"<title>{title}</title><id>urn:b</id><updated>2024-03-05T09:30:00Z</updated>{entries}</feed>").encode()
+
+
+class Site:
+    """A local HTTP server: path -> handler(request) -> (status, headers, body); logs every request."""
+
+    def __init__(self, routes: dict) -> None:
+        self.routes = routes
+        self.log: list[tuple[float, str, dict]] = []
+        site = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                site.log.append((time.monotonic(), self.path, dict(self.headers)))
+                route = site.routes.get(self.path)
+                status, headers, body = route(self) if route else (404, {}, b"not here")
+                self.send_response(status)
+                for name, value in headers.items():
+                    self.send_header(name, value)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                try:
+                    self.wfile.write(body)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass
+
+            def log_message(self, *args) -> None:
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def paths(self) -> list[str]:
+        return [path for _, path, _ in self.log]
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def static(body: bytes, *, kind: str = "text/html", etag: str | None = None):
+    """A handler answering ``body``, or 304 to a request that sends back its ETag."""
+    def answer(request):
+        if etag and request.headers.get("If-None-Match") == etag:
+            return 304, {"ETag": etag}, b""
+        return 200, {"Content-Type": kind, **({"ETag": etag} if etag else {})}, body
+    return answer
+
+
+ROBOTS = b"User-agent: *\nDisallow: /private/\n"
+
+
+@pytest.fixture
+def site():
+    site = Site({"/robots.txt": static(ROBOTS, kind="text/plain")})
+    yield site
+    site.close()
+
+
+def rows(db, sql: str) -> list[tuple]:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return con.execute(sql).fetchall()
+    finally:
+        con.close()
+
+
+def test_two_feeds_store_each_story_once_and_a_second_poll_fetches_nothing(site, run, db):
+    u = site.url
+    site.routes.update({
+        "/a/rss.xml": static(rss("Northern Courier", [("Norway and Indonesia sign fisheries accord", f"{u}/a/fisheries.html"),
+                                                      ("Austria and Slovenia open trade talks", f"{u}/a/talks.html")]),
+                             kind="application/rss+xml", etag='"a1"'),
+        "/b/atom.xml": static(atom("Southern Wire", [("Oslo and Jakarta agree on tuna", f"{u}/b/tuna.html"),
+                                                     ("Kenya and Ethiopia reopen Moyale crossing", f"{u}/b/moyale.html"),
+                                                     ("Leaked memo", f"{u}/private/memo.html")]),
+                             kind="application/atom+xml", etag='"b1"'),
+        "/a/fisheries.html": static(page("Norway and Indonesia sign fisheries accord", "Northern Courier", BODY_FISHERIES)),
+        # the same story syndicated under another headline
+        "/b/tuna.html": static(page("Oslo and Jakarta agree on tuna", "Southern Wire", BODY_FISHERIES)),
+        "/a/talks.html": static(page("Austria and Slovenia open trade talks", "Northern Courier", BODY_TALKS)),
+        "/b/moyale.html": static(page("Kenya and Ethiopia reopen Moyale crossing", "Southern Wire", BODY_MINISTERS)),
+        "/private/memo.html": static(page("Leaked memo", "Southern Wire", BODY_HARBOUR)),
+    })
+    first = run("watch", "--once", "--delay", "0.05", f"{u}/a/rss.xml", f"{u}/b/atom.xml")
+    assert f"{u}/a/rss.xml: 2 new (2 stored, 0 already stored), 0 failed" in first.err
+    assert f"{u}/b/atom.xml: 3 new (1 stored, 1 already stored), 1 failed" in first.err
+    assert rows(db, "SELECT count(*) FROM articles") == [(3,)]
+    # one story, both copies kept as its sources
+    [(story, copies)] = rows(db, "SELECT article_id, list(url ORDER BY url) FROM watch_items "
+                                 "WHERE article_id IS NOT NULL GROUP BY article_id HAVING count(*) > 1")
+    assert copies == [f"{u}/a/fisheries.html", f"{u}/b/tuna.html"]
+    assert rows(db, f"SELECT outlet FROM watch_items WHERE article_id = '{story}' ORDER BY url") == [
+        ("Northern Courier",), ("Southern Wire",)]
+    # robots.txt: the disallowed page is recorded, never requested
+    assert "/private/memo.html" not in site.paths()
+    [(reason,)] = rows(db, f"SELECT reason FROM failures WHERE origin = '{u}/private/memo.html'")
+    assert "robots.txt disallows" in reason
+    assert all("dyads" in headers["User-Agent"] for _, _, headers in site.log)
+    assert site.paths().count("/robots.txt") == 1
+
+    before = len(site.log)
+    second = run("watch", "--once", "--delay", "0.05", f"{u}/a/rss.xml", f"{u}/b/atom.xml")
+    assert f"{u}/a/rss.xml: unchanged" in second.err and f"{u}/b/atom.xml: unchanged" in second.err
+    asked = site.log[before:]
+    assert sorted(path for _, path, _ in asked) == ["/a/rss.xml", "/b/atom.xml", "/robots.txt"]
+    assert {h.get("If-None-Match") for _, p, h in asked if p != "/robots.txt"} == {'"a1"', '"b1"'}
+    assert rows(db, "SELECT count(*) FROM articles") == [(3,)]
+    assert rows(db, "SELECT count(*) FROM watch_items") == [(5,)]
+
+
+def test_retry_after_is_honoured_and_bad_sources_do_not_stop_the_others(site, run, db):
+    u = site.url
+    answers = iter([(429, {"Retry-After": "2"}, b"slow down")])
+
+    def busy(request):
+        return next(answers, None) or static(rss("Busy Post", [("Portugal and Morocco sign ferry deal", f"{u}/c/harbour.html")]),
+                                             kind="application/rss+xml")(request)
+
+    def hang(request):
+        time.sleep(3)
+        return 200, {}, b"late"
+
+    site.routes.update({
+        "/c/rss.xml": busy,
+        "/c/harbour.html": static(page("Portugal and Morocco sign ferry deal", "Busy Post", BODY_HARBOUR)),
+        "/d/bad.xml": static(b"<?xml version='1.0'?><rss><channel><title>Broken<item></rss", kind="application/rss+xml"),
+        "/f/loop": lambda request: (302, {"Location": f"{u}/f/loop"}, b""),
+        "/g/hang.xml": hang,
+    })
+    result = run("watch", "--once", "--delay", "0.05", "--timeout", "1", f"{u}/c/rss.xml", f"{u}/d/bad.xml",
+                 f"{u}/e/missing.xml", f"{u}/f/loop", f"{u}/g/hang.xml")
+    times = [t for t, path, _ in site.log if path == "/c/rss.xml"]
+    assert len(times) == 2 and times[1] - times[0] >= 2.0
+    assert rows(db, "SELECT headline FROM articles") == [("Portugal and Morocco sign ferry deal",)]
+    failures = dict(rows(db, "SELECT origin, reason FROM failures"))
+    assert "malformed feed" in failures[f"{u}/d/bad.xml"]
+    assert "HTTP 404" in failures[f"{u}/e/missing.xml"]
+    assert "redirect loop" in failures[f"{u}/f/loop"]
+    assert "no answer within 1 s" in failures[f"{u}/g/hang.xml"]
+    assert f"{u}/e/missing.xml: failed: HTTP 404" in result.err
+    assert rows(db, f"SELECT status, error IS NOT NULL FROM watch_sources WHERE url = '{u}/e/missing.xml'") == [("failed", True)]
+
+
+def test_listings_are_read_and_a_page_is_no_feed():
+    listing = read_listing(rss("Courier", [("One", "/one.html")]), url="http://x.test/feed.xml")
+    assert listing.outlet == "Courier" and [i.url for i in listing.items] == ["http://x.test/one.html"]
+    news = (b'<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" '
+            b'xmlns:news="http://www.google.com/schemas/sitemap-news/0.9"><url><loc>http://x.test/a.html</loc>'
+            b'<news:news><news:title>Talks open</news:title></news:news></url></urlset>')
+    [item] = read_listing(news, url="http://x.test/news.xml").items
+    assert (item.url, item.title) == ("http://x.test/a.html", "Talks open")
+    index = read_listing(b'<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><sitemap>'
+                         b'<loc>http://x.test/s1.xml</loc></sitemap></sitemapindex>', url="http://x.test/i.xml")
+    assert index.follow == ("http://x.test/s1.xml",) and index.items == ()
+    with pytest.raises(InputError, match="links no feed, neither an RSS/Atom feed nor a sitemap"):
+        read_listing(page("A page", "Site", BODY_TALKS), url="http://x.test/page.html")
+
+
+def test_fetcher_sends_contact_and_bounds_the_response(site):
+    site.routes["/big"] = static(b"x" * 5000)
+    fetcher = Fetcher(contact="desk@example.test", delay=0, max_bytes=1000)
+    response = fetcher.get(f"{site.url}/big")
+    assert response.error and "over" in response.error
+    assert site.log[-1][2]["From"] == "desk@example.test"
+
+
+def test_a_home_page_names_its_feeds():
+    home = (b'<!DOCTYPE html><html><head><link rel="alternate" type="application/rss+xml" href="/rss.xml">'
+            b'<link rel="stylesheet" href="/s.css"></head><body><p>Home</p></body></html>')
+    assert read_listing(home, url="http://x.test/").follow == ("http://x.test/rss.xml",)
