@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import http.server
+import signal
 import threading
 import time
 
@@ -239,3 +240,74 @@ def test_a_home_page_names_its_feeds():
     home = (b'<!DOCTYPE html><html><head><link rel="alternate" type="application/rss+xml" href="/rss.xml">'
             b'<link rel="stylesheet" href="/s.css"></head><body><p>Home</p></body></html>')
     assert read_listing(home, url="http://x.test/").follow == ("http://x.test/rss.xml",)
+
+
+STORIES = {"fisheries": BODY_FISHERIES, "talks": BODY_TALKS, "moyale": BODY_MINISTERS, "harbour": BODY_HARBOUR}
+
+
+def slow_feed(site, seconds: float) -> str:
+    """A feed of the four stories, each page answered after ``seconds``; returns the feed's URL."""
+    def slow(body):
+        def answer(request):
+            time.sleep(seconds)
+            return static(body)(request)
+        return answer
+    for name, body in STORIES.items():
+        site.routes[f"/s/{name}.html"] = slow(page(f"Story {name}", "Slow Times", body))
+    site.routes["/s/rss.xml"] = static(rss("Slow Times", [(f"Story {n}", f"{site.url}/s/{n}.html") for n in STORIES]),
+                                       kind="application/rss+xml")
+    return f"{site.url}/s/rss.xml"
+
+
+def start_watch(run, *args):
+    """`dyads watch` as a process of its own, with the `run` fixture's environment."""
+    import os
+    import subprocess
+    import sys
+    from conftest import SRC
+
+    return subprocess.Popen([sys.executable, "-m", "dyads", *args], stderr=subprocess.PIPE,
+                            env={**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(SRC), os.environ.get("PYTHONPATH", "")]))})
+
+
+def wait_for(condition, timeout: float = 120.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.05)
+
+
+def page_requests(site) -> list[str]:
+    return [p for p in site.paths() if p.startswith("/s/") and p.endswith(".html")]
+
+
+def test_sigterm_stops_after_the_current_page_and_a_rerun_fetches_only_the_rest(site, run, db):
+    feed = slow_feed(site, 0.5)
+    process = start_watch(run, "--db", str(db), "watch", "--every", "0.5", "--delay", "0", feed)
+    wait_for(lambda: len(page_requests(site)) >= 2)
+    process.send_signal(signal.SIGTERM)
+    _, err = process.communicate(timeout=120)
+    assert process.returncode == 0, err.decode()
+    assert "stopped; rerun" in err.decode()
+    fetched = page_requests(site)
+    assert 2 <= len(fetched) < 4  # the page in flight is finished, no other is started
+    assert rows(db, "SELECT count(*) FROM articles") == [(len(fetched),)]
+    run("watch", "--once", "--delay", "0", feed)
+    again = page_requests(site)
+    assert sorted(again) == sorted(f"/s/{n}.html" for n in STORIES)  # each page once over both runs
+    assert rows(db, "SELECT count(*) FROM articles") == [(4,)]
+
+
+def test_a_watch_killed_mid_poll_reruns_to_what_a_clean_run_stores(site, run, db, tmp_path):
+    feed = slow_feed(site, 0.3)
+    process = start_watch(run, "--db", str(db), "watch", "--once", "--delay", "0", feed)
+    wait_for(lambda: len(page_requests(site)) >= 2)
+    process.send_signal(signal.SIGKILL)
+    process.communicate(timeout=60)
+    run("watch", "--once", "--delay", "0", feed)
+    clean = tmp_path / "clean.duckdb"
+    run("--db", str(clean), "watch", "--once", "--delay", "0", feed)
+    query = "SELECT id, headline FROM articles ORDER BY id"
+    assert rows(db, query) == rows(clean, query) and len(rows(db, query)) == 4
+    items = "SELECT url, article_id FROM watch_items ORDER BY url"
+    assert rows(db, items) == rows(clean, items)

@@ -30,6 +30,7 @@ from dyads import dedup
 from dyads.config import Settings
 from dyads.errors import InputError
 from dyads.fetch import Fetcher
+from dyads.ingest import batched
 from dyads.records import Article, Failure, IngestSummary
 from dyads.store.live import StoreFile
 
@@ -39,6 +40,10 @@ log = logging.getLogger(__name__)
 # or sitemap of 10,000 items should not make one poll fetch for hours at a polite delay; the
 # rest are taken at later polls, as they are still unseen.
 MAX_ITEMS_PER_POLL = 200
+# Pages fetched, then analyzed and stored, at a time: the ingest reads ahead
+# (``CHECK_AHEAD_ARTICLES``), so without chunks a source's every new page would be fetched
+# before the first is stored, and a killed watch would fetch them all again.
+ITEMS_PER_INGEST = 32
 # Most sitemaps a sitemap index (or feeds a home page) adds to one poll.
 MAX_CHILD_SITEMAPS = 50
 # Types of the feeds a home page's <link rel="alternate"> tags announce.
@@ -215,7 +220,7 @@ def _poll_source(url: str, *, store: StoreFile, settings: Settings, fetcher: Fet
 def _ingest_items(url: str, listing: Listing, *, store: StoreFile, settings: Settings,
                   fetcher: Fetcher) -> SourceResult:
     """Fetch the listing's unseen items, ingest them, record them in ``watch_items``."""
-    from dyads.ingest import ingest  # loads spaCy: only once there is something to read
+    from dyads.ingest import ingest
 
     items = list({i.url: i for i in reversed(listing.items[:MAX_ITEMS_PER_POLL])}.values())[::-1]
     with store.reading() as session:
@@ -224,17 +229,19 @@ def _ingest_items(url: str, listing: Listing, *, store: StoreFile, settings: Set
     result = SourceResult(url, "new", new=len(fresh))
     if not fresh:
         return result
-    fetched: list[tuple[Item, Article | Failure]] = []
-    summary = ingest([], store=store, settings=settings, command="watch", collect_ids=False,
-                     items=_fetch_pages(fresh, fetcher=fetcher, out=fetched))
-    if len(fetched) < len(fresh):
-        result.status = "stopped"
-    rows = _item_rows(fetched, summary, url=url, outlet=listing.outlet, store=store)
-    with store.writing() as session:
-        session.record_watch_items(rows)
-    result.stored = summary.ingested
-    result.duplicates = sum(row[5] == "stored" for row in rows) - summary.ingested
-    result.failed = sum(row[5] == "failed" for row in rows)
+    for chunk in batched(fresh, ITEMS_PER_INGEST):
+        fetched: list[tuple[Item, Article | Failure]] = []
+        summary = ingest([], store=store, settings=settings, command="watch", collect_ids=False,
+                         items=_fetch_pages(chunk, fetcher=fetcher, out=fetched))
+        rows = _item_rows(fetched, summary, url=url, outlet=listing.outlet, store=store)
+        with store.writing() as session:
+            session.record_watch_items(rows)
+        result.stored += summary.ingested
+        result.duplicates += sum(row[5] == "stored" for row in rows) - summary.ingested
+        result.failed += sum(row[5] == "failed" for row in rows)
+        if len(fetched) < len(chunk):
+            result.status = "stopped"
+            break
     return result
 
 

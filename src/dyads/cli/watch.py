@@ -48,7 +48,6 @@ def watch(obj: Context, sources, once, every, delay, timeout, user_agent, contac
       dyads watch --every 600 --contact me@example.org https://example.org/feed
     """
     from dyads.fetch import DEFAULT_USER_AGENT, Fetcher
-    from dyads.watch import watch as run_watch
 
     bad = [s for s in sources if not s.startswith(("http://", "https://"))]
     if bad:
@@ -59,7 +58,9 @@ def watch(obj: Context, sources, once, every, delay, timeout, user_agent, contac
     if settings.article_timeout or settings.workers > 1:
         from dyads.workers import start_server
 
-        start_server()
+        start_server()  # loads the model in the workers' server while this process imports the rest
+    from dyads.watch import watch as run_watch  # loads spaCy
+
     fetcher = Fetcher(user_agent=user_agent or DEFAULT_USER_AGENT, contact=contact, delay=delay,
                       timeout=timeout, max_bytes=settings.max_file_bytes)
 
