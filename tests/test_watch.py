@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import http.server
+import json
 import signal
 import threading
 import time
@@ -161,8 +162,12 @@ def test_two_feeds_store_each_story_once_and_a_second_poll_fetches_nothing(site,
     [(story, copies)] = rows(db, "SELECT article_id, list(url ORDER BY url) FROM watch_items "
                                  "WHERE article_id IS NOT NULL GROUP BY article_id HAVING count(*) > 1")
     assert copies == [f"{u}/a/fisheries.html", f"{u}/b/tuna.html"]
-    assert rows(db, f"SELECT outlet FROM watch_items WHERE article_id = '{story}' ORDER BY url") == [
-        ("Northern Courier",), ("Southern Wire",)]
+    assert rows(db, f"SELECT outlet, feed FROM story_sources WHERE article_id = '{story}' ORDER BY url") == [
+        ("Northern Courier", f"{u}/a/rss.xml"), ("Southern Wire", f"{u}/b/atom.xml")]
+    shown = json.loads(run("show", story, "--json").out)
+    assert [(c["url"], c["outlet"]) for c in shown["copies"]] == [
+        (f"{u}/a/fisheries.html", "Northern Courier"), (f"{u}/b/tuna.html", "Southern Wire")]
+    assert "Copies (seen by dyads watch):" in run("show", story).out
     # robots.txt: the disallowed page is recorded, never requested
     assert "/private/memo.html" not in site.paths()
     [(reason,)] = rows(db, f"SELECT reason FROM failures WHERE origin = '{u}/private/memo.html'")

@@ -355,6 +355,7 @@ class Store(AnalysisQueries, BrowseQueries, LookupQueries, WatchQueries):
         article["events"] = self.list_events(article_id=article["id"])
         article["quotes"] = self._dicts(
             f"SELECT {QUOTE_SELECT} FROM {QUOTE_SOURCE} WHERE q.article_id = ? ORDER BY q.idx", [article["id"]])
+        article["copies"] = self.story_sources(article["id"])
         return article
 
     def list_events(self, *, actor: str | None = None, recipient: str | None = None,

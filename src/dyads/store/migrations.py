@@ -303,5 +303,8 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
             article_id VARCHAR
         );
         CREATE INDEX watch_items_article ON watch_items (article_id);
+        -- Every copy of a stored story: where and when a watch saw it.
+        CREATE VIEW story_sources AS
+        SELECT article_id, url, outlet, seen_at, source_url AS feed FROM watch_items WHERE article_id IS NOT NULL;
     """),
 )

@@ -49,7 +49,11 @@ class WatchQueries:
         return len(rows)
 
     def story_sources(self, article_id: str) -> list[dict]:
-        """Every copy of a stored story a watch saw: url, outlet, time seen, oldest first."""
+        """Every copy of a stored story a watch saw: url, outlet, time seen, oldest first (none in a
+        database from before migration 0012 opened read-only)."""
+        if not self.con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = 'watch_items'"
+                                ).fetchone()[0]:
+            return []
         rows = self.con.execute(
             "SELECT url, outlet, seen_at FROM watch_items WHERE article_id = ? ORDER BY seen_at, url",
             [article_id]).fetchall()
