@@ -316,3 +316,26 @@ def test_a_watch_killed_mid_poll_reruns_to_what_a_clean_run_stores(site, run, db
     assert rows(db, query) == rows(clean, query) and len(rows(db, query)) == 4
     items = "SELECT url, article_id FROM watch_items ORDER BY url"
     assert rows(db, items) == rows(clean, items)
+
+
+def test_a_long_retry_after_is_kept_for_a_later_poll(site, tmp_path):
+    from dyads.config import Settings
+    from dyads.store.live import StoreFile
+    from dyads.watch import poll
+
+    site.routes["/busy.xml"] = lambda request: (503, {"Retry-After": "3600"}, b"later")
+    url = f"{site.url}/busy.xml"
+    with StoreFile(tmp_path / "w.duckdb") as store:
+        first = poll([url], store=store, settings=Settings(), fetcher=Fetcher(delay=0))
+        second = poll([url], store=store, settings=Settings(), fetcher=Fetcher(delay=0))
+    assert first.results[0].status == "failed" and "ask again after 3600 s" in first.results[0].reason
+    assert second.results[0].status == "waiting"
+    assert site.paths().count("/busy.xml") == 1  # not asked again before the hour is up
+
+
+def test_robots_txt_that_cannot_be_read_forbids_the_host(site):
+    site.routes["/robots.txt"] = lambda request: (500, {}, b"oops")
+    site.routes["/page.html"] = static(page("A page", "Site", BODY_TALKS))
+    response = Fetcher(delay=0).get(f"{site.url}/page.html")
+    assert "robots.txt could not be read (HTTP 500" in response.error
+    assert "/page.html" not in site.paths()

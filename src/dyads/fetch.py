@@ -43,6 +43,8 @@ MAX_RETRY_WAIT_S = 120.0
 BACKOFF_S = 2.0
 # Largest robots.txt read (Google reads 500 KiB).
 MAX_ROBOTS_BYTES = 512 * 1024
+# How long robots.txt rules are used before the file is read again (RFC 9309: at most 24 hours).
+ROBOTS_TTL_S = 24 * 3600.0
 CHUNK = 64 * 1024
 
 
@@ -71,7 +73,8 @@ class Fetcher:
     max_bytes: int = 10 * 1024 * 1024
     stop: threading.Event = field(default_factory=threading.Event)
     _last: dict[str, float] = field(default_factory=dict)  # host -> monotonic time of last request
-    _robots: dict[str, urllib.robotparser.RobotFileParser] = field(default_factory=dict)
+    # host -> (monotonic time read, rules, why all is forbidden when the file could not be read)
+    _robots: dict[str, tuple[float, urllib.robotparser.RobotFileParser, str | None]] = field(default_factory=dict)
 
     def headers(self) -> dict[str, str]:
         headers = {"User-Agent": self.user_agent, "Accept-Encoding": "identity"}
@@ -79,18 +82,22 @@ class Fetcher:
             headers["From"] = self.contact
         return headers
 
-    def allowed(self, url: str) -> bool:
-        """Whether the host's robots.txt lets our User-Agent fetch ``url``."""
+    def refusal(self, url: str) -> str | None:
+        """Why the host's robots.txt forbids our User-Agent ``url``, or None if it allows it."""
         parts = urllib.parse.urlsplit(url)
         host = f"{parts.scheme}://{parts.netloc}"
-        if host not in self._robots:
-            self._robots[host] = self._read_robots(host)
-        return self._robots[host].can_fetch(self.user_agent, url)
+        if host not in self._robots or time.monotonic() - self._robots[host][0] > ROBOTS_TTL_S:
+            self._robots[host] = (time.monotonic(), *self._read_robots(host))
+        _, rules, unreadable = self._robots[host]
+        if rules.can_fetch(self.user_agent, url):
+            return None
+        return unreadable or "robots.txt disallows this URL for dyads; it is not fetched"
 
     def get(self, url: str, *, etag: str | None = None, last_modified: str | None = None) -> Response:
         """GET ``url`` politely, with the validators given (conditional GET)."""
-        if not self.allowed(url):
-            return Response(url, error="robots.txt disallows this URL for dyads; it is not fetched")
+        refused = self.refusal(url)
+        if refused:
+            return Response(url, error=refused)
         headers = self.headers()
         if etag:
             headers["If-None-Match"] = etag
@@ -154,16 +161,23 @@ class Fetcher:
             if remaining > 0:
                 time.sleep(remaining)  # not stop.wait: the current item finishes, then the loop stops
 
-    def _read_robots(self, host: str) -> urllib.robotparser.RobotFileParser:
+    def _read_robots(self, host: str) -> tuple[urllib.robotparser.RobotFileParser, str | None]:
+        """The host's rules (RFC 9309): a file missing (4xx) allows all; 401/403 forbid all, as
+        urllib.robotparser has it; a 429, 5xx or no answer forbids all until it is read again."""
         parser = urllib.robotparser.RobotFileParser(host + "/robots.txt")
         response, _, _ = self._request(host + "/robots.txt", self.headers(), max_bytes=MAX_ROBOTS_BYTES)
-        if response.status in (401, 403):
-            parser.disallow_all = True
-        elif response.status == 200:
+        if response.status == 200:
             parser.parse(response.body.decode("utf-8", "replace").splitlines())
-        else:  # missing, 5xx, unreachable: urllib.robotparser's rule for a missing file
+        elif response.status in (401, 403):
+            parser.disallow_all = True
+            return parser, f"robots.txt answers HTTP {response.status}: the site forbids crawling; not fetched"
+        elif 400 <= response.status < 500 and response.status != 429:
             parser.allow_all = True
-        return parser
+        else:
+            parser.disallow_all = True
+            return parser, (f"robots.txt could not be read ({response.error}); nothing on the host is fetched "
+                            "until it can be")
+        return parser, None
 
 
 class _BoundedRedirects(urllib.request.HTTPRedirectHandler):
