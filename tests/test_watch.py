@@ -185,7 +185,8 @@ def test_two_feeds_store_each_story_once_and_a_second_poll_fetches_nothing(site,
     assert rows(db, "SELECT count(*) FROM watch_items") == [(5,)]
 
 
-def test_retry_after_is_honoured_and_bad_sources_do_not_stop_the_others(site, run, db):
+def test_retry_after_is_honoured_and_bad_sources_do_not_stop_the_others(site, run, db, monkeypatch):
+    monkeypatch.setenv("DYADS_ARTICLE_TIMEOUT", "0")  # the NLP in the watch's process: no worker to start
     u = site.url
     answers = iter([(429, {"Retry-After": "2"}, b"slow down")])
 
@@ -286,7 +287,8 @@ def page_requests(site) -> list[str]:
     return [p for p in site.paths() if p.startswith("/s/") and p.endswith(".html")]
 
 
-def test_sigterm_stops_after_the_current_page_and_a_rerun_fetches_only_the_rest(site, run, db):
+def test_sigterm_stops_after_the_current_page_and_a_rerun_fetches_only_the_rest(site, run, db, monkeypatch):
+    monkeypatch.setenv("DYADS_ARTICLE_TIMEOUT", "0")
     feed = slow_feed(site, 0.5)
     process = start_watch(run, "--db", str(db), "watch", "--every", "0.5", "--delay", "0", feed)
     wait_for(lambda: len(page_requests(site)) >= 2)

@@ -30,7 +30,6 @@ from dyads import dedup
 from dyads.config import Settings
 from dyads.errors import InputError
 from dyads.fetch import Fetcher
-from dyads.ingest import batched
 from dyads.records import Article, Failure, IngestSummary
 from dyads.store.live import StoreFile
 
@@ -220,7 +219,7 @@ def _poll_source(url: str, *, store: StoreFile, settings: Settings, fetcher: Fet
 def _ingest_items(url: str, listing: Listing, *, store: StoreFile, settings: Settings,
                   fetcher: Fetcher) -> SourceResult:
     """Fetch the listing's unseen items, ingest them, record them in ``watch_items``."""
-    from dyads.ingest import ingest
+    from dyads.ingest import batched, ingest  # loads spaCy: only once there is something new
 
     items = list({i.url: i for i in reversed(listing.items[:MAX_ITEMS_PER_POLL])}.values())[::-1]
     with store.reading() as session:

@@ -55,11 +55,9 @@ def watch(obj: Context, sources, once, every, delay, timeout, user_agent, contac
     settings = obj.settings.replace(**{k: v for k, v in dict(workers=workers, article_timeout=article_timeout).items()
                                        if v is not None})
     settings.check()
-    if settings.article_timeout or settings.workers > 1:
-        from dyads.workers import start_server
-
-        start_server()  # loads the model in the workers' server while this process imports the rest
-    from dyads.watch import watch as run_watch  # loads spaCy
+    # The workers' server (and spaCy here) load at the first new item, not before: a poll that
+    # finds nothing new, the usual cron run, costs a few requests and no model load.
+    from dyads.watch import watch as run_watch
 
     fetcher = Fetcher(user_agent=user_agent or DEFAULT_USER_AGENT, contact=contact, delay=delay,
                       timeout=timeout, max_bytes=settings.max_file_bytes)
