@@ -109,6 +109,7 @@ def ingest(
     db = sessions(store)
     with db.writing() as session:
         run_id = session.start_run(command, model=model)
+    summary.run_id = run_id
     pending = dedup.StoryIndex()  # stories handed to the NLP and not yet stored
     batches = plan_batches(specs, store=db, settings=settings, reference=reference,
                            summary=summary, pending=pending, size=settings.batch_size,

@@ -39,10 +39,13 @@ log = logging.getLogger(__name__)
 # or sitemap of 10,000 items should not make one poll fetch for hours at a polite delay; the
 # rest are taken at later polls, as they are still unseen.
 MAX_ITEMS_PER_POLL = 200
-# Pages fetched, then analyzed and stored, at a time: the ingest reads ahead
-# (``CHECK_AHEAD_ARTICLES``), so without chunks a source's every new page would be fetched
-# before the first is stored, and a killed watch would fetch them all again.
-ITEMS_PER_INGEST = 32
+# Pages fetched, then analyzed and stored, at a time, across the poll's sources: the ingest
+# reads ahead (``CHECK_AHEAD_ARTICLES``), so without chunks every new page would be fetched
+# before the first is stored, and a killed watch would fetch them all again. Each chunk is an
+# ingest run with its own worker processes: at 20 items a run (one per feed) the watch of
+# 50 feeds of 20 took twice the ingest of the same pages (benchmarks/watch.py), fresh workers
+# and run bookkeeping per 20 articles; 128 is an ingest's own commit size.
+ITEMS_PER_INGEST = 128
 # Most sitemaps a sitemap index (or feeds a home page) adds to one poll.
 MAX_CHILD_SITEMAPS = 50
 # Types of the feeds a home page's <link rel="alternate"> tags announce.
@@ -161,94 +164,143 @@ def _read_sitemap(body: bytes, *, url: str) -> Listing:
     return Listing("sitemap", None, tuple(items))
 
 
+@dataclass
+class _Planned:
+    """A source read in this poll, with the unseen items to fetch."""
+
+    url: str
+    listing: Listing
+    etag: str | None
+    last_modified: str | None
+    fresh: list[Item]
+    result: SourceResult
+    left: int = 0  # of ``fresh``, not yet recorded
+
+
 def poll(sources: list[str], *, store: StoreFile, settings: Settings, fetcher: Fetcher,
          on_result: Callable[[SourceResult], None] | None = None) -> PollSummary:
-    """Poll each source once; ingest the new items of each (see the module docstring)."""
+    """Poll each source once, then ingest the new items of all (see the module docstring).
+
+    The sources are read first; their unseen items are then fetched, analyzed and stored
+    ``ITEMS_PER_INGEST`` at a time, each chunk one ingest run, and recorded. A source's
+    validators are saved once all its items are recorded.
+    """
     summary = PollSummary()
-    queue = list(dict.fromkeys(sources))
-    done: set[str] = set()
     with store.writing() as session:
         run_id = session.start_run("watch", model=None)
-    while queue and not fetcher.stop.is_set():
-        url = queue.pop(0)
-        if url in done:
-            continue
-        done.add(url)
-        result, children = _poll_source(url, store=store, settings=settings, fetcher=fetcher, run_id=run_id)
-        queue += children
-        summary.results.append(result)
+    planned = _read_sources(sources, store=store, fetcher=fetcher, run_id=run_id, summary=summary,
+                            on_result=on_result)
+    _ingest_planned(planned, store=store, settings=settings, fetcher=fetcher)
+    for plan in planned:
+        if plan.left:
+            plan.result.status = "stopped"
+        summary.results.append(plan.result)
         if on_result:
-            on_result(result)
+            on_result(plan.result)
     with store.writing() as session:
         session.finish_run(run_id, IngestSummary(ingested=sum(r.stored for r in summary.results),
                                                  skipped=sum(r.failed for r in summary.results)))
     return summary
 
 
-def _poll_source(url: str, *, store: StoreFile, settings: Settings, fetcher: Fetcher,
-                 run_id: str) -> tuple[SourceResult, list[str]]:
-    now = _utcnow()
+def _read_sources(sources: list[str], *, store: StoreFile, fetcher: Fetcher, run_id: str,
+                  summary: PollSummary, on_result) -> list[_Planned]:
+    """Each source asked and read (with the sources a sitemap index or page adds); those that
+    failed, wait or are unchanged go to ``summary``, the others come back with their new items."""
+    queue, done, planned, claimed = list(dict.fromkeys(sources)), set(), [], set()
+    while queue and not fetcher.stop.is_set():
+        url = queue.pop(0)
+        if url in done:
+            continue
+        done.add(url)
+        read = _read_source(url, store=store, fetcher=fetcher, run_id=run_id)
+        if isinstance(read, SourceResult):
+            summary.results.append(read)
+            if on_result:
+                on_result(read)
+            continue
+        listing, response = read
+        queue += list(listing.follow)
+        items = list({i.url: i for i in reversed(listing.items[:MAX_ITEMS_PER_POLL])}.values())[::-1]
+        with store.reading() as session:
+            seen = session.seen_item_urls(i.url for i in items)
+        fresh = [i for i in items if i.url not in seen and i.url not in claimed]  # one fetch per poll
+        claimed.update(i.url for i in fresh)
+        plan = _Planned(url, listing, response.etag, response.last_modified, fresh,
+                        SourceResult(url, "new", new=len(fresh)), left=len(fresh))
+        planned.append(plan)
+        if not fresh:
+            _save_read(plan, store=store)
+    return planned
+
+
+def _read_source(url: str, *, store: StoreFile, fetcher: Fetcher, run_id: str):
+    """(listing, response) of a source, or the SourceResult of one unchanged, failed or waiting."""
     with store.reading() as session:
         state = session.watch_source(url) or {}
-    if state.get("retry_at") and state["retry_at"] > now:
-        return SourceResult(url, "waiting", reason=f"the host asked to wait until {state['retry_at']:%Y-%m-%d %H:%M:%S} UTC"), []
+    if state.get("retry_at") and state["retry_at"] > _utcnow():
+        return SourceResult(url, "waiting", reason=f"the host asked to wait until {state['retry_at']:%Y-%m-%d %H:%M:%S} UTC")
     response = fetcher.get(url, etag=state.get("etag"), last_modified=state.get("last_modified"))
     if response.status == 304:
         with store.writing() as session:
             session.save_watch_source(url, _utcnow(), polled_at=_utcnow(), status="unchanged", error=None, retry_at=None)
-        return SourceResult(url, "unchanged"), []
+        return SourceResult(url, "unchanged")
     try:
         if response.error:
             raise InputError(url, response.error)
-        listing = read_listing(response.body, url=url)
+        return read_listing(response.body, url=url), response
     except InputError as e:
         with store.writing() as session:
             session.record_failures(run_id, [Failure(url, e.reason)])
             session.save_watch_source(url, _utcnow(), polled_at=_utcnow(), status="failed", error=e.reason,
                                       retry_at=response.retry_at)
-        return SourceResult(url, "failed", reason=e.reason), []
-    result = _ingest_items(url, listing, store=store, settings=settings, fetcher=fetcher)
-    if result.status != "stopped":  # validators only once every new item is recorded
-        with store.writing() as session:
-            session.save_watch_source(url, _utcnow(), kind=listing.kind, outlet=listing.outlet,
-                                      etag=response.etag, last_modified=response.last_modified,
-                                      polled_at=_utcnow(), status="ok", error=None, retry_at=None)
-    return result, list(listing.follow)
+        return SourceResult(url, "failed", reason=e.reason)
 
 
-def _ingest_items(url: str, listing: Listing, *, store: StoreFile, settings: Settings,
-                  fetcher: Fetcher) -> SourceResult:
-    """Fetch the listing's unseen items, ingest them, record them in ``watch_items``."""
+def _save_read(plan: _Planned, *, store: StoreFile) -> None:
+    """A source's validators, once every new item it listed is recorded."""
+    with store.writing() as session:
+        session.save_watch_source(plan.url, _utcnow(), kind=plan.listing.kind, outlet=plan.listing.outlet,
+                                  etag=plan.etag, last_modified=plan.last_modified, polled_at=_utcnow(),
+                                  status="ok", error=None, retry_at=None)
+
+
+def _ingest_planned(planned: list[_Planned], *, store: StoreFile, settings: Settings, fetcher: Fetcher) -> None:
+    """Fetch the planned items, ingest them a chunk at a time, record them in ``watch_items``."""
+    queued = [(plan, item) for plan in planned for item in plan.fresh]
+    if not queued:
+        return
     from dyads.ingest import batched, ingest  # loads spaCy: only once there is something new
 
-    items = list({i.url: i for i in reversed(listing.items[:MAX_ITEMS_PER_POLL])}.values())[::-1]
-    with store.reading() as session:
-        seen = session.seen_item_urls(i.url for i in items)
-    fresh = [i for i in items if i.url not in seen]
-    result = SourceResult(url, "new", new=len(fresh))
-    if not fresh:
-        return result
-    for chunk in batched(fresh, ITEMS_PER_INGEST):
-        fetched: list[tuple[Item, Article | Failure]] = []
+    for chunk in batched(queued, ITEMS_PER_INGEST):
+        fetched: list[tuple[_Planned, Item, Article | Failure]] = []
         summary = ingest([], store=store, settings=settings, command="watch", collect_ids=False,
                          items=_fetch_pages(chunk, fetcher=fetcher, out=fetched))
-        rows = _item_rows(fetched, summary, url=url, outlet=listing.outlet, store=store)
+        rows = _item_rows(fetched, summary, store=store)
         with store.writing() as session:
             session.record_watch_items(rows)
-        result.stored += summary.ingested
-        result.duplicates += sum(row[5] == "stored" for row in rows) - summary.ingested
-        result.failed += sum(row[5] == "failed" for row in rows)
+        with store.reading() as session:
+            stored_now = session.articles_of_run(summary.run_id)
+        for (plan, _, _), row in zip(fetched, rows):
+            plan.left -= 1
+            if row[5] == "failed":
+                plan.result.failed += 1
+            elif row[7] in stored_now:
+                plan.result.stored += 1
+                stored_now.discard(row[7])  # a second copy in this chunk is a duplicate
+            else:
+                plan.result.duplicates += 1
+            if not plan.left:
+                _save_read(plan, store=store)
         if len(fetched) < len(chunk):
-            result.status = "stopped"
-            break
-    return result
+            return
 
 
-def _fetch_pages(items: list[Item], *, fetcher: Fetcher, out: list) -> Iterator[Article | Failure]:
+def _fetch_pages(queued: list[tuple[_Planned, Item]], *, fetcher: Fetcher, out: list) -> Iterator[Article | Failure]:
     """Each item's page read as an article (or a Failure); stops before an item once asked to."""
     from dyads.readers.html import read_html
 
-    for item in items:
+    for plan, item in queued:
         if fetcher.stop.is_set():
             return
         response = fetcher.get(item.url)
@@ -259,24 +311,24 @@ def _fetch_pages(items: list[Item], *, fetcher: Fetcher, out: list) -> Iterator[
                 read = read_html(response.body, origin=item.url, url=item.url)
             except InputError as e:
                 read = Failure(item.url, e.reason)
-        out.append((item, read))
+        out.append((plan, item, read))
         yield read
 
 
-def _item_rows(fetched: list[tuple[Item, Article | Failure]], summary: IngestSummary, *, url: str,
-               outlet: str | None, store: StoreFile) -> list[tuple]:
+def _item_rows(fetched: list[tuple[_Planned, Item, Article | Failure]], summary: IngestSummary, *,
+               store: StoreFile) -> list[tuple]:
     """``watch_items`` rows: each article with the id of the story it is stored as."""
-    articles = [read for _, read in fetched if isinstance(read, Article)]
+    articles = [read for _, _, read in fetched if isinstance(read, Article)]
     with store.reading() as session:
         found = dedup.repeats(articles, session)
     story = {id(articles[i]): stored_id for i, stored_id in found.items()}
     reasons = {f.origin: f.reason for f in summary.failures}
     now, rows = _utcnow(), []
-    for item, read in fetched:
-        site = outlet or urllib.parse.urlsplit(item.url).netloc
+    for plan, item, read in fetched:
+        site = plan.listing.outlet or urllib.parse.urlsplit(item.url).netloc
         stored_id = story.get(id(read)) if isinstance(read, Article) else None
         reason = read.reason if isinstance(read, Failure) else reasons.get(item.url)
-        rows.append((item.url, url, site, item.title, now, "stored" if stored_id else "failed",
+        rows.append((item.url, plan.url, site, item.title, now, "stored" if stored_id else "failed",
                      None if stored_id else (reason or "not stored"), stored_id))
     return rows
 

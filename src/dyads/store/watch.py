@@ -48,6 +48,10 @@ class WatchQueries:
                 "ON CONFLICT (url) DO NOTHING", rows)
         return len(rows)
 
+    def articles_of_run(self, run_id: str) -> set[str]:
+        """Ids of the articles a run stored."""
+        return {row[0] for row in self.con.execute("SELECT id FROM articles WHERE run_id = ?", [run_id]).fetchall()}
+
     def story_sources(self, article_id: str) -> list[dict]:
         """Every copy of a stored story a watch saw: url, outlet, time seen, oldest first (none in a
         database from before migration 0012 opened read-only)."""
