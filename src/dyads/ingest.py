@@ -88,6 +88,7 @@ def ingest(
     command: str = "ingest",
     collect_ids: bool = True,
     items: Iterable[Article | Failure] | None = None,
+    check_ahead: int = CHECK_AHEAD_ARTICLES,
 ) -> IngestSummary:
     """Store every article the inputs hold; skip those already stored.
 
@@ -103,6 +104,9 @@ def ingest(
         collect_ids: list every article id in the summary (memory grows with the input).
         items: articles (and failures) read already, ingested instead of ``specs``
             (``dyads watch`` reads the pages it fetched itself).
+        check_ahead: inputs read ahead for one duplicate check; the NLP of one group waits for
+            the reading of all of it (``dyads watch`` reads a batch ahead: its reading is a
+            fetch a page, slower than a file's, and overlaps the NLP of the batch before).
     """
     summary = IngestSummary()
     model = model_description(settings.quotes)  # fails here, before any write, without dyads[tagger]
@@ -113,7 +117,7 @@ def ingest(
     pending = dedup.StoryIndex()  # stories handed to the NLP and not yet stored
     batches = plan_batches(specs, store=db, settings=settings, reference=reference,
                            summary=summary, pending=pending, size=settings.batch_size,
-                           collect_ids=collect_ids, items=items)
+                           collect_ids=collect_ids, items=items, check_ahead=check_ahead)
     done = analyze_batches(((b, b.articles) for b in batches), workers=settings.workers,
                            batch_size=settings.batch_size, quotes=settings.quotes, budget=Budget.of(settings))
     group: list[tuple[Batch, list[Analysis]]] = []  # analyzed, not yet written
@@ -144,7 +148,8 @@ def model_description(quotes: str = "rules") -> str:
 
 def plan_batches(specs: Iterable[str], *, store: StoreFile | OpenStore | None, settings: Settings,
                  reference: dt.date | None, summary: IngestSummary, pending: dedup.StoryIndex, size: int,
-                 collect_ids: bool = True, items: Iterable | None = None) -> Iterator[Batch]:
+                 collect_ids: bool = True, items: Iterable | None = None,
+                 check_ahead: int = CHECK_AHEAD_ARTICLES) -> Iterator[Batch]:
     """Read the inputs lazily into batches of new articles, each with its failures.
 
     A story stored already (in ``store``, if given), in ``pending`` or earlier in this
@@ -156,7 +161,7 @@ def plan_batches(specs: Iterable[str], *, store: StoreFile | OpenStore | None, s
     if items is None:
         items = read_inputs(specs, settings=settings, reference=reference)
     items = _noting_aside(items, summary)
-    for group in batched(batched(items, size), max(1, CHECK_AHEAD_ARTICLES // size)):
+    for group in batched(batched(items, size), max(1, check_ahead // size)):
         split = [_split(chunk, settings) for chunk in group]
         stored = _stored_repeats([a for articles, _ in split for a in articles], store)
         # All of the group at once: once a batch is written its ids leave ``pending``, and

@@ -275,7 +275,7 @@ def _ingest_planned(planned: list[_Planned], *, store: StoreFile, settings: Sett
     for chunk in batched(queued, ITEMS_PER_INGEST):
         fetched: list[tuple[_Planned, Item, Article | Failure]] = []
         summary = ingest([], store=store, settings=settings, command="watch", collect_ids=False,
-                         items=_fetch_pages(chunk, fetcher=fetcher, out=fetched))
+                         items=_fetch_pages(chunk, fetcher=fetcher, out=fetched), check_ahead=settings.batch_size)
         rows = _item_rows(fetched, summary, store=store)
         with store.writing() as session:
             session.record_watch_items(rows)
