@@ -39,13 +39,12 @@ log = logging.getLogger(__name__)
 # or sitemap of 10,000 items should not make one poll fetch for hours at a polite delay; the
 # rest are taken at later polls, as they are still unseen.
 MAX_ITEMS_PER_POLL = 200
-# Pages fetched, then analyzed and stored, at a time, across the poll's sources: the ingest
-# reads ahead (``CHECK_AHEAD_ARTICLES``), so without chunks every new page would be fetched
-# before the first is stored, and a killed watch would fetch them all again. Each chunk is an
-# ingest run with its own worker processes: at 20 items a run (one per feed) the watch of
-# 50 feeds of 20 took twice the ingest of the same pages (benchmarks/watch.py), fresh workers
-# and run bookkeeping per 20 articles; 128 is an ingest's own commit size.
-ITEMS_PER_INGEST = 128
+# Pages fetched, then analyzed and stored, at a time, across the poll's sources: a killed
+# watch fetches at most this many again (and stores none twice). Each chunk is an ingest run
+# with its own worker process, so fewer, larger chunks cost less: watching 50 local feeds of
+# 20 pages took beyond `dyads ingest` of the same pages (benchmarks/watch.py, 2 busy cores)
+# 100% more at 20 a run (one per feed), 18-21% at 128, 14.5% at 256.
+ITEMS_PER_INGEST = 256
 # Most sitemaps a sitemap index (or feeds a home page) adds to one poll.
 MAX_CHILD_SITEMAPS = 50
 # Types of the feeds a home page's <link rel="alternate"> tags announce.
