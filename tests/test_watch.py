@@ -341,3 +341,30 @@ def test_robots_txt_that_cannot_be_read_forbids_the_host(site):
     response = Fetcher(delay=0).get(f"{site.url}/page.html")
     assert "robots.txt could not be read (HTTP 500" in response.error
     assert "/page.html" not in site.paths()
+
+
+def test_a_page_that_timed_out_is_retried_at_the_next_poll(site, tmp_path):
+    from dyads.config import Settings
+    from dyads.store.live import StoreFile
+    from dyads.watch import poll
+
+    calls = []
+
+    def late_once(request):
+        calls.append(time.monotonic())
+        if len(calls) == 1:
+            time.sleep(1.5)
+        return static(page("Portugal and Morocco sign ferry deal", "Busy Post", BODY_HARBOUR))(request)
+
+    site.routes["/r/rss.xml"] = static(rss("Busy Post", [("Ferry deal", f"{site.url}/r/harbour.html")]),
+                                       kind="application/rss+xml", etag='"r1"')
+    site.routes["/r/harbour.html"] = late_once
+    settings = Settings(db=str(tmp_path / "r.duckdb"), article_timeout=0)
+    with StoreFile(settings.db) as store:
+        first = poll([f"{site.url}/r/rss.xml"], store=store, settings=settings, fetcher=Fetcher(delay=0, timeout=0.5))
+        second = poll([f"{site.url}/r/rss.xml"], store=store, settings=settings, fetcher=Fetcher(delay=0, timeout=0.5))
+    assert (first.results[0].failed, first.results[0].stored) == (1, 0)
+    assert (second.results[0].new, second.results[0].stored) == (1, 1)
+    feed_asks = [h.get("If-None-Match") for _, p, h in site.log if p == "/r/rss.xml"]
+    assert feed_asks == [None, None]  # no validators kept while a page waits for a retry
+    assert rows(tmp_path / "r.duckdb", "SELECT status FROM watch_items") == [("stored",)]

@@ -60,6 +60,7 @@ class Response:
     content_type: str = ""
     error: str | None = None
     retry_at: dt.datetime | None = None  # when the host said to ask again, for a 429/503 given up
+    transient: bool = False  # a failure that may pass: 429, 5xx, no answer, a connection refused
 
 
 @dataclass
@@ -139,17 +140,19 @@ class Fetcher:
             if 300 <= e.code < 400:  # urllib's loop check, or past MAX_REDIRECTS
                 return Response(url, e.code, error=f"redirect loop or over {MAX_REDIRECTS} redirects "
                                                    f"(HTTP {e.code}); give the final address"), False, None
-            failed = Response(url, e.code, error=f"HTTP {e.code} {e.reason}")
+            failed = Response(url, e.code, error=f"HTTP {e.code} {e.reason}", transient=e.code == 429 or e.code >= 500)
             if e.code == 429 or 500 <= e.code < 600:
                 return failed, True, _retry_after(e.headers.get("Retry-After"))
             return failed, False, None
         except TimeoutError:
-            return Response(url, error=f"no answer within {self.timeout:g} s (host hangs)"), False, None
+            return Response(url, error=f"no answer within {self.timeout:g} s (host hangs)", transient=True), False, None
         except urllib.error.URLError as e:
             if isinstance(e.reason, TimeoutError):
-                return Response(url, error=f"no answer within {self.timeout:g} s (host hangs)"), False, None
-            return Response(url, error=f"cannot fetch ({e.reason})"), False, None
-        except (OSError, ValueError) as e:
+                return Response(url, error=f"no answer within {self.timeout:g} s (host hangs)", transient=True), False, None
+            return Response(url, error=f"cannot fetch ({e.reason})", transient=True), False, None
+        except OSError as e:
+            return Response(url, error=f"cannot fetch ({e})", transient=True), False, None
+        except ValueError as e:
             return Response(url, error=f"cannot fetch ({e})"), False, None
         finally:
             self._last[urllib.parse.urlsplit(url).netloc] = time.monotonic()

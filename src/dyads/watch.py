@@ -174,6 +174,9 @@ class _Planned:
     fresh: list[Item]
     result: SourceResult
     left: int = 0  # of ``fresh``, not yet recorded
+    # pages whose fetch failed in a way that may pass (5xx, 429, no answer): not recorded as
+    # seen, and the source's validators not saved, so the next poll reads it whole and retries them
+    retry: set[str] = field(default_factory=set)
 
 
 def poll(sources: list[str], *, store: StoreFile, settings: Settings, fetcher: Fetcher,
@@ -277,7 +280,7 @@ def _ingest_planned(planned: list[_Planned], *, store: StoreFile, settings: Sett
                          items=_fetch_pages(chunk, fetcher=fetcher, out=fetched), check_ahead=settings.batch_size)
         rows = _item_rows(fetched, summary, store=store)
         with store.writing() as session:
-            session.record_watch_items(rows)
+            session.record_watch_items(row for (plan, item, _), row in zip(fetched, rows) if item.url not in plan.retry)
         with store.reading() as session:
             stored_now = session.articles_of_run(summary.run_id)
         for (plan, _, _), row in zip(fetched, rows):
@@ -289,7 +292,7 @@ def _ingest_planned(planned: list[_Planned], *, store: StoreFile, settings: Sett
                 stored_now.discard(row[7])  # a second copy in this chunk is a duplicate
             else:
                 plan.result.duplicates += 1
-            if not plan.left:
+            if not plan.left and not plan.retry:
                 _save_read(plan, store=store)
         if len(fetched) < len(chunk):
             return
@@ -305,6 +308,8 @@ def _fetch_pages(queued: list[tuple[_Planned, Item]], *, fetcher: Fetcher, out: 
         response = fetcher.get(item.url)
         if response.error:
             read: Article | Failure = Failure(item.url, response.error)
+            if response.transient:
+                plan.retry.add(item.url)
         else:
             try:
                 read = read_html(response.body, origin=item.url, url=item.url)
