@@ -180,19 +180,21 @@ class _Planned:
 
 
 def poll(sources: list[str], *, store: StoreFile, settings: Settings, fetcher: Fetcher,
-         on_result: Callable[[SourceResult], None] | None = None) -> PollSummary:
+         on_result: Callable[[SourceResult], None] | None = None,
+         on_progress: Callable[[int, int], None] | None = None) -> PollSummary:
     """Poll each source once, then ingest the new items of all (see the module docstring).
 
     The sources are read first; their unseen items are then fetched, analyzed and stored
     ``ITEMS_PER_INGEST`` at a time, each chunk one ingest run, and recorded. A source's
-    validators are saved once all its items are recorded.
+    validators are saved once all its items are recorded. ``on_progress`` is called with the
+    items done in the last batch and the new items of the poll.
     """
     summary = PollSummary()
     with store.writing() as session:
         run_id = session.start_run("watch", model=None)
     planned = _read_sources(sources, store=store, fetcher=fetcher, run_id=run_id, summary=summary,
                             on_result=on_result)
-    _ingest_planned(planned, store=store, settings=settings, fetcher=fetcher)
+    _ingest_planned(planned, store=store, settings=settings, fetcher=fetcher, on_progress=on_progress)
     for plan in planned:
         if plan.left:
             plan.result.status = "stopped"
@@ -267,7 +269,8 @@ def _save_read(plan: _Planned, *, store: StoreFile) -> None:
                                   status="ok", error=None, retry_at=None)
 
 
-def _ingest_planned(planned: list[_Planned], *, store: StoreFile, settings: Settings, fetcher: Fetcher) -> None:
+def _ingest_planned(planned: list[_Planned], *, store: StoreFile, settings: Settings, fetcher: Fetcher,
+                    on_progress: Callable[[int, int], None] | None = None) -> None:
     """Fetch the planned items, ingest them a chunk at a time, record them in ``watch_items``."""
     queued = [(plan, item) for plan in planned for item in plan.fresh]
     if not queued:
@@ -277,7 +280,8 @@ def _ingest_planned(planned: list[_Planned], *, store: StoreFile, settings: Sett
     for chunk in batched(queued, ITEMS_PER_INGEST):
         fetched: list[tuple[_Planned, Item, Article | Failure]] = []
         summary = ingest([], store=store, settings=settings, command="watch", collect_ids=False,
-                         items=_fetch_pages(chunk, fetcher=fetcher, out=fetched), check_ahead=settings.batch_size)
+                         items=_fetch_pages(chunk, fetcher=fetcher, out=fetched), check_ahead=settings.batch_size,
+                         on_progress=on_progress and (lambda done: on_progress(done, len(queued))))
         rows = _item_rows(fetched, summary, store=store)
         with store.writing() as session:
             session.record_watch_items(row for (plan, item, _), row in zip(fetched, rows) if item.url not in plan.retry)
@@ -339,12 +343,14 @@ def _item_rows(fetched: list[tuple[_Planned, Item, Article | Failure]], summary:
 
 def watch(sources: list[str], *, store: StoreFile, settings: Settings, fetcher: Fetcher, once: bool,
           every: float, on_result: Callable[[SourceResult], None] | None = None,
-          on_poll: Callable[[PollSummary], None] | None = None) -> int:
+          on_poll: Callable[[PollSummary], None] | None = None,
+          on_progress: Callable[[int, int], None] | None = None) -> int:
     """Poll until ``fetcher.stop`` is set (or once); the file is let go between polls.
     Returns the number of polls."""
     polls = 0
     while not fetcher.stop.is_set():
-        summary = poll(sources, store=store, settings=settings, fetcher=fetcher, on_result=on_result)
+        summary = poll(sources, store=store, settings=settings, fetcher=fetcher, on_result=on_result,
+                       on_progress=on_progress)
         store.close()  # `dyads serve` and other readers have the file until the next poll
         polls += 1
         if on_poll:

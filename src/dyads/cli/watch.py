@@ -6,6 +6,7 @@ import signal
 import sys
 
 import click
+from tqdm import tqdm
 
 from dyads.cli import Context, cli
 from dyads.errors import SettingsError
@@ -40,7 +41,8 @@ def watch(obj: Context, sources, once, every, delay, timeout, user_agent, contac
     one request at a time per host, and ingests them as `dyads ingest` does: a
     story carried by several feeds is stored once. robots.txt is obeyed. What was
     seen is kept in the database, so a restart resumes. Ctrl-C (or SIGTERM)
-    stops after the current page. A line per source and poll goes to stderr.
+    stops after the current page. A line per source and poll goes to stderr, and
+    a progress bar over a poll's new pages on a terminal.
 
     \b
     Example:
@@ -76,9 +78,25 @@ def watch(obj: Context, sources, once, every, delay, timeout, user_agent, contac
         polls[0] += 1
         click.echo(f"poll {polls[0]}: {summary.line()}", err=True)
 
+    show_progress = sys.stderr.isatty()
+    bar = None
+
+    def on_progress(done: int, total: int) -> None:
+        nonlocal bar
+        if bar is None:
+            bar = tqdm(total=total, unit="page", file=sys.stderr, dynamic_ncols=True, leave=False)
+        bar.update(done)
+
+    def on_result(result) -> None:
+        nonlocal bar
+        if bar is not None:  # a poll's lines come after its pages: the bar is done
+            bar.close()
+            bar = None
+        click.echo(result.line(), err=True)
+
     with StoreFile(settings.db, timeout=settings.lock_timeout) as store:
         run_watch(list(sources), store=store, settings=settings, fetcher=fetcher, once=once, every=every,
-                  on_result=lambda r: click.echo(r.line(), err=True), on_poll=on_poll)
+                  on_result=on_result, on_poll=on_poll, on_progress=on_progress if show_progress else None)
     if fetcher.stop.is_set():
         click.echo("stopped; rerun to go on where it stopped", err=True)
     sys.stderr.flush()
