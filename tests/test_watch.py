@@ -368,3 +368,34 @@ def test_a_page_that_timed_out_is_retried_at_the_next_poll(site, tmp_path):
     feed_asks = [h.get("If-None-Match") for _, p, h in site.log if p == "/r/rss.xml"]
     assert feed_asks == [None, None]  # no validators kept while a page waits for a retry
     assert rows(tmp_path / "r.duckdb", "SELECT status FROM watch_items") == [("stored",)]
+
+
+def test_a_sitemap_index_and_a_home_page_lead_to_their_pages(site, tmp_path):
+    from dyads.config import Settings
+    from dyads.store.live import StoreFile
+    from dyads.watch import poll
+
+    u = site.url
+    site.routes.update({
+        "/": static(b'<!DOCTYPE html><html><head><link rel="alternate" type="application/atom+xml" href="/feed.xml">'
+                    b'</head><body><p>Front page</p></body></html>'),
+        "/feed.xml": static(atom("Front Wire", [("Austria and Slovenia open trade talks", f"{u}/talks.html")]),
+                            kind="application/atom+xml"),
+        "/talks.html": static(page("Austria and Slovenia open trade talks", "Front Wire", BODY_TALKS)),
+        "/sitemap-index.xml": static(f'<?xml version="1.0"?><sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+                                     f'<sitemap><loc>{u}/news-sitemap.xml</loc></sitemap></sitemapindex>'.encode(), kind="application/xml"),
+        "/news-sitemap.xml": static(f'<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" '
+                                    f'xmlns:news="http://www.google.com/schemas/sitemap-news/0.9"><url><loc>{u}/moyale.html</loc>'
+                                    f'<news:news><news:title>Moyale crossing reopens</news:title></news:news></url></urlset>'.encode(),
+                                    kind="application/xml"),
+        "/moyale.html": static(page("Kenya and Ethiopia reopen Moyale crossing", "Map Post", BODY_MINISTERS)),
+    })
+    settings = Settings(db=str(tmp_path / "m.duckdb"), article_timeout=0)
+    with StoreFile(settings.db) as store:
+        summary = poll([f"{u}/", f"{u}/sitemap-index.xml"], store=store, settings=settings, fetcher=Fetcher(delay=0))
+    assert {r.url: r.stored for r in summary.results} == {
+        f"{u}/": 0, f"{u}/sitemap-index.xml": 0, f"{u}/feed.xml": 1, f"{u}/news-sitemap.xml": 1}
+    assert rows(tmp_path / "m.duckdb", "SELECT url, title FROM watch_items ORDER BY url") == [
+        (f"{u}/moyale.html", "Moyale crossing reopens"), (f"{u}/talks.html", "Austria and Slovenia open trade talks")]
+    assert dict(rows(tmp_path / "m.duckdb", "SELECT url, kind FROM watch_sources")) == {
+        f"{u}/": "page", f"{u}/sitemap-index.xml": "sitemapindex", f"{u}/feed.xml": "atom10", f"{u}/news-sitemap.xml": "sitemap"}
