@@ -399,3 +399,11 @@ def test_a_sitemap_index_and_a_home_page_lead_to_their_pages(site, tmp_path):
         (f"{u}/moyale.html", "Moyale crossing reopens"), (f"{u}/talks.html", "Austria and Slovenia open trade talks")]
     assert dict(rows(tmp_path / "m.duckdb", "SELECT url, kind FROM watch_sources")) == {
         f"{u}/": "page", f"{u}/sitemap-index.xml": "sitemapindex", f"{u}/feed.xml": "atom10", f"{u}/news-sitemap.xml": "sitemap"}
+
+
+def test_a_redirect_into_a_disallowed_path_is_not_read(site):
+    site.routes["/go"] = lambda request: (302, {"Location": f"{site.url}/private/memo.html"}, b"")
+    site.routes["/private/memo.html"] = static(page("Leaked memo", "Site", BODY_HARBOUR))
+    response = Fetcher(delay=0).get(f"{site.url}/go")
+    assert response.error.startswith(f"redirected to {site.url}/private/memo.html: robots.txt disallows")
+    assert "/private/memo.html" not in site.paths()

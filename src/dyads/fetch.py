@@ -122,7 +122,9 @@ class Fetcher:
     def _request(self, url: str, headers: dict, *, max_bytes: int) -> tuple[Response, bool, float | None]:
         """One request: the response, whether to retry it (429, 5xx), and its Retry-After in seconds."""
         self._wait_turn(url)
-        opener = urllib.request.build_opener(_BoundedRedirects())
+        # robots.txt itself is read wherever it redirects; any other redirect only where allowed
+        opener = urllib.request.build_opener(
+            _BoundedRedirects(None if url.endswith("/robots.txt") else self.refusal))
         request = urllib.request.Request(url, headers=headers)
         try:
             with opener.open(request, timeout=self.timeout) as answer:
@@ -133,6 +135,8 @@ class Fetcher:
                 return Response(url, answer.status, body, answer.headers.get("ETag"),
                                 answer.headers.get("Last-Modified"),
                                 answer.headers.get("Content-Type", "")), False, None
+        except _Refused as e:
+            return Response(url, error=f"redirected to {e.url}: {e.reason}"), False, None
         except urllib.error.HTTPError as e:
             if e.code == 304:
                 return Response(url, 304, etag=e.headers.get("ETag") or headers.get("If-None-Match"),
@@ -183,9 +187,30 @@ class Fetcher:
         return parser, None
 
 
+class _Refused(Exception):
+    """A redirect to a URL robots.txt forbids: not followed."""
+
+    def __init__(self, url: str, reason: str) -> None:
+        super().__init__(f"{url}: {reason}")
+        self.url, self.reason = url, reason
+
+
 class _BoundedRedirects(urllib.request.HTTPRedirectHandler):
+    """At most MAX_REDIRECTS redirects, none to a URL robots.txt forbids (checked before asking)."""
+
     max_redirections = MAX_REDIRECTS
     max_repeats = 2
+
+    def __init__(self, refusal) -> None:
+        super().__init__()
+        self.refusal = refusal
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        reason = self.refusal(newurl) if self.refusal else None
+        if reason:
+            fp.close()
+            raise _Refused(newurl, reason)
+        return super().redirect_request(req, fp, code, msg, headers, newurl)
 
 
 def _read_bounded(answer, max_bytes: int) -> bytes | None:
