@@ -278,6 +278,8 @@ def _ingest_planned(planned: list[_Planned], *, store: StoreFile, settings: Sett
     from dyads.ingest import batched, ingest  # loads spaCy: only once there is something new
 
     for chunk in batched(queued, ITEMS_PER_INGEST):
+        if fetcher.stop.is_set():  # asked to stop while the sources were read: no empty run
+            return
         fetched: list[tuple[_Planned, Item, Article | Failure]] = []
         summary = ingest([], store=store, settings=settings, command="watch", collect_ids=False,
                          items=_fetch_pages(chunk, fetcher=fetcher, out=fetched), check_ahead=settings.batch_size,
