@@ -87,6 +87,8 @@ def ingest(
     on_progress: Callable[[int], None] | None = None,
     command: str = "ingest",
     collect_ids: bool = True,
+    items: Iterable[Article | Failure] | None = None,
+    check_ahead: int = CHECK_AHEAD_ARTICLES,
 ) -> IngestSummary:
     """Store every article the inputs hold; skip those already stored.
 
@@ -100,16 +102,22 @@ def ingest(
         reference: date that tells the year of datelines without one (``--date``).
         on_progress: called with the number of inputs done after each batch.
         collect_ids: list every article id in the summary (memory grows with the input).
+        items: articles (and failures) read already, ingested instead of ``specs``
+            (``dyads watch`` reads the pages it fetched itself).
+        check_ahead: inputs read ahead for one duplicate check; the NLP of one group waits for
+            the reading of all of it (``dyads watch`` reads a batch ahead: its reading is a
+            fetch a page, slower than a file's, and overlaps the NLP of the batch before).
     """
     summary = IngestSummary()
     model = model_description(settings.quotes)  # fails here, before any write, without dyads[tagger]
     db = sessions(store)
     with db.writing() as session:
         run_id = session.start_run(command, model=model)
+    summary.run_id = run_id
     pending = dedup.StoryIndex()  # stories handed to the NLP and not yet stored
     batches = plan_batches(specs, store=db, settings=settings, reference=reference,
                            summary=summary, pending=pending, size=settings.batch_size,
-                           collect_ids=collect_ids)
+                           collect_ids=collect_ids, items=items, check_ahead=check_ahead)
     done = analyze_batches(((b, b.articles) for b in batches), workers=settings.workers,
                            batch_size=settings.batch_size, quotes=settings.quotes, budget=Budget.of(settings))
     group: list[tuple[Batch, list[Analysis]]] = []  # analyzed, not yet written
@@ -140,7 +148,8 @@ def model_description(quotes: str = "rules") -> str:
 
 def plan_batches(specs: Iterable[str], *, store: StoreFile | OpenStore | None, settings: Settings,
                  reference: dt.date | None, summary: IngestSummary, pending: dedup.StoryIndex, size: int,
-                 collect_ids: bool = True) -> Iterator[Batch]:
+                 collect_ids: bool = True, items: Iterable | None = None,
+                 check_ahead: int = CHECK_AHEAD_ARTICLES) -> Iterator[Batch]:
     """Read the inputs lazily into batches of new articles, each with its failures.
 
     A story stored already (in ``store``, if given), in ``pending`` or earlier in this
@@ -149,8 +158,10 @@ def plan_batches(specs: Iterable[str], *, store: StoreFile | OpenStore | None, s
     up for ``CHECK_AHEAD_ARTICLES`` at a time, in one read-only session, so the inputs are
     read that far ahead.
     """
-    items = _noting_aside(read_inputs(specs, settings=settings, reference=reference), summary)
-    for group in batched(batched(items, size), max(1, CHECK_AHEAD_ARTICLES // size)):
+    if items is None:
+        items = read_inputs(specs, settings=settings, reference=reference)
+    items = _noting_aside(items, summary)
+    for group in batched(batched(items, size), max(1, check_ahead // size)):
         split = [_split(chunk, settings) for chunk in group]
         stored = _stored_repeats([a for articles, _ in split for a in articles], store)
         # All of the group at once: once a batch is written its ids leave ``pending``, and

@@ -361,6 +361,7 @@ class IngestSummary:
     article_ids: list[str] = field(default_factory=list)
     unread: list[Unread] = field(default_factory=list)  # files of a folder no reader takes
     notices: list[Notice] = field(default_factory=list)  # records read with a warning
+    run_id: str | None = None  # the ``runs`` row of the ingest, once it started
 
     def notice_lines(self, *, verbose: bool = False) -> list[str]:
         """The notices, one line per file and kind with a count; with ``verbose``, every one."""

@@ -89,6 +89,9 @@ def article_detail(row: dict) -> dict:
         "mentions": [mention_view(m) for m in row.get("mentions", [])],
         "events": [event_view(e) for e in row.get("events", [])],
         "quotes": [quote(q) for q in row.get("quotes", [])],
+        # every copy `dyads watch` fetched of this story: the sites that carried it
+        "copies": [{"url": c["url"], "outlet": c["outlet"], "seen_at": c["seen_at"].isoformat(timespec="seconds")}
+                   for c in row.get("copies", [])],
     }
 
 

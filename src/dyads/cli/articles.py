@@ -100,9 +100,11 @@ def render_article(detail: dict, *, marked: str | None = None) -> str:
         f"dateline   {_dateline_text(detail['dateline']) or '-'}",
         f"published  {detail['published'] or 'unknown'}",
         f"source     {detail['source'] or '-'}",
-        "",
-        "Sentences:",
     ]
+    if detail.get("copies"):
+        lines += ["", "Copies (seen by dyads watch):"]
+        lines += [f"  {c['seen_at']}  {c['outlet'] or '-'}  {c['url']}" for c in detail["copies"]]
+    lines += ["", "Sentences:"]
     lines += [f"  {i:>3}  {s['text']}" for i, s in enumerate(detail["sentences"])]
     if detail.get("actors"):
         lines += ["", "Actors:"]

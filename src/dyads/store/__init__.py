@@ -39,6 +39,7 @@ from dyads.store.browse import QUOTE_SELECT, QUOTE_SOURCE, QUOTES, BrowseQueries
 from dyads.store.locks import LOCK_TIMEOUT_S
 from dyads.store.migrations import MIGRATIONS
 from dyads.store.rows import ARTICLE_COLUMNS, EVENT_COLUMNS, TABLES, table_rows
+from dyads.store.watch import WatchQueries
 
 log = logging.getLogger(__name__)
 
@@ -51,7 +52,7 @@ ACTOR_TOTALS_EVERY_S = 30.0
 _ISO3 = re.compile(r"^[A-Za-z]{3}$")
 
 
-class Store(AnalysisQueries, BrowseQueries, LookupQueries):
+class Store(AnalysisQueries, BrowseQueries, LookupQueries, WatchQueries):
     """An open dyads database (analyses and listings: ``store/analysis.py``, ``store/browse.py``)."""
 
     def __init__(self, con: duckdb.DuckDBPyConnection, path: str, *, read_only: bool) -> None:
@@ -354,6 +355,7 @@ class Store(AnalysisQueries, BrowseQueries, LookupQueries):
         article["events"] = self.list_events(article_id=article["id"])
         article["quotes"] = self._dicts(
             f"SELECT {QUOTE_SELECT} FROM {QUOTE_SOURCE} WHERE q.article_id = ? ORDER BY q.idx", [article["id"]])
+        article["copies"] = self.story_sources(article["id"])
         return article
 
     def list_events(self, *, actor: str | None = None, recipient: str | None = None,

@@ -274,4 +274,37 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
         CREATE INDEX article_keys_key ON article_keys (key);
         ALTER TABLE runs ADD COLUMN updated INTEGER DEFAULT 0;
     """),
+    # What `dyads watch` follows and has seen (``dyads.watch``): each source with the validators
+    # of its last answer (a conditional GET sends them back), when it may be asked again after a
+    # 429 or 5xx, and its last error; each item (a feed entry's or sitemap's page) once, with the
+    # story it was stored as, so a restart neither fetches nor stores it again. ``watch_items``
+    # is also every copy of a story: url, outlet and time seen, however many sites carried it.
+    ("0012_watch", """
+        CREATE TABLE watch_sources (
+            url VARCHAR PRIMARY KEY,
+            kind VARCHAR,
+            outlet VARCHAR,
+            etag VARCHAR,
+            last_modified VARCHAR,
+            added_at TIMESTAMP NOT NULL,
+            polled_at TIMESTAMP,
+            status VARCHAR,
+            error VARCHAR,
+            retry_at TIMESTAMP
+        );
+        CREATE TABLE watch_items (
+            url VARCHAR PRIMARY KEY,
+            source_url VARCHAR NOT NULL,
+            outlet VARCHAR,
+            title VARCHAR,
+            seen_at TIMESTAMP NOT NULL,
+            status VARCHAR NOT NULL,
+            reason VARCHAR,
+            article_id VARCHAR
+        );
+        CREATE INDEX watch_items_article ON watch_items (article_id);
+        -- Every copy of a stored story: where and when a watch saw it.
+        CREATE VIEW story_sources AS
+        SELECT article_id, url, outlet, seen_at, source_url AS feed FROM watch_items WHERE article_id IS NOT NULL;
+    """),
 )
