@@ -2,8 +2,11 @@ import datetime as dt
 
 import pytest
 
+from dyads import nlp
+from dyads.pipeline import analyze
 from dyads.pipeline.dates import StoryDate, When, is_historical, resolve_text
 from dyads.gazetteer import locate
+from dyads.records import Article
 
 PUBLISHED = StoryDate(dt.date(2018, 1, 27), None, None)  # a Saturday
 NO_YEAR = StoryDate(None, 1, 26)
@@ -49,3 +52,15 @@ def test_locate(name, country):
 
 def test_unknown_place():
     assert locate("Narnia") is None
+
+
+@pytest.mark.parametrize("text, expected", [
+    ('"We have agreed to meet again in April," Rojas said.', dt.date(2026, 4, 1)),  # the meeting is ahead
+    ("Chile will host the talks on April 12.", dt.date(2026, 4, 12)),
+    ("Peru said it would send aid last April.", dt.date(2025, 4, 1)),  # "last" looks back
+    ("Peru agreed in February to reopen the border.", dt.date(2026, 2, 1)),  # the agreeing is past
+])
+def test_a_yearless_date_of_an_act_still_to_come_is_the_next_one(text, expected):
+    article = Article(headline="", paragraphs=(text,), origin="t", published=dt.date(2026, 3, 2))
+    analysis = analyze(article, nlp.load()(article.text))
+    assert [e.date for e in analysis.events] == [expected]

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from dyads.readers.datelines import MONTHS
 from dyads.records import Article
@@ -101,14 +101,26 @@ def find_dates(text: str) -> list[tuple[int, int, str]]:
     return sorted(found)
 
 
-def resolve_text(text: str, story: StoryDate) -> When | None:
-    """The date a date expression names, against the story date; None when it cannot be placed."""
+# Date kinds that name no year, which a future act places in the year ahead.
+_YEARLESS = frozenset({"month_day", "day_month", "named_month"})
+
+
+def resolve_text(text: str, story: StoryDate, *, future: bool = False) -> When | None:
+    """The date a date expression names, against the story date; None when it cannot be placed.
+
+    A month or day without a year is the latest one near the story date, or, for an act
+    still to come (``future``: "agreed to meet again in April" in a March story), the next."""
     spans = find_dates(text)
     if not spans:
         return None
     start, end, kind = spans[0]
     match = dict(_PATTERNS)[kind].search(text.lower(), start)
-    return _RESOLVERS[kind](match, story)
+    when = _RESOLVERS[kind](match, story)
+    if (future and when is not None and when.date is not None and kind in _YEARLESS
+            and when.date < story.published and not (kind == "named_month" and match.group(1) == "last")):
+        date = _safe(when.date.year + 1, when.date.month, when.date.day)
+        when = replace(when, date=date, year=date.year) if date else when
+    return when
 
 
 def story_when(story: StoryDate) -> When | None:

@@ -864,13 +864,28 @@ def _date(draft: _Draft, span: Span, context: _Context):
         tokens = span.doc.char_span(char_start, span.start_char + end, alignment_mode="expand")
         if tokens is None or not _attached(tokens, anchors):
             continue
-        when = resolve_text(text[start:], context.story)
+        when = resolve_text(text[start:], context.story, future=_still_to_come(draft, tokens))
         if when is not None:
             return when, (char_start, span.start_char + end), "text", kind in EXPLICIT_YEAR_KINDS
     when = story_when(context.story)
     if when is None:
         return None, None, None, False
     return when, None, "published" if context.story.published else "dateline", False
+
+
+# Control frames whose governed act is still to come: "agreed to meet in April", "plans to visit".
+_AHEAD_FRAMES = frozenset({"agree", "intent", "request", "threaten"})
+
+
+def _still_to_come(draft: _Draft, date_words: Span) -> bool:
+    """Whether the act the date words belong to lies ahead of the story: an event told in
+    the future, or the act an agreement, plan, request or threat governs ("agreed to meet
+    again in April"), not the agreeing ("agreed in February to reopen")."""
+    if draft.future:
+        return True
+    content = draft.content
+    return (content is not None and draft.trigger.frame in _AHEAD_FRAMES
+            and _attached(date_words, {content.i, frames.clause_verb(content).i}))
 
 
 def _attached(tokens: Span, anchors: set[int]) -> bool:
