@@ -303,8 +303,9 @@ def _new_articles(articles: list[Article], stored: dict[str, tuple[str, dict]], 
             continue
         summary.duplicates += 1
         stored_id, fields = match
-        known = pending.articles_by_key(key for key, _ in dedup.key_rows(article))
-        batch.keys += [(key, kind, stored_id) for key, kind in dedup.key_rows(article)
+        rows = dedup.key_rows(article)
+        known = pending.articles_by_key(key for key, _ in rows)
+        batch.keys += [(key, kind, stored_id) for key, kind in rows
                        if stored_id not in known.get(key, ())]  # a stored story's: the store drops known ones
         pending.add_keys(stored_id, article)
         filled = dedup.fills(fields, article)

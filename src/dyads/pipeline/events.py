@@ -856,15 +856,14 @@ def _trigger_span(draft: _Draft) -> tuple[int, int]:
 def _date(draft: _Draft, span: Span, context: _Context):
     """(When, (start, end) of the date words, source, whether they name the year)."""
     text = span.text
-    anchors = {frames.clause_verb(draft.token).i, draft.token.i}
-    if draft.content is not None:
-        anchors |= {draft.content.i, frames.clause_verb(draft.content).i}
+    content = ({draft.content.i, frames.clause_verb(draft.content).i} if draft.content is not None else set())
+    anchors = {frames.clause_verb(draft.token).i, draft.token.i} | content
     for start, end, kind in find_dates(text):
         char_start = span.start_char + start
         tokens = span.doc.char_span(char_start, span.start_char + end, alignment_mode="expand")
         if tokens is None or not _attached(tokens, anchors):
             continue
-        when = resolve_text(text[start:], context.story, future=_still_to_come(draft, tokens))
+        when = resolve_text(text[start:], context.story, future=_still_to_come(draft, tokens, content))
         if when is not None:
             return when, (char_start, span.start_char + end), "text", kind in EXPLICIT_YEAR_KINDS
     when = story_when(context.story)
@@ -877,15 +876,13 @@ def _date(draft: _Draft, span: Span, context: _Context):
 _AHEAD_FRAMES = frozenset({"agree", "intent", "request", "threaten"})
 
 
-def _still_to_come(draft: _Draft, date_words: Span) -> bool:
+def _still_to_come(draft: _Draft, date_words: Span, content: set[int]) -> bool:
     """Whether the act the date words belong to lies ahead of the story: an event told in
     the future, or the act an agreement, plan, request or threat governs ("agreed to meet
-    again in April"), not the agreeing ("agreed in February to reopen")."""
-    if draft.future:
-        return True
-    content = draft.content
-    return (content is not None and draft.trigger.frame in _AHEAD_FRAMES
-            and _attached(date_words, {content.i, frames.clause_verb(content).i}))
+    again in April"), not the agreeing ("agreed in February to reopen"). ``content``: the
+    governed act's token and clause verb, if any."""
+    return draft.future or (bool(content) and draft.trigger.frame in _AHEAD_FRAMES
+                            and _attached(date_words, content))
 
 
 def _attached(tokens: Span, anchors: set[int]) -> bool:
