@@ -57,6 +57,10 @@ CASES = [
     ("Finland summoned the Estonian ambassador.", ("ACCUSE", {"FIN"}, {"EST"})),
     # a place that is no actor stands for its country as recipient
     ("Indonesia lifted the curfew in Dili.", ("CONCEDE", {"IDN"}, {"TLS"})),
+    # violence with no named doer: the unidentified forces of the country where it
+    # happened, never the victims' country or the dateline's
+    ("Two Kenyan engineers were killed by a roadside bomb outside the Somali town of Baidoa.",
+     ("ASSAULT", {"SOM"}, {"KEN"})),
 ]
 
 

@@ -171,8 +171,13 @@ def events(gold: Path, errors: bool, folds: int | None, as_json: bool) -> None:
             report["errors"] = [_error_row(r) for r in wrong]
         click.echo(to_json(report))
         return
-    click.echo(table([{"type": t, **v} for t, v in scores.per_type.items()],
-                     ["type", "gold", "predicted", "precision", "recall", "f1"]))
+    per_type = [{"type": t, **v} for t, v in scores.per_type.items()]
+    columns = ["type", "gold", "predicted", "precision", "recall", "f1"]
+    if cv is not None:
+        held_out = cv.scores.per_type
+        per_type = [{**row, f"cv_{cv.folds}_fold_f1": held_out.get(row["type"], {}).get("f1", 0.0)} for row in per_type]
+        columns.append(f"cv_{cv.folds}_fold_f1")
+    click.echo(table(per_type, columns))
     click.echo("")
     summary = scores.summary()
     del summary["per_type"]

@@ -133,6 +133,10 @@ CODING = Coding(weight=0.0, retype=1.0, fill=0.4, recipients=2)
 TARGET_PREPS = ("against", "on", "to", "toward", "towards", "at", "with", "upon")
 # Types whose parties are all actors when the coder codes them (PLOVER §2: meetings, joint acts).
 MUTUAL_TYPES = frozenset({"CONSULT", "COOPERATE"})
+# Violence whose doer the text does not name ("were killed by a roadside bomb", "gunmen
+# shot"): PLOVER codes the doer as the unidentified armed forces of the country where it
+# happened (sector UAF in the records), so the act keeps that country as its actor.
+UNNAMED_DOER_TYPES = frozenset({"ASSAULT"})
 
 
 @dataclass
@@ -224,6 +228,8 @@ def _sentence_events(span: Span, sentence: Sentence, context: _Context) -> list[
     seen = set()
     for draft in drafts:
         _find_parties(draft, context)
+        if not draft.actors and draft.type in UNNAMED_DOER_TYPES and draft.recipients:
+            draft.actors = _scene_country(draft, sentence, span, context)
         if not draft.actors:
             continue
         if draft.trigger.lemma == "must" and not draft.recipients:
@@ -469,6 +475,24 @@ def _find_parties(draft: _Draft, context: _Context) -> None:
         countries = {_country(context.actor(i)) for i in ids} - {None}
         draft.recipients = [p for p in _topic_parties(draft, context)
                             if p.actor_id not in ids and _country(context.actor(p.actor_id)) not in countries]
+
+
+def _scene_country(draft: _Draft, sentence: Sentence, span: Span, context: _Context) -> list[_Party]:
+    """The country where an act with no named doer happened: the place the clause gives
+    it, else the first place the sentence names. Never the dateline (``_place`` reads it
+    only for acts not taken as background): a story filed in Nicosia tells of attacks
+    elsewhere."""
+    place = _place(draft, sentence, span, context, True, None)
+    if place.get("place_country"):
+        return [_Party(place["place_country"], place["place_start"], place["place_end"], direct=False, kind="place")]
+    taken = {(p.start, p.end) for p in draft.recipients}
+    for ent in _entities_in(span):
+        if ent.label_ not in ("GPE", "LOC") or ent.root.dep_ != "pobj" or (ent.start_char, ent.end_char) in taken:
+            continue  # "US servicemen were killed": a victim's country is not the scene
+        found = locate(ent.text)
+        if found is not None and found.country:
+            return [_Party(found.country, ent.start_char, ent.end_char, direct=False, kind="place")]
+    return []
 
 
 def _country(actor: Actor | None) -> str | None:
