@@ -61,6 +61,8 @@ CASES = [
     # happened, never the victims' country or the dateline's
     ("Two Kenyan engineers were killed by a roadside bomb outside the Somali town of Baidoa.",
      ("ASSAULT", {"SOM"}, {"KEN"})),
+    ("Demonstrators in Lima blocked a highway to protest against Chile's new tariffs.",
+     ("PROTEST", {"PER"}, {"CHL"})),
 ]
 
 

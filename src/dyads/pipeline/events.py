@@ -133,10 +133,11 @@ CODING = Coding(weight=0.0, retype=1.0, fill=0.4, recipients=2)
 TARGET_PREPS = ("against", "on", "to", "toward", "towards", "at", "with", "upon")
 # Types whose parties are all actors when the coder codes them (PLOVER §2: meetings, joint acts).
 MUTUAL_TYPES = frozenset({"CONSULT", "COOPERATE"})
-# Violence whose doer the text does not name ("were killed by a roadside bomb", "gunmen
-# shot"): PLOVER codes the doer as the unidentified armed forces of the country where it
-# happened (sector UAF in the records), so the act keeps that country as its actor.
-UNNAMED_DOER_TYPES = frozenset({"ASSAULT"})
+# Acts whose doer the text does not name as an actor ("were killed by a roadside bomb",
+# "demonstrators in Baghdad blocked a road"): PLOVER codes the doer as the unidentified
+# armed forces (UAF) or the civilians (CVL) of the country where it happened, so the act
+# keeps that country as its actor.
+UNNAMED_DOER_TYPES = frozenset({"ASSAULT", "PROTEST"})
 
 
 @dataclass
