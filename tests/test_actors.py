@@ -176,3 +176,18 @@ def test_a_currency_names_no_country_as_a_party(text):
 ])
 def test_an_ethnic_group_is_coded_by_the_country_the_text_places_it_in(text, span, actor_id):
     assert mention(run(text), span).actor_id == actor_id
+
+
+@pytest.mark.parametrize("text, span, actor_id", [
+    ("Three opposition parties in Ghana called a general strike.", "opposition parties", "GHAPTY"),
+    ("Protesters in Lima marched on the ministry.", "Protesters", "PERCVL"),  # a city: its country
+    ("Rebels operating in Chad shelled the town.", "Rebels", "TCDREB"),  # placed by the participle's phrase
+    ("The people of Kenya rejected the plan.", "people", "KENCVL"),
+])
+def test_a_group_of_people_is_coded_by_the_country_its_phrase_places_it_in(text, span, actor_id):
+    assert mention(run(text), span).actor_id == actor_id
+
+
+def test_of_a_person_is_no_place():
+    analysis = run("Supporters of Moussa Diallo blocked the road.")
+    assert mention(analysis, "Supporters") is None

@@ -31,6 +31,7 @@ from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 
 from dyads import lexicons
+from dyads.gazetteer import locate
 from dyads.lexicons import Lexicons
 from dyads.pipeline.coref import resolve_references
 from dyads.pipeline.people import Person, find_people, looks_like_name, name_words, org_word, title_facts
@@ -122,6 +123,7 @@ def extract_actors(doc: Doc, article: Article) -> tuple[tuple[Actor, ...], tuple
             continue  # "Japanese" in "Japanese Prime Minister Shinzo Abe" belongs to the title
         _add_phrase(builder, span, kind, code, sector)
     _add_organizations(builder, [s for s, _ in phrase_spans], people)
+    _add_placed_groups(builder)
     _infer_office_countries(builder, people, person_actors)
     resolve_references(builder, people, person_actors)
     return _records(builder)
@@ -240,6 +242,53 @@ def _add_phrase(builder: _Builder, span: Span, kind: str, code: str | None, sect
         builder.add(span.doc[span.start:institution.i + 1], mention_kind, builder.country(code, owned_sector))
         return
     builder.add(span, mention_kind, builder.country(code, sector))
+
+
+# Prepositions that place a group of people in a country: "opposition parties in Nepal",
+# "demonstrators from Lagos", "the people of Iraq".
+GROUP_PLACE_PREPS = frozenset({"in", "from", "of"})
+
+
+def _add_placed_groups(builder: _Builder) -> None:
+    """Plural role nouns the text places in a country, and that no other mention names:
+    "opposition parties in Nepal" (NPL, PTY), "demonstrators in Baghdad" (IRQ, CVL),
+    "guerrillas operating in Macedonia". PLOVER codes such groups by the country they are
+    in; the place itself stays a place. "of" counts only before a country's own name
+    ("supporters of Ben Bella" are his, "the people of Iraq" are Iraq's)."""
+    doc, lex = builder.doc, builder.lex
+    taken = {i for s, e, _, _ in builder.found for i in range(s, e)}
+    for token in doc:
+        if token.tag_ != "NNS" or token.pos_ != "NOUN" or token.i in taken:
+            continue
+        title = lex.title(token.lemma_) or lex.title(token.text)
+        if title is None:
+            continue
+        code = _group_place(builder, token)
+        if code is None:
+            continue
+        start = min([c.i for c in token.lefts if c.dep_ in ("compound", "amod") and c.i not in taken] + [token.i])
+        span = doc[start:token.i + 1]
+        sector = (lex.title(" ".join(t.lemma_ for t in span)) or title)[0]
+        builder.add(span, "nominal", builder.country(code, sector))
+
+
+def _group_place(builder: _Builder, noun: Token) -> str | None:
+    """The country of a place phrase on a group noun, or on the participle after it
+    ("guerrillas operating in Macedonia")."""
+    heads = [noun] + [c for c in noun.children if c.dep_ == "acl" and c.tag_ in ("VBG", "VBN")]
+    for head in heads:
+        for prep in (c for c in head.children if c.dep_ == "prep" and c.lower_ in GROUP_PLACE_PREPS):
+            for place in (c for c in prep.children if c.dep_ == "pobj"):
+                name = builder.doc[place.left_edge.i:place.i + 1]
+                value = builder.lex.phrases.get(name.text) or builder.lex.phrases.get(place.text)
+                if value and value[0] in ("name", "capital") and value[1]:
+                    return value[1]
+                if prep.lower_ == "of":
+                    continue
+                found = locate(place.text) if place.ent_type_ in ("GPE", "LOC") else None
+                if found is not None and found.country:
+                    return found.country
+    return None
 
 
 # Nouns that make a demonym before them an ethnic group ("the Albanian minority").
