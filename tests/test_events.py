@@ -61,6 +61,8 @@ CASES = [
     # happened, never the victims' country or the dateline's
     ("Two Kenyan engineers were killed by a roadside bomb outside the Somali town of Baidoa.",
      ("ASSAULT", {"SOM"}, {"KEN"})),
+    # a participle used as its adjective row: no passive with a hidden doer
+    ("Peru is opposed to Chilean mediation in the dispute.", ("REJECT", {"PER"}, {"CHL"})),
     ("Demonstrators in Lima blocked a highway to protest against Chile's new tariffs.",
      ("PROTEST", {"PER"}, {"CHL"})),
 ]

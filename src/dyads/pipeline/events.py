@@ -504,6 +504,8 @@ def _doers(token: Token, trigger: Trigger | None = None) -> list[Token]:
     """Tokens naming who does what ``token`` names."""
     if trigger is not None and trigger.pos == "A" and token.pos_ == "VERB":
         # "Israel is opposed to", "Iraq is prepared to": a participle used as an adjective
+        if token.dep_ == "acomp":
+            return frames.subjects(token.head)
         return frames.subjects(token) or [c for c in token.children if c.dep_ == "nsubjpass"]
     if token.pos_ in ("NOUN", "PROPN"):
         found = frames.agents(token) or frames.prep_objects(token, ("by",)) or frames.possessors(token)

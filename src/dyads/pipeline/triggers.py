@@ -127,9 +127,15 @@ def _intents() -> dict[tuple[str, str], tuple[str, str | None, str | None]]:
 def match(token: Token) -> Trigger | None:
     """The most specific trigger row the token satisfies, or None."""
     lemma = token.lemma_.lower()
+    left_out = _LEFT_OUT.get()
+    if token.tag_ == "VBN" and (token.lower_, "A") in lexicon() and _predicative(token):
+        # "Israel is opposed to", "Iraq is prepared to": a participle used as the adjective
+        # its row names, not a passive with a hidden doer
+        for trigger in lexicon()[(token.lower_, "A")]:
+            if trigger.key not in left_out and all(_holds(token, key, values) for key, values in trigger.requires):
+                return trigger
     if lemma not in trigger_lemmas():  # most words: one set lookup
         return None
-    left_out = _LEFT_OUT.get()
     for letter, tags in POS.items():
         if token.pos_ not in tags:
             continue
@@ -139,6 +145,14 @@ def match(token: Token) -> Trigger | None:
             if all(_holds(token, key, values) for key, values in trigger.requires):
                 return trigger
     return None
+
+
+def _predicative(participle: Token) -> bool:
+    """A participle after "be" with no by-agent: "is opposed to", not "was opposed by"."""
+    children = list(participle.children)
+    after_be = any(c.dep_ in ("auxpass", "aux") and c.lemma_ == "be" for c in children) or (
+        participle.dep_ == "acomp" and participle.head.lemma_ == "be")
+    return after_be and not any(c.dep_ == "agent" for c in children)
 
 
 def coded(trigger: Trigger) -> tuple[str, str, str | None]:
