@@ -63,7 +63,8 @@ def manual_rows(nlp, codebook: Path) -> set[str]:
         for trigger in rows:
             words = set().union(*(code_words.get(trigger.cameo[:n], set()) for n in range(2, len(trigger.cameo) + 1)))
             words |= type_words.get(triggers.coded(trigger)[1], set())
-            if trigger.lemma in words:
+            # "opposed" (the adjective row) is the manuals' "oppose"
+            if trigger.lemma in words or lemmas(trigger.lemma) <= words:
                 found.add(trigger.key)
     return found
 

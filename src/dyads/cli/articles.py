@@ -127,11 +127,18 @@ def render_article(detail: dict, *, marked: str | None = None) -> str:
     return "\n".join(lines)
 
 
+def _party_text(party: dict) -> str:
+    if party["kind"] == "country" or not party["name"]:
+        return party["code"] or party["name"] or "?"
+    return f"{party['name']} ({party['code']})" if party["code"] else party["name"]
+
+
 def _event_line(event: dict) -> str:
+    """"CONSULT 040 Konstantin Kosachev (RUS); Hiroyuki Horii (JPN) -> - 2018-01-26 Tokyo
+    [historical] 'meeting'": people and bodies by name with their country, states by code."""
     from dyads.export import date_text
 
-    """"CONSULT 040 RUS;JPN -> - 2018-01-26 Tokyo [historical] 'meeting'"."""
-    parties = lambda ps: ";".join(p["code"] or p["name"] or "?" for p in ps) or "-"  # noqa: E731
+    parties = lambda ps: "; ".join(_party_text(p) for p in ps) or "-"  # noqa: E731
     flags = [k for k in ("negated", "future", "hypothetical", "historical", "quoted") if event[k]]
     place = (event["place"] or {}).get("name")
     return " ".join(filter(None, [
