@@ -247,6 +247,15 @@ def test_the_ministry_is_the_government_whose_ministry_was_named_not_the_last_or
     assert quote.speaker_kind == "nominal" and quote.speaker_id == "RUSGOV"
 
 
+def test_a_statement_speaks_for_its_author():
+    owned = run("The Tidewater Workers Union rejected the offer.\n\n"
+                '"Members deserve better," the union\'s Friday release said.')
+    assert owned.actor(owned.quotes[-1].speaker_id).name == "Tidewater Workers Union"
+    unowned = run("Brunswick Energy Inc. cancelled 40 flights on Monday.\n\n"
+                  '"We had no other choice," a statement said.')
+    assert unowned.actor(unowned.quotes[-1].speaker_id).name == "Brunswick Energy Inc."
+
+
 def test_a_quote_is_about_a_country_it_names_as_a_place():
     analysis = run("Chile and Peru held talks in Lima on Monday.\n\n"
                    '"There should be a better climate both in Chile and in Peru," the envoy said.')

@@ -54,6 +54,9 @@ GROUP_PRONOUN_ANY_ACTOR = True
 # "the company", "the agency" whose organization's name does not hold the word join the
 # nearest organization mentioned within PRONOUN_REACH before. Chosen by 5-fold CV on ggt_dev.
 INSTITUTION_ANY_ORGANIZATION = True
+# A statement, release or report with no possessor speaks for the nearest organization
+# ("org") or actor of any kind ("any") mentioned before it, or for no one ("none").
+DOCUMENT_AUTHOR = "any"  # chosen on 4 of 5 folds: scripts/speaker_folds.py --set speakers.DOCUMENT_AUTHOR=...
 PERSONAL = frozenset({"he", "she", "him", "her", "his", "himself", "herself"})
 GROUP_PRONOUNS = frozenset({"they", "them", "it", "we", "us"})
 _INDEFINITE = frozenset({"a", "an", "one", "another"})
@@ -65,7 +68,7 @@ _DESCRIPTOR_DEPS = frozenset({"prep", "pobj", "amod", "compound", "det", "poss",
 
 @functools.cache
 def speaker_words() -> dict[str, str]:
-    """word -> "m", "f" or "institution" from ``data/speaker-words.tsv``."""
+    """word -> "m", "f", "institution" or "document" from ``data/speaker-words.tsv``."""
     text = resources.files("dyads.data").joinpath("speaker-words.tsv").read_text("utf-8")
     rows = (line.split("\t") for line in text.splitlines() if line.strip() and not line.startswith("#"))
     return {word: what for word, what in rows}
@@ -238,6 +241,8 @@ class _State:
                 return fitting
         if actor is not None:
             return actor.id
+        if speaker_words().get(head.lemma_.lower()) == "document":
+            return self._author(span, head)
         if first in _INDEFINITE:
             return None
         if speaker_words().get(head.lemma_.lower()) == "institution":
@@ -255,6 +260,29 @@ class _State:
                 if before:
                     return before[-1]
         return None
+
+    def _author(self, span: Span, head) -> str | None:
+        """Who speaks through a statement, release, report or tweet: its possessor ("the
+        union's release" is the union's), else, by ``DOCUMENT_AUTHOR``, the nearest
+        organization ("org") or actor of any kind ("any") mentioned before."""
+        owner = next((c for c in head.children if c.dep_ == "poss"), None)
+        if owner is not None:
+            if owner.lower_ in GROUP_PRONOUNS or owner.lower_ in ("its", "their", "his", "her"):
+                return None
+            owner_span = span.doc[owner.left_edge.i:owner.i + 1]
+            mention = self.analysis.mention_at(owner.idx, owner.idx + len(owner))
+            if mention is not None and mention.actor_id in self.actors:
+                return mention.actor_id
+            return self._nominal(owner_span, None)
+        at = span.start_char
+        if DOCUMENT_AUTHOR == "org":
+            before = [a for s, e, a in self.orgs if e <= at and at - e <= PRONOUN_REACH]
+        elif DOCUMENT_AUTHOR == "any":
+            before = [m.actor_id for m in self.analysis.mentions
+                      if m.actor_id in self.actors and m.end <= at and at - m.end <= PRONOUN_REACH]
+        else:
+            before = []
+        return before[-1] if before else None
 
     def _fitting_after(self, span: Span) -> str | None:
         """The first person named after a headline's descriptor whose title fits it."""
