@@ -28,6 +28,9 @@ def mention(analysis, text, nth=0):
     ("The White House declined to comment.", "The White House", "USAGOV", "capital"),
     ("Washington imposed new tariffs on steel.", "Washington", "USAGOV", "capital"),
     ("The Japanese leadership backed the plan.", "Japanese leadership", "JPNGOV", "demonym"),
+    # an office a country owns with no holder named is its government
+    ("Ghana's prime minister has resigned.", "Ghana's prime minister", "GHAGOV", "country"),
+    ("The US President signed the bill.", "US President", "USAGOV", "country"),
     ("Israeli troops withdrew from the area.", "Israeli troops", "ISRMIL", "demonym"),
     ("Israel's Cabinet approved the budget.", "Israel's Cabinet", "ISRGOV", "country"),
     ("Hundreds of Libyans crossed the border.", "Libyans", "LBYCVL", "demonym"),
