@@ -194,3 +194,9 @@ def test_a_group_of_people_is_coded_by_the_country_its_phrase_places_it_in(text,
 def test_of_a_person_is_no_place():
     analysis = run("Supporters of Moussa Diallo blocked the road.")
     assert mention(analysis, "Supporters") is None
+
+
+def test_a_well_known_company_is_an_organization_of_its_country():
+    analysis = run("Washington imposed sanctions on Gazprombank on Thursday.")
+    actor = analysis.actor(mention(analysis, "Gazprombank").actor_id)
+    assert (actor.kind, actor.country, actor.sector) == ("organization", "RUS", "BUS")
