@@ -261,3 +261,10 @@ def test_a_quote_is_about_a_country_it_names_as_a_place():
                    '"There should be a better climate both in Chile and in Peru," the envoy said.')
     quote = analysis.quotes[-1]
     assert {"CHL", "PER"} <= set(quote.about)
+
+
+def test_a_page_label_is_no_speaker():
+    analysis = run("Lena Moss spoke in Halifax on Monday.\n\nWATCH: Moss greets supporters at the harbour rally")
+    assert not any(analysis.article.text[q.speaker_start:q.speaker_end] == "WATCH"
+                   for q in analysis.quotes if q.speaker_start is not None)
+    assert not any(a.name == "WATCH" for a in analysis.actors)

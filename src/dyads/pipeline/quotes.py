@@ -375,6 +375,9 @@ def _colon_frames(doc: Doc, text: str) -> list[Frame]:
         name = tokens[:colon]
         if name[0].pos_ == "DET" or name[0].like_num:  # "The Latest:", "10 a.m.:" are headers
             continue
+        if text[name[0].idx:name[-1].idx + len(name[-1])].lower() in lexicons.load().not_actors:
+            continue  # "WATCH: ...", "READ MORE: ...": a page's line label, no speaker
+
         if not all(t.pos_ in ("PROPN", "NOUN") or t.is_title or t.is_upper or t.text == "." for t in name):
             continue
         if any(t.pos_ in ("VERB", "AUX") and not t.is_upper for t in name):
