@@ -200,3 +200,15 @@ def test_a_well_known_company_is_an_organization_of_its_country():
     analysis = run("Washington imposed sanctions on Gazprombank on Thursday.")
     actor = analysis.actor(mention(analysis, "Gazprombank").actor_id)
     assert (actor.kind, actor.country, actor.sector) == ("organization", "RUS", "BUS")
+
+
+def test_no_sentence_starts_at_a_lower_case_word():
+    # the statistical splitter, given a headline and a dek, cut such leads at "of" and at
+    # "discussed"; a sentence never starts at a lower-case word after no full stop
+    article = parse_wire("Lukashenko, Putin discuss regional security\n\nThe presidents also talked about trade\n\n"
+                         "MINSK, March 3. /TASS/. Presidents of Belarus and Russia Alexander Lukashenko and "
+                         "Vladimir Putin discussed regional security during a meeting on Monday, said a spokeswoman.",
+                         origin="t")
+    analysis = analyze(article, nlp.load()(article.text))
+    starts = [article.text[s.start:s.end][:1] for s in analysis.sentences]
+    assert not any(c.islower() for c in starts), starts
