@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import contextvars
+import io
 import json
+import logging
 import os
 import random
+import signal
 import subprocess
 import sys
+import traceback
+import warnings
 from pathlib import Path
 
 import duckdb
@@ -25,8 +31,27 @@ def db(tmp_path) -> Path:
 
 
 @pytest.fixture
-def run(db, tmp_path):
-    """Run the real ``dyads`` console script against the test database."""
+def run(request, db, tmp_path):
+    """Run the real ``dyads`` command against the test database; returns a ``CompletedProcess``
+    with ``out`` and ``err`` (its stdout and stderr decoded).
+
+    In this test process (``dyads.cli.main`` as the console script calls it, with its own argv,
+    stdin, stdout, stderr, environment, working directory, logging, signal handlers and warning
+    filters), reusing the spaCy pipeline and workers' server this process has loaded: a CLI test
+    costs its command, not a Python start and a model load. A test about processes (signals,
+    workers, a lock held by a process) says ``@pytest.mark.process`` and gets ``run_process``."""
+    if request.node.get_closest_marker("process"):
+        return request.getfixturevalue("run_process")
+
+    def run(*args: str, input: bytes | None = None, check: bool = True) -> subprocess.CompletedProcess:
+        return _checked(args, _run_in_process(args, input=input, db=db, cwd=tmp_path), check=check)
+
+    return run
+
+
+@pytest.fixture
+def run_process(db, tmp_path):
+    """Run the real ``dyads`` console script in a process of its own against the test database."""
 
     def run(*args: str, input: bytes | None = None, check: bool = True) -> subprocess.CompletedProcess:
         # this checkout's code, even when PYTHONPATH is relative or another copy is installed
@@ -36,13 +61,103 @@ def run(db, tmp_path):
             [sys.executable, "-m", "dyads", *args], input=input, capture_output=True,
             env=env, cwd=tmp_path, timeout=300,
         )
-        result.out = result.stdout.decode("utf-8")
-        result.err = result.stderr.decode("utf-8")
-        if check and result.returncode != 0:
-            raise AssertionError(f"dyads {' '.join(args)} exited {result.returncode}:\n{result.err}")
-        return result
+        return _checked(args, result, check=check)
 
     return run
+
+
+def _checked(args, result: subprocess.CompletedProcess, *, check: bool) -> subprocess.CompletedProcess:
+    result.out = result.stdout.decode("utf-8")
+    result.err = result.stderr.decode("utf-8")
+    if check and result.returncode != 0:
+        raise AssertionError(f"dyads {' '.join(args)} exited {result.returncode}:\n{result.err}")
+    return result
+
+
+class _Captured(io.BytesIO):
+    """A stream's bytes, kept when the command closes it (``dyads articles | head`` closes stderr)."""
+
+    def close(self) -> None:
+        pass
+
+
+# The warning filters of a fresh interpreter without -W or PYTHONWARNINGS (the warnings docs'
+# "Default Warning Filter"), so that a command shows on stderr what it would as a process.
+_FRESH_FILTERS = [("default", DeprecationWarning, "__main__"), ("ignore", DeprecationWarning, None),
+                  ("ignore", PendingDeprecationWarning, None), ("ignore", ImportWarning, None),
+                  ("ignore", ResourceWarning, None)]
+# The signals the commands handle (``dyads watch``: SIGINT and SIGTERM stop after the page).
+_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+
+def _run_in_process(args, *, input: bytes | None, db: Path, cwd: Path) -> subprocess.CompletedProcess:
+    """``python -m dyads ARGS`` in this process, as a process of its own would see and leave it."""
+    from dyads.cli import main
+    from dyads.workers import start_server
+
+    # The workers' server, once per test process, started here with this process's environment
+    # and working directory, not those of the command that would start it first and keep them.
+    start_server()
+    stdin, stdout, stderr = io.BytesIO(input or b""), _Captured(), _Captured()
+    streams = (io.TextIOWrapper(stdin, encoding="utf-8"),
+               io.TextIOWrapper(stdout, encoding="utf-8", write_through=True),
+               io.TextIOWrapper(stderr, encoding="utf-8", errors="backslashreplace", write_through=True))
+    names = ("stdin", "stdout", "stderr", "__stdin__", "__stdout__", "__stderr__")  # __stdout__: the terminal size
+    saved_streams = [getattr(sys, name) for name in names]
+    saved_argv, saved_env, saved_cwd = sys.argv, dict(os.environ), os.getcwd()
+    root = logging.getLogger()
+    saved_handlers, saved_level = root.handlers[:], root.level
+    saved_signals = {s: signal.getsignal(s) for s in _SIGNALS}
+    code = 0
+    try:
+        for name, stream in zip(names, streams * 2):
+            setattr(sys, name, stream)
+        sys.argv = [str(Path(sys.executable).parent / "dyads"), *args]
+        os.environ["DYADS_DB"] = str(db)
+        os.chdir(cwd)
+        root.handlers = []  # the command's logging.basicConfig sets up logging to its stderr
+        with warnings.catch_warnings():
+            warnings.resetwarnings()
+            for action, category, module in reversed(_FRESH_FILTERS):
+                warnings.filterwarnings(action, category=category, module=module or "")
+            warnings.showwarning = _show_warning
+            contextvars.copy_context().run(main)
+    except SystemExit as e:
+        code = _exit_code(e.code)
+    except Exception:  # noqa: BLE001  (what an uncaught exception does to a process)
+        traceback.print_exc()
+        code = 1
+    finally:
+        for stream in streams[1:]:
+            stream.flush()
+        for handler in root.handlers:
+            handler.close()
+        root.handlers = saved_handlers
+        root.setLevel(saved_level)
+        for s, handler in saved_signals.items():
+            signal.signal(s, handler)
+        os.chdir(saved_cwd)
+        os.environ.clear()
+        os.environ.update(saved_env)
+        sys.argv = saved_argv
+        for name, stream in zip(names, saved_streams):
+            setattr(sys, name, stream)
+    return subprocess.CompletedProcess([sys.executable, "-m", "dyads", *args], code,
+                                       stdout.getvalue(), stderr.getvalue())
+
+
+def _exit_code(code) -> int:
+    """The exit status ``sys.exit(code)`` gives a process (a message goes to stderr, status 1)."""
+    if code is None:
+        return 0
+    if isinstance(code, int):
+        return code & 0xFF
+    print(code, file=sys.stderr)
+    return 1
+
+
+def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:
+    (file or sys.stderr).write(warnings.formatwarning(message, category, filename, lineno, line))
 
 
 @pytest.fixture(scope="session")

@@ -22,6 +22,9 @@ import pytest
 
 httpx = pytest.importorskip("httpx", reason="pip install 'dyads[test]'")
 
+# Processes: a server, writers killed mid-write, readers that wait for them.
+pytestmark = pytest.mark.process
+
 from dyads.store import Store  # noqa: E402
 
 from conftest import SRC, make_stories  # noqa: E402

@@ -2,6 +2,8 @@
 
 import json
 
+import pytest
+
 from dyads import nlp as nlp_module, workers as workers_module
 from dyads.config import Settings
 from dyads.ingest import ingest
@@ -46,6 +48,7 @@ def test_two_workers_with_the_quote_tagger_store_what_one_does(tmp_path):
     assert len(serial["quotes"]) > 12 and parallel == serial
 
 
+@pytest.mark.process  # worker processes of a `dyads ingest` process
 def test_cli_workers_flag_and_rerun_finishes(run, tmp_path):
     stories = write_stories(tmp_path / "stories.jsonl", 20)
     first = json.loads(run("ingest", "--workers", "2", "--batch-size", "4", "--json", str(stories)).out)

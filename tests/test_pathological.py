@@ -17,6 +17,7 @@ import time
 from pathlib import Path
 
 import duckdb
+import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from dyads.config import Settings
@@ -94,6 +95,7 @@ def failures_table(db: Path) -> dict[str, str]:
         con.close()
 
 
+@pytest.mark.process  # worker processes of a `dyads ingest` process, killed over budget
 def test_every_pathological_input_is_stored_or_recorded_and_the_rest_of_its_folder_stored(run, db, tmp_path):
     before = write_stories(tmp_path / "before.jsonl", 3)
     run("ingest", str(before))
