@@ -212,3 +212,9 @@ def test_no_sentence_starts_at_a_lower_case_word():
     analysis = analyze(article, nlp.load()(article.text))
     starts = [article.text[s.start:s.end][:1] for s in analysis.sentences]
     assert not any(c.islower() for c in starts), starts
+
+
+def test_a_plural_title_gives_each_name_its_country_in_turn():
+    analysis = run("Presidents of Chile and Peru Gabriel Boric and Dina Boluarte met in Lima on Monday.")
+    people = {a.name: (a.country, a.sector) for a in analysis.actors if a.kind == "person"}
+    assert people == {"Gabriel Boric": ("CHL", "GOV"), "Dina Boluarte": ("PER", "GOV")}

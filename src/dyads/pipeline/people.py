@@ -65,7 +65,39 @@ def find_people(doc: Doc, lex: Lexicons, taken: list[tuple[int, int]]) -> list[P
         person = Person(span.start, span.end, _clean_name(span))
         describe(person, doc, lex)
         people.append(person)
+    _distribute_titles(people, doc, lex)
     return people
+
+
+def _distribute_titles(people: list[Person], doc: Doc, lex: Lexicons) -> None:
+    """"Presidents of Belarus and Russia Alexander Lukashenko and Vladimir Putin": a plural
+    title over names joined by "and" gives each name its country in turn, when it names as
+    many countries as there are names."""
+    for i, first in enumerate(people):
+        if first.title_start is None or not doc[first.start - 1].tag_ in ("NNS", "NNPS") and \
+                not any(t.tag_ in ("NNS", "NNPS") for t in doc[first.title_start:first.start]):
+            continue
+        group = [first]
+        for later in people[i + 1:]:
+            between = doc[group[-1].end:later.start]
+            if later.title_start is not None or [t.lower_ for t in between] not in (["and"], [","], [",", "and"]):
+                break
+            group.append(later)
+        if len(group) < 2:
+            continue
+        title = doc[first.title_start:first.start]
+        countries = list(dict.fromkeys(code for phrase, (kind, code, _) in lex.phrases_in(title.text)
+                                       if kind in ("name", "demonym") and code))
+        if len(countries) != len(group):
+            continue
+        singular = re.sub(r"(\w)s\b", r"\1", title.text.lower(), count=1)  # "presidents of" -> "president of"
+        found = lex.title(singular)
+        for person, country in zip(group, countries):
+            person.country = country
+            person.title = first.title
+            if found:
+                person.sector = person.sector or found[0]
+                person.family = person.family or found[1]
 
 
 def describe(person: Person, doc: Doc, lex: Lexicons) -> None:
@@ -130,6 +162,10 @@ def _title_start(doc: Doc, name_start: int, lex: Lexicons) -> int:
             i -= 1  # "Japan's": keep the possessor and go on
             start = i
             continue
+        if lower == "and" and i > 1 and doc[i - 2].lower_ == "of" and _country_name(doc[i - 1], lex) \
+                and _country_name(doc[i + 1], lex):
+            i -= 1  # "Presidents of Belarus and Russia": countries a plural title shares out
+            continue
         if lower == "and" and i > 0 and doc[i - 1].lower_ not in lex.title_words:
             break  # "Syria and Palestinian leader Yasser Arafat", "Gaddafi and Bulgarian President"
         if lower == "to" and (i == 0 or doc[i - 1].lower_ not in ENVOY_WORDS):
@@ -140,13 +176,19 @@ def _title_start(doc: Doc, name_start: int, lex: Lexicons) -> int:
         capitalised = (token.is_title or token.is_upper) and token.is_alpha and (
             token.pos_ in {"PROPN", "NOUN", "ADJ"} or token.ent_type_ in {"ORG", "NORP", "GPE"}
             or token.dep_ == "compound")  # "Storting", tagged a verb, is part of a name
-        if lower in lex.title_words or token.text in lex.phrases or capitalised:
-            has_title_word = has_title_word or lower in lex.title_words
+        plural_title = token.tag_ in ("NNS", "NNPS") and lower[:-1] in lex.title_words  # "Presidents"
+        if lower in lex.title_words or token.text in lex.phrases or capitalised or plural_title:
+            has_title_word = has_title_word or lower in lex.title_words or plural_title
             start = i
             i -= 1
             continue
         break
     return start if has_title_word else name_start
+
+
+def _country_name(token: Token, lex: Lexicons) -> bool:
+    value = lex.phrases.get(token.text)
+    return bool(value and value[0] == "name")
 
 
 def _apposition(name: Span, lex: Lexicons) -> Span | None:
