@@ -218,3 +218,9 @@ def test_a_plural_title_gives_each_name_its_country_in_turn():
     analysis = run("Presidents of Chile and Peru Gabriel Boric and Dina Boluarte met in Lima on Monday.")
     people = {a.name: (a.country, a.sector) for a in analysis.actors if a.kind == "person"}
     assert people == {"Gabriel Boric": ("CHL", "GOV"), "Dina Boluarte": ("PER", "GOV")}
+
+
+def test_a_name_with_a_persons_title_in_apposition_is_a_person():
+    analysis = run("The leaders met on Monday, said Natalia Eismont, spokeswoman of the Belarusian leader.")
+    [person] = [a for a in analysis.actors if a.name == "Natalia Eismont"]
+    assert person.kind == "person"

@@ -58,6 +58,9 @@ def find_people(doc: Doc, lex: Lexicons, taken: list[tuple[int, int]]) -> list[P
     spans = [_without_title(ent, lex) for ent in doc.ents if ent.label_ == "PERSON"]
     spans = [span for span in spans if span is not None and _is_name(span, lex) and not org_word(span)
              and not _one_word_compound(span)]
+    # "said Natalia Eismont, spokeswoman of ...": a name the tagger calls an organization
+    # is a person when a person's title stands in apposition to it
+    spans += [ent for ent in doc.ents if ent.label_ == "ORG" and _titled_like_a_person(ent, lex)]
     spans += _names_after_titles(doc, lex, [(s.start, s.end) for s in spans] + taken)
     spans = [s for s in spans if not any(s.start < e and b < s.end for b, e in taken)]
     people = []
@@ -184,6 +187,20 @@ def _title_start(doc: Doc, name_start: int, lex: Lexicons) -> int:
             continue
         break
     return start if has_title_word else name_start
+
+
+def _titled_like_a_person(ent: Span, lex: Lexicons) -> bool:
+    """Two or three proper nouns and a singular title in apposition ("Natalia Eismont,
+    spokeswoman of the Belarusian leader"), where a body's would be its kind ("the agency")."""
+    if not 2 <= len(ent) <= 3 or not all(t.pos_ == "PROPN" and t.is_title for t in ent):
+        return False
+    if ent.text in lex.phrases or not looks_like_name(ent, lex):
+        return False
+    title = _apposition(ent, lex)
+    if title is None:
+        return False
+    head = title.root
+    return head.tag_ == "NN" and head.lower_ in lex.title_words and head.lower_ not in lex.institutions
 
 
 def _country_name(token: Token, lex: Lexicons) -> bool:
