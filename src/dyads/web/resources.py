@@ -124,28 +124,29 @@ def event(store: Store, event_id: str) -> dict:
     found = [e for e in store.list_events(article_id=article_id) if str(e["idx"]) == idx] if article_id else []
     if not found:
         raise NotFound(f"no event with id {event_id!r}; ids look like ARTICLE_ID:N, see /api/events")
-    return views.event_view(found[0])
+    return {**views.event_view(found[0]), "cluster": views.cluster_view(store, event_id)}
 
 
 def dyad(store: Store, a: str, b: str, query: Query) -> dict:
     return analysis.dyad_series(
         store, a, b, by=query.choice("by", analysis.PERIODS, "month"), **query.period(),
         directed=query.flag("directed"), include_groups=query.flag("groups", True),
-        evidence=query.integer("evidence", low=0, high=500, default=50))
+        evidence=query.integer("evidence", low=0, high=500, default=50), count=_count(query))
 
 
 def rankings(store: Store, query: Query) -> dict:
     return analysis.rank(
         store, query.required("target", "RUS"), query.required("among", "G7"), **query.period(),
         metric=query.choice("metric", tuple(analysis.METRICS), "net"),
-        per=query.choice("per", analysis.PERIODS), evidence=query.integer("evidence", low=0, high=100, default=5))
+        per=query.choice("per", analysis.PERIODS), evidence=query.integer("evidence", low=0, high=100, default=5),
+        count=_count(query))
 
 
 def network(store: Store, query: Query) -> dict:
     net = analysis.network(
         store, level=query.choice("level", analysis.LEVELS, "country"), **query.period(),
         types=query.types("type"), country=query.text("country"),
-        min_weight=query.integer("min_weight", low=1, high=1_000_000, default=1))
+        min_weight=query.integer("min_weight", low=1, high=1_000_000, default=1), count=_count(query))
     size = query.size(default=NETWORK_EDGES)
     if len(net["edges"]) > size:
         net["edges_total"] = len(net["edges"])
@@ -153,6 +154,11 @@ def network(store: Store, query: Query) -> dict:
         kept = {e["source"] for e in net["edges"]} | {e["target"] for e in net["edges"]}
         net["nodes"] = [n for n in net["nodes"] if n["id"] in kept]
     return net
+
+
+def _count(query: Query) -> str:
+    """``count``: clusters (default; an event several articles report counts once) or reports."""
+    return query.choice("count", analysis.COUNT_MODES, "clusters")
 
 
 def quotes(store: Store, query: Query) -> dict:
