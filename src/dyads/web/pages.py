@@ -95,6 +95,12 @@ def event(event_id: str, request: Request, db: Store = Depends(store)):
                  csv=False, data=data)
 
 
+@router.get("/alerts", response_class=HTMLResponse)
+def alerts(request: Request, db: Store = Depends(store)):
+    Query.of(request, ())
+    return _page(request, "alerts.html", api="/api/alerts", title="Alerts", csv=False, data=resources.alerts(db))
+
+
 @router.get("/quotes", response_class=HTMLResponse)
 def quotes(request: Request, db: Store = Depends(store)):
     data = resources.quotes(db, _listing_query(request, p.QUOTE_PARAMS, ("kind", "country")))

@@ -18,6 +18,8 @@ from dyads.web.params import Query
 
 # Events shown on an actor's page, newest first; the rest are a link away.
 ACTOR_EVENTS = 50
+# Alerts the alerts page and its twin list, newest first.
+ALERTS_LISTED = 200
 # Edges the network view draws unless _size says otherwise: beyond this a force layout is a hairball.
 NETWORK_EDGES = 200
 
@@ -228,3 +230,26 @@ def _round(value):
 def _plain(value):
     return value.isoformat() if hasattr(value, "isoformat") else value
 
+
+
+def alerts(store: Store) -> dict:
+    """The alerts fired, newest first, each with the events behind it; and the stored rules."""
+    fired = store.fired_alerts(limit=ALERTS_LISTED)
+    ids = sorted({i for a in fired for i in a["event_ids"]})
+    events = {e["id"]: e for e in event_list(store, ids)}
+    return {"ok": True, "rules": [_plain_row(r) for r in store.alert_rules()],
+            "alerts": [{**_plain_row(a), "events": [events[i] for i in a["event_ids"] if i in events]} for a in fired]}
+
+
+def event_list(store: Store, ids: list[str]) -> list[dict]:
+    """Those events (ARTICLE:N) as ``views.event_view`` gives them."""
+    by_article: dict[str, set[str]] = {}
+    for event_id in ids:
+        article_id, _, idx = event_id.rpartition(":")
+        by_article.setdefault(article_id, set()).add(idx)
+    return [views.event_view(e) for article_id, idxs in sorted(by_article.items())
+            for e in store.list_events(article_id=article_id) if str(e["idx"]) in idxs]
+
+
+def _plain_row(row: dict) -> dict:
+    return {k: _plain(v) for k, v in row.items()}
