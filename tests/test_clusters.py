@@ -234,4 +234,64 @@ def test_webhook_failure_is_recorded_not_fatal(tmp_path):
                                   "webhook": "http://127.0.0.1:9/hook"})
         status = alerts.post_alert(rule.webhook, {"rule": "x"}, timeout=1)
         assert status.startswith("failed: ")
-        assert alerts.check(store, [rule]) == []  # no events: the measure has no value, nothing fires
+        # no events in the window: 0 is below 1, the alert fires, its webhook fails, the check goes on
+        [fired] = alerts.check(store, [rule])
+        assert fired["events"] == 0 and fired["webhook_status"].startswith("failed: ")
+        assert [a["webhook_status"] for a in store.fired_alerts()] == [fired["webhook_status"]]
+        assert alerts.check(store, [rule]) == []  # the same window and events fire once
+        share = alerts.parse_rule({"name": "y", "between": "CHL,PER", "measure": "cooperation_share", "window": 7,
+                                   "below": 0.5})
+        assert alerts.check(store, [share]) == []  # a share of no events has no value: nothing fires
+
+
+def _records(path, stories):
+    with path.open("w", encoding="utf-8") as f:
+        for title, source, paragraphs in stories:
+            f.write(json.dumps({"title": title, "source": source, "published": "2026-03-04",
+                                "text": "\n\n".join(paragraphs)}) + "\n")
+    return path
+
+
+def test_clusters_are_the_same_in_one_run_or_several(tmp_path):
+    """Assigned at ingest: a report stored in a later run joins the cluster of an earlier one, and
+    the clusters do not depend on how the stories were split into runs."""
+    from dyads.config import Settings
+    from dyads.ingest import ingest
+    from dyads.store import Store
+
+    stories = [("Chile and Peru ministers meet in Lima", "Northern Courier", MEETING_A),
+               ("Peru expels Chilean diplomat", "Southern Wire", EXPULSION),
+               ("Santiago and Lima hold border talks", "Southern Wire", MEETING_B)]
+    settings = Settings(article_timeout=0)
+    query = ("SELECT m.article_id, m.event_idx, m.cluster_id FROM event_cluster_members m "
+             "ORDER BY m.article_id, m.event_idx")
+    with Store.open(tmp_path / "one.duckdb") as store:
+        ingest([str(_records(tmp_path / "all.jsonl", stories))], store=store, settings=settings)
+        together = store.con.execute(query).fetchall()
+    with Store.open(tmp_path / "two.duckdb") as store:
+        ingest([str(_records(tmp_path / "first.jsonl", stories[:1]))], store=store, settings=settings)
+        ingest([str(_records(tmp_path / "rest.jsonl", stories[1:]))], store=store, settings=settings)
+        apart = store.con.execute(query).fetchall()
+        [(reports, sources)] = store.con.execute(
+            "SELECT reports, sources FROM event_cluster_counts WHERE reports > 1").fetchall()
+    assert together == apart
+    assert (reports, sources) == (2, 2)
+    # every report is kept: as many members as stored events, and each cluster named after its first
+    assert len(together) == len({(a, i) for a, i, _ in together})
+    assert all(cluster.split(":")[0] in {a for a, _, _ in together} for _, _, cluster in together)
+
+
+def test_a_copy_under_another_headline_and_furniture_is_one_story():
+    """The duplicate check (dyads.dedup: bottom-k MinHash keys over word 5-grams, confirmed by their
+    containment) finds a syndicated copy with another headline and a site's lines at both ends."""
+    from dyads import dedup
+    from dyads.records import Article
+
+    first = Article(headline="Norway and Indonesia sign fisheries accord", paragraphs=BODY_FISHERIES, origin="a")
+    copy = Article(headline="Oslo and Jakarta agree on tuna",
+                   paragraphs=("Subscribe to our morning briefing for the news that matters.", *BODY_FISHERIES,
+                               "Also on Southern Wire: markets, weather and sport."), origin="b")
+    other = Article(headline="Austria and Slovenia open trade talks", paragraphs=MEETING_A, origin="c")
+    index = dedup.StoryIndex()
+    index.add(first)
+    assert dedup.repeats([copy, other], index) == {0: first.id}

@@ -39,6 +39,9 @@ from dyads.store.clusters import COUNT_MODES
 log = logging.getLogger(__name__)
 
 MEASURES = ("cooperation_share", "mean_goldstein", "mean_score", "events", "cooperation", "conflict", "net")
+# Measures that are shares or means: without ``min_events`` events in a window they have no value
+# there (a share of one event says little); the counts are 0 in an empty window.
+RATES = ("cooperation_share", "mean_goldstein", "mean_score")
 CONDITIONS = ("below", "above", "drop", "rise")
 # Windows before the current one whose mean a drop or rise is measured against, by default:
 # four weeks for a weekly window, enough that one odd week does not set the baseline.
@@ -211,7 +214,7 @@ def measure_of(store, rule: Rule, *, until: dt.date) -> dict:
     b = list(analysis.members(rule.b, since=since, until=until, parameter="b"))
     row = store.alert_figures(a, b, since=since, until=until, count=rule.count)
     figures = analysis.figures(row)
-    enough = figures["events"] >= rule.min_events
+    enough = figures["events"] >= rule.min_events or rule.measure not in RATES
     return {"since": since, "until": until, "events": figures["events"],
             "value": figures[rule.measure] if enough else None, "event_ids": list(row["event_ids"] or [])}
 

@@ -55,7 +55,7 @@ def _writing(obj: Context):
 @click.option("--trailing", type=int, default=4, show_default=True, metavar="N",
               help="Windows before the current one a --drop or --rise is measured against.")
 @click.option("--min-events", type=int, default=1, show_default=True, metavar="N",
-              help="Fewest events in the window for the measure to count.")
+              help="Fewest events in a window for a share or mean to count there.")
 @click.option("--count", "count", type=click.Choice(("clusters", "reports")), default="clusters", show_default=True,
               help="Count an event reported by several articles once (clusters) or every report.")
 @click.option("--webhook", metavar="URL", help="POST each alert of this rule as JSON to this URL.")

@@ -11,7 +11,7 @@ starts a cluster named after itself (``ARTICLE_ID:N``).
 Clusters are assigned by the writer in the transaction that stores the events
 (``Store.write``), so they hold under incremental ingest; a report never moves and a
 cluster's first report never changes, so the assignment depends only on the order
-articles are stored in (and within one write on the events' days and ids). Every
+articles are stored in, not on how they are split into writes or runs. Every
 report stays stored: the cluster is a grouping, the reports are its evidence.
 
 Counts, as GDELT has them (``event_cluster_counts``): ``sources`` the distinct outlets
@@ -135,7 +135,8 @@ class ClusterQueries:
         reports = [self._report(row) for row in self.con.execute(_NEW_REPORTS, [article_ids, article_ids]).fetchall()]
         if not reports:
             return 0
-        reports.sort(key=lambda r: (r.day is None, r.day or dt.date.min, r.article_id, r.event_idx))
+        order = {article_id: i for i, article_id in enumerate(article_ids)}
+        reports.sort(key=lambda r: (order[r.article_id], r.event_idx))  # as stored: one write or several alike
         clusters = self._candidate_clusters(reports)  # key -> [cluster dict], oldest first
         new_clusters, members, joined = [], [], 0
         for report in reports:
