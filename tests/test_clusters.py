@@ -163,6 +163,8 @@ def test_watch_stores_stories_once_clusters_the_meeting_and_fires_an_alert(site,
     header = gdelt[0].split("\t")
     meeting = [dict(zip(header, line.split("\t"))) for line in gdelt[1:] if line.split("\t")[header.index("ClusterId")] == cluster]
     assert meeting and {(r["NumSources"], r["NumArticles"], r["NumMentions"]) for r in meeting} == {("2", "2", "2")}
+    shown = json.loads(run("show", cluster, "--json").out)["cluster"]
+    assert shown["id"] == cluster and len(shown["reports"]) == 2
     _check_pages(db, cluster)
 
 
