@@ -297,3 +297,32 @@ def test_a_copy_under_another_headline_and_furniture_is_one_story():
     index = dedup.StoryIndex()
     index.add(first)
     assert dedup.repeats([copy, other], index) == {0: first.id}
+
+
+def test_a_drop_against_the_trailing_mean_fires(tmp_path):
+    """mean_goldstein of CHL-PER: meetings in the two weeks before, an expulsion this week."""
+    from dyads.config import Settings
+    from dyads.ingest import ingest
+    from dyads.store import Store
+
+    path = tmp_path / "dated.jsonl"
+    with path.open("w", encoding="utf-8") as f:
+        for title, published, paragraphs in [("Chile and Peru ministers meet in Lima", "2026-03-02", MEETING_A),
+                                             ("Santiago and Lima hold border talks", "2026-03-10", MEETING_B),
+                                             ("Peru expels Chilean diplomat", "2026-03-20", EXPULSION)]:
+            f.write(json.dumps({"title": title, "published": published, "text": "\n\n".join(paragraphs)}) + "\n")
+    rule = {"name": "chl-per-tone", "between": "CHL,PER", "measure": "mean_goldstein", "window": 7, "trailing": 2}
+    with Store.open(tmp_path / "t.duckdb") as store:
+        ingest([str(path)], store=store, settings=Settings(article_timeout=0))
+        day = dt.date(2026, 3, 21)
+        now = alerts.measure_of(store, alerts.parse_rule({**rule, "drop": 1}), until=day)
+        before = [alerts.measure_of(store, alerts.parse_rule({**rule, "drop": 1}), until=day - dt.timedelta(days=7 * k))
+                  for k in (1, 2)]
+        assert now["value"] < 0 < min(b["value"] for b in before)
+        fired = alerts.evaluate(store, alerts.parse_rule({**rule, "drop": 3}), today=day)
+        assert fired["baseline"] == pytest.approx(sum(b["value"] for b in before) / 2, abs=1e-3)
+        assert fired["event_ids"] == now["event_ids"] and "below the trailing mean" in fired["message"]
+        assert alerts.evaluate(store, alerts.parse_rule({**rule, "rise": 3}), today=day) is None
+        # no events in the trailing windows: no baseline, nothing fires
+        assert alerts.evaluate(store, alerts.parse_rule({**rule, "drop": 3, "trailing": 1}),
+                               today=dt.date(2026, 3, 4)) is None

@@ -221,12 +221,14 @@ class ClusterQueries:
         if not ids or not self.has_clusters():
             return {}
         mine = ("SELECT article_id || ':' || event_idx AS event_id, cluster_id FROM event_cluster_members "
-                "WHERE article_id || ':' || event_idx IN (SELECT unnest(?::VARCHAR[]))")
+                "WHERE article_id IN (SELECT unnest(?::VARCHAR[])) "
+                "AND article_id || ':' || event_idx IN (SELECT unnest(?::VARCHAR[]))")
         counts = CLUSTER_COUNTS.format(where="WHERE m.cluster_id IN (SELECT cluster_id FROM mine)")
         rows = self._dicts(
             f"WITH mine AS ({mine}), counts AS ({counts}) SELECT mine.event_id, mine.cluster_id AS cluster, "
             "counts.sources, counts.articles, counts.mentions, counts.reports "
-            "FROM mine JOIN counts ON counts.cluster_id = mine.cluster_id", [ids])
+            "FROM mine JOIN counts ON counts.cluster_id = mine.cluster_id",
+            [sorted({i.rpartition(":")[0] for i in ids}), ids])
         return {r.pop("event_id"): r for r in rows}
 
     def cluster_reports(self, cluster_id: str) -> list[dict]:
