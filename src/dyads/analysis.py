@@ -4,7 +4,9 @@
 rank the G7 members by cooperation with Russia, month by month, and show the
 events behind each number. Every figure here counts stored events between two
 countries (see ``store/analysis.py`` for how events become country pairs) and
-comes with the events, and their sentences, that make it.
+comes with the events, and their sentences, that make it. By default an event that
+several articles report counts once, as one event cluster (``store/clusters.py``);
+``count="reports"`` counts every report, as GDELT's event rows do.
 
     >>> members("G8", since=dt.date(2015, 1, 1), until=dt.date(2015, 12, 31))
     ('CAN', 'DEU', 'FRA', 'GBR', 'ITA', 'JPN', 'USA')
@@ -23,6 +25,7 @@ from dyads import lexicons, views
 from dyads.errors import MissingDependency, QueryError
 from dyads.store import Store
 from dyads.store.analysis import PRECISIONS
+from dyads.store.clusters import COUNT_MODES
 
 log = logging.getLogger(__name__)
 
@@ -104,6 +107,18 @@ def members(among: str, *, since: dt.date | None = None, until: dt.date | None =
     return tuple(sorted({country_code(c, parameter=parameter) for c in codes}))
 
 
+def check_count(count: str, *, parameter: str = "count") -> str:
+    """``count`` if it is a way of counting ("clusters", "reports").
+
+    Raises:
+        QueryError: it is neither.
+    """
+    if count not in COUNT_MODES:
+        raise QueryError(f"{parameter} {count!r} is not a way of counting; choose clusters (an event reported "
+                         "by several articles counts once) or reports (every report, as GDELT)", parameter=parameter)
+    return count
+
+
 def group_name(among: str) -> str | None:
     """The name of the group ``among`` names ("G7" -> "Group of Seven"), None for a list of codes."""
     group = next((g for code, g in lexicons.load().groups.items() if code.upper() == among.strip().upper()), None)
@@ -118,7 +133,7 @@ def country_name(code: str | None) -> str | None:
 
 def dyad_series(store: Store, a: str, b: str, *, by: str = "month", since: dt.date | None = None,
                 until: dt.date | None = None, directed: bool = False, include_groups: bool = True,
-                evidence: int = 20) -> dict:
+                evidence: int = 20, count: str = "clusters") -> dict:
     """The events between two countries over time, with totals and the newest events as evidence.
 
     Each period gives event counts by quad class, the cooperation share, the mean
@@ -130,6 +145,8 @@ def dyad_series(store: Store, a: str, b: str, *, by: str = "month", since: dt.da
         by: "day", "week", "month" or "year".
         directed: only events from ``a`` to ``b``.
         include_groups: also count events of a group ``a`` or ``b`` belongs to ("the G7").
+        count: "clusters" (default): an event reported by several articles counts once
+            (``store/clusters.py``); "reports": every stored report counts, as GDELT's rows do.
 
     Example:
         >>> import tempfile, os
@@ -140,7 +157,8 @@ def dyad_series(store: Store, a: str, b: str, *, by: str = "month", since: dt.da
     a, b = country_code(a, parameter="a"), country_code(b, parameter="b")
     if by not in PERIODS:
         raise QueryError(f"by {by!r} is not a period; choose one of {', '.join(PERIODS)}", parameter="by")
-    options = {"since": since, "until": until, "directed": directed, "include_groups": include_groups}
+    options = {"since": since, "until": until, "directed": directed, "include_groups": include_groups,
+               "count": check_count(count)}
     rows = store.dyad_series(a, b, by=by, **options)
     totals = store.dyad_series(a, b, by=None, **options)
     return {
@@ -150,6 +168,7 @@ def dyad_series(store: Store, a: str, b: str, *, by: str = "month", since: dt.da
         "period": {"since": _iso(since), "until": _iso(until)},
         "directed": directed,
         "include_groups": include_groups,
+        "count": count,
         "totals": figures(totals[0] if totals else {}),
         "series": [{"period": r["period"].isoformat(), **figures(r), "from_a": r["from_a"], "from_b": r["from_b"]}
                    for r in _filled(rows, by)],
@@ -161,7 +180,7 @@ def dyad_series(store: Store, a: str, b: str, *, by: str = "month", since: dt.da
 
 def rank(store: Store, target: str, among: str, *, since: dt.date | None = None,
          until: dt.date | None = None, metric: str = "net", per: str | None = None,
-         evidence: int = 5) -> dict:
+         evidence: int = 5, count: str = "clusters") -> dict:
     """Rank countries by their relations with ``target``, with the events behind each figure.
 
     Args:
@@ -172,6 +191,7 @@ def rank(store: Store, target: str, among: str, *, since: dt.date | None = None,
         per: also rank within each "day", "week", "month" or "year".
         evidence: events listed per member (direct ones first, then via a group), and as many
             quotes: the member's speakers on the target and the target's on the member.
+        count: "clusters" (default) or "reports", as for ``dyad_series``.
 
     Members with no events are listed last, unranked. Events of unknown date count
     only when no period is given.
@@ -191,9 +211,10 @@ def rank(store: Store, target: str, among: str, *, since: dt.date | None = None,
     codes = [c for c in members(among, since=since, until=until) if c != target]
     if not codes:
         raise QueryError(f"among {among!r} has no members besides {target} in the period", parameter="among")
-    overall = {r["member"]: r for r in store.rank_members(target, codes, since=since, until=until)}
+    count = check_count(count)
+    overall = {r["member"]: r for r in store.rank_members(target, codes, since=since, until=until, count=count)}
     proof: dict[str, list] = {}
-    for row in store.rank_evidence(target, codes, since=since, until=until, limit=evidence):
+    for row in store.rank_evidence(target, codes, since=since, until=until, limit=evidence, count=count):
         proof.setdefault(row["member"], []).append(views.evidence_view(row, a=row["member"], b=target))
     said: dict[str, list] = {}
     if store.has_table("quotes"):
@@ -209,10 +230,11 @@ def rank(store: Store, target: str, among: str, *, since: dt.date | None = None,
                   "members": codes},
         "period": {"since": _iso(since), "until": _iso(until)},
         "metric": metric,
+        "count": count,
         "ranking": ranking,
     }
     if per:
-        rows = store.rank_members(target, codes, since=since, until=until, per=per)
+        rows = store.rank_members(target, codes, since=since, until=until, per=per, count=count)
         by_period: dict[dt.date, list] = {}
         for r in rows:
             by_period.setdefault(r["period"], []).append(
@@ -254,13 +276,14 @@ def _ranked(rows: list[dict], metric: str) -> list[dict]:
 
 def network(store: Store, *, level: str = "country", since: dt.date | None = None,
             until: dt.date | None = None, types: list[str] | None = None, country: str | None = None,
-            min_weight: int = 1) -> dict:
+            min_weight: int = 1, count: str = "clusters") -> dict:
     """The directed, weighted network of who did what to whom.
 
     Nodes are countries (``level="country"``; a group stands for its members) or
     actors (``level="actor"``: people, governments, groups). An edge counts the
     events from source to target, by PLOVER type, with their mean score and
-    Goldstein value; a reciprocal event makes an edge each way.
+    Goldstein value; a reciprocal event makes an edge each way. ``count`` "clusters" (default)
+    counts an event reported by several articles once, "reports" every report.
 
     Example:
         >>> import tempfile, os
@@ -275,7 +298,9 @@ def network(store: Store, *, level: str = "country", since: dt.date | None = Non
         raise QueryError(f"min_weight must be 1 or more, got {min_weight}", parameter="min_weight")
     country = country_code(country, parameter="country") if country else None
     edges: dict[tuple[str, str], dict] = {}
-    for row in store.network_edges(level=level, since=since, until=until, types=types, country=country):
+    count = check_count(count)
+    for row in store.network_edges(level=level, since=since, until=until, types=types, country=country,
+                                   count=count):
         edge = edges.setdefault((row["source"], row["target"]), {
             "source": row["source"], "target": row["target"], "events": 0, "cooperation": 0,
             "score_sum": 0.0, "goldstein_sum": 0.0, "by_type": {}})
@@ -289,6 +314,7 @@ def network(store: Store, *, level: str = "country", since: dt.date | None = Non
         "level": level,
         "period": {"since": _iso(since), "until": _iso(until)},
         "types": list(types or []),
+        "count": count,
         "nodes": _nodes(store, kept, level),
         "edges": sorted(kept, key=lambda e: (-e["events"], e["source"], e["target"])),
     }

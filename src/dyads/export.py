@@ -43,8 +43,8 @@ GDELT_COLUMNS = (
     "GLOBALEVENTID", "SQLDATE", "MonthYear", "Year", "Actor1Code", "Actor1Name", "Actor1CountryCode",
     "Actor1Type1Code", "Actor2Code", "Actor2Name", "Actor2CountryCode", "Actor2Type1Code",
     "IsRootEvent", "EventCode", "EventBaseCode", "EventRootCode", "QuadClass", "GoldsteinScale",
-    "NumMentions", "ActionGeo_FullName", "ActionGeo_CountryCode", "ActionGeo_Lat", "ActionGeo_Long",
-    "ActionGeo_FeatureID", "SOURCEURL", "PLOVERType", "PLOVERMode", "EventId", "ArticleId", "Sentence",
+    "NumMentions", "NumSources", "NumArticles", "ActionGeo_FullName", "ActionGeo_CountryCode", "ActionGeo_Lat", "ActionGeo_Long",
+    "ActionGeo_FeatureID", "SOURCEURL", "PLOVERType", "PLOVERMode", "EventId", "ClusterId", "ArticleId", "Sentence",
 )
 FLAT_COLUMNS = (
     "id", "article_id", "date", "date_precision", "type", "mode", "cameo", "cameo_root", "goldstein",
@@ -130,7 +130,9 @@ def export_events(store: Store, fmt: str, out: Path | BinaryIO, **filters) -> in
         elif fmt == "csv":
             write_rows(f, [flat_row(e) for e in events], FLAT_COLUMNS, delimiter=",")
         else:
-            write_rows(f, [row for e in events for row in gdelt_rows(e)], GDELT_COLUMNS, delimiter="\t")
+            clusters = store.clusters_of(e["id"] for e in events)
+            write_rows(f, [row for e in events for row in gdelt_rows(e, cluster=clusters.get(e["id"]))],
+                       GDELT_COLUMNS, delimiter="\t")
     return len(events)
 
 
@@ -291,8 +293,13 @@ def _entity(party: dict) -> dict:
             "entity_name": party["name"], "identifier_id": party["id"]}
 
 
-def gdelt_rows(event: dict) -> list[dict]:
-    """GDELT-style rows of an event, one per CAMEO dyad (``iter_dyads``), codes as strings."""
+def gdelt_rows(event: dict, *, cluster: dict | None = None) -> list[dict]:
+    """GDELT-style rows of an event, one per CAMEO dyad (``iter_dyads``), codes as strings.
+
+    ``cluster`` (``Store.clusters_of``) gives NumMentions, NumSources and NumArticles as GDELT
+    counts them over every report of the event (``store/clusters.py``); without one (a database
+    from before clusters), the report alone: 1, 1, 1."""
+    counts = cluster or {"mentions": 1, "sources": 1, "articles": 1, "cluster": event["id"]}
     rows = []
     for number, (source, target) in enumerate(_dyads(event)):
         date = event["date"] if event["date_precision"] == "day" else None
@@ -305,12 +312,13 @@ def gdelt_rows(event: dict) -> list[dict]:
             **_gdelt_actor("Actor1", source), **_gdelt_actor("Actor2", target),
             "IsRootEvent": 1 if event["evidence"]["sentence_index"] <= 1 else 0,
             "EventCode": event["cameo"], "EventBaseCode": event["cameo"][:3], "EventRootCode": event["cameo_root"],
-            "QuadClass": event["quad_class"], "GoldsteinScale": event["goldstein"], "NumMentions": 1,
+            "QuadClass": event["quad_class"], "GoldsteinScale": event["goldstein"],
+            "NumMentions": counts["mentions"], "NumSources": counts["sources"], "NumArticles": counts["articles"],
             "ActionGeo_FullName": place.get("name"), "ActionGeo_CountryCode": place.get("country"),
             "ActionGeo_Lat": place.get("lat"), "ActionGeo_Long": place.get("lon"),
             "ActionGeo_FeatureID": place.get("geonameid"), "SOURCEURL": None,
             "PLOVERType": event["type"], "PLOVERMode": event["mode"], "EventId": event["id"],
-            "ArticleId": event["article_id"],
+            "ClusterId": counts["cluster"], "ArticleId": event["article_id"],
             "Sentence": event["evidence"]["sentence"].replace("\t", " ").replace("\n", " "),
         })
     return rows

@@ -283,3 +283,17 @@ def date_text(row: dict) -> str | None:
         return f"--{month:02d}"
     return None
 
+
+
+def cluster_view(store, event_id: str) -> dict | None:
+    """The event cluster an event belongs to (``store/clusters.py``): its id, GDELT's counts
+    (sources, articles, mentions) and every report, oldest first; None before clusters."""
+    counts = store.clusters_of([event_id]).get(event_id)
+    if counts is None:
+        return None
+    reports = [{"id": r["id"], "article_id": r["article_id"], "index": r["idx"], "type": r["type"],
+                "cameo": r["cameo"], "date": _iso(r["date"]), "headline": r["headline"],
+                "published": _iso(r["published"]), "url": r["url"], "outlets": list(r["outlets"] or []),
+                "sentence": r["sentence"]} for r in store.cluster_reports(counts["cluster"])]
+    return {"id": counts["cluster"], "sources": counts["sources"], "articles": counts["articles"],
+            "mentions": counts["mentions"], "reports": reports}

@@ -330,8 +330,13 @@ def _item_rows(fetched: list[tuple[_Planned, Item, Article | Failure]], summary:
     """``watch_items`` rows: each article with the id of the story it is stored as."""
     articles = [read for _, _, read in fetched if isinstance(read, Article)]
     with store.reading() as session:
-        found = dedup.repeats(articles, session)
-    story = {id(articles[i]): stored_id for i, stored_id in found.items()}
+        # most pages are new stories stored under their own id: only the others need the
+        # duplicate check's keys (5-gram hashes), which cost as much again as the ingest's check
+        exact = session.known_ids(a.id for a in articles)
+        others = [a for a in articles if a.id not in exact]
+        found = dedup.repeats(others, session)
+    story = {id(a): a.id for a in articles if a.id in exact}
+    story.update({id(others[i]): stored_id for i, stored_id in found.items()})
     reasons = {f.origin: f.reason for f in summary.failures}
     now, rows = _utcnow(), []
     for plan, item, read in fetched:

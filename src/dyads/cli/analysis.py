@@ -24,6 +24,14 @@ def period_options(function):
     return function
 
 
+def count_option(function):
+    """--count clusters|reports, shared by the analysis commands."""
+    return click.option("--count", "count", type=click.Choice(analysis.COUNT_MODES), default="clusters",
+                        show_default=True,
+                        help="clusters: an event reported by several articles counts once; "
+                             "reports: every report counts, as GDELT does.")(function)
+
+
 def _period(since: str | None, until: str | None) -> dict:
     return {"since": analysis.parse_day(since, parameter="--since"),
             "until": analysis.parse_day(until, parameter="--until", end=True)}
@@ -37,9 +45,10 @@ def _period(since: str | None, until: str | None) -> dict:
 @period_options
 @click.option("--directed", is_flag=True, help="Only events from A to B.")
 @click.option("--no-groups", is_flag=True, help="Leave out events of a group A or B belongs to.")
+@count_option
 @format_options
 @click.pass_obj
-def dyad(obj: Context, a, b, by, since, until, directed, no_groups, as_json, as_csv) -> None:
+def dyad(obj: Context, a, b, by, since, until, directed, no_groups, count, as_json, as_csv) -> None:
     """The events between two countries over time: counts by quad class, cooperation share,
     mean PLOVER score and Goldstein value per period.
 
@@ -54,7 +63,7 @@ def dyad(obj: Context, a, b, by, since, until, directed, no_groups, as_json, as_
     """
     with obj.reading() as store:
         result = analysis.dyad_series(store, a, b, by=by, directed=directed, include_groups=not no_groups,
-                                      **_period(since, until))
+                                      count=count, **_period(since, until))
     if as_json:
         click.echo(to_json(result))
         return
@@ -77,9 +86,10 @@ def dyad(obj: Context, a, b, by, since, until, directed, no_groups, as_json, as_
 @click.option("--per", type=click.Choice(analysis.PERIODS), help="Also rank within each period (--json, --csv).")
 @click.option("--evidence", type=click.IntRange(min=0), default=5, show_default=True,
               help="Events listed per member in --json.")
+@count_option
 @format_options
 @click.pass_obj
-def rank(obj: Context, target, among, since, until, metric, per, evidence, as_json, as_csv) -> None:
+def rank(obj: Context, target, among, since, until, metric, per, evidence, count, as_json, as_csv) -> None:
     """Rank countries by their relations with a target, with the events behind each figure.
 
     Members without events are listed last, unranked. --json gives each member's
@@ -89,9 +99,10 @@ def rank(obj: Context, target, among, since, until, metric, per, evidence, as_js
     Example:
       dyads rank --target RUS --among G7
       dyads rank --target RUS --among G7 --since 2018-01 --per month --json
+      dyads rank --target RUS --among G7 --count reports
     """
     with obj.reading() as store:
-        result = analysis.rank(store, target, among, metric=metric, per=per, evidence=evidence,
+        result = analysis.rank(store, target, among, metric=metric, per=per, evidence=evidence, count=count,
                                **_period(since, until))
     if as_json:
         click.echo(to_json(result))
@@ -112,9 +123,10 @@ def rank(obj: Context, target, among, since, until, metric, per, evidence, as_js
 @click.option("--country", metavar="ISO3", help="Only edges touching this country.")
 @click.option("--min-weight", type=click.IntRange(min=1), default=1, show_default=True,
               help="Only edges of at least this many events.")
+@count_option
 @format_options
 @click.pass_obj
-def network(obj: Context, out, fmt, level, since, until, types, country, min_weight, as_json, as_csv) -> None:
+def network(obj: Context, out, fmt, level, since, until, types, country, min_weight, count, as_json, as_csv) -> None:
     """The directed, weighted network of who did what to whom, by event type.
 
     With --out, writes GraphML (Gephi, Cytoscape, networkx) or JSON nodes and edges;
@@ -129,7 +141,7 @@ def network(obj: Context, out, fmt, level, since, until, types, country, min_wei
 
     with obj.reading() as store:
         net = analysis.network(store, level=level, types=_types(types), country=country,
-                               min_weight=min_weight, **_period(since, until))
+                               min_weight=min_weight, count=count, **_period(since, until))
     if out:
         fmt = fmt or ("json" if out.suffix.lower() == ".json" else "graphml")
         analysis.write_network(net, check_out_path(out), fmt)

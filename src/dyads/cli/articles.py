@@ -59,7 +59,8 @@ def show(obj: Context, row_id: str, as_json: bool) -> None:
     """Show one article: fields, sentences, entities, events and quotes. An id prefix is enough.
 
     ID is an article id, or the id of an event (ARTICLE:N) or a quote (ARTICLE:qN) as
-    `dyads events` and `dyads quotes` list them: its article, with that row marked.
+    `dyads events` and `dyads quotes` list them: its article, with that row marked (an
+    event with every report of it, in any article: its event cluster).
 
     \b
     Example:
@@ -69,14 +70,21 @@ def show(obj: Context, row_id: str, as_json: bool) -> None:
     article_id, marked = _split_row_id(row_id)
     with obj.reading() as store:
         detail = views.article_detail(store.get_article(article_id))
-    if marked and marked not in {e["id"].split(":")[1] for e in detail["events"]} | \
-            {q["id"].split(":")[1] for q in detail["quotes"]}:
-        raise QueryError(f"article {detail['id']} has no {'quote' if marked.startswith('q') else 'event'} "
-                         f"{marked}; `dyads show {detail['id']}` lists its rows")
+        if marked and marked not in {e["id"].split(":")[1] for e in detail["events"]} | \
+                {q["id"].split(":")[1] for q in detail["quotes"]}:
+            raise QueryError(f"article {detail['id']} has no {'quote' if marked.startswith('q') else 'event'} "
+                             f"{marked}; `dyads show {detail['id']}` lists its rows")
+        cluster = views.cluster_view(store, f"{detail['id']}:{marked}") if marked and marked.isdigit() else None
     if as_json:
-        click.echo(to_json({**detail, "marked": f"{detail['id']}:{marked}" if marked else None}))
+        click.echo(to_json({**detail, "marked": f"{detail['id']}:{marked}" if marked else None,
+                            **({"cluster": cluster} if cluster else {})}))
     else:
         click.echo(render_article(detail, marked=f"{detail['id']}:{marked}" if marked else None))
+        if cluster:
+            click.echo(f"\nReports of event {detail['id']}:{marked} (cluster {cluster['id']}: {cluster['sources']} "
+                       f"sources, {cluster['articles']} articles, {cluster['mentions']} mentions):")
+            click.echo("\n".join(f"  {r['id']:<22} {', '.join(r['outlets']) or '-':<24} {r['sentence']}"
+                                  for r in cluster["reports"]))
 
 
 def _split_row_id(row_id: str) -> tuple[str, str | None]:

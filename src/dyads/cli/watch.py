@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import signal
 import sys
+from pathlib import Path
 
 import click
 from tqdm import tqdm
@@ -31,16 +32,20 @@ DEFAULT_EVERY_S = 300.0
 @click.option("--workers", type=click.IntRange(min=1), help="Processes that run the NLP (default 1).")
 @click.option("--article-timeout", type=click.FloatRange(min=0), metavar="SECONDS",
               help="Most seconds the NLP may spend on one article (default 60; 0: no limit, one process).")
+@click.option("--rules", "rules_file", type=click.Path(path_type=Path), metavar="FILE",
+              help="Alert rules (TOML or JSON) checked after each poll, with those `dyads alerts add` stored.")
+@click.option("--webhook", metavar="URL", help="POST each alert as JSON here (unless its rule names its own).")
 @click.pass_obj
 def watch(obj: Context, sources, once, every, delay, timeout, user_agent, contact, workers,
-          article_timeout) -> None:
+          article_timeout, rules_file, webhook) -> None:
     """Follow RSS/Atom feeds and sitemaps; fetch and store each new story once.
 
     Each poll asks every source with the validators of its last answer (an
     unchanged feed costs one 304), fetches the pages of items not seen before,
     one request at a time per host, and ingests them as `dyads ingest` does: a
     story carried by several feeds is stored once. robots.txt is obeyed. What was
-    seen is kept in the database, so a restart resumes. Ctrl-C (or SIGTERM)
+    seen is kept in the database, so a restart resumes. After each poll the alert
+    rules (`dyads alerts`, and --rules) are checked; an alert fired is printed. Ctrl-C (or SIGTERM)
     stops after the current page. A line per source and poll goes to stderr, and
     a progress bar over a poll's new pages on a terminal.
 
@@ -57,6 +62,11 @@ def watch(obj: Context, sources, once, every, delay, timeout, user_agent, contac
     settings = obj.settings.replace(**{k: v for k, v in dict(workers=workers, article_timeout=article_timeout).items()
                                        if v is not None})
     settings.check()
+    from dyads import alerts as alert_rules
+
+    alert_rules.check_webhook(webhook)
+    if rules_file:
+        alert_rules.read_rules(rules_file)  # a bad rules file fails before the first poll
     # The workers' server (and spaCy here) load at the first new item, not before: a poll that
     # finds nothing new, the usual cron run, costs a few requests and no model load.
     from dyads.watch import watch as run_watch
@@ -77,6 +87,7 @@ def watch(obj: Context, sources, once, every, delay, timeout, user_agent, contac
     def on_poll(summary) -> None:
         polls[0] += 1
         click.echo(f"poll {polls[0]}: {summary.line()}", err=True)
+        _check_alerts(watched[0], rules_file, webhook)
 
     show_progress = sys.stderr.isatty()
     bar = None
@@ -94,9 +105,24 @@ def watch(obj: Context, sources, once, every, delay, timeout, user_agent, contac
             bar = None
         click.echo(result.line(), err=True)
 
+    watched: list = [None]
     with StoreFile(settings.db, timeout=settings.lock_timeout) as store:
+        watched[0] = store
         run_watch(list(sources), store=store, settings=settings, fetcher=fetcher, once=once, every=every,
                   on_result=on_result, on_poll=on_poll, on_progress=on_progress if show_progress else None)
     if fetcher.stop.is_set():
         click.echo("stopped; rerun to go on where it stopped", err=True)
     sys.stderr.flush()
+
+
+def _check_alerts(store: StoreFile, rules_file, webhook) -> None:
+    """The alert rules checked after a poll (a session only when there are rules); the file let go after."""
+    from dyads.cli.alerts import check_and_print
+
+    if not rules_file:
+        with store.reading() as session:
+            if not session.alert_rules():
+                return
+    with store.writing() as session:
+        check_and_print(session, rules_file, webhook)
+    store.close()

@@ -35,6 +35,8 @@ from dyads.errors import QueryError, StoreError
 from dyads.records import Analysis, Failure, IngestSummary
 from dyads.store import locks
 from dyads.store.analysis import AnalysisQueries
+from dyads.store.alerts import AlertQueries
+from dyads.store.clusters import ClusterQueries
 from dyads.store.browse import QUOTE_SELECT, QUOTE_SOURCE, QUOTES, BrowseQueries, LookupQueries, party_where, speaker_is
 from dyads.store.locks import LOCK_TIMEOUT_S
 from dyads.store.migrations import MIGRATIONS
@@ -52,7 +54,8 @@ ACTOR_TOTALS_EVERY_S = 30.0
 _ISO3 = re.compile(r"^[A-Za-z]{3}$")
 
 
-class Store(AnalysisQueries, BrowseQueries, LookupQueries, WatchQueries):
+class Store(AnalysisQueries, BrowseQueries, LookupQueries, WatchQueries, ClusterQueries,
+            AlertQueries):
     """An open dyads database (analyses and listings: ``store/analysis.py``, ``store/browse.py``)."""
 
     def __init__(self, con: duckdb.DuckDBPyConnection, path: str, *, read_only: bool) -> None:
@@ -115,6 +118,8 @@ class Store(AnalysisQueries, BrowseQueries, LookupQueries, WatchQueries):
             self._types.clear()
         if "0011_article_keys" in applied:
             self.backfill_article_keys()
+        if "0013_event_clusters" in applied:
+            self.backfill_clusters()
         return applied
 
     def backfill_article_keys(self) -> int:
@@ -250,6 +255,7 @@ class Store(AnalysisQueries, BrowseQueries, LookupQueries, WatchQueries):
             for table, (columns, rows) in table_rows(fresh, run_id=run_id, now=_now()).items():
                 self._insert_columns(table, columns, rows)
             self.store_event_dyads([a.article.id for a in fresh])
+            self.cluster_events([a.article.id for a in fresh])
             self.mark_actor_totals(sorted({actor.id for a in fresh for actor in a.actors}
                                           | {m.actor_id for a in fresh for m in a.mentions if m.actor_id}))
         if time.monotonic() - self.totals_refreshed >= ACTOR_TOTALS_EVERY_S:

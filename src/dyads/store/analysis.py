@@ -77,6 +77,11 @@ def event_dyads_of(code: str) -> tuple[str, list]:
 PAIR_COLUMNS = ("article_id", "event_idx", "source", "target", "via_group")
 PAIR_EVENT_COLUMNS = ("date", "date_precision", "quad_class", "score", "goldstein", "negated", "hypothetical")
 STORED_DYADS = f"WITH event_dyads AS (SELECT {', '.join((*PAIR_COLUMNS, *PAIR_EVENT_COLUMNS))} FROM event_country_pairs)"
+# The same, one report per event cluster (its first; ``store/clusters.py``): what the analyses count by default.
+CLUSTERED_DYADS = (f"WITH event_dyads AS (SELECT {', '.join((*PAIR_COLUMNS, *PAIR_EVENT_COLUMNS))} FROM event_country_pairs p "
+                   "SEMI JOIN event_clusters c ON c.article_id = p.article_id AND c.event_idx = p.event_idx)")
+# An event (``d`` with article_id, event_idx) that is its cluster's first report.
+FIRST_REPORT = "EXISTS (SELECT 1 FROM event_clusters c WHERE c.article_id = d.article_id AND c.event_idx = d.event_idx)"
 # The event figures of a group of pairs of one event (any row's: they are the event's).
 _EVENT_FIGURES = ", ".join(f"any_value(d.{c}) AS {c}" for c in PAIR_EVENT_COLUMNS)
 # EVENT_DYADS of the articles in one list parameter, as the writer stores them.
@@ -154,14 +159,20 @@ class AnalysisQueries:
         return self.con.execute(
             "SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [name]).fetchone()[0] > 0
 
-    def event_dyads(self, code: str | None = None) -> tuple[str, list]:
+    def event_dyads(self, code: str | None = None, *, count: str = "reports") -> tuple[str, list]:
         """A WITH clause defining ``event_dyads``, and its parameters: the stored pairs, or in a
-        database opened read-only from before they were stored, EVENT_DYADS (of ``code``'s events)."""
+        database opened read-only from before they were stored, EVENT_DYADS (of ``code``'s events).
+        ``count="clusters"``: only the first report of each event cluster (``store/clusters.py``),
+        where the database has clusters."""
         if "_stored_dyads" not in self.__dict__:
             self._stored_dyads = self.has_table("event_country_pairs")
         if self._stored_dyads:
-            return STORED_DYADS, []
+            return (CLUSTERED_DYADS if self.clustered(count) else STORED_DYADS), []
         return event_dyads_of(code) if code else (EVENT_DYADS, [])
+
+    def clustered(self, count: str) -> bool:
+        """Whether to count event clusters: asked for, and the database has them."""
+        return count == "clusters" and self.has_clusters()
 
     def store_event_dyads(self, article_ids: list[str]) -> None:
         """Store the country pairs of these articles' events (their parties are stored already)."""
@@ -184,14 +195,15 @@ class AnalysisQueries:
 
     # -- dyads ----------------------------------------------------------------
 
-    def _dyad_events(self, a: str, b: str, *, directed: bool, include_groups: bool) -> tuple[str, list]:
+    def _dyad_events(self, a: str, b: str, *, directed: bool, include_groups: bool,
+                     count: str = "reports") -> tuple[str, list]:
         """A query of the events between ``a`` and ``b``: article_id, event_idx, from_a, from_b, via_group
         and the event's figures (PAIR_EVENT_COLUMNS)."""
         pair = "(d.source = ? AND d.target = ?)" if directed else \
             "((d.source = ? AND d.target = ?) OR (d.source = ? AND d.target = ?))"
         params = [a, b] if directed else [a, b, b, a]
         groups = "" if include_groups else " AND NOT d.via_group"
-        dyads, first = self.event_dyads(a)
+        dyads, first = self.event_dyads(a, count=count)
         sql = (dyads + f""", dyad AS (
             SELECT d.article_id, d.event_idx, bool_or(d.source = ?) AS from_a, bool_or(d.source = ?) AS from_b,
                    bool_and(d.via_group) AS via_group, {_EVENT_FIGURES}
@@ -200,11 +212,11 @@ class AnalysisQueries:
 
     def dyad_series(self, a: str, b: str, *, by: str | None, since: dt.date | None = None,
                     until: dt.date | None = None, directed: bool = False,
-                    include_groups: bool = True) -> list[dict]:
+                    include_groups: bool = True, count: str = "reports") -> list[dict]:
         """Per period (``date_trunc(by, date)``): counts by quad class, mean score and Goldstein value,
         events from ``a`` and from ``b``. Only events dated at least as finely as ``by``; with
         ``by`` None, one row of totals over every counted event, dated or not."""
-        sql, params = self._dyad_events(a, b, directed=directed, include_groups=include_groups)
+        sql, params = self._dyad_events(a, b, directed=directed, include_groups=include_groups, count=count)
         where, more = _period_clause(since, until)
         where.append(COUNTED)
         if by:
@@ -218,9 +230,9 @@ class AnalysisQueries:
 
     def dyad_left_out(self, a: str, b: str, *, by: str, since: dt.date | None = None,
                       until: dt.date | None = None, directed: bool = False,
-                      include_groups: bool = True) -> dict:
+                      include_groups: bool = True, count: str = "reports") -> dict:
         """Events of the dyad a series cannot place: no known date, or dated more coarsely than ``by``."""
-        sql, params = self._dyad_events(a, b, directed=directed, include_groups=include_groups)
+        sql, params = self._dyad_events(a, b, directed=directed, include_groups=include_groups, count=count)
         where, more = _period_clause(since, until)
         where.append(COUNTED)
         undated = "e.date IS NULL" if not (since or until) else "false"
@@ -232,9 +244,10 @@ class AnalysisQueries:
         return {k: row[k] or 0 for k in row}
 
     def dyad_evidence(self, a: str, b: str, *, since: dt.date | None = None, until: dt.date | None = None,
-                      directed: bool = False, include_groups: bool = True, limit: int = 50) -> list[dict]:
+                      directed: bool = False, include_groups: bool = True, limit: int = 50,
+                      count: str = "reports") -> list[dict]:
         """The dyad's events, newest first, with their sentences."""
-        sql, params = self._dyad_events(a, b, directed=directed, include_groups=include_groups)
+        sql, params = self._dyad_events(a, b, directed=directed, include_groups=include_groups, count=count)
         where, more = _period_clause(since, until)
         where.append(COUNTED)
         sql += (f", newest AS (SELECT * FROM dyad e WHERE {' AND '.join(where)} "
@@ -261,11 +274,12 @@ class AnalysisQueries:
 
     # -- rankings -------------------------------------------------------------
 
-    def _ranked_events(self, target: str, members: list[str], *, since, until) -> tuple[str, list, list, list]:
+    def _ranked_events(self, target: str, members: list[str], *, since, until,
+                       count: str = "reports") -> tuple[str, list, list, list]:
         """A query of (article_id, event_idx, member, from_member, via_group) for events between
         the target and any member, its parameters, and the WHERE clauses and parameters of the period."""
         where, params = _period_clause(since, until)
-        dyads, first = self.event_dyads(target)
+        dyads, first = self.event_dyads(target, count=count)
         sql = (dyads + """, ranked AS (
             SELECT d.article_id, d.event_idx,
                    CASE WHEN d.source = ? THEN d.target ELSE d.source END AS member,
@@ -278,9 +292,9 @@ class AnalysisQueries:
         return sql, [*first, target, target, target, target, members, target, members], where, params
 
     def rank_members(self, target: str, members: list[str], *, since: dt.date | None = None,
-                     until: dt.date | None = None, per: str | None = None) -> list[dict]:
+                     until: dt.date | None = None, per: str | None = None, count: str = "reports") -> list[dict]:
         """Figures of each member's events with the target (per period when ``per`` is given)."""
-        sql, params, where, more = self._ranked_events(target, members, since=since, until=until)
+        sql, params, where, more = self._ranked_events(target, members, since=since, until=until, count=count)
         where.append(COUNTED)
         period = f"date_trunc('{per}', e.date)::DATE" if per else "NULL::DATE"
         if per:
@@ -293,9 +307,9 @@ class AnalysisQueries:
         return self._dicts(sql, [*params, *more])
 
     def rank_evidence(self, target: str, members: list[str], *, since: dt.date | None = None,
-                      until: dt.date | None = None, limit: int = 5) -> list[dict]:
+                      until: dt.date | None = None, limit: int = 5, count: str = "reports") -> list[dict]:
         """Up to ``limit`` events per member with the target, direct ones and the newest first."""
-        sql, params, where, more = self._ranked_events(target, members, since=since, until=until)
+        sql, params, where, more = self._ranked_events(target, members, since=since, until=until, count=count)
         where.append(COUNTED)
         sql += (", newest AS (SELECT * FROM (SELECT e.*, row_number() OVER (PARTITION BY e.member "
                 "ORDER BY e.via_group, e.date DESC NULLS LAST, e.article_id, e.event_idx) AS n "
@@ -308,13 +322,16 @@ class AnalysisQueries:
     # -- network --------------------------------------------------------------
 
     def network_edges(self, *, level: str, since: dt.date | None = None, until: dt.date | None = None,
-                      types: list[str] | None = None, country: str | None = None) -> list[dict]:
+                      types: list[str] | None = None, country: str | None = None,
+                      count: str = "reports") -> list[dict]:
         """Directed edges per event type: source, target, type, events, score and Goldstein sums.
 
         ``level`` "country" uses ISO codes (groups as their members); "actor" uses actor ids.
         """
         where, params = _period_clause(since, until)
         where.append(COUNTED)
+        if self.clustered(count):
+            where.append(FIRST_REPORT)
         if types:
             where.append("e.type IN (SELECT unnest(?::VARCHAR[]))")
             params.append(types)

@@ -6,6 +6,7 @@ Append new migrations at the end; never edit one that has shipped.
 from __future__ import annotations
 
 from dyads.store.analysis import ACTOR_TOTALS, EVENT_DYADS
+from dyads.store.clusters import CLUSTER_COUNTS
 
 MIGRATIONS: tuple[tuple[str, str], ...] = (
     ("0001_articles", """
@@ -306,5 +307,66 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
         -- Every copy of a stored story: where and when a watch saw it.
         CREATE VIEW story_sources AS
         SELECT article_id, url, outlet, seen_at, source_url AS feed FROM watch_items WHERE article_id IS NOT NULL;
+    """),
+    # One event, many reports (``dyads.store.clusters``): each stored event (a report) belongs to one
+    # cluster, named after its first report; the writer assigns new events in the transaction that
+    # stores them, and events stored before are clustered when the store opens
+    # (Store.backfill_clusters). ``terms`` are a report's evidence words, compared with later reports'.
+    ("0013_event_clusters", """
+        CREATE TABLE event_clusters (
+            id VARCHAR PRIMARY KEY,
+            article_id VARCHAR NOT NULL,
+            event_idx INTEGER NOT NULL,
+            key VARCHAR NOT NULL,
+            actors VARCHAR NOT NULL,
+            recipients VARCHAR NOT NULL,
+            day DATE
+        );
+        CREATE INDEX event_clusters_key ON event_clusters (key);
+        CREATE TABLE event_cluster_members (
+            article_id VARCHAR NOT NULL,
+            event_idx INTEGER NOT NULL,
+            cluster_id VARCHAR NOT NULL,
+            terms VARCHAR[] NOT NULL,
+            PRIMARY KEY (article_id, event_idx)
+        );
+        CREATE INDEX event_cluster_members_cluster ON event_cluster_members (cluster_id);
+        -- Per cluster, as GDELT counts an event: distinct outlets, documents, mentions; and its reports.
+        CREATE VIEW event_cluster_counts AS """ + CLUSTER_COUNTS.format(where="") + """;
+    """),
+    # Alerts (``dyads.alerts``): the rules a user added (`dyads alerts add`), and every alert fired,
+    # with the measure's value, the ids of the events behind it and what its webhook answered.
+    ("0014_alerts", """
+        CREATE TABLE alert_rules (
+            name VARCHAR PRIMARY KEY,
+            a VARCHAR NOT NULL,
+            b VARCHAR NOT NULL,
+            measure VARCHAR NOT NULL,
+            window_days INTEGER NOT NULL,
+            below DOUBLE,
+            above DOUBLE,
+            "drop" DOUBLE,
+            rise DOUBLE,
+            "trailing" INTEGER NOT NULL,
+            min_events INTEGER NOT NULL,
+            "count" VARCHAR NOT NULL,
+            webhook VARCHAR,
+            added_at TIMESTAMP NOT NULL
+        );
+        CREATE TABLE alerts (
+            id VARCHAR PRIMARY KEY,
+            rule VARCHAR NOT NULL,
+            fired_at TIMESTAMP NOT NULL,
+            window_start DATE NOT NULL,
+            window_end DATE NOT NULL,
+            measure VARCHAR NOT NULL,
+            value DOUBLE,
+            baseline DOUBLE,
+            events INTEGER NOT NULL,
+            message VARCHAR NOT NULL,
+            event_ids VARCHAR[] NOT NULL,
+            webhook VARCHAR,
+            webhook_status VARCHAR
+        );
     """),
 )

@@ -35,7 +35,7 @@ def index(request: Request, db: Store = Depends(store)) -> JSON:
         "articles": "/api/articles", "article": "/api/articles/{id}", "actors": "/api/actors",
         "actor": "/api/actors/{id}", "events": "/api/events", "event": "/api/events/{id}",
         "quotes": "/api/quotes", "dyads": "/api/dyads", "dyad": "/api/dyads/{a}/{b}",
-        "rankings": "/api/rankings?target=RUS&among=G7", "network": "/api/network",
+        "rankings": "/api/rankings?target=RUS&among=G7", "network": "/api/network", "alerts": "/api/alerts",
         "openapi": "/openapi.json"}})
 
 
@@ -119,3 +119,10 @@ def network(request: Request, db: Store = Depends(store)) -> Response:
         return Response(analysis.network_graphml(data), media_type="application/graphml+xml",
                         headers={"Content-Disposition": 'attachment; filename="dyads-network.graphml"'})
     return respond(request, data, csv_rows=lambda d: resources.csv_rows("network", d))
+
+
+@router.get("/alerts", summary="Alerts fired by the alert rules, newest first, with their events; the rules",
+            responses=ERRORS)
+def alerts(request: Request, db: Store = Depends(store)) -> JSON:
+    Query.of(request, ())
+    return JSON(resources.alerts(db))

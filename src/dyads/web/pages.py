@@ -87,6 +87,20 @@ def events(request: Request, db: Store = Depends(store)):
     return _page(request, "events.html", api="/api/events", title="Events", data=data)
 
 
+@router.get("/events/{event_id}", response_class=HTMLResponse)
+def event(event_id: str, request: Request, db: Store = Depends(store)):
+    Query.of(request, ())
+    data = resources.event(db, event_id)
+    return _page(request, "event.html", api=f"/api/events/{data['id']}", title=f"{data['type']} event {data['id']}",
+                 csv=False, data=data)
+
+
+@router.get("/alerts", response_class=HTMLResponse)
+def alerts(request: Request, db: Store = Depends(store)):
+    Query.of(request, ())
+    return _page(request, "alerts.html", api="/api/alerts", title="Alerts", csv=False, data=resources.alerts(db))
+
+
 @router.get("/quotes", response_class=HTMLResponse)
 def quotes(request: Request, db: Store = Depends(store)):
     data = resources.quotes(db, _listing_query(request, p.QUOTE_PARAMS, ("kind", "country")))

@@ -98,12 +98,16 @@ DYADS_PARAMS = (
     *PERIOD,
     *PAGING,
 )
+# How the analyses count (``dyads.store.clusters``).
+COUNT = Param("count", "clusters (default: an event several articles report counts once) or reports (as GDELT)",
+              "reports")
 DYAD_PARAMS = (
     Param("by", "period: day, week, month or year (default month)", "month"),
     *PERIOD,
     Param("directed", "1: only events from the first country to the second", "1"),
     Param("groups", "0: leave out events of a group either country belongs to", "0"),
     Param("evidence", "events listed as evidence, 0 to 500 (default 50)", "50"),
+    COUNT,
     Param("_format", "json (default) or csv (the series)", "csv"),
 )
 RANKING_PARAMS = (
@@ -114,6 +118,7 @@ RANKING_PARAMS = (
     Param("metric", f"what ranks first: {', '.join(analysis.METRICS)} (default net)", "net"),
     Param("per", "also rank within each day, week, month or year", "month"),
     Param("evidence", "events listed per member, 0 to 100 (default 5)", "5"),
+    COUNT,
     Param("_format", "json (default) or csv (the ranking, or the per-period ranking with per)", "csv"),
 )
 NETWORK_PARAMS = (
@@ -122,6 +127,7 @@ NETWORK_PARAMS = (
     Param("type", "PLOVER event types, comma-separated", "CONSULT"),
     Param("country", "only edges touching this country (ISO code)", "RUS"),
     Param("min_weight", "only edges of at least this many events (default 1)", "2"),
+    COUNT,
     Param("_size", f"at most this many edges, heaviest first, 1 to {MAX_SIZE} (default 200)", "100"),
     Param("_format", "json (default), csv (the edges) or graphml", "graphml"),
 )

@@ -18,6 +18,8 @@ from dyads.web.params import Query
 
 # Events shown on an actor's page, newest first; the rest are a link away.
 ACTOR_EVENTS = 50
+# Alerts the alerts page and its twin list, newest first.
+ALERTS_LISTED = 200
 # Edges the network view draws unless _size says otherwise: beyond this a force layout is a hairball.
 NETWORK_EDGES = 200
 
@@ -124,28 +126,29 @@ def event(store: Store, event_id: str) -> dict:
     found = [e for e in store.list_events(article_id=article_id) if str(e["idx"]) == idx] if article_id else []
     if not found:
         raise NotFound(f"no event with id {event_id!r}; ids look like ARTICLE_ID:N, see /api/events")
-    return views.event_view(found[0])
+    return {**views.event_view(found[0]), "cluster": views.cluster_view(store, event_id)}
 
 
 def dyad(store: Store, a: str, b: str, query: Query) -> dict:
     return analysis.dyad_series(
         store, a, b, by=query.choice("by", analysis.PERIODS, "month"), **query.period(),
         directed=query.flag("directed"), include_groups=query.flag("groups", True),
-        evidence=query.integer("evidence", low=0, high=500, default=50))
+        evidence=query.integer("evidence", low=0, high=500, default=50), count=_count(query))
 
 
 def rankings(store: Store, query: Query) -> dict:
     return analysis.rank(
         store, query.required("target", "RUS"), query.required("among", "G7"), **query.period(),
         metric=query.choice("metric", tuple(analysis.METRICS), "net"),
-        per=query.choice("per", analysis.PERIODS), evidence=query.integer("evidence", low=0, high=100, default=5))
+        per=query.choice("per", analysis.PERIODS), evidence=query.integer("evidence", low=0, high=100, default=5),
+        count=_count(query))
 
 
 def network(store: Store, query: Query) -> dict:
     net = analysis.network(
         store, level=query.choice("level", analysis.LEVELS, "country"), **query.period(),
         types=query.types("type"), country=query.text("country"),
-        min_weight=query.integer("min_weight", low=1, high=1_000_000, default=1))
+        min_weight=query.integer("min_weight", low=1, high=1_000_000, default=1), count=_count(query))
     size = query.size(default=NETWORK_EDGES)
     if len(net["edges"]) > size:
         net["edges_total"] = len(net["edges"])
@@ -153,6 +156,11 @@ def network(store: Store, query: Query) -> dict:
         kept = {e["source"] for e in net["edges"]} | {e["target"] for e in net["edges"]}
         net["nodes"] = [n for n in net["nodes"] if n["id"] in kept]
     return net
+
+
+def _count(query: Query) -> str:
+    """``count``: clusters (default; an event several articles report counts once) or reports."""
+    return query.choice("count", analysis.COUNT_MODES, "clusters")
 
 
 def quotes(store: Store, query: Query) -> dict:
@@ -222,3 +230,26 @@ def _round(value):
 def _plain(value):
     return value.isoformat() if hasattr(value, "isoformat") else value
 
+
+
+def alerts(store: Store) -> dict:
+    """The alerts fired, newest first, each with the events behind it; and the stored rules."""
+    fired = store.fired_alerts(limit=ALERTS_LISTED)
+    ids = sorted({i for a in fired for i in a["event_ids"]})
+    events = {e["id"]: e for e in event_list(store, ids)}
+    return {"ok": True, "rules": [_plain_row(r) for r in store.alert_rules()],
+            "alerts": [{**_plain_row(a), "events": [events[i] for i in a["event_ids"] if i in events]} for a in fired]}
+
+
+def event_list(store: Store, ids: list[str]) -> list[dict]:
+    """Those events (ARTICLE:N) as ``views.event_view`` gives them."""
+    by_article: dict[str, set[str]] = {}
+    for event_id in ids:
+        article_id, _, idx = event_id.rpartition(":")
+        by_article.setdefault(article_id, set()).add(idx)
+    return [views.event_view(e) for article_id, idxs in sorted(by_article.items())
+            for e in store.list_events(article_id=article_id) if str(e["idx"]) in idxs]
+
+
+def _plain_row(row: dict) -> dict:
+    return {k: _plain(v) for k, v in row.items()}
