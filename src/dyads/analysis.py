@@ -23,6 +23,7 @@ from dyads import lexicons, views
 from dyads.errors import MissingDependency, QueryError
 from dyads.store import Store
 from dyads.store.analysis import PRECISIONS
+from dyads.store.filters import parse_date
 
 log = logging.getLogger(__name__)
 
@@ -44,7 +45,8 @@ QUADS = ("verbal_cooperation", "material_cooperation", "verbal_conflict", "mater
 
 
 def parse_day(value: str | None, *, parameter: str, end: bool = False) -> dt.date | None:
-    """A period bound as a date: YYYY-MM-DD, or YYYY-MM / YYYY for its first day (its last with ``end``).
+    """A period bound as a date, in the one grammar of every date filter (``store.filters.parse_date``):
+    YYYY-MM-DD, or YYYY-MM / YYYY for its first day (its last with ``end``).
 
         >>> parse_day("2018-02", parameter="until", end=True)
         datetime.date(2018, 2, 28)
@@ -52,20 +54,14 @@ def parse_day(value: str | None, *, parameter: str, end: bool = False) -> dt.dat
     Raises:
         QueryError: not such a date.
     """
-    if value is None or not value.strip():
+    if value is None or not str(value).strip():
         return None
-    text = value.strip()
+    if isinstance(value, dt.date):
+        return value
     try:
-        if len(text) == 4:
-            year = int(text)
-            return dt.date(year, 12, 31) if end else dt.date(year, 1, 1)
-        if len(text) == 7:
-            first = dt.date.fromisoformat(text + "-01")
-            return _next_period(first, "month") - dt.timedelta(days=1) if end else first
-        return dt.date.fromisoformat(text)
+        return parse_date(value, end=end)
     except ValueError as e:
-        raise QueryError(f"{parameter} {value!r} is not a date; give YYYY-MM-DD, YYYY-MM or YYYY",
-                         parameter=parameter) from e
+        raise QueryError(f"{parameter} {e}", parameter=parameter) from e
 
 
 def country_code(code: str, *, parameter: str = "country") -> str:
