@@ -42,7 +42,7 @@ def test_list_quotes_filters(db):
         lund = store.list_quotes(speaker="lund")
         norway = store.list_quotes(country="nor")
         about_japan = store.list_quotes(about="JPN")
-        patrols = store.list_quotes(search="patrol ships")
+        patrols = store.list_quotes(q="patrol ships")
     assert len(everyone) >= 4
     assert lund and all(q["speaker_name"] == "Kari Lund" or "Lund" in q["speaker_text"] for q in lund)
     assert norway and all(q["speaker_country"] == "NOR" for q in norway)

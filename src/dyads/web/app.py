@@ -23,7 +23,7 @@ from fastapi.templating import Jinja2Templates
 from dyads.store.live import LiveConnection
 from dyads.store.locks import LOCK_TIMEOUT_S
 from dyads.views import date_text
-from dyads.web import api, database, errors, pages
+from dyads.web import api, cache, database, errors, pages
 from dyads.web.responses import JSON, url_with
 
 log = logging.getLogger(__name__)
@@ -60,6 +60,8 @@ def build(db: str, *, lock_timeout: float = LOCK_TIMEOUT_S) -> FastAPI:
     app.include_router(pages.router)
     # Browsers ask for it on every page, JSON ones included; nothing to show, nothing to log.
     app.add_api_route("/favicon.ico", lambda: Response(status_code=204), include_in_schema=False)
+
+    cache.install(app)  # inside the headers below, so a kept answer gets them too
 
     @app.middleware("http")
     async def headers(request: Request, call_next):
