@@ -95,8 +95,9 @@ def members(among: str, *, since: dt.date | None = None, until: dt.date | None =
                                                                          or m.until > since)}))
     codes = [c for c in among.replace(";", ",").split(",") if c.strip()]
     if len(codes) == 1 and codes[0].strip().upper() not in lexicons.load().countries:
-        raise QueryError(f"{parameter} {among!r} is neither a group ({', '.join(sorted(groups))}) nor a list "
-                         "of ISO 3166 alpha-3 codes such as JPN,USA,DEU", parameter=parameter)
+        raise QueryError(f"{parameter} {among!r} is neither a group nor a country code; give a group "
+                         f"({', '.join(sorted(groups))}) or ISO 3166 alpha-3 codes such as JPN,USA,DEU",
+                         parameter=parameter)
     return tuple(sorted({country_code(c, parameter=parameter) for c in codes}))
 
 

@@ -113,7 +113,8 @@ def _countries(count: int):
     def read(text: str) -> tuple[str, ...]:
         codes = [c.strip() for c in text.split(",") if c.strip()]
         if len(codes) != count:
-            raise ValueError(f"{text!r} needs {count} ISO codes separated by a comma, like JPN,RUS")
+            raise ValueError(f"{text!r} is not {count} country codes; give {count} ISO codes separated by a "
+                             "comma, like JPN,RUS")
         return tuple(_country(c) for c in codes)
     return read
 
