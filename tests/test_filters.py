@@ -178,3 +178,14 @@ def test_one_date_grammar(text, end, expected):
 def test_articles_report_a_bad_date_against_its_own_flag(run, relations_db):
     result = run("--db", str(relations_db), "articles", "--until", "soon", check=False)
     assert result.returncode == 2 and "'--until'" in result.err and "--date" not in result.err
+
+
+def test_a_missing_record_is_not_found_from_the_store_itself(relations_db):
+    from dyads.errors import NotFound
+    from dyads.store import Store
+
+    with Store.open(relations_db, read_only=True) as store:
+        for read in (lambda: store.get_article("ffffffffffff"), lambda: store.actor_detail("person:nobody"),
+                     lambda: store.get_event("ffffffffffff", 0)):
+            with pytest.raises(NotFound, match="no (article|actor|event) with id"):
+                read()

@@ -40,7 +40,7 @@ from dyads.store.browse import QUOTE_SELECT, QUOTE_SOURCE, BrowseQueries, Lookup
 from dyads.store.filters import ListingQueries
 from dyads.store.locks import LOCK_TIMEOUT_S
 from dyads.store.migrations import MIGRATIONS
-from dyads.store.rows import ARTICLE_COLUMNS, EVENT_COLUMNS, TABLES, table_rows
+from dyads.store.rows import ARTICLE_COLUMNS, TABLES, table_rows
 from dyads.store.watch import WatchQueries
 
 log = logging.getLogger(__name__)

@@ -442,19 +442,8 @@ def contains_pattern(text: str) -> str:
 
 
 class LookupQueries:
-    """Existence checks and counts for the API's 404s and overview, as methods of ``Store``."""
-
-    def article_ids(self, prefix: str) -> list[str]:
-        """Up to two ids of articles whose id starts with ``prefix`` (one means it is unambiguous)."""
-        return [r[0] for r in self.con.execute(
-            "SELECT id FROM articles WHERE starts_with(id, ?) ORDER BY (id = ?) DESC, id LIMIT 2",
-            [prefix, prefix]).fetchall()]
-
-    def has_actor(self, actor_id: str) -> bool:
-        if not self.has_table("article_actors"):
-            return False
-        return self.con.execute("SELECT count(*) FROM article_actors WHERE actor_id = ?",
-                                [actor_id]).fetchone()[0] > 0
+    """Counts for the API's index and overview, as methods of ``Store`` (a missing record is a
+    ``NotFound`` from the read that looks for it, with no existence check first)."""
 
     def counts(self) -> dict[str, int]:
         """Rows in each main table (0 for a table a stage has not created yet)."""
