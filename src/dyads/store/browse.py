@@ -46,7 +46,8 @@ class Listing:
     """One listable resource: its columns, FROM clause, sorts (name -> keys) and facets.
 
     Each sort's keys end with columns that make rows unique, so keyset paging is exact;
-    a key is (expression, kind) where kind picks the NULL sentinel.
+    a key is (expression, kind) where kind picks the NULL sentinel; a kind ending in ``+``
+    sorts ascending even in a descending sort (an article's quotes in text order).
     """
 
     name: str
@@ -207,8 +208,11 @@ def sort_keys(listing: Listing, sort: str | None) -> list[tuple[str, bool]]:
         choices = ", ".join(sorted(listing.sorts))
         raise QueryError(f"_sort={sort!r} is not a sort of {listing.name}; choose one of {choices} "
                          "(prefix - for descending)", parameter="_sort")
-    return [(f"coalesce({expr}, {_LAST[kind][1 if descending else 0]})", descending)
-            for expr, kind in listing.sorts[name]]
+    keys = []
+    for expr, kind in listing.sorts[name]:
+        down = descending and not kind.endswith("+")  # "number+": ascending either way
+        keys.append((f"coalesce({expr}, {_LAST[kind.rstrip('+')][1 if down else 0]})", down))
+    return keys
 
 
 def _after(keys: list[tuple[str, bool]], values: list) -> tuple[str, list]:
@@ -483,8 +487,8 @@ QUOTES = Listing(
     lazy_join=SPEAKER_JOIN,
     lazy_alias="sp",
     sorts={
-        "published": (("a.published", "date"), ("q.article_id", "text"), ("q.idx", "number")),
-        "speaker": (("sp.name", "text"), ("q.article_id", "text"), ("q.idx", "number")),
+        "published": (("a.published", "date"), ("q.article_id", "text"), ("q.idx", "number+")),
+        "speaker": (("sp.name", "text"), ("q.article_id", "text"), ("q.idx", "number+")),
     },
     default_sort="-published",
     key=("q.article_id", "q.idx"),
