@@ -180,11 +180,12 @@ def test_articles_report_a_bad_date_against_its_own_flag(run, relations_db):
     assert result.returncode == 2 and "'--until'" in result.err and "--date" not in result.err
 
 
-def test_a_missing_record_is_not_found_from_the_store_itself(relations_db):
+def test_a_missing_record_is_not_found_from_the_store_itself(client, relations_db):
     from dyads.errors import NotFound
     from dyads.store import Store
 
-    with Store.open(relations_db, read_only=True) as store:
+    with client.app.state.live.cursor() as con:  # the server's connection: one process opens a file once
+        store = Store(con, str(relations_db), read_only=True)
         for read in (lambda: store.get_article("ffffffffffff"), lambda: store.actor_detail("person:nobody"),
                      lambda: store.get_event("ffffffffffff", 0)):
             with pytest.raises(NotFound, match="no (article|actor|event) with id"):
