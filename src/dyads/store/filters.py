@@ -350,16 +350,9 @@ NETWORK = Resource("network", (
 ))
 
 RESOURCES = {r.name: r for r in (ARTICLES, ACTORS, EVENTS, QUOTES, DYADS, RANKINGS, DYAD, NETWORK)}
-# The listings: resources with a builder and rows to page through.
-LISTINGS = ("articles", "actors", "events", "quotes", "dyads")
 
 # Rows per query when a whole listing is read (``rows`` without a limit), page after page by keyset.
 READ_PAGE_ROWS = 1000
-
-
-def resource(name: str) -> Resource:
-    """The declared resource called ``name``."""
-    return RESOURCES[name]
 
 
 class ListingQueries:

@@ -16,7 +16,6 @@ from typing import Annotated, ClassVar
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, create_model
 
-from dyads.errors import QueryError
 from dyads.store.filters import RESOURCES, Filter, Resource
 
 # Rows per page unless ``_size`` says otherwise, and the most it may say.
@@ -152,10 +151,3 @@ NetworkQuery = query_model("network", listing=False, formats=("json", "csv", "gr
                                      f"(default {NETWORK_EDGES})")
 # Every parameter's example, for the message when a required one is missing.
 EXAMPLES = {f.name: f.example for r in RESOURCES.values() for f in r.filters if f.example}
-
-
-def require(query: Params, *names: str) -> None:
-    """Raise for the first of ``names`` the query lacks (a form page asks for them in the end)."""
-    for name in names:
-        if getattr(query, name) is None:
-            raise QueryError(f"{name} is required; add e.g. {name}={EXAMPLES.get(name, '...')}", parameter=name)
