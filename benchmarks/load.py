@@ -3,6 +3,7 @@
     python benchmarks/load.py --seconds 30 --connections 50
     python benchmarks/load.py --db dyads.duckdb --seconds 10
     python benchmarks/load.py --during-ingest          # while `dyads ingest` writes the same database
+    python benchmarks/load.py --baseline ../main/src   # main's server, then this tree's: ratios
 
 Builds a database first (unless ``--db`` names one): ``dyads ingest`` of the bundled
 sample and ``--stories`` short wire stories this script writes. Starts ``dyads serve``
@@ -72,7 +73,15 @@ def main() -> None:
                         help="run `dyads ingest` of more stories into the database while measuring")
     parser.add_argument("--ingest-stories", type=int, default=400, help="stories of --during-ingest")
     parser.add_argument("--batch-size", type=int, default=8, help="articles per commit of --during-ingest")
+    parser.add_argument("--baseline", type=Path, metavar="SRC",
+                        help="first measure a server run from this source tree (e.g. main's src/) on the same "
+                             "database, then this tree's, and print this tree's figures as ratios of it")
     args = parser.parse_args()
+    if args.baseline and args.during_ingest:
+        sys.exit("--baseline measures a database at rest; leave out --during-ingest")
+    if args.baseline:
+        compare(args)
+        return
 
     with tempfile.TemporaryDirectory(prefix="dyads-load-") as tmp:
         tmp = Path(tmp)
@@ -137,16 +146,48 @@ def build_db(tmp: Path, stories: int) -> Path:
     return db
 
 
-def env() -> dict:
-    return {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(SRC), os.environ.get("PYTHONPATH")]))}
+def env(src: Path = SRC) -> dict:
+    return {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(src), os.environ.get("PYTHONPATH")]))}
 
 
-def start_server(db: Path, log: Path) -> tuple[subprocess.Popen, str]:
+def compare(args) -> None:
+    """The same load on a server of ``args.baseline``'s code, then of this tree's, on one database."""
+    with tempfile.TemporaryDirectory(prefix="dyads-load-") as tmp:
+        tmp = Path(tmp)
+        db = args.db or build_db(tmp, args.stories)
+        print(f"database {db}; {os.cpu_count()} cores, load {os.getloadavg()[0]:.1f}", flush=True)
+        figures = {}
+        for name, src in (("baseline", args.baseline.resolve()), ("this tree", SRC)):
+            server, url = start_server(db, tmp / f"serve-{len(figures)}.log", src=src)
+            try:
+                ids = article_ids(url)
+                asyncio.run(drive(url, ids, connections=args.connections, seconds=WARMUP_SECONDS))
+                started = time.perf_counter()
+                results = asyncio.run(drive(url, ids, connections=args.connections, seconds=args.seconds))
+                elapsed = time.perf_counter() - started
+            finally:
+                server.send_signal(signal.SIGINT)
+                server.wait(timeout=30)
+            print(f"\n== {name}: {src}")
+            report(results, elapsed, connections=args.connections)
+            figures[name] = (results, elapsed)
+        print(f"\nthis tree / baseline (same database, same run): {'route':<24} {'req/s':>7} {'p50':>7} {'p99':>7}")
+        for route in (None, *ROUTES):
+            ratios = []
+            for name in ("this tree", "baseline"):
+                results, elapsed = figures[name]
+                latencies = sorted(r[1] for r in results if route is None or r[0] == route)
+                ratios.append((len(latencies) / elapsed, percentile(latencies, 50), percentile(latencies, 99)))
+            (rate, p50, p99), (rate0, p50_0, p99_0) = ratios
+            print(f"{'':<48} {route or 'all':<24} {rate / rate0:>7.2f} {p50 / p50_0:>7.2f} {p99 / p99_0:>7.2f}")
+
+
+def start_server(db: Path, log: Path, *, src: Path = SRC) -> tuple[subprocess.Popen, str]:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     server = subprocess.Popen([sys.executable, "-m", "dyads", "--db", str(db), "serve", "--port", str(port)],
-                              env=env(), stdout=log.open("w"), stderr=subprocess.STDOUT)
+                              env=env(src), stdout=log.open("w"), stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + START_TIMEOUT_S
     while True:

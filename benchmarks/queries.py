@@ -424,22 +424,22 @@ def queries(store) -> list[tuple[str, callable]]:
     import datetime as dt
 
     from dyads import analysis, export, views
-    from dyads.web import params, resources
+    from dyads.web import query, resources
 
     busy, rare = ("USA", "CHN"), rare_pair(store)
     article_id = store.con.execute("SELECT id FROM articles ORDER BY id LIMIT 1 OFFSET (SELECT count(*) // 2 FROM articles)").fetchone()[0]
     since, until = dt.date(2022, 1, 1), dt.date(2022, 3, 31)
 
     def web(resource, values, allowed, facets=()):
-        multi = {"_facet": list(facets)} if facets else None
-        return lambda s: getattr(resources, resource)(s, params.Query(values, allowed, multi=multi))["rows"]
+        given = {**values, **({"_facet": list(facets)} if facets else {})}
+        return lambda s: getattr(resources, resource)(s, allowed.model_validate(given))["rows"]
 
     def later_page(resource, values, allowed, pages=20):
         """The 21st page: follow ``next`` 20 times untimed, then time the page after."""
         token = None
         for _ in range(pages):
-            token = getattr(resources, resource)(store, params.Query({**values, **({"_next": token} if token else {})},
-                                                                     allowed))["next"]
+            token = getattr(resources, resource)(store, allowed.model_validate(
+                {**values, **({"_next": token} if token else {})}))["next"]
         return web(resource, {**values, "_next": token}, allowed)
 
     return [
@@ -455,24 +455,24 @@ def queries(store) -> list[tuple[str, callable]]:
         ("events --since 2022-01-01 --until 2022-03-31 --limit 50",
          lambda s: export.list_events(s, since=since, until=until, limit=50)),
         ("events --actor RUS --recipient JPN (all)", lambda s: export.list_events(s, actor="RUS", recipient="JPN")),
-        ("API /api/events first page", web("events", {}, params.EVENT_PARAMS)),
+        ("API /api/events first page", web("events", {}, query.EventQuery)),
         ("API /api/events?actor=RUS&type=CONSULT first page",
-         web("events", {"actor": "RUS", "type": "CONSULT"}, params.EVENT_PARAMS)),
-        ("API /api/events page 21", later_page("events", {}, params.EVENT_PARAMS)),
+         web("events", {"actor": "RUS", "type": "CONSULT"}, query.EventQuery)),
+        ("API /api/events page 21", later_page("events", {}, query.EventQuery)),
         ("API /api/events?_facet=type&_facet=actor",
-         web("events", {"_facet": "type"}, params.EVENT_PARAMS, facets=("type", "actor"))),
-        ("quotes --search sanctions --limit 50", lambda s: [views.quote_listing(r) for r in s.list_quotes(search="sanctions", limit=50)]),
-        ("quotes --search 'no alternative' (all)", lambda s: s.list_quotes(search="no alternative")),
+         web("events", {"_facet": "type"}, query.EventQuery, facets=("type", "actor"))),
+        ("quotes --search sanctions --limit 50", lambda s: [views.quote_listing(r) for r in s.list_quotes(q="sanctions", limit=50)]),
+        ("quotes --search 'no alternative' (all)", lambda s: s.list_quotes(q="no alternative")),
         ("quotes --speaker Kosachev --limit 50", lambda s: s.list_quotes(speaker="Kosachev", limit=50)),
         ("quotes --about JPN --limit 50", lambda s: s.list_quotes(about="JPN", limit=50)),
-        ("API /api/quotes?q=sanctions first page", web("quotes", {"q": "sanctions"}, params.QUOTE_PARAMS)),
-        ("API /api/quotes page 21", later_page("quotes", {}, params.QUOTE_PARAMS)),
+        ("API /api/quotes?q=sanctions first page", web("quotes", {"q": "sanctions"}, query.QuoteQuery)),
+        ("API /api/quotes page 21", later_page("quotes", {}, query.QuoteQuery)),
         ("actors --limit 50", lambda s: s.list_actors(limit=50)),
         ("actors --country RUS --kind person", lambda s: s.list_actors(country="RUS", kind="person")),
-        ("API /api/actors first page", web("actors", {}, params.ACTOR_PARAMS)),
+        ("API /api/actors first page", web("actors", {}, query.ActorQuery)),
         ("actor (one person's page)", lambda s: [s.actor_detail(top_person(s))]),
         ("show ARTICLE_ID", lambda s: [s.get_article(article_id[:10])]),
-        ("API /api/articles first page", web("articles", {}, params.ARTICLE_PARAMS)),
+        ("API /api/articles first page", web("articles", {}, query.ArticleQuery)),
     ]
 
 

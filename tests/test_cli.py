@@ -116,7 +116,7 @@ def test_actors_commands(run):
     assert {"name", "surname", "nominal", "pronoun"} <= kinds
     assert "Storting Foreign Affairs Committee Chair" in run("actor", "person:ingrid-solberg").out
     bad = run("actors", "--country", "Russia", check=False)
-    assert bad.returncode == 1 and "ISO 3166 alpha-3" in bad.err
+    assert bad.returncode == 2 and "Invalid value for '--country': 'Russia' is not an ISO 3166 alpha-3" in bad.err
     missing = run("actor", "Nobody", check=False)
     assert missing.returncode == 1 and "no actor matches" in missing.err
 

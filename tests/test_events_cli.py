@@ -66,18 +66,18 @@ def test_exports(run, tmp_path):
     assert any(t == "SUPPORT" and a[0]["code"] == "CHL" for t, a in rows)
 
 
-@pytest.mark.parametrize("args, message", [
-    (["events", "--type", "MEET"], "--type MEET is not a PLOVER event type"),
-    (["events", "--since", "last year"], "--since 'last year' is not a date"),
-    (["export", "events", "--format", "xml", "out.xml"], "--format xml is not an export format"),
-    (["export", "events", "missing-folder/out.jsonl"], "folder missing-folder does not exist"),
+@pytest.mark.parametrize("args, message, status", [
+    (["events", "--type", "MEET"], "Invalid value for '--type': 'MEET' is not a PLOVER event type", 2),
+    (["events", "--since", "last year"], "Invalid value for '--since': 'last year' is not a date", 2),
+    (["export", "events", "--format", "xml", "out.xml"], "--format xml is not an export format", 1),
+    (["export", "events", "missing-folder/out.jsonl"], "folder missing-folder does not exist", 1),
 ])
-def test_bad_arguments_say_what_to_fix(run, args, message):
+def test_bad_arguments_say_what_to_fix(run, args, message, status):
     run("ingest", STORY)
     result = run(*args, check=False)
-    assert result.returncode == 1
-    [line] = result.err.strip().splitlines()
-    assert line.startswith("Error: ") and message in line
+    assert result.returncode == status  # a bad filter value is a usage error, as click reports them
+    [line] = [line for line in result.err.strip().splitlines() if line.startswith("Error")]
+    assert message in line
 
 
 def test_eval_events_on_our_gold(run):

@@ -42,7 +42,7 @@ def test_list_quotes_filters(db):
         lund = store.list_quotes(speaker="lund")
         norway = store.list_quotes(country="nor")
         about_japan = store.list_quotes(about="JPN")
-        patrols = store.list_quotes(search="patrol ships")
+        patrols = store.list_quotes(q="patrol ships")
     assert len(everyone) >= 4
     assert lund and all(q["speaker_name"] == "Kari Lund" or "Lund" in q["speaker_text"] for q in lund)
     assert norway and all(q["speaker_country"] == "NOR" for q in norway)
@@ -87,13 +87,15 @@ def test_quotes_command_filters_and_formats(run):
 
 
 @pytest.mark.parametrize("args,message", [
-    (["--country", "Norway"], "ISO 3166"),
+    (["--country", "Norway"], "Invalid value for '--country': 'Norway' is not an ISO 3166 alpha-3"),
+    (["--since", "May"], "Invalid value for '--since': 'May' is not a date"),
 ])
 def test_quotes_command_errors(run, args, message):
+    """A bad filter value is a usage error (exit 2) with one line naming the option."""
     run("ingest", str(WIRE))
     result = run("quotes", *args, check=False)
-    assert result.returncode == 1 and message in result.err
-    assert len(result.err.strip().splitlines()) == 1
+    [line] = [line for line in result.err.splitlines() if line.startswith("Error")]
+    assert result.returncode == 2 and message in line
 
 
 def _putin_quote() -> Analysis:

@@ -181,6 +181,12 @@ def check_rank(args, env):
     assert (first["rank"], first["country"]) == (1, "IDN") and first["events"] and first["evidence"]
 
 
+def check_dyads(args, env):
+    pairs = json.loads(env["run"](*args).out)
+    assert pairs and all("NOR" in (p["a"], p["b"]) for p in pairs)
+    assert any({p["a"], p["b"]} == {"IDN", "NOR"} and p["events"] for p in pairs)
+
+
 def check_dyad(args, env):
     rows = _rows(env["run"](*args).out)
     by_month = {r.split()[0]: int(r.split()[1]) for r in rows}
@@ -240,6 +246,6 @@ def check_eval(args, env):
 CHECKS = {
     "ingest": check_ingest, "articles": check_articles, "show": check_show, "actors": check_actors,
     "actor": check_actor, "events": check_events, "export": check_export, "quotes": check_quotes,
-    "rank": check_rank, "dyad": check_dyad, "network": check_network, "sql": check_sql,
+    "rank": check_rank, "dyads": check_dyads, "dyad": check_dyad, "network": check_network, "sql": check_sql,
     "serve": check_serve, "batch": check_batch, "eval": check_eval,
 }

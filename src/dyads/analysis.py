@@ -26,6 +26,7 @@ from dyads.errors import MissingDependency, QueryError
 from dyads.store import Store
 from dyads.store.analysis import PRECISIONS
 from dyads.store.clusters import COUNT_MODES
+from dyads.store.filters import parse_date
 
 log = logging.getLogger(__name__)
 
@@ -47,7 +48,8 @@ QUADS = ("verbal_cooperation", "material_cooperation", "verbal_conflict", "mater
 
 
 def parse_day(value: str | None, *, parameter: str, end: bool = False) -> dt.date | None:
-    """A period bound as a date: YYYY-MM-DD, or YYYY-MM / YYYY for its first day (its last with ``end``).
+    """A period bound as a date, in the one grammar of every date filter (``store.filters.parse_date``):
+    YYYY-MM-DD, or YYYY-MM / YYYY for its first day (its last with ``end``).
 
         >>> parse_day("2018-02", parameter="until", end=True)
         datetime.date(2018, 2, 28)
@@ -55,20 +57,14 @@ def parse_day(value: str | None, *, parameter: str, end: bool = False) -> dt.dat
     Raises:
         QueryError: not such a date.
     """
-    if value is None or not value.strip():
+    if value is None or not str(value).strip():
         return None
-    text = value.strip()
+    if isinstance(value, dt.date):
+        return value
     try:
-        if len(text) == 4:
-            year = int(text)
-            return dt.date(year, 12, 31) if end else dt.date(year, 1, 1)
-        if len(text) == 7:
-            first = dt.date.fromisoformat(text + "-01")
-            return _next_period(first, "month") - dt.timedelta(days=1) if end else first
-        return dt.date.fromisoformat(text)
+        return parse_date(value, end=end)
     except ValueError as e:
-        raise QueryError(f"{parameter} {value!r} is not a date; give YYYY-MM-DD, YYYY-MM or YYYY",
-                         parameter=parameter) from e
+        raise QueryError(f"{parameter} {e}", parameter=parameter) from e
 
 
 def country_code(code: str, *, parameter: str = "country") -> str:
@@ -102,8 +98,9 @@ def members(among: str, *, since: dt.date | None = None, until: dt.date | None =
                                                                          or m.until > since)}))
     codes = [c for c in among.replace(";", ",").split(",") if c.strip()]
     if len(codes) == 1 and codes[0].strip().upper() not in lexicons.load().countries:
-        raise QueryError(f"{parameter} {among!r} is neither a group ({', '.join(sorted(groups))}) nor a list "
-                         "of ISO 3166 alpha-3 codes such as JPN,USA,DEU", parameter=parameter)
+        raise QueryError(f"{parameter} {among!r} is neither a group nor a country code; give a group "
+                         f"({', '.join(sorted(groups))}) or ISO 3166 alpha-3 codes such as JPN,USA,DEU",
+                         parameter=parameter)
     return tuple(sorted({country_code(c, parameter=parameter) for c in codes}))
 
 

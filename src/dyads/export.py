@@ -4,12 +4,6 @@ event, ``ARTICLE:qN`` for a quote, the actor id), so a row leads back to ``dyads
 
 A file path, or a binary stream such as ``sys.stdout.buffer`` (``dyads export ... -``):
 
-    >>> event_filters(type="consult", since="2018-01-01")
-    {'actor': None, 'recipient': None, 'type': 'CONSULT', 'since': datetime.date(2018, 1, 1), 'until': None}
-    >>> event_filters(type="MEET")
-    Traceback (most recent call last):
-    ...
-    dyads.errors.SettingsError: --type MEET is not a PLOVER event type; choose one of AGREE, CONSULT, SUPPORT, CONCEDE, COOPERATE, AID, RETREAT, REQUEST, ACCUSE, REJECT, THREATEN, PROTEST, SANCTION, MOBILIZE, COERCE, ASSAULT
     >>> check_format("quotes", "plover")
     Traceback (most recent call last):
     ...
@@ -20,7 +14,6 @@ from __future__ import annotations
 
 import contextlib
 import csv
-import datetime as dt
 import io
 import json
 import shutil
@@ -31,7 +24,7 @@ from typing import BinaryIO
 
 from dyads import views
 from dyads.errors import SettingsError
-from dyads.ontology import TYPES, plover_types
+from dyads.ontology import plover_types
 from dyads.store import Store, write_parquet
 
 FORMATS = ("plover", "gdelt", "csv", "parquet", "jsonl")  # events
@@ -64,30 +57,6 @@ ACTOR_COLUMNS = {
     "id": "VARCHAR", "kind": "VARCHAR", "name": "VARCHAR", "label": "VARCHAR", "country": "VARCHAR",
     "sector": "VARCHAR", "titles": "VARCHAR[]", "articles": "BIGINT", "mentions": "BIGINT",
 }
-
-
-def event_filters(*, actor: str | None = None, recipient: str | None = None, type: str | None = None,
-                  since: str | None = None, until: str | None = None) -> dict:
-    """Checked filters for ``Store.list_events``.
-
-    Raises:
-        SettingsError: an unknown event type or a date that is not YYYY-MM-DD.
-    """
-    if type is not None and type.upper() not in TYPES:
-        raise SettingsError(f"--type {type} is not a PLOVER event type; choose one of {', '.join(TYPES)}")
-    return {
-        "actor": actor, "recipient": recipient, "type": type.upper() if type else None,
-        "since": _date("--since", since), "until": _date("--until", until),
-    }
-
-
-def _date(flag: str, value: str | None) -> dt.date | None:
-    if value is None:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError as e:
-        raise SettingsError(f"{flag} {value!r} is not a date; give it as YYYY-MM-DD") from e
 
 
 def list_events(store: Store, **filters) -> list[dict]:

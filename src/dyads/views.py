@@ -297,3 +297,20 @@ def cluster_view(store, event_id: str) -> dict | None:
                 "sentence": r["sentence"]} for r in store.cluster_reports(counts["cluster"])]
     return {"id": counts["cluster"], "sources": counts["sources"], "articles": counts["articles"],
             "mentions": counts["mentions"], "reports": reports}
+
+
+def dyad_row(row: dict) -> dict:
+    """A country pair with its figures, as listed by ``dyads dyads --json`` and /api/dyads."""
+    from dyads import lexicons
+
+    def name(code: str) -> str | None:
+        country = lexicons.load().countries.get(code or "")
+        return country.name if country else None
+
+    def rounded(value):
+        return round(value, 3) if value is not None else None
+
+    return {"a": row["a"], "a_name": name(row["a"]), "b": row["b"], "b_name": name(row["b"]),
+            "events": row["events"], "cooperation": row["cooperation"], "conflict": row["conflict"],
+            "mean_score": rounded(row["mean_score"]), "mean_goldstein": rounded(row["mean_goldstein"]),
+            "first_date": _iso(row["first_date"]), "last_date": _iso(row["last_date"])}

@@ -6,52 +6,32 @@ import click
 
 from dyads import views
 from dyads.cli import Context, cli
-from dyads.cli.output import COUNT_CAP, emit, explain_empty, fetch_limit, format_options, open_hint, shown, to_json
+from dyads.cli.filters import explain, filter_options, given
+from dyads.cli.output import emit, fetch_limit, format_options, open_hint, shown, to_json
 from dyads.errors import QueryError
 
 LISTING = ("id", "kind", "label", "country", "sector", "titles", "articles", "mentions")
-KINDS = ("country", "person", "group", "organization")
-
-
-def filter_options(function):
-    """The actor filters ``dyads actors`` and ``dyads export actors`` share."""
-    for option in reversed((
-        click.option("--country", metavar="ISO3", help="Only actors of this country (ISO 3166 alpha-3, e.g. RUS)."),
-        click.option("--kind", type=click.Choice(KINDS), help="Only this kind of actor."),
-        click.option("--sector", metavar="CODE", help="Only this sector (GOV, LEG, MIL ...)."),
-    )):
-        function = option(function)
-    return function
-
-
-def actor_filters(*, country: str | None, kind: str | None, sector: str | None) -> dict:
-    """Checked filters for ``Store.list_actors``."""
-    return {"country": _iso3(country) if country else None, "kind": kind,
-            "sector": sector.upper() if sector else None}
 
 
 @cli.command()
-@filter_options
+@filter_options("actors")
 @click.option("--limit", type=click.IntRange(min=1),
               help="At most this many actors (a table shows 50 unless given; --json and --csv all).")
 @format_options
 @click.pass_obj
-def actors(obj: Context, country, kind, sector, limit, as_json, as_csv) -> None:
-    """List actors across all articles, most mentioned first.
+def actors(obj: Context, limit, as_json, as_csv, **values) -> None:
+    """List actors across all articles, most mentioned first. The filters are those of /api/actors.
 
     \b
     Example:
       dyads actors --country RUS --kind person
     """
-    filters = actor_filters(country=country, kind=kind, sector=sector)
     as_table = not (as_json or as_csv)
-    given = {f"--{name}": value for name, value in filters.items()}
-    names = {f"--{name}": name for name in filters}
+    filters = given("actors", values)
     with obj.reading() as store:
         rows = store.list_actors(**filters, limit=fetch_limit(limit, as_table=as_table))
         if not rows:
-            explain_empty("actors", given, lambda rest: len(store.list_actors(
-                **{names[flag]: value for flag, value in rest.items()}, limit=COUNT_CAP)))
+            explain(store, "actors", filters)
     rows = shown(rows, limit, as_table=as_table, noun="actors")
     summaries = [views.actor_summary(r) for r in rows]
     emit(summaries, as_json=as_json, as_csv=as_csv, columns=LISTING if as_table else None)
@@ -98,10 +78,3 @@ def render_actor(detail: dict) -> str:
         lines.append(f"  {article['article_id']}  {article['published'] or '----------'}  {article['headline']}")
         lines += [f"      {m['kind']:<9} {m['text']}" for m in article["mentions"]]
     return "\n".join(lines)
-
-
-def _iso3(code: str) -> str:
-    code = code.strip().upper()
-    if len(code) != 3 or not code.isalpha():
-        raise QueryError(f"--country {code!r} is not an ISO 3166 alpha-3 code; give one like RUS or JPN")
-    return code

@@ -1,4 +1,5 @@
-"""``dyads dyad``, ``dyads rank`` and ``dyads network``: the headline's question, from the command line."""
+"""``dyads dyads``, ``dyads dyad``, ``dyads rank`` and ``dyads network``: the headline's question,
+from the command line."""
 
 from __future__ import annotations
 
@@ -6,21 +7,25 @@ from pathlib import Path
 
 import click
 
-from dyads import analysis
+from dyads import analysis, views
 from dyads.cli import Context, cli
-from dyads.cli.output import emit, format_options, to_json
+from dyads.cli.filters import FilterType, explain, filter_options, given, option
+from dyads.cli.output import emit, fetch_limit, format_options, open_hint, shown, to_json
+from dyads.store.filters import RESOURCES, TYPES
 
 SERIES_COLUMNS = ("period", "events", "verbal_cooperation", "material_cooperation", "verbal_conflict",
                   "material_conflict", "cooperation_share", "mean_score", "mean_goldstein", "from_a", "from_b")
 RANK_COLUMNS = ("rank", "country", "name", "events", "cooperation", "conflict", "net", "cooperation_share",
                 "mean_score", "mean_goldstein", "direct")
+DYADS_COLUMNS = ("a", "b", "events", "cooperation", "conflict", "mean_score", "mean_goldstein", "first_date",
+                 "last_date")
 EDGE_COLUMNS = ("source", "target", "events", "cooperation", "conflict", "mean_score", "mean_goldstein", "by_type")
 
 
 def period_options(function):
-    """--since and --until, shared by the analysis commands."""
-    function = click.option("--until", metavar="DATE", help="Events dated on or before (YYYY-MM-DD, YYYY-MM or YYYY).")(function)
-    function = click.option("--since", metavar="DATE", help="Events dated on or after (YYYY-MM-DD, YYYY-MM or YYYY).")(function)
+    """--since and --until, as the declared filters of the analyses have them (``store.filters``)."""
+    for f in reversed(RESOURCES["dyad"].filters[1:3]):
+        function = option(f)(function)
     return function
 
 
@@ -32,9 +37,29 @@ def count_option(function):
                              "reports: every report counts, as GDELT does.")(function)
 
 
-def _period(since: str | None, until: str | None) -> dict:
-    return {"since": analysis.parse_day(since, parameter="--since"),
-            "until": analysis.parse_day(until, parameter="--until", end=True)}
+@cli.command(name="dyads")
+@filter_options("dyads")
+@click.option("--limit", type=click.IntRange(min=1),
+              help="At most this many pairs (a table shows 50 unless given; --json and --csv all).")
+@format_options
+@click.pass_obj
+def dyads_(obj: Context, limit, as_json, as_csv, **values) -> None:
+    """List country pairs (either direction) with the most events, with their figures.
+    The filters are those of /api/dyads; `dyads dyad A B` shows one pair over time.
+
+    \b
+    Example:
+      dyads dyads --country RUS --since 2018 --json
+    """
+    as_table = not (as_json or as_csv)
+    filters = given("dyads", values)
+    with obj.reading() as store:
+        rows = store.rows("dyads", filters, limit=fetch_limit(limit, as_table=as_table))
+        if not rows:
+            explain(store, "dyads", filters, noun="dyads")
+    rows = [views.dyad_row(r) for r in shown(rows, limit, as_table=as_table, noun="pairs")]
+    emit(rows, as_json=as_json, as_csv=as_csv, columns=DYADS_COLUMNS if as_table else None)
+    open_hint(rows, as_table=as_table, command="dyads dyad A B")
 
 
 @cli.command()
@@ -63,7 +88,7 @@ def dyad(obj: Context, a, b, by, since, until, directed, no_groups, count, as_js
     """
     with obj.reading() as store:
         result = analysis.dyad_series(store, a, b, by=by, directed=directed, include_groups=not no_groups,
-                                      count=count, **_period(since, until))
+                                      count=count, since=since, until=until)
     if as_json:
         click.echo(to_json(result))
         return
@@ -77,23 +102,15 @@ def dyad(obj: Context, a, b, by, since, until, directed, no_groups, count, as_js
 
 
 @cli.command()
-@click.option("--target", required=True, metavar="ISO3", help="The country relations are with (e.g. RUS).")
-@click.option("--among", required=True, metavar="GROUP|ISO3,...",
-              help="A group (G7, EU, ASEAN ...; members as of the period) or ISO codes (JPN,USA,DEU).")
-@period_options
-@click.option("--metric", type=click.Choice(tuple(analysis.METRICS)), default="net", show_default=True,
-              help="What ranks first: net = cooperative minus conflictual events.")
-@click.option("--per", type=click.Choice(analysis.PERIODS), help="Also rank within each period (--json, --csv).")
-@click.option("--evidence", type=click.IntRange(min=0), default=5, show_default=True,
-              help="Events listed per member in --json.")
-@count_option
+@filter_options("rankings")
 @format_options
 @click.pass_obj
 def rank(obj: Context, target, among, since, until, metric, per, evidence, count, as_json, as_csv) -> None:
     """Rank countries by their relations with a target, with the events behind each figure.
 
     Members without events are listed last, unranked. --json gives each member's
-    evidence: the events (type, date, direction, sentence, article) that make its figures.
+    evidence: the events (type, date, direction, sentence, article) that make its figures;
+    it is what /api/rankings answers.
 
     \b
     Example:
@@ -102,8 +119,8 @@ def rank(obj: Context, target, among, since, until, metric, per, evidence, count
       dyads rank --target RUS --among G7 --count reports
     """
     with obj.reading() as store:
-        result = analysis.rank(store, target, among, metric=metric, per=per, evidence=evidence, count=count,
-                               **_period(since, until))
+        result = analysis.rank(store, target, among, metric=metric, per=per, evidence=evidence,
+                               count=count, since=since, until=until)
     if as_json:
         click.echo(to_json(result))
     elif as_csv and per:
@@ -119,7 +136,8 @@ def rank(obj: Context, target, among, since, until, metric, per, evidence, count
 @click.option("--level", type=click.Choice(analysis.LEVELS), default="country", show_default=True,
               help="Nodes are countries (groups as their members) or actors (people, governments, groups).")
 @period_options
-@click.option("--type", "types", metavar="TYPE", multiple=True, help="Only this PLOVER event type (repeatable).")
+@click.option("--type", "types", type=FilterType(TYPES), multiple=True,
+              help="Only these PLOVER event types (repeatable, or comma-separated).")
 @click.option("--country", metavar="ISO3", help="Only edges touching this country.")
 @click.option("--min-weight", type=click.IntRange(min=1), default=1, show_default=True,
               help="Only edges of at least this many events.")
@@ -140,8 +158,8 @@ def network(obj: Context, out, fmt, level, since, until, types, country, min_wei
     from dyads.export import check_out_path
 
     with obj.reading() as store:
-        net = analysis.network(store, level=level, types=_types(types), country=country,
-                               min_weight=min_weight, count=count, **_period(since, until))
+        net = analysis.network(store, level=level, types=[t for ts in types for t in ts] or None, country=country,
+                               min_weight=min_weight, count=count, since=since, until=until)
     if out:
         fmt = fmt or ("json" if out.suffix.lower() == ".json" else "graphml")
         analysis.write_network(net, check_out_path(out), fmt)
@@ -150,9 +168,3 @@ def network(obj: Context, out, fmt, level, since, until, types, country, min_wei
         click.echo(to_json(net))
     else:
         emit(net["edges"], as_csv=as_csv, columns=EDGE_COLUMNS)
-
-
-def _types(types: tuple[str, ...]) -> list[str] | None:
-    from dyads.export import event_filters
-
-    return [event_filters(type=t)["type"] for t in types] or None

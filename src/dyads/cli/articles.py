@@ -6,41 +6,32 @@ import click
 
 from dyads import views
 from dyads.cli import Context, cli
-from dyads.cli.output import COUNT_CAP, emit, explain_empty, fetch_limit, format_options, open_hint, shown, to_json
+from dyads.cli.filters import explain, filter_options, given
+from dyads.cli.output import emit, fetch_limit, format_options, open_hint, shown, to_json
 from dyads.errors import QueryError
-from dyads.readers.dates import parse_reference
 
 LISTING = ("id", "published", "source", "dateline", "headline")
 
 
 @cli.command()
+@filter_options("articles")
 @click.option("--limit", type=click.IntRange(min=1),
               help="At most this many articles (a table shows 50 unless given; --json and --csv all).")
-@click.option("--source", help="Only this source or agency (e.g. TASS).")
-@click.option("--since", metavar="YYYY-MM-DD", help="Published on or after this date.")
-@click.option("--until", metavar="YYYY-MM-DD", help="Published on or before this date.")
 @format_options
 @click.pass_obj
-def articles(obj: Context, limit, source, since, until, as_json, as_csv) -> None:
-    """List stored articles, most recently ingested first.
+def articles(obj: Context, limit, as_json, as_csv, **values) -> None:
+    """List stored articles, most recently ingested first. The filters are those of /api/articles.
 
     \b
     Example:
       dyads articles --source TASS --since 2024-12-01 --json
     """
     as_table = not (as_json or as_csv)
-    given = {"--source": source, "--since": since, "--until": until}
-
-    def listed(filters: dict, limit: int | None) -> list[dict]:
-        return store.list_articles(
-            limit=limit, source=filters.get("--source"),
-            since=parse_reference(filters["--since"]) if filters.get("--since") else None,
-            until=parse_reference(filters["--until"]) if filters.get("--until") else None)
-
+    filters = given("articles", values)
     with obj.reading() as store:
-        rows = listed(given, fetch_limit(limit, as_table=as_table))
+        rows = store.list_articles(**filters, limit=fetch_limit(limit, as_table=as_table))
         if not rows:
-            explain_empty("articles", given, lambda rest: len(listed(rest, COUNT_CAP)))
+            explain(store, "articles", filters)
     rows = shown(rows, limit, as_table=as_table, noun="articles")
     open_hint(rows, as_table=as_table)
     summaries = [views.article_summary(r) for r in rows]

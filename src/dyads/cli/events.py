@@ -6,55 +6,37 @@ import click
 
 from dyads import export
 from dyads.cli import Context, cli
-from dyads.cli.output import COUNT_CAP, emit, explain_empty, fetch_limit, open_hint, shown
+from dyads.cli.filters import explain, filter_options, given
+from dyads.cli.output import emit, fetch_limit, open_hint, shown
 
 LISTING = ("id", "date", "type", "cameo", "actor_codes", "recipient_codes", "trigger", "sentence")
 DYAD_LISTING = ("date", "type", "cameo", "source", "target", "goldstein", "id")
 
 
-_FILTER_NAMES = {"--actor": "actor", "--recipient": "recipient", "--type": "type", "--since": "since",
-                 "--until": "until"}
-
-
-def filter_options(function):
-    """The event filters every events command shares."""
-    for option in reversed((
-        click.option("--actor", metavar="CODE", help="An actor's code (RUS, IGO), actor id, or a group member."),
-        click.option("--recipient", metavar="CODE", help="A recipient's code, actor id, or a group member."),
-        click.option("--type", "type_", metavar="TYPE", help="A PLOVER event type (CONSULT, ACCUSE ...)."),
-        click.option("--since", metavar="YYYY-MM-DD", help="Events dated on or after this day."),
-        click.option("--until", metavar="YYYY-MM-DD", help="Events dated on or before this day."),
-    )):
-        function = option(function)
-    return function
-
-
 @cli.command()
-@filter_options
+@filter_options("events")
 @click.option("--limit", type=click.IntRange(min=1),
               help="At most this many events (a table shows 50 unless given; --json and --csv all).")
 @click.option("--dyads", "as_dyads", is_flag=True, help="One row per CAMEO source-target pair.")
 @click.option("--json", "as_json", is_flag=True, help="Output JSON.")
 @click.option("--csv", "as_csv", is_flag=True, help="Output CSV.")
 @click.pass_obj
-def events(obj: Context, actor, recipient, type_, since, until, limit, as_dyads, as_json, as_csv) -> None:
+def events(obj: Context, limit, as_dyads, as_json, as_csv, **values) -> None:
     """List stored events: PLOVER type, CAMEO code, parties, date, place and evidence.
 
     Compound and reciprocal parties stay in one event, as PLOVER lists them; --dyads
-    expands each event into CAMEO-style source-target pairs.
+    expands each event into CAMEO-style source-target pairs. The filters are those of /api/events.
 
     \b
     Example:
       dyads events --actor RUS --recipient JPN --type CONSULT --since 2018-01-01 --json
     """
-    filters = export.event_filters(actor=actor, recipient=recipient, type=type_, since=since, until=until)
+    filters = given("events", values)
     as_table = not (as_json or as_csv)
     with obj.reading() as store:
         found = export.list_events(store, limit=fetch_limit(limit, as_table=as_table), **filters)
         if not found:
-            given = {"--actor": actor, "--recipient": recipient, "--type": type_, "--since": since, "--until": until}
-            explain_empty("events", given, lambda rest: len(store.list_events(limit=COUNT_CAP, **export.event_filters(
-                **{_FILTER_NAMES[flag]: value for flag, value in rest.items()}))))
+            explain(store, "events", filters)
     found = shown(found, limit, as_table=as_table, noun="events")
     open_hint(found, as_table=as_table, command="dyads show ID (its article, the event marked)")
     if as_dyads:

@@ -9,9 +9,7 @@ import click
 
 from dyads import export
 from dyads.cli import Context, cli
-from dyads.cli import actors as actors_cli
-from dyads.cli import events as events_cli
-from dyads.cli import quotes as quotes_cli
+from dyads.cli.filters import filter_options, given
 from dyads.errors import SettingsError
 
 STDOUT = "-"
@@ -43,9 +41,9 @@ def export_group() -> None:
 @export_group.command(name="events")
 @_OUT
 @_format("events")
-@events_cli.filter_options
+@filter_options("events")
 @click.pass_obj
-def export_events(obj: Context, out: str, fmt: str, actor, recipient, type_, since, until) -> None:
+def export_events(obj: Context, out: str, fmt: str, **values) -> None:
     """Write stored events to OUT (- for stdout) as PLOVER records, GDELT-style rows, CSV,
     Parquet or JSONL.
 
@@ -54,41 +52,39 @@ def export_events(obj: Context, out: str, fmt: str, actor, recipient, type_, sin
       dyads export events --format gdelt --actor RUS events.tsv
       dyads export events --format csv - | head
     """
-    filters = export.event_filters(actor=actor, recipient=recipient, type=type_, since=since, until=until)
+    filters = given("events", values)
     _run("events", fmt, out, obj, lambda store, f, o: export.export_events(store, f, o, **filters))
 
 
 @export_group.command(name="quotes")
 @_OUT
 @_format("quotes")
-@quotes_cli.filter_options
+@filter_options("quotes")
 @click.pass_obj
-def export_quotes(obj: Context, out: str, fmt: str, speaker, country, about, search, article_id,
-                  found_by) -> None:
+def export_quotes(obj: Context, out: str, fmt: str, **values) -> None:
     """Write stored quotes to OUT (- for stdout) as CSV, JSONL or Parquet.
 
     \b
     Example:
       dyads export quotes --format csv --country RUS quotes.csv
     """
-    filters = dict(speaker=speaker, country=country, about=about, search=search, article_id=article_id,
-                   found_by=found_by)
+    filters = given("quotes", values)
     _run("quotes", fmt, out, obj, lambda store, f, o: export.export_quotes(store, f, o, **filters))
 
 
 @export_group.command(name="actors")
 @_OUT
 @_format("actors")
-@actors_cli.filter_options
+@filter_options("actors")
 @click.pass_obj
-def export_actors(obj: Context, out: str, fmt: str, country, kind, sector) -> None:
+def export_actors(obj: Context, out: str, fmt: str, **values) -> None:
     """Write stored actors to OUT (- for stdout) as CSV, JSONL or Parquet, most mentioned first.
 
     \b
     Example:
       dyads export actors --format csv --kind person actors.csv
     """
-    filters = actors_cli.actor_filters(country=country, kind=kind, sector=sector)
+    filters = given("actors", values)
     _run("actors", fmt, out, obj, lambda store, f, o: export.export_actors(store, f, o, **filters))
 
 

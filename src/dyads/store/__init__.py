@@ -31,32 +31,32 @@ from pathlib import Path
 
 import duckdb
 
-from dyads.errors import QueryError, StoreError
+from dyads.errors import NotFound, QueryError, StoreError
 from dyads.records import Analysis, Failure, IngestSummary
 from dyads.store import locks
 from dyads.store.analysis import AnalysisQueries
+from dyads.store import filters as filters_
 from dyads.store.alerts import AlertQueries
+from dyads.store.browse import QUOTE_SELECT, QUOTE_SOURCE, BrowseQueries, LookupQueries
 from dyads.store.clusters import ClusterQueries
-from dyads.store.browse import QUOTE_SELECT, QUOTE_SOURCE, QUOTES, BrowseQueries, LookupQueries, party_where, speaker_is
+from dyads.store.filters import ListingQueries
 from dyads.store.locks import LOCK_TIMEOUT_S
 from dyads.store.migrations import MIGRATIONS
-from dyads.store.rows import ARTICLE_COLUMNS, EVENT_COLUMNS, TABLES, table_rows
+from dyads.store.rows import ARTICLE_COLUMNS, TABLES, table_rows
 from dyads.store.watch import WatchQueries
 
 log = logging.getLogger(__name__)
 
-# Columns of `dyads articles`: everything but the long text.
-LISTING_COLUMNS = tuple(c for c in ARTICLE_COLUMNS if c not in ("text", "paragraphs"))
 # How often a writer recounts the totals of the actors its batches touched (``dyads actors``):
 # a recount scans the mentions table, ~1 s at a million events, too much for every batch.
 ACTOR_TOTALS_EVERY_S = 30.0
-# A country filter (--country, --about) is an ISO 3166 alpha-3 code.
-_ISO3 = re.compile(r"^[A-Za-z]{3}$")
 
 
-class Store(AnalysisQueries, BrowseQueries, LookupQueries, WatchQueries, ClusterQueries,
+class Store(AnalysisQueries, BrowseQueries, ListingQueries, LookupQueries, WatchQueries, ClusterQueries,
             AlertQueries):
-    """An open dyads database (analyses and listings: ``store/analysis.py``, ``store/browse.py``)."""
+    """An open dyads database (analyses and listings: ``store/analysis.py``, ``store/browse.py``,
+    the declared filters: ``store/filters.py``; event clusters and alerts: ``store/clusters.py``,
+    ``store/alerts.py``)."""
 
     def __init__(self, con: duckdb.DuckDBPyConnection, path: str, *, read_only: bool) -> None:
         self.con = con
@@ -313,36 +313,27 @@ class Store(AnalysisQueries, BrowseQueries, LookupQueries, WatchQueries, Cluster
     def count_articles(self) -> int:
         return self.con.execute("SELECT count(*) FROM articles").fetchone()[0]
 
-    def list_articles(self, *, limit: int | None = None, offset: int = 0,
-                      source: str | None = None, since: dt.date | None = None,
-                      until: dt.date | None = None) -> list[dict]:
-        """Stored articles without their long text, newest ingest first."""
-        where, params = [], []
-        if source:
-            where.append("(source ILIKE ? OR dateline_agency ILIKE ?)")
-            params += [source, source]
-        if since:
-            where.append("published >= ?")
-            params.append(since)
-        if until:
-            where.append("published <= ?")
-            params.append(until)
-        sql = (f"SELECT {', '.join(LISTING_COLUMNS)}, CASE WHEN trim(headline) = '' THEN "
-               "(SELECT substr(a.text, s.start + 1, s.\"end\" - s.start) FROM sentences s "
-               "WHERE s.article_id = a.id AND s.idx = 0) END AS first_sentence FROM articles a")
-        sql = _query(sql, where, order_by="ingested_at DESC, id", limit=limit, offset=offset)
-        return self._dicts(sql, params)
+    def list_articles(self, *, limit: int | None = None, sort: str = "-ingested", **filters) -> list[dict]:
+        """Stored articles without their long text, newest ingest first; ``filters`` are those
+        ``store.filters.ARTICLES`` declares.
+
+        Raises:
+            QueryError: an unknown filter or a bad value of one.
+        """
+        return self.rows("articles", filters_.ARTICLES.parse(filters), sort=sort, limit=limit)
 
     def get_article(self, article_id: str) -> dict:
         """One article with its sentences, entities, actors, mentions and quotes.
 
         Raises:
-            QueryError: no article has that id (or id prefix), or the prefix is ambiguous.
+            NotFound: no article has that id (or id prefix).
+            QueryError: the prefix is ambiguous.
         """
-        rows = self._dicts(f"SELECT {', '.join(ARTICLE_COLUMNS)} FROM articles WHERE id LIKE ? || '%' "
-                           "ORDER BY id LIMIT 2", [article_id])
+        rows = self._dicts(f"SELECT {', '.join(ARTICLE_COLUMNS)} FROM articles WHERE starts_with(id, ?) "
+                           "ORDER BY (id = ?) DESC, id LIMIT 2", [article_id, article_id])
         if not rows:
-            raise QueryError(f"no article with id {article_id!r}; list ids with `dyads articles`")
+            raise NotFound(f"no article with id {article_id!r}; list ids with `dyads articles` or /api/articles",
+                           parameter="article_id")
         if len(rows) > 1 and rows[0]["id"] != article_id:
             raise QueryError(f"id prefix {article_id!r} matches several articles; give more characters")
         article = rows[0]
@@ -364,34 +355,32 @@ class Store(AnalysisQueries, BrowseQueries, LookupQueries, WatchQueries, Cluster
         article["copies"] = self.story_sources(article["id"])
         return article
 
-    def list_events(self, *, actor: str | None = None, recipient: str | None = None,
-                    type: str | None = None, since: dt.date | None = None, until: dt.date | None = None,
-                    article_id: str | None = None, limit: int | None = None) -> list[dict]:
-        """Stored events with their evidence text and parties, oldest event first.
+    def list_events(self, *, limit: int | None = None, sort: str = "date", **filters) -> list[dict]:
+        """Stored events with their evidence text and parties, oldest event first; ``filters``
+        are those ``store.filters.EVENTS`` declares (events of unknown date are left out when
+        ``since`` or ``until`` is given).
 
-        ``actor``/``recipient`` match a party's code (``RUS``, ``IGO``), actor id, or a
-        group's member; ``since``/``until`` the event date (events of unknown date are
-        left out when either is given).
+        Raises:
+            QueryError: an unknown filter or a bad value of one.
         """
-        where, params = _event_filters(actor=actor, recipient=recipient, type=type, since=since,
-                                       until=until, article_id=article_id)
-        columns = ", ".join(f'e."{c}"' for c in EVENT_COLUMNS)
-        # The page is cut on keys first, so only its events' texts are read.
-        order = "e.date NULLS LAST, a.published NULLS LAST, e.article_id, e.idx"
-        page = _query("SELECT e.article_id, e.idx FROM events e JOIN articles a ON a.id = e.article_id", where,
-                      order_by=order, limit=limit)
-        sql = (f"WITH page AS ({page}) SELECT {columns}, a.headline, a.published, a.source, a.url, "
-               "substr(a.text, e.start + 1, e.\"end\" - e.start) AS sentence_text, "
-               "substr(a.text, e.trigger_start + 1, e.trigger_end - e.trigger_start) AS trigger_text, "
-               "CASE WHEN e.date_start IS NOT NULL THEN substr(a.text, e.date_start + 1, e.date_end - e.date_start) END AS date_text, "
-               "CASE WHEN e.place_start IS NOT NULL THEN substr(a.text, e.place_start + 1, e.place_end - e.place_start) END AS place_text "
-               "FROM page JOIN events e ON e.article_id = page.article_id AND e.idx = page.idx "
-               f"JOIN articles a ON a.id = e.article_id ORDER BY {order}")
-        return self.attach_parties(self._dicts(sql, params))
+        return self.rows("events", filters_.EVENTS.parse(filters), sort=sort, limit=limit)
+
+    def get_event(self, article_id: str, idx: int) -> dict:
+        """One event (``ARTICLE_ID:N``) with its evidence text and parties.
+
+        Raises:
+            NotFound: no such event.
+        """
+        found = [e for e in self.list_events(article_id=article_id) if e["idx"] == idx] if article_id else []
+        if not found:
+            raise NotFound(f"no event with id {article_id}:{idx}; ids look like ARTICLE_ID:N, as "
+                           "`dyads events` and /api/events list them", parameter="event_id")
+        return found[0]
 
     def copy_events_parquet(self, path: Path, **filters) -> int:
-        """Write the matching events, parties nested as lists of structs, to a Parquet file."""
-        where, params = _event_filters(**filters)
+        """Write the events matching ``filters`` (``store.filters.EVENTS``), parties nested as
+        lists of structs, to a Parquet file."""
+        where, params = filters_.EVENTS.where(filters_.EVENTS.parse(filters))
         parties = ("(SELECT list({{'id': p.actor_id, 'code': p.code, 'sector': p.sector, 'name': p.name, "
                    "'kind': p.kind, 'members': p.members}} ORDER BY p.position) FROM event_parties p "
                    "WHERE p.article_id = e.article_id AND p.event_idx = e.idx AND p.role = '{role}')")
@@ -421,17 +410,14 @@ class Store(AnalysisQueries, BrowseQueries, LookupQueries, WatchQueries, Cluster
             found.setdefault(surname, {})[actor_id] = name
         return found
 
-    def list_actors(self, *, country: str | None = None, kind: str | None = None,
-                    sector: str | None = None, limit: int | None = None) -> list[dict]:
-        """Actors across all articles, most mentioned first."""
-        where, params = [], []
-        for column, value in (("country", country), ("kind", kind), ("sector", sector)):
-            if value:
-                where.append(f"{column} = ?")
-                params.append(value)
-        sql = "SELECT id, kind, name, country, sector, titles, articles, mentions FROM actors"
-        sql = _query(sql, where, order_by="mentions DESC, id", limit=limit)
-        return self._dicts(sql, params)
+    def list_actors(self, *, limit: int | None = None, sort: str = "-mentions", **filters) -> list[dict]:
+        """Actors across all articles, most mentioned first; ``filters`` are those
+        ``store.filters.ACTORS`` declares.
+
+        Raises:
+            QueryError: an unknown filter or a bad value of one.
+        """
+        return self.rows("actors", filters_.ACTORS.parse(filters), sort=sort, limit=limit)
 
     def find_actors(self, name: str) -> list[dict]:
         """Actors whose id is ``name``, or whose name equals it, or contains it as a word."""
@@ -442,11 +428,23 @@ class Store(AnalysisQueries, BrowseQueries, LookupQueries, WatchQueries, Cluster
             [name, name, _regex_escape(name), name, name])
 
     def actor_detail(self, actor_id: str) -> dict:
-        """One actor with the titles seen over time and its mentions per article."""
+        """One actor with the titles seen over time and its mentions per article.
+
+        Raises:
+            NotFound: no article names an actor with that id.
+        """
         rows = self._dicts("SELECT id, kind, name, country, sector, titles, articles, mentions "
                            "FROM actors WHERE id = ?", [actor_id])
         if not rows:
-            raise QueryError(f"no actor with id {actor_id!r}; list actors with `dyads actors`")
+            # stored by an ingest whose totals are not recounted yet (``refresh_totals``)
+            rows = self._dicts("SELECT actor_id AS id, any_value(kind) AS kind, any_value(name) AS name, "
+                               "any_value(country) AS country, any_value(sector) AS sector, "
+                               "list(DISTINCT title) FILTER (WHERE title IS NOT NULL) AS titles, "
+                               "count(DISTINCT article_id) AS articles, 0 AS mentions FROM article_actors "
+                               "WHERE actor_id = ? GROUP BY actor_id", [actor_id])
+        if not rows:
+            raise NotFound(f"no actor with id {actor_id!r}; list actors with `dyads actors` or /api/actors",
+                           parameter="actor_id")
         actor = rows[0]
         actor["titles_over_time"] = self._dicts(
             "SELECT aa.title, min(a.published) AS first_seen, max(a.published) AS last_seen, "
@@ -462,60 +460,21 @@ class Store(AnalysisQueries, BrowseQueries, LookupQueries, WatchQueries, Cluster
             "GROUP BY a.id, a.headline, a.published ORDER BY a.published NULLS LAST, a.id", [actor_id])
         return actor
 
-    def list_quotes(self, *, speaker: str | None = None, country: str | None = None,
-                    about: str | None = None, search: str | None = None,
-                    article_id: str | None = None, found_by: str | None = None,
-                    limit: int | None = None) -> list[dict]:
-        """Stored quotes with their article's headline and date, newest article first.
-
-        Args:
-            speaker: part of the resolved speaker's name, of the speaker mention as written, or of
-                any mention of the resolved speaker in the story.
-            country: ISO 3166 alpha-3 code of the resolved speaker's country.
-            about: an actor mentioned inside the quote: an alpha-3 country code (any actor of
-                that country) or part of a name.
-            search: words inside the quoted content.
-            article_id: one article (an id prefix is enough).
-            found_by: "rules" or "tagger": the part of the quotes stage that found the quote.
+    def list_quotes(self, *, limit: int | None = None, sort: str = "-published", **filters) -> list[dict]:
+        """Stored quotes with their article's headline and date, newest article first;
+        ``filters`` are those ``store.filters.QUOTES`` declares (``speaker``: an actor id, or
+        part of the speaker's name, of the words naming the speaker, or of any mention of the
+        resolved speaker; ``about``: a country code, actor id or part of a name).
 
         Raises:
-            QueryError: ``country`` is not a three-letter code.
+            QueryError: an unknown filter or a bad value of one.
         """
-        where, params = [], []
-        if speaker:
-            # the words as written, the resolved speaker's name, or any mention the story makes of
-            # that speaker ("Foreign Ministry" finds "the ministry said" after "The Russian Foreign Ministry")
-            where.append(f"(q.speaker_text ILIKE ? OR {speaker_is('spk.name ILIKE ?')} OR EXISTS (SELECT 1 FROM "
-                         "mentions m WHERE m.article_id = q.article_id AND m.actor_id = q.speaker_id AND m.text ILIKE ?))")
-            params += [f"%{speaker}%"] * 3
-        if country:
-            if not _ISO3.match(country):
-                raise QueryError(f"--country {country!r} is not a country code; give ISO 3166 alpha-3, e.g. RUS")
-            where.append(speaker_is("spk.country = ?"))
-            params.append(country.upper())
-        if about:
-            if _ISO3.match(about):
-                where.append("(list_contains(q.about_countries, ?) OR array_to_string(q.about_names, '|') ILIKE ?)")
-                params += [about.upper(), f"%{about}%"]
-            else:
-                where.append("array_to_string(q.about_names, '|') ILIKE ?")
-                params.append(f"%{about}%")
-        if search:
-            where.append("q.content ILIKE ?")
-            params.append(f"%{search}%")
-        if article_id:
-            where.append("q.article_id LIKE ? || '%'")
-            params.append(article_id)
-        if found_by:
-            where.append("q.found_by = ?")
-            params.append(found_by)
-        # The page is cut without the speakers' actor rows; only its quotes are joined to them.
-        order = "a.published DESC NULLS LAST, a.ingested_at DESC, q.article_id, q.idx"
-        page = _query(f"SELECT q.article_id, q.idx FROM {QUOTES.source}", where, order_by=order, limit=limit)
-        sql = (f"WITH page AS ({page}) SELECT {QUOTE_SELECT}, a.headline, a.published, a.source, a.url "
-               f"FROM {QUOTE_SOURCE} SEMI JOIN page ON page.article_id = q.article_id AND page.idx = q.idx "
-               f"ORDER BY {order}")
-        return self._dicts(sql, params)
+        return self.rows("quotes", filters_.QUOTES.parse(filters), sort=sort, limit=limit)
+
+    def missing_tables(self, tables: Iterable[str]) -> list[str]:
+        """Those of ``tables`` this database lacks (it predates the stages that make them)."""
+        found = {r[0] for r in self.con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+        return [t for t in tables if t not in found]
 
     def failures(self, *, run_id: str | None = None) -> list[dict]:
         sql = "SELECT run_id, origin, reason, failed_at FROM failures"
@@ -531,36 +490,8 @@ class Store(AnalysisQueries, BrowseQueries, LookupQueries, WatchQueries, Cluster
         return [dict(zip(names, row)) for row in cursor.fetchall()]
 
 
-def _query(sql: str, where: list[str], *, order_by: str, limit: int | None, offset: int = 0) -> str:
-    """``sql`` with its WHERE conditions, ORDER BY and LIMIT (and OFFSET) appended."""
-    if where:
-        sql += " WHERE " + " AND ".join(where)
-    sql += f" ORDER BY {order_by}"
-    if limit is not None:
-        sql += f" LIMIT {int(limit)}" + (f" OFFSET {int(offset)}" if offset else "")
-    return sql
-
-
 def _regex_escape(text: str) -> str:
     return re.sub(r"([\\.^$|?*+()\[\]{}])", r"\\\1", text)
-
-
-def _event_filters(*, actor: str | None = None, recipient: str | None = None, type: str | None = None,
-                   since: dt.date | None = None, until: dt.date | None = None,
-                   article_id: str | None = None) -> tuple[list[str], list]:
-    """WHERE clauses and parameters over ``events e`` for the listing filters."""
-    where, params = [], []
-    for role, value in (("actor", actor), ("recipient", recipient)):
-        if value:
-            clause, values = party_where(role, value)
-            where.append(clause)
-            params += values
-    for clause, value in (("e.type = ?", type), ("e.date >= ?", since), ("e.date <= ?", until),
-                          ("e.article_id = ?", article_id)):
-        if value:
-            where.append(clause)
-            params.append(value)
-    return where, params
 
 
 def _now() -> dt.datetime:

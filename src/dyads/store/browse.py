@@ -46,7 +46,8 @@ class Listing:
     """One listable resource: its columns, FROM clause, sorts (name -> keys) and facets.
 
     Each sort's keys end with columns that make rows unique, so keyset paging is exact;
-    a key is (expression, kind) where kind picks the NULL sentinel.
+    a key is (expression, kind) where kind picks the NULL sentinel; a kind ending in ``+``
+    sorts ascending even in a descending sort (an article's quotes in text order).
     """
 
     name: str
@@ -105,7 +106,10 @@ EVENTS = Listing(
 ARTICLES = Listing(
     name="articles",
     select="a.id, a.headline, a.dek, a.dateline_raw, a.dateline_place, a.dateline_date_text, "
-    "a.dateline_agency, a.published, a.source, a.url, a.author, a.origin, a.ingested_at",
+    "a.dateline_agency, a.published, a.source, a.url, a.author, a.origin, a.ingested_at, "
+    # what stands for a missing headline (``views.article_summary``), read for the page's rows only
+    "CASE WHEN trim(a.headline) = '' THEN (SELECT substr(a.text, s.start + 1, s.\"end\" - s.start) "
+    "FROM sentences s WHERE s.article_id = a.id AND s.idx = 0) END AS first_sentence",
     source="articles a",
     sorts={
         "published": (("a.published", "date"), ("a.id", "text")),
@@ -204,8 +208,11 @@ def sort_keys(listing: Listing, sort: str | None) -> list[tuple[str, bool]]:
         choices = ", ".join(sorted(listing.sorts))
         raise QueryError(f"_sort={sort!r} is not a sort of {listing.name}; choose one of {choices} "
                          "(prefix - for descending)", parameter="_sort")
-    return [(f"coalesce({expr}, {_LAST[kind][1 if descending else 0]})", descending)
-            for expr, kind in listing.sorts[name]]
+    keys = []
+    for expr, kind in listing.sorts[name]:
+        down = descending and not kind.endswith("+")  # "number+": ascending either way
+        keys.append((f"coalesce({expr}, {_LAST[kind.rstrip('+')][1 if down else 0]})", down))
+    return keys
 
 
 def _after(keys: list[tuple[str, bool]], values: list) -> tuple[str, list]:
@@ -225,8 +232,9 @@ class BrowseQueries:
 
     def browse(self, listing: Listing, *, where: list[str], params: list, source_params: list | None = None,
                sort: str | None = None, size: int = 50, after: str | None = None,
-               facets: list[str] | None = None) -> dict:
-        """One page of ``listing`` matching ``where``: rows, next token, total count and facets.
+               facets: list[str] | None = None, count: bool = True) -> dict:
+        """One page of ``listing`` matching ``where``: rows, next token, total count (None
+        unless ``count``) and facets.
 
         Raises:
             QueryError: an unknown sort or facet, or a bad ``after`` token.
@@ -261,9 +269,9 @@ class BrowseQueries:
         for row in rows:
             for i in range(len(keys)):
                 del row[f"_k{i}"]
-        count = self.con.execute(f"SELECT count(*) FROM {listing.source_for(*where)}{_where(where)}",
-                                 [*source_params, *params]).fetchone()[0]
-        return {"rows": rows, "next": token, "count": count,
+        total = self.con.execute(f"SELECT count(*) FROM {listing.source_for(*where)}{_where(where)}",
+                                 [*source_params, *params]).fetchone()[0] if count else None
+        return {"rows": rows, "next": token, "count": total,
                 "facets": {name: self.facet(listing, name, where=where, params=params,
                                             source_params=source_params) for name in facets or []}}
 
@@ -348,13 +356,14 @@ def party_where(role: str | None, value: str) -> tuple[str, list]:
     return f"({clause} OR {joint})", [value] * 6
 
 
-def event_where(*, types: list[str] | None = None, quad_classes: list[int] | None = None,
+def event_where(*, type: list[str] | None = None, quad_class: list[int] | None = None,  # noqa: A002
                 mode: str | None = None, actor: str | None = None, recipient: str | None = None,
                 party: str | None = None, between: tuple[str, str] | None = None,
                 since: dt.date | None = None, until: dt.date | None = None, year: int | None = None,
                 article_id: str | None = None, place_country: str | None = None, q: str | None = None,
                 counted: bool = False, dyads: tuple[str, list] | None = None) -> tuple[list[str], list]:
-    """WHERE clauses over ``events e JOIN articles a`` for the events listing's filters.
+    """WHERE clauses over ``events e JOIN articles a`` for the events listing's filters (those
+    ``store.filters.EVENTS`` declares; ``type`` and ``quad_class`` are lists).
 
     ``actor``/``recipient``/``party`` match a party's code, actor id or group member;
     ``between`` the events a dyad series or ranking counts for two countries (``dyads``: the
@@ -372,10 +381,10 @@ def event_where(*, types: list[str] | None = None, quad_classes: list[int] | Non
         where.append(f"EXISTS ({dyads} SELECT 1 FROM event_dyads d WHERE d.article_id = e.article_id "
                      "AND d.event_idx = e.idx AND ((d.source = ? AND d.target = ?) OR (d.source = ? AND d.target = ?)))")
         params += [*first, between[0], between[1], between[1], between[0]]
-    for clause, value in (("e.type IN (SELECT unnest(?::VARCHAR[]))", types),
-                          ("e.quad_class IN (SELECT unnest(?::INTEGER[]))", quad_classes),
+    for clause, value in (("e.type IN (SELECT unnest(?::VARCHAR[]))", type),
+                          ("e.quad_class IN (SELECT unnest(?::INTEGER[]))", quad_class),
                           ("e.mode = ?", mode), ("e.date >= ?", since), ("e.date <= ?", until),
-                          ("year(e.date) = ?", year), ("e.article_id = ?", article_id),
+                          ("year(e.date) = ?", year), ("starts_with(e.article_id, ?)", article_id),
                           ("e.place_country = ?", place_country)):
         if value:
             where.append(clause)
@@ -437,19 +446,8 @@ def contains_pattern(text: str) -> str:
 
 
 class LookupQueries:
-    """Existence checks and counts for the API's 404s and overview, as methods of ``Store``."""
-
-    def article_ids(self, prefix: str) -> list[str]:
-        """Up to two ids of articles whose id starts with ``prefix`` (one means it is unambiguous)."""
-        return [r[0] for r in self.con.execute(
-            "SELECT id FROM articles WHERE starts_with(id, ?) ORDER BY (id = ?) DESC, id LIMIT 2",
-            [prefix, prefix]).fetchall()]
-
-    def has_actor(self, actor_id: str) -> bool:
-        if not self.has_table("article_actors"):
-            return False
-        return self.con.execute("SELECT count(*) FROM article_actors WHERE actor_id = ?",
-                                [actor_id]).fetchone()[0] > 0
+    """Counts for the API's index and overview, as methods of ``Store`` (a missing record is a
+    ``NotFound`` from the read that looks for it, with no existence check first)."""
 
     def counts(self) -> dict[str, int]:
         """Rows in each main table (0 for a table a stage has not created yet)."""
@@ -489,8 +487,8 @@ QUOTES = Listing(
     lazy_join=SPEAKER_JOIN,
     lazy_alias="sp",
     sorts={
-        "published": (("a.published", "date"), ("q.article_id", "text"), ("q.idx", "number")),
-        "speaker": (("sp.name", "text"), ("q.article_id", "text"), ("q.idx", "number")),
+        "published": (("a.published", "date"), ("q.article_id", "text"), ("q.idx", "number+")),
+        "speaker": (("sp.name", "text"), ("q.article_id", "text"), ("q.idx", "number+")),
     },
     default_sort="-published",
     key=("q.article_id", "q.idx"),
@@ -510,26 +508,53 @@ def search_terms(text: str) -> list[str]:
 
 
 def quote_where(*, q: str | None = None, speaker: str | None = None, country: str | None = None,
-                kind: str | None = None, article_id: str | None = None, since: dt.date | None = None,
-                until: dt.date | None = None, about: str | None = None,
-                found_by: str | None = None) -> tuple[list[str], list]:
-    """WHERE clauses over the quotes listing. ``q``: every word or "phrase" must start a word of the
-    quote, case-insensitively (a regular expression per term: no full-text extension to install);
-    ``about``: the quote names this actor id or country."""
+                about: str | None = None, kind: str | None = None, found_by: str | None = None,
+                article_id: str | None = None, since: dt.date | None = None, until: dt.date | None = None,
+                speaker_id: str | None = None) -> tuple[list[str], list]:
+    """WHERE clauses over the quotes listing (the filters ``store.filters.QUOTES`` declares).
+
+    ``q``: every word or "phrase" must start a word of the quote, case-insensitively (a regular
+    expression per term: no full-text extension to install); ``speaker``: the speaker's actor id,
+    or part of the resolved speaker's name, of the words naming the speaker, or of any mention of
+    the resolved speaker in the story ("Foreign Ministry" finds "the ministry said" after "The
+    Russian Foreign Ministry"); ``about``: the quote names this actor id or country, or an actor
+    whose name contains it; ``speaker_id``: exactly this speaker (an actor's page).
+    """
     where, params = [], []
     for term in search_terms(q or ""):
         where.append("regexp_matches(q.content, ?)")
         params.append("(?i)\\b" + _regex_escape(term))
-    for clause, value in (("q.speaker_id = ?", speaker), (speaker_is("spk.country = ?"), country),
+    if speaker:
+        like = "ILIKE ? ESCAPE '\\'"
+        where.append(f"(q.speaker_id = ? OR q.speaker_text {like} OR {speaker_is('spk.name ' + like)} "
+                     "OR EXISTS (SELECT 1 FROM mentions m WHERE m.article_id = q.article_id "
+                     f"AND m.actor_id = q.speaker_id AND m.text {like}))")
+        params += [speaker, *[contains_pattern(speaker)] * 3]
+    if about:
+        where.append("(list_contains(q.about_ids, ?) OR list_contains(q.about_countries, upper(?)) "
+                     "OR array_to_string(q.about_names, '|') ILIKE ? ESCAPE '\\')")
+        params += [about, about, contains_pattern(about)]
+    for clause, value in (("q.speaker_id = ?", speaker_id), (speaker_is("spk.country = ?"), country),
                           ("q.kind = ?", kind), ("q.found_by = ?", found_by),
-                          ("q.article_id = ?", article_id), ("a.published >= ?", since),
+                          ("starts_with(q.article_id, ?)", article_id), ("a.published >= ?", since),
                           ("a.published <= ?", until)):
         if value:
             where.append(clause)
             params.append(value)
-    if about:
-        where.append("(list_contains(q.about_ids, ?) OR list_contains(q.about_countries, ?))")
-        params += [about, about]
+    return where, params
+
+
+def dyad_where(*, country: str | None = None, since: dt.date | None = None,
+               until: dt.date | None = None) -> tuple[list[str], list]:
+    """WHERE clauses over ``event_dyads e`` for the dyads listing (``dyads_listing``'s events)."""
+    where, params = [], []
+    for clause, value in (("e.date >= ?", since), ("e.date <= ?", until)):
+        if value:
+            where.append(clause)
+            params.append(value)
+    if country:
+        where.append("(e.source = ? OR e.target = ?)")
+        params += [country, country]
     return where, params
 
 

@@ -187,6 +187,16 @@ class LiveConnection:
         self._watcher = threading.Thread(target=self._watch, name="dyads-live-watcher", daemon=True)
         self._watcher.start()
 
+    @property
+    def version(self) -> int | None:
+        """Which state of the file the connection reads: the data changes only when a writer had
+        it, and the connection was taken back after (``reopened``). None while a writer has the
+        file or waits for it: what a request would read then is not known yet."""
+        with self._changed:
+            if self._con is None or self._intent.held():
+                return None
+            return self.reopened
+
     @contextlib.contextmanager
     def cursor(self) -> Iterator[duckdb.DuckDBPyConnection]:
         """A cursor of the open connection, waiting while a writer has the file.

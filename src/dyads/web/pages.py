@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 
-from fastapi import APIRouter, Depends, Request
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse
 from markupsafe import Markup
 
@@ -12,10 +14,10 @@ from dyads import analysis, lexicons
 from dyads.ontology import TYPES
 from dyads.store import Store
 from dyads.web import charts, resources
-from dyads.web import params as p
-from dyads.web.app import store, url_with
+from dyads.web import query as q
+from dyads.web.database import store
 from dyads.web.highlight import highlight
-from dyads.web.params import Query
+from dyads.web.responses import url_with
 
 router = APIRouter(include_in_schema=False)
 # Edges listed under the network drawing; the twin and the CSV have them all.
@@ -41,22 +43,21 @@ def _spec_json(spec: dict) -> Markup:
 
 
 @router.get("/", response_class=HTMLResponse)
-def overview(request: Request, db: Store = Depends(store)):
-    Query.of(request, ())
+def overview(request: Request, query: Annotated[q.NoQuery, Query()], db: Store = Depends(store)):
     data = resources.overview(db)
     return _page(request, "overview.html", api="/api", title="Overview", data=data, csv=False,
                  charts_={"types": charts.types_chart(data["event_types"])} if data["event_types"] else {})
 
 
 @router.get("/articles", response_class=HTMLResponse)
-def articles(request: Request, db: Store = Depends(store)):
-    data = resources.articles(db, _listing_query(request, p.ARTICLE_PARAMS, ("source", "year", "country")))
+def articles(request: Request, query: Annotated[q.ArticleQuery, Query()], db: Store = Depends(store)):
+    data = resources.articles(db, query, facets=("source", "year", "country"))
     return _page(request, "articles.html", api="/api/articles", title="Articles", data=data)
 
 
 @router.get("/articles/{article_id}", response_class=HTMLResponse)
-def article(article_id: str, request: Request, db: Store = Depends(store)):
-    Query.of(request, ())
+def article(article_id: str, request: Request, query: Annotated[q.NoQuery, Query()],
+            db: Store = Depends(store)):
     data = resources.article(db, article_id)
     names = {a["id"]: f"{a['name']}" + (f", {a['title']}" if a.get("title") else "") for a in data["actors"]}
     quotes = [_quote_marks(i, q) for i, q in enumerate(data["quotes"])]
@@ -68,54 +69,52 @@ def article(article_id: str, request: Request, db: Store = Depends(store)):
 
 
 @router.get("/actors", response_class=HTMLResponse)
-def actors(request: Request, db: Store = Depends(store)):
-    data = resources.actors(db, _listing_query(request, p.ACTOR_PARAMS, ("kind", "country", "sector")))
+def actors(request: Request, query: Annotated[q.ActorQuery, Query()], db: Store = Depends(store)):
+    data = resources.actors(db, query, facets=("kind", "country", "sector"))
     return _page(request, "actors.html", api="/api/actors", title="Actors", data=data)
 
 
 @router.get("/actors/{actor_id:path}", response_class=HTMLResponse)
-def actor(actor_id: str, request: Request, db: Store = Depends(store)):
-    Query.of(request, ())
+def actor(actor_id: str, request: Request, query: Annotated[q.NoQuery, Query()],
+          db: Store = Depends(store)):
     data = resources.actor(db, actor_id)
     return _page(request, "actor.html", api=f"/api/actors/{actor_id}", title=data["name"], data=data, csv=False)
 
 
 @router.get("/events", response_class=HTMLResponse)
-def events(request: Request, db: Store = Depends(store)):
-    data = resources.events(db, _listing_query(request, p.EVENT_PARAMS,
-                                               ("type", "quad_class", "actor", "recipient", "year")))
+def events(request: Request, query: Annotated[q.EventQuery, Query()], db: Store = Depends(store)):
+    data = resources.events(db, query, facets=("type", "quad_class", "actor", "recipient", "year"))
     return _page(request, "events.html", api="/api/events", title="Events", data=data)
 
 
 @router.get("/events/{event_id}", response_class=HTMLResponse)
-def event(event_id: str, request: Request, db: Store = Depends(store)):
-    Query.of(request, ())
+def event(event_id: str, request: Request, query: Annotated[q.NoQuery, Query()], db: Store = Depends(store)):
     data = resources.event(db, event_id)
     return _page(request, "event.html", api=f"/api/events/{data['id']}", title=f"{data['type']} event {data['id']}",
                  csv=False, data=data)
 
 
 @router.get("/alerts", response_class=HTMLResponse)
-def alerts(request: Request, db: Store = Depends(store)):
-    Query.of(request, ())
+def alerts(request: Request, query: Annotated[q.NoQuery, Query()], db: Store = Depends(store)):
     return _page(request, "alerts.html", api="/api/alerts", title="Alerts", csv=False, data=resources.alerts(db))
 
 
 @router.get("/quotes", response_class=HTMLResponse)
-def quotes(request: Request, db: Store = Depends(store)):
-    data = resources.quotes(db, _listing_query(request, p.QUOTE_PARAMS, ("kind", "country")))
+def quotes(request: Request, query: Annotated[q.QuoteQuery, Query()], db: Store = Depends(store)):
+    data = resources.quotes(db, query, facets=("kind", "country"))
     return _page(request, "quotes.html", api="/api/quotes", title="Quotes", data=data)
 
 
 @router.get("/dyads", response_class=HTMLResponse)
-def dyads(request: Request, db: Store = Depends(store)):
-    data = resources.dyads(db, Query.of(request, p.DYADS_PARAMS))
+def dyads(request: Request, query: Annotated[q.DyadsQuery, Query()], db: Store = Depends(store)):
+    data = resources.dyads(db, query)
     return _page(request, "dyads.html", api="/api/dyads", title="Dyads", data=data)
 
 
 @router.get("/dyads/{a}/{b}", response_class=HTMLResponse)
-def dyad(a: str, b: str, request: Request, db: Store = Depends(store)):
-    data = resources.dyad(db, a, b, Query.of(request, p.DYAD_PARAMS))
+def dyad(a: str, b: str, request: Request, query: Annotated[q.DyadQuery, Query()],
+         db: Store = Depends(store)):
+    data = resources.dyad(db, a, b, query)
     chart = {"series": charts.dyad_chart(data["series"], a=data["a"]["code"], b=data["b"]["code"], by=data["by"])} \
         if data["series"] else {}
     return _page(request, "dyad.html", api=f"/api/dyads/{data['a']['code']}/{data['b']['code']}",
@@ -123,11 +122,10 @@ def dyad(a: str, b: str, request: Request, db: Store = Depends(store)):
 
 
 @router.get("/rankings", response_class=HTMLResponse)
-def rankings(request: Request, db: Store = Depends(store)):
-    query = Query.of(request, p.RANKING_PARAMS)
+def rankings(request: Request, query: Annotated[q.RankingForm, Query()], db: Store = Depends(store)):
     form = {"groups": lexicons.load().member_groups, "metrics": list(analysis.METRICS),
-            "periods": analysis.PERIODS, "given": query.values}
-    if not (query.text("target") and query.text("among")):
+            "periods": analysis.PERIODS, "given": dict(request.query_params)}
+    if not (query.target and query.among):
         return _page(request, "rankings.html", api=None, title="Rankings", data=None, form=form)
     data = resources.rankings(db, query)
     title = f"{data['among']['name'] or ', '.join(data['among']['members'])} by relations with {data['target']['name']}"
@@ -140,8 +138,8 @@ def rankings(request: Request, db: Store = Depends(store)):
 
 
 @router.get("/network", response_class=HTMLResponse)
-def network(request: Request, db: Store = Depends(store)):
-    data = resources.network(db, Query.of(request, p.NETWORK_PARAMS))
+def network(request: Request, query: Annotated[q.NetworkQuery, Query()], db: Store = Depends(store)):
+    data = resources.network(db, query)
     chart = {"network": charts.network_chart(data["nodes"], data["edges"])} if data["edges"] else {}
     return _page(request, "network.html", api="/api/network", title="Network", data=data, charts_=chart,
                  is_country=lambda code: analysis.country_name(code) is not None, table_rows=NETWORK_TABLE_ROWS,
@@ -155,11 +153,3 @@ def _quote_marks(n: int, quote: dict) -> dict:
     return {"n": n, "start": quote["start"], "end": quote["end"], "parts": quote["parts"],
             "speaker_start": speaker.get("start"), "speaker_end": speaker.get("end"),
             "speaker_id": actor.get("id"), "speaker": actor.get("name") or speaker.get("text")}
-
-
-def _listing_query(request: Request, allowed, facets: tuple[str, ...]) -> Query:
-    """The page's query, with its default facets added when the URL asks for none."""
-    query = Query.of(request, allowed)
-    if not query.facets():
-        query.multi["_facet"] = list(facets)
-    return query
