@@ -32,7 +32,10 @@ def texts() -> list[str]:
 def pipelines():
     fused = nlp.load(None)
     stock = spacy.load(nlp.MODEL)
+    # the same preset sentence starts, so that the parses compared are the same parses
     stock.add_pipe("paragraph_breaks", first=True)
+    stock.add_pipe("no_lowercase_starts", after="paragraph_breaks")
+    stock.add_pipe("sentence_cap", after="no_lowercase_starts")
     return fused, stock
 
 
