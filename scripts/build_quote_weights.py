@@ -109,9 +109,9 @@ def main() -> None:
     docs = nlp.pipe((scorer.story_article(s).text for s in stories), batch_size=16)
     rows, labels, stories_of, gold_total = [], [], [], 0
     for k, (story, doc) in enumerate(zip(stories, docs)):
-        r, l, g = collect([story], [doc])
+        r, found, g = collect([story], [doc])
         rows += r
-        labels += l
+        labels += found
         stories_of += [k] * len(r)
         gold_total += g
     for t, p, r in cross_validate(rows, labels, stories_of, gold_total):

@@ -66,7 +66,7 @@ def test_bad_inputs_are_reported_and_good_ones_stored(run, tmp_path):
     assert result.returncode == 0
     assert result.err.strip().splitlines()[-1] == "2 ingested, 0 duplicates, 7 skipped"
     for name in ("feed.jsonl:3", "feed.jsonl:4", "empty.txt", "binary.html", "latin1.txt", "big.txt", "missing.txt"):
-        [line] = [l for l in result.err.splitlines() if l.startswith("skipped") and name in l]
+        [line] = [x for x in result.err.splitlines() if x.startswith("skipped") and name in x]
         assert ": " in line
     strict = run("ingest", "--strict", str(FIXTURES / "feed.jsonl"), check=False)
     assert strict.returncode == 1 and "Error:" in strict.err
@@ -170,12 +170,12 @@ def test_date_warnings_of_one_file_are_one_line(run, tmp_path):
         "text": f"{place.upper()} (AP) - The envoys of Norway and Peru met in {place} on trade.",
     }) for place in ("Oslo", "Lima", "Riga")) + "\n")
     quiet = run("ingest", str(feed))
-    notes = [l for l in quiet.err.splitlines() if l.startswith("note")]
+    notes = [x for x in quiet.err.splitlines() if x.startswith("note")]
     assert notes == [f"note: 3 records in {feed} had a date field that is no full date; their publication "
                      f"dates were left to the dateline; give dates as YYYY-MM-DD (first {feed}:1; -v lists each)"]
     assert quiet.err.strip().splitlines()[-1] == "3 ingested, 0 duplicates, 0 skipped"
     verbose = run("-v", "ingest", "--json", str(feed))
     assert [n["input"] for n in json.loads(verbose.out)["notes"]] == [f"{feed}:{n}" for n in (1, 2, 3)]
     listed = run("-v", "ingest", str(feed))
-    assert [l.split(": ")[0] for l in listed.err.splitlines() if l.startswith("note")] == [
+    assert [x.split(": ")[0] for x in listed.err.splitlines() if x.startswith("note")] == [
         f"note {feed}:{n}" for n in (1, 2, 3)]

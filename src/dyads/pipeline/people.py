@@ -77,8 +77,7 @@ def _distribute_titles(people: list[Person], doc: Doc, lex: Lexicons) -> None:
     title over names joined by "and" gives each name its country in turn, when it names as
     many countries as there are names."""
     for i, first in enumerate(people):
-        if first.title_start is None or not doc[first.start - 1].tag_ in ("NNS", "NNPS") and \
-                not any(t.tag_ in ("NNS", "NNPS") for t in doc[first.title_start:first.start]):
+        if first.title_start is None or not any(t.tag_ in ("NNS", "NNPS") for t in doc[first.title_start:first.start]):
             continue
         group = [first]
         for later in people[i + 1:]:
