@@ -51,16 +51,54 @@ WARMUP_SECONDS = 3.0
 # Longest a single request may take before it counts as an error.
 REQUEST_TIMEOUT_S = 60.0
 START_TIMEOUT_S = 60.0
-ROUTES = ("/api/events?_size=20", "/events", "/api/quotes?_size=20", "/quotes", "/api/articles?_size=20",
-          "/articles", "/api/articles/{id}", "/articles/{id}")
+ROUTES = (
+    "/api/events?_size=20",
+    "/events",
+    "/api/quotes?_size=20",
+    "/quotes",
+    "/api/articles?_size=20",
+    "/articles",
+    "/api/articles/{id}",
+    "/articles/{id}",
+)
 
-_COUNTRIES = ["Norway", "Kenya", "Peru", "Vietnam", "Ecuador", "Ghana", "Latvia", "Senegal", "Chile",
-              "Mongolia", "Portugal", "Indonesia", "Japan", "Canada", "Morocco", "Finland"]
+_COUNTRIES = [
+    "Norway",
+    "Kenya",
+    "Peru",
+    "Vietnam",
+    "Ecuador",
+    "Ghana",
+    "Latvia",
+    "Senegal",
+    "Chile",
+    "Mongolia",
+    "Portugal",
+    "Indonesia",
+    "Japan",
+    "Canada",
+    "Morocco",
+    "Finland",
+]
 _PLACES = ["OSLO", "NAIROBI", "LIMA", "HANOI", "QUITO", "ACCRA", "RIGA", "DAKAR", "TOKYO", "OTTAWA"]
-_VERBS = ["signed a trade accord with", "held talks with", "criticised", "agreed to share data with",
-          "recalled its ambassador from", "offered flood aid to", "imposed sanctions on", "praised"]
-_PEOPLE = ["Foreign Minister Ana Lopes", "Prime Minister Kofi Mensah", "Trade Minister Liis Kask",
-           "Deputy Minister Tran Van Minh", "Ambassador Sara Holm", "President Jonas Berg"]
+_VERBS = [
+    "signed a trade accord with",
+    "held talks with",
+    "criticised",
+    "agreed to share data with",
+    "recalled its ambassador from",
+    "offered flood aid to",
+    "imposed sanctions on",
+    "praised",
+]
+_PEOPLE = [
+    "Foreign Minister Ana Lopes",
+    "Prime Minister Kofi Mensah",
+    "Trade Minister Liis Kask",
+    "Deputy Minister Tran Van Minh",
+    "Ambassador Sara Holm",
+    "President Jonas Berg",
+]
 
 
 def main() -> None:
@@ -69,13 +107,20 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=50, help="requests in flight (default 50)")
     parser.add_argument("--db", type=Path, help="an existing dyads database (default: build one)")
     parser.add_argument("--stories", type=int, default=150, help="synthetic stories in a built database")
-    parser.add_argument("--during-ingest", action="store_true",
-                        help="run `dyads ingest` of more stories into the database while measuring")
+    parser.add_argument(
+        "--during-ingest",
+        action="store_true",
+        help="run `dyads ingest` of more stories into the database while measuring",
+    )
     parser.add_argument("--ingest-stories", type=int, default=400, help="stories of --during-ingest")
     parser.add_argument("--batch-size", type=int, default=8, help="articles per commit of --during-ingest")
-    parser.add_argument("--baseline", type=Path, metavar="SRC",
-                        help="first measure a server run from this source tree (e.g. main's src/) on the same "
-                             "database, then this tree's, and print this tree's figures as ratios of it")
+    parser.add_argument(
+        "--baseline",
+        type=Path,
+        metavar="SRC",
+        help="first measure a server run from this source tree (e.g. main's src/) on the same "
+        "database, then this tree's, and print this tree's figures as ratios of it",
+    )
     args = parser.parse_args()
     if args.baseline and args.during_ingest:
         sys.exit("--baseline measures a database at rest; leave out --during-ingest")
@@ -130,7 +175,8 @@ def write_stories(folder: Path, n: int, *, seed: int = 1) -> Path:
             f'"We expect real progress before the summer," {person.split()[-1]} told reporters, '
             f"according to bulletin {seed}-{i}.\n\n"
             f"Officials from {a} and {b} will meet again in {rng.choice(_PLACES).title()} next month.\n",
-            encoding="utf-8")
+            encoding="utf-8",
+        )
     return folder
 
 
@@ -140,8 +186,11 @@ def build_db(tmp: Path, stories: int) -> Path:
     db = tmp / "load.duckdb"
     folder = write_stories(tmp / "stories", stories)
     started = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "dyads", "-q", "--db", str(db), "ingest", str(sample_path()),
-                    str(folder)], env=env(), check=True)
+    subprocess.run(
+        [sys.executable, "-m", "dyads", "-q", "--db", str(db), "ingest", str(sample_path()), str(folder)],
+        env=env(),
+        check=True,
+    )
     print(f"built {db} from the sample and {stories} stories in {time.perf_counter() - started:.0f} s", flush=True)
     return db
 
@@ -186,8 +235,12 @@ def start_server(db: Path, log: Path, *, src: Path = SRC) -> tuple[subprocess.Po
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    server = subprocess.Popen([sys.executable, "-m", "dyads", "--db", str(db), "serve", "--port", str(port)],
-                              env=env(src), stdout=log.open("w"), stderr=subprocess.STDOUT)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "dyads", "--db", str(db), "serve", "--port", str(port)],
+        env=env(src),
+        stdout=log.open("w"),
+        stderr=subprocess.STDOUT,
+    )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + START_TIMEOUT_S
     while True:
@@ -209,8 +262,9 @@ class Ingest:
         self.started = time.perf_counter()
         self.batches: list[float] = []
         self.log = log
-        self.process = subprocess.Popen(command, env=env(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                                        text=True)
+        self.process = subprocess.Popen(
+            command, env=env(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
+        )
         threading.Thread(target=self._follow, daemon=True).start()
 
     def _follow(self) -> None:
@@ -223,8 +277,10 @@ class Ingest:
 
 def start_ingest(db: Path, folder: Path, batch_size: int, log: Path) -> Ingest:
     """Start the ingest and wait until it stores its first batch (its model is loaded by then)."""
-    ingest = Ingest([sys.executable, "-m", "dyads", "-v", "--db", str(db), "ingest", "--batch-size",
-                     str(batch_size), str(folder)], log)
+    ingest = Ingest(
+        [sys.executable, "-m", "dyads", "-v", "--db", str(db), "ingest", "--batch-size", str(batch_size), str(folder)],
+        log,
+    )
     while not ingest.batches:
         if ingest.process.poll() is not None:
             sys.exit(f"dyads ingest failed:\n{log.read_text()}")
@@ -268,15 +324,19 @@ async def drive(url: str, ids: list[str], *, connections: int, seconds: float) -
 
 def report(results: list[tuple[str, float, str]], elapsed: float, *, connections: int) -> None:
     errors = [r for r in results if not r[2].startswith("2")]
-    print(f"\n{len(results):,} requests in {elapsed:.1f} s over {connections} connections: "
-          f"{len(results) / elapsed:,.1f} requests/s; errors {len(errors)}")
+    print(
+        f"\n{len(results):,} requests in {elapsed:.1f} s over {connections} connections: "
+        f"{len(results) / elapsed:,.1f} requests/s; errors {len(errors)}"
+    )
     print(f"{'route':<24} {'requests':>9} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7}")
     for route in (None, *ROUTES):
         rows = [r for r in results if route is None or r[0] == route]
         latencies = sorted(r[1] for r in rows)
         failed = sum(not r[2].startswith("2") for r in rows)
-        print(f"{route or 'all':<24} {len(rows):>9,} {len(rows) / elapsed:>8.1f} "
-              f"{percentile(latencies, 50) * 1000:>8.1f} {percentile(latencies, 99) * 1000:>8.1f} {failed:>7}")
+        print(
+            f"{route or 'all':<24} {len(rows):>9,} {len(rows) / elapsed:>8.1f} "
+            f"{percentile(latencies, 50) * 1000:>8.1f} {percentile(latencies, 99) * 1000:>8.1f} {failed:>7}"
+        )
     if errors:
         kinds: dict[str, int] = {}
         for route, _, outcome in errors:
@@ -286,12 +346,17 @@ def report(results: list[tuple[str, float, str]], elapsed: float, *, connections
 
 def report_ingest(ingest: Ingest, url: str, before: int, after: int) -> None:
     status = ingest.process.poll()
-    print(f"\nduring the run `dyads ingest` stored {after - before} articles ({before} -> {after} seen by "
-          f"the server), {len(ingest.batches)} batches committed so far; "
-          + ("still running, waiting for it" if status is None else f"exited {status}"), flush=True)
+    print(
+        f"\nduring the run `dyads ingest` stored {after - before} articles ({before} -> {after} seen by "
+        f"the server), {len(ingest.batches)} batches committed so far; "
+        + ("still running, waiting for it" if status is None else f"exited {status}"),
+        flush=True,
+    )
     status = ingest.process.wait()
-    print(f"ingest exited {status} after {time.perf_counter() - ingest.started:.0f} s and "
-          f"{len(ingest.batches)} batches; the server counts {count(url)} articles")
+    print(
+        f"ingest exited {status} after {time.perf_counter() - ingest.started:.0f} s and "
+        f"{len(ingest.batches)} batches; the server counts {count(url)} articles"
+    )
 
 
 def percentile(sorted_values: list[float], q: float) -> float:

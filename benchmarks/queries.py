@@ -45,28 +45,105 @@ PEOPLE = 20_000
 # about 45% of the events, close to their share of GDELT's 2015-2020 events.
 ZIPF = 1.1
 # Countries in order of news prominence; the rest follow in code order.
-PROMINENT = ("USA", "CHN", "RUS", "UKR", "GBR", "ISR", "IRN", "FRA", "DEU", "JPN", "IND", "TUR", "PRK",
-             "KOR", "SYR", "PSE", "SAU", "PAK", "AFG", "IRQ", "EGY", "CAN", "ITA", "AUS", "BRA", "VNM",
-             "TWN", "POL", "MEX", "NGA", "QAT", "ARE", "VEN", "CUB", "BLR", "KAZ", "ESP", "NLD", "SWE", "NOR")
+PROMINENT = (
+    "USA",
+    "CHN",
+    "RUS",
+    "UKR",
+    "GBR",
+    "ISR",
+    "IRN",
+    "FRA",
+    "DEU",
+    "JPN",
+    "IND",
+    "TUR",
+    "PRK",
+    "KOR",
+    "SYR",
+    "PSE",
+    "SAU",
+    "PAK",
+    "AFG",
+    "IRQ",
+    "EGY",
+    "CAN",
+    "ITA",
+    "AUS",
+    "BRA",
+    "VNM",
+    "TWN",
+    "POL",
+    "MEX",
+    "NGA",
+    "QAT",
+    "ARE",
+    "VEN",
+    "CUB",
+    "BLR",
+    "KAZ",
+    "ESP",
+    "NLD",
+    "SWE",
+    "NOR",
+)
 # PLOVER type -> (share of events, words between actor and recipient).
 TYPE_WEIGHTS = {
-    "CONSULT": (30, "met with"), "AGREE": (15, "agreed with"), "SUPPORT": (10, "backed"),
-    "ACCUSE": (10, "accused"), "COOPERATE": (8, "worked with"), "REQUEST": (6, "urged"),
-    "REJECT": (4, "rejected the proposal of"), "THREATEN": (3, "threatened"), "SANCTION": (3, "imposed sanctions on"),
-    "AID": (3, "sent aid to"), "PROTEST": (2, "protested against"), "ASSAULT": (2, "attacked"),
-    "COERCE": (2, "seized ships of"), "MOBILIZE": (1, "mobilized troops against"), "CONCEDE": (0.5, "yielded to"),
+    "CONSULT": (30, "met with"),
+    "AGREE": (15, "agreed with"),
+    "SUPPORT": (10, "backed"),
+    "ACCUSE": (10, "accused"),
+    "COOPERATE": (8, "worked with"),
+    "REQUEST": (6, "urged"),
+    "REJECT": (4, "rejected the proposal of"),
+    "THREATEN": (3, "threatened"),
+    "SANCTION": (3, "imposed sanctions on"),
+    "AID": (3, "sent aid to"),
+    "PROTEST": (2, "protested against"),
+    "ASSAULT": (2, "attacked"),
+    "COERCE": (2, "seized ships of"),
+    "MOBILIZE": (1, "mobilized troops against"),
+    "CONCEDE": (0.5, "yielded to"),
     "RETREAT": (0.5, "withdrew from talks with"),
 }
 # Group recipients (code, entity code): ~4% of recipients.
 GROUPS = (("G7", "IGO"), ("EU", "EUR"), ("NATO", "IGO"), ("G20", "IGO"), ("BRICS", "IGO"))
-TOPICS = ("trade", "energy security", "the Arctic", "sanctions", "peace talks", "nuclear safety",
-          "grain exports", "climate finance", "military exercises", "cyber attacks", "fishing rights",
-          "border security", "refugees", "gas supplies", "the South China Sea", "arms control",
-          "visa rules", "investment", "space cooperation", "maritime patrols", "vaccines", "oil prices")
-STANCES = ("We will never accept", "We are ready to discuss", "We welcome progress on", "We are concerned about",
-           "There is no alternative to dialogue on", "Our position has not changed on",
-           "We hope for a fair deal on", "It is too early to speak about", "We categorically reject talk of",
-           "We see a real chance for agreement on")
+TOPICS = (
+    "trade",
+    "energy security",
+    "the Arctic",
+    "sanctions",
+    "peace talks",
+    "nuclear safety",
+    "grain exports",
+    "climate finance",
+    "military exercises",
+    "cyber attacks",
+    "fishing rights",
+    "border security",
+    "refugees",
+    "gas supplies",
+    "the South China Sea",
+    "arms control",
+    "visa rules",
+    "investment",
+    "space cooperation",
+    "maritime patrols",
+    "vaccines",
+    "oil prices",
+)
+STANCES = (
+    "We will never accept",
+    "We are ready to discuss",
+    "We welcome progress on",
+    "We are concerned about",
+    "There is no alternative to dialogue on",
+    "Our position has not changed on",
+    "We hope for a fair deal on",
+    "It is too early to speak about",
+    "We categorically reject talk of",
+    "We see a real chance for agreement on",
+)
 BACKGROUND = (
     "Relations between the two countries have been strained for several years.",
     "The talks were the first at this level since the pandemic.",
@@ -81,16 +158,92 @@ BACKGROUND = (
     "The visit had been postponed twice because of security concerns.",
     "Human rights groups urged both sides to release detained journalists.",
 )
-FIRST_NAMES = ("Anna", "Ivan", "Li", "Wei", "John", "Maria", "Ahmed", "Yuki", "Olga", "Pierre", "Hans",
-               "Sara", "Kenji", "Fatima", "Carlos", "Elena", "David", "Amir", "Sofia", "Viktor", "Mei",
-               "Raj", "Emma", "Omar", "Lars", "Nadia", "Tomas", "Aiko", "Mikhail", "Grace")
-SURNAMES = ("Ivanov", "Zhang", "Smith", "Tanaka", "Muller", "Dubois", "Khan", "Petrova", "Garcia",
-            "Kim", "Nguyen", "Cohen", "Rossi", "Larsen", "Novak", "Sato", "Popescu", "Haddad", "Kowalski",
-            "Silva", "Jensen", "Yilmaz", "Ortiz", "Volkov", "Chen", "Brown", "Fischer", "Moreau", "Rahman",
-            "Lund", "Horii", "Kosachev", "Okafor", "Mendes", "Park", "Aziz", "Wagner", "Singh", "Costa", "Berg")
-TITLES = (("Foreign Minister", "GOV"), ("President", "GOV"), ("Prime Minister", "GOV"),
-          ("Defense Minister", "MIL"), ("Ambassador", "GOV"), ("Senator", "LEG"),
-          ("Committee Chairman", "LEG"), ("Spokeswoman", "GOV"), ("Trade Minister", "GOV"), ("General", "MIL"))
+FIRST_NAMES = (
+    "Anna",
+    "Ivan",
+    "Li",
+    "Wei",
+    "John",
+    "Maria",
+    "Ahmed",
+    "Yuki",
+    "Olga",
+    "Pierre",
+    "Hans",
+    "Sara",
+    "Kenji",
+    "Fatima",
+    "Carlos",
+    "Elena",
+    "David",
+    "Amir",
+    "Sofia",
+    "Viktor",
+    "Mei",
+    "Raj",
+    "Emma",
+    "Omar",
+    "Lars",
+    "Nadia",
+    "Tomas",
+    "Aiko",
+    "Mikhail",
+    "Grace",
+)
+SURNAMES = (
+    "Ivanov",
+    "Zhang",
+    "Smith",
+    "Tanaka",
+    "Muller",
+    "Dubois",
+    "Khan",
+    "Petrova",
+    "Garcia",
+    "Kim",
+    "Nguyen",
+    "Cohen",
+    "Rossi",
+    "Larsen",
+    "Novak",
+    "Sato",
+    "Popescu",
+    "Haddad",
+    "Kowalski",
+    "Silva",
+    "Jensen",
+    "Yilmaz",
+    "Ortiz",
+    "Volkov",
+    "Chen",
+    "Brown",
+    "Fischer",
+    "Moreau",
+    "Rahman",
+    "Lund",
+    "Horii",
+    "Kosachev",
+    "Okafor",
+    "Mendes",
+    "Park",
+    "Aziz",
+    "Wagner",
+    "Singh",
+    "Costa",
+    "Berg",
+)
+TITLES = (
+    ("Foreign Minister", "GOV"),
+    ("President", "GOV"),
+    ("Prime Minister", "GOV"),
+    ("Defense Minister", "MIL"),
+    ("Ambassador", "GOV"),
+    ("Senator", "LEG"),
+    ("Committee Chairman", "LEG"),
+    ("Spokeswoman", "GOV"),
+    ("Trade Minister", "GOV"),
+    ("General", "MIL"),
+)
 SOURCES = (("Reuters", 35), ("TASS", 20), ("AP", 15), ("AFP", 12), ("Xinhua", 10), ("Kyodo", 5), ("Yonhap", 3))
 
 
@@ -116,12 +269,19 @@ def main() -> None:
         with Store.open(db) as store:  # brings an older build up to the current migrations
             pass
     with Store.open(db, read_only=True) as store:
-        counts = {t: store.con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
-                  for t in ("articles", "events", "event_parties", "mentions", "article_actors", "quotes")}
-        print(f"{db}: {db.stat().st_size / 2**20:,.0f} MB; " + ", ".join(f"{n:,} {t}" for t, n in counts.items()),
-              flush=True)
-        results = [time_query(name, run, store, args.repeat) for name, run in queries(store)
-                   if not args.only or args.only in name]
+        counts = {
+            t: store.con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+            for t in ("articles", "events", "event_parties", "mentions", "article_actors", "quotes")
+        }
+        print(
+            f"{db}: {db.stat().st_size / 2**20:,.0f} MB; " + ", ".join(f"{n:,} {t}" for t, n in counts.items()),
+            flush=True,
+        )
+        results = [
+            time_query(name, run, store, args.repeat)
+            for name, run in queries(store)
+            if not args.only or args.only in name
+        ]
     print_table(results, args.repeat)
 
 
@@ -134,7 +294,9 @@ def build(store, events: int) -> None:
     _seed_tables(con)
     articles = events * 21 // 80 + MAX_EVENTS_PER_ARTICLE  # 5% more than the mean needs; the surplus is cut
     steps = [
-        ("stories", f"""
+        (
+            "stories",
+            f"""
         CREATE TEMP TABLE b_art AS
         WITH drawn AS (
             SELECT k, substr(md5('article ' || k), 1, 16) AS id,
@@ -151,8 +313,11 @@ def build(store, events: int) -> None:
                src.name AS source
         FROM counted JOIN b_cslot c1 ON c1.slot = s1 JOIN b_cslot c2 ON c2.slot = s2
         JOIN b_source src ON src.slot = counted.src
-        WHERE first_ev < {events}"""),
-        ("events", """
+        WHERE first_ev < {events}""",
+        ),
+        (
+            "events",
+            """
         CREATE TEMP TABLE b_ev AS
         WITH numbered AS (
             SELECT a.k, a.id AS article_id, a.c1, a.c2, a.published, i.idx, a.first_ev + i.idx AS n
@@ -172,8 +337,11 @@ def build(store, events: int) -> None:
         SELECT p.*, t.type, t.cameo, t.root, t.goldstein, t.quad_class, t.score, t.verb,
                CASE WHEN p.recipient = p.actor THEN (CASE WHEN p.actor = 'USA' THEN 'CHN' ELSE 'USA' END)
                     ELSE p.recipient END AS recipient_code, p.psel % c.people AS person_j
-        FROM parties p JOIN b_type t ON t.slot = p.type_slot JOIN b_country c ON c.code = p.actor"""),
-        ("event parties", """
+        FROM parties p JOIN b_type t ON t.slot = p.type_slot JOIN b_country c ON c.code = p.actor""",
+        ),
+        (
+            "event parties",
+            """
         CREATE TEMP TABLE b_party AS
         WITH actor AS (
             SELECT e.article_id, e.idx, 'actor' AS role, 0 AS position,
@@ -200,8 +368,11 @@ def build(store, events: int) -> None:
             LEFT JOIN b_group g ON g.n = e.grp AND e.recipient_code = 'group'
             WHERE e.recipient_code IS NOT NULL
         )
-        SELECT * FROM actor UNION ALL SELECT * FROM second UNION ALL SELECT * FROM recipient"""),
-        ("quotes", f"""
+        SELECT * FROM actor UNION ALL SELECT * FROM second UNION ALL SELECT * FROM recipient""",
+        ),
+        (
+            "quotes",
+            f"""
         CREATE TEMP TABLE b_quote AS
         WITH numbered AS (
             SELECT a.id AS article_id, a.k, a.n_ev, a.c1, a.c2, i.q, hash(a.k, i.q, 'speaker') AS h
@@ -218,8 +389,11 @@ def build(store, events: int) -> None:
         JOIN b_person pe ON pe.country = n.speaker_country AND pe.j = n.person_j
         JOIN b_country about ON about.code = CASE WHEN n.h % 10 < 7 THEN n.c2 ELSE n.c1 END
         JOIN b_words st ON st.list = 'stance' AND st.n = (n.h >> 20) % {len(STANCES)}
-        JOIN b_words tp ON tp.list = 'topic' AND tp.n = (n.h >> 28) % {len(TOPICS)}"""),
-        ("sentences and text", f"""
+        JOIN b_words tp ON tp.list = 'topic' AND tp.n = (n.h >> 28) % {len(TOPICS)}""",
+        ),
+        (
+            "sentences and text",
+            f"""
         CREATE TEMP TABLE b_sent AS
         WITH body AS (
             SELECT e.article_id, 1 + e.idx AS sentence,
@@ -245,7 +419,8 @@ def build(store, events: int) -> None:
             JOIN b_words tp ON tp.list = 'topic' AND tp.n = hash(a.k, 'headline') % {len(TOPICS)}
         )
         SELECT *, sum(length(text) + 2) OVER (PARTITION BY article_id ORDER BY sentence) - length(text) - 2 AS start
-        FROM body"""),
+        FROM body""",
+        ),
     ]
     for name, sql in steps:
         _step(con, name, sql)
@@ -267,13 +442,18 @@ def _seed_tables(con) -> None:
     total = sum(weights)
     # People: a few per small country, hundreds for the big ones.
     people = [max(3, round(w / total * PEOPLE)) for w in weights]
-    con.execute("CREATE TEMP TABLE b_country AS SELECT unnest(?::VARCHAR[]) AS code, unnest(?::VARCHAR[]) AS name, "
-                "unnest(?::DOUBLE[]) AS weight, unnest(?::UBIGINT[]) AS people",
-                [codes, [lex.countries[c].name for c in codes], weights, people])
+    con.execute(
+        "CREATE TEMP TABLE b_country AS SELECT unnest(?::VARCHAR[]) AS code, unnest(?::VARCHAR[]) AS name, "
+        "unnest(?::DOUBLE[]) AS weight, unnest(?::UBIGINT[]) AS people",
+        [codes, [lex.countries[c].name for c in codes], weights, people],
+    )
     slots = [code for code, w in zip(codes, weights) for _ in range(max(1, round(w / total * SLOTS)))]
     slots = (slots + [codes[0]] * SLOTS)[:SLOTS]
-    con.execute("CREATE TEMP TABLE b_cslot AS SELECT (generate_subscripts(?::VARCHAR[], 1) - 1)::UBIGINT AS slot, "
-                "unnest(?::VARCHAR[]) AS code", [slots, slots])
+    con.execute(
+        "CREATE TEMP TABLE b_cslot AS SELECT (generate_subscripts(?::VARCHAR[], 1) - 1)::UBIGINT AS slot, "
+        "unnest(?::VARCHAR[]) AS code",
+        [slots, slots],
+    )
 
     plover, cameo = ontology.plover_types(), ontology.cameo_codes()
     rows = []
@@ -281,20 +461,38 @@ def _seed_tables(con) -> None:
         codes_of = [code for code, (t, _, _) in ontology._crosswalk().items() if t == type_name and code in cameo][:3]
         for code in codes_of:
             c = cameo[code]
-            rows.append((type_name, code, c.root, c.goldstein, c.quad_class, plover[type_name].score, verb,
-                         weight / len(codes_of)))
+            rows.append(
+                (
+                    type_name,
+                    code,
+                    c.root,
+                    c.goldstein,
+                    c.quad_class,
+                    plover[type_name].score,
+                    verb,
+                    weight / len(codes_of),
+                )
+            )
     total = sum(r[-1] for r in rows)
     typed = [r[:-1] for r in rows for _ in range(max(1, round(r[-1] / total * 1000)))]
     typed = (typed + [rows[0][:-1]] * 1000)[:1000]
-    con.execute("CREATE TEMP TABLE b_type AS SELECT * FROM (SELECT unnest(range(?))::UBIGINT AS slot, "
-                "unnest(?::VARCHAR[]) AS type, unnest(?::VARCHAR[]) AS cameo, unnest(?::VARCHAR[]) AS root, "
-                "unnest(?::DOUBLE[]) AS goldstein, unnest(?::TINYINT[]) AS quad_class, unnest(?::DOUBLE[]) AS score, "
-                "unnest(?::VARCHAR[]) AS verb)", [len(typed), *[list(col) for col in zip(*typed)]])
+    con.execute(
+        "CREATE TEMP TABLE b_type AS SELECT * FROM (SELECT unnest(range(?))::UBIGINT AS slot, "
+        "unnest(?::VARCHAR[]) AS type, unnest(?::VARCHAR[]) AS cameo, unnest(?::VARCHAR[]) AS root, "
+        "unnest(?::DOUBLE[]) AS goldstein, unnest(?::TINYINT[]) AS quad_class, unnest(?::DOUBLE[]) AS score, "
+        "unnest(?::VARCHAR[]) AS verb)",
+        [len(typed), *[list(col) for col in zip(*typed)]],
+    )
 
-    con.execute("CREATE TEMP TABLE b_names AS SELECT unnest(?::VARCHAR[]) AS first, unnest(?::VARCHAR[]) AS last",
-                [[f for f in FIRST_NAMES for _ in SURNAMES], [s for _ in FIRST_NAMES for s in SURNAMES]])
-    con.execute("CREATE TEMP TABLE b_title AS SELECT unnest(range(?)) AS n, unnest(?::VARCHAR[]) AS title, "
-                "unnest(?::VARCHAR[]) AS sector", [len(TITLES), [t for t, _ in TITLES], [s for _, s in TITLES]])
+    con.execute(
+        "CREATE TEMP TABLE b_names AS SELECT unnest(?::VARCHAR[]) AS first, unnest(?::VARCHAR[]) AS last",
+        [[f for f in FIRST_NAMES for _ in SURNAMES], [s for _ in FIRST_NAMES for s in SURNAMES]],
+    )
+    con.execute(
+        "CREATE TEMP TABLE b_title AS SELECT unnest(range(?)) AS n, unnest(?::VARCHAR[]) AS title, "
+        "unnest(?::VARCHAR[]) AS sector",
+        [len(TITLES), [t for t, _ in TITLES], [s for _, s in TITLES]],
+    )
     con.execute(f"""
         CREATE TEMP TABLE b_person AS
         WITH names AS (SELECT first, last, row_number() OVER (ORDER BY hash(first, last)) - 1 AS r FROM b_names)
@@ -305,38 +503,63 @@ def _seed_tables(con) -> None:
         FROM b_country c, LATERAL (SELECT unnest(range(c.people::BIGINT)) AS j) r
         JOIN names nm ON nm.r = (hash(c.code) + r.j) % {len(FIRST_NAMES) * len(SURNAMES)}
         JOIN b_title t ON t.n = hash(c.code, r.j) % {len(TITLES)}""")
-    con.execute("CREATE TEMP TABLE b_sector AS SELECT * FROM (VALUES ('', '', 0, 49), ('GOV', ' government', 50, 84), "
-                "('MIL', ' military', 85, 94), ('LEG', ' parliament', 95, 99)) t(suffix, words, lo, hi)")
+    con.execute(
+        "CREATE TEMP TABLE b_sector AS SELECT * FROM (VALUES ('', '', 0, 49), ('GOV', ' government', 50, 84), "
+        "('MIL', ' military', 85, 94), ('LEG', ' parliament', 95, 99)) t(suffix, words, lo, hi)"
+    )
     groups = lex.groups
-    con.execute("CREATE TEMP TABLE b_group AS SELECT unnest(range(?)) AS n, unnest(?::VARCHAR[]) AS code, "
-                "unnest(?::VARCHAR[]) AS entity, unnest(?::VARCHAR[]) AS name, unnest(?::VARCHAR[][]) AS members",
-                [len(GROUPS), [g for g, _ in GROUPS], [e for _, e in GROUPS], [groups[g].name for g, _ in GROUPS],
-                 [[m.iso3 for m in groups[g].memberships if m.until is None] for g, _ in GROUPS]])
+    con.execute(
+        "CREATE TEMP TABLE b_group AS SELECT unnest(range(?)) AS n, unnest(?::VARCHAR[]) AS code, "
+        "unnest(?::VARCHAR[]) AS entity, unnest(?::VARCHAR[]) AS name, unnest(?::VARCHAR[][]) AS members",
+        [
+            len(GROUPS),
+            [g for g, _ in GROUPS],
+            [e for _, e in GROUPS],
+            [groups[g].name for g, _ in GROUPS],
+            [[m.iso3 for m in groups[g].memberships if m.until is None] for g, _ in GROUPS],
+        ],
+    )
     lists = {"topic": TOPICS, "stance": STANCES, "background": BACKGROUND}
-    con.execute("CREATE TEMP TABLE b_words AS SELECT unnest(?::VARCHAR[]) AS list, unnest(?::UBIGINT[]) AS n, "
-                "unnest(?::VARCHAR[]) AS words",
-                [[k for k, v in lists.items() for _ in v], [i for v in lists.values() for i in range(len(v))],
-                 [w for v in lists.values() for w in v]])
+    con.execute(
+        "CREATE TEMP TABLE b_words AS SELECT unnest(?::VARCHAR[]) AS list, unnest(?::UBIGINT[]) AS n, "
+        "unnest(?::VARCHAR[]) AS words",
+        [
+            [k for k, v in lists.items() for _ in v],
+            [i for v in lists.values() for i in range(len(v))],
+            [w for v in lists.values() for w in v],
+        ],
+    )
     sources = [name for name, share in SOURCES for _ in range(share)]  # shares add up to 100
-    con.execute("CREATE TEMP TABLE b_source AS SELECT (generate_subscripts(?::VARCHAR[], 1) - 1)::UBIGINT AS slot, "
-                "unnest(?::VARCHAR[]) AS name", [sources, sources])
+    con.execute(
+        "CREATE TEMP TABLE b_source AS SELECT (generate_subscripts(?::VARCHAR[], 1) - 1)::UBIGINT AS slot, "
+        "unnest(?::VARCHAR[]) AS name",
+        [sources, sources],
+    )
 
 
 def _insert(con) -> None:
     """The temp tables into the store's own tables, offsets into each article's text."""
     inserts = [
-        ("articles", """
+        (
+            "articles",
+            """
         INSERT INTO articles (id, headline, published, source, url, origin, text, paragraphs, ingested_at)
         SELECT a.id, h.text, a.published, a.source, 'https://example.org/' || a.id, 'synthetic:' || a.k,
                string_agg(s.text, chr(10) || chr(10) ORDER BY s.sentence),
                list(s.text ORDER BY s.sentence) FILTER (WHERE s.sentence > 0),
                TIMESTAMP '2024-01-01' + to_seconds(a.k::BIGINT)
         FROM b_art a JOIN b_sent s ON s.article_id = a.id JOIN b_sent h ON h.article_id = a.id AND h.sentence = 0
-        GROUP BY a.id, a.k, h.text, a.published, a.source"""),
-        ("sentences", """
+        GROUP BY a.id, a.k, h.text, a.published, a.source""",
+        ),
+        (
+            "sentences",
+            """
         INSERT INTO sentences SELECT article_id, sentence, start, start + length(text),
-               CASE WHEN sentence = 0 THEN 'headline' ELSE 'body' END, greatest(sentence - 1, 0) FROM b_sent"""),
-        ("events", """
+               CASE WHEN sentence = 0 THEN 'headline' ELSE 'body' END, greatest(sentence - 1, 0) FROM b_sent""",
+        ),
+        (
+            "events",
+            """
         INSERT INTO events
         SELECT e.article_id, e.idx, 1 + e.idx, e.type, NULL, e.cameo, e.root, e.goldstein, e.quad_class, e.score, [],
                s.start + length(a.name) + 1, s.start + length(a.name) + 1 + length(split_part(e.verb, ' ', 1)),
@@ -354,8 +577,11 @@ def _insert(con) -> None:
                e.flags < 30, e.flags BETWEEN 30 AND 79, e.flags BETWEEN 80 AND 99, e.flags BETWEEN 100 AND 129,
                e.flags BETWEEN 130 AND 229, NULL, NULL, 0.5 + (e.flags % 50) / 100
         FROM b_ev e JOIN b_sent s ON s.article_id = e.article_id AND s.sentence = 1 + e.idx
-        JOIN b_party a ON a.article_id = e.article_id AND a.idx = e.idx AND a.role = 'actor' AND a.position = 0"""),
-        ("event_parties", """
+        JOIN b_party a ON a.article_id = e.article_id AND a.idx = e.idx AND a.role = 'actor' AND a.position = 0""",
+        ),
+        (
+            "event_parties",
+            """
         INSERT INTO event_parties
         SELECT p.article_id, p.idx, p.role, p.position, p.actor_id, p.code, p.sector, p.kind, p.name, p.members,
                s.start + o.at, s.start + o.at + length(p.name)
@@ -366,8 +592,11 @@ def _insert(con) -> None:
                   ELSE length(first_value(name) OVER w) + 1 + length(e_verb) + 1 END AS at
               FROM (SELECT p.*, e.verb AS e_verb FROM b_party p JOIN b_ev e ON e.article_id = p.article_id AND e.idx = p.idx)
               WINDOW w AS (PARTITION BY article_id, idx ORDER BY role, position)) o
-          ON o.article_id = p.article_id AND o.idx = p.idx AND o.role = p.role AND o.position = p.position"""),
-        ("quotes", """
+          ON o.article_id = p.article_id AND o.idx = p.idx AND o.role = p.role AND o.position = p.position""",
+        ),
+        (
+            "quotes",
+            """
         INSERT INTO quotes
         SELECT q.article_id, q.q, s.start, s.start + length(q.content), [s.start], [s.start + length(q.content)],
                [q.content], q.content, 'direct', q.sentence,
@@ -376,8 +605,11 @@ def _insert(con) -> None:
                s.start + length(q.content) + 1, s.start + length(q.content) + 1 + length(q.speaker_name),
                q.speaker_name, 'name', q.speaker_id, q.speaker_name, q.speaker_title, q.speaker_country,
                q.speaker_sector, [q.about_code], [q.about_name], [q.about_code]
-        FROM b_quote q JOIN b_sent s ON s.article_id = q.article_id AND s.sentence = q.sentence"""),
-        ("mentions", """
+        FROM b_quote q JOIN b_sent s ON s.article_id = q.article_id AND s.sentence = q.sentence""",
+        ),
+        (
+            "mentions",
+            """
         INSERT INTO mentions
         SELECT article_id, row_number() OVER (PARTITION BY article_id ORDER BY start, actor_id) - 1, start, "end",
                sentence, text, kind, actor_id, NULL
@@ -388,11 +620,17 @@ def _insert(con) -> None:
               UNION ALL
               SELECT q.article_id, q.start + length(q.content) - 2 - length(q.about_names[1]),
                      q.start + length(q.content) - 2,
-                     q.sentence, q.about_names[1], 'country', q.about_ids[1] FROM quotes q)"""),
-        ("entities", """
+                     q.sentence, q.about_names[1], 'country', q.about_ids[1] FROM quotes q)""",
+        ),
+        (
+            "entities",
+            """
         INSERT INTO entities SELECT article_id, idx, start, "end",
-               CASE kind WHEN 'name' THEN 'PERSON' WHEN 'group' THEN 'ORG' ELSE 'GPE' END, text, sentence FROM mentions"""),
-        ("article_actors", """
+               CASE kind WHEN 'name' THEN 'PERSON' WHEN 'group' THEN 'ORG' ELSE 'GPE' END, text, sentence FROM mentions""",
+        ),
+        (
+            "article_actors",
+            """
         INSERT INTO article_actors
         SELECT m.article_id, m.actor_id, any_value(coalesce(p.kind, 'country')), any_value(coalesce(p.name, c.name)),
                any_value(CASE WHEN p.kind = 'group' THEN NULL ELSE coalesce(p.country, c.code) END),
@@ -404,7 +642,8 @@ def _insert(con) -> None:
                    UNION ALL SELECT id, 'person', name, country, sector, title, [] FROM b_person
                    WHERE id NOT IN (SELECT actor_id FROM b_party)) p ON p.actor_id = m.actor_id
         LEFT JOIN b_country c ON c.code = m.actor_id
-        GROUP BY m.article_id, m.actor_id"""),
+        GROUP BY m.article_id, m.actor_id""",
+        ),
     ]
     for name, sql in inserts:
         _step(con, name, sql)
@@ -427,7 +666,9 @@ def queries(store) -> list[tuple[str, callable]]:
     from dyads.web import query, resources
 
     busy, rare = ("USA", "CHN"), rare_pair(store)
-    article_id = store.con.execute("SELECT id FROM articles ORDER BY id LIMIT 1 OFFSET (SELECT count(*) // 2 FROM articles)").fetchone()[0]
+    article_id = store.con.execute(
+        "SELECT id FROM articles ORDER BY id LIMIT 1 OFFSET (SELECT count(*) // 2 FROM articles)"
+    ).fetchone()[0]
     since, until = dt.date(2022, 1, 1), dt.date(2022, 3, 31)
 
     def web(resource, values, allowed, facets=()):
@@ -438,30 +679,44 @@ def queries(store) -> list[tuple[str, callable]]:
         """The 21st page: follow ``next`` 20 times untimed, then time the page after."""
         token = None
         for _ in range(pages):
-            token = getattr(resources, resource)(store, allowed.model_validate(
-                {**values, **({"_next": token} if token else {})}))["next"]
+            token = getattr(resources, resource)(
+                store, allowed.model_validate({**values, **({"_next": token} if token else {})})
+            )["next"]
         return web(resource, {**values, "_next": token}, allowed)
 
     return [
         (f"dyad {busy[0]} {busy[1]} --by month", lambda s: analysis.dyad_series(s, *busy, by="month")["series"]),
         (f"dyad {rare[0]} {rare[1]} --by month", lambda s: analysis.dyad_series(s, *rare, by="month")["series"]),
         ("rank --target RUS --among G7", lambda s: analysis.rank(s, "RUS", "G7")["ranking"]),
-        ("rank --target RUS --among G7 --since 2022-01-01",
-         lambda s: analysis.rank(s, "RUS", "G7", since=dt.date(2022, 1, 1))["ranking"]),
+        (
+            "rank --target RUS --among G7 --since 2022-01-01",
+            lambda s: analysis.rank(s, "RUS", "G7", since=dt.date(2022, 1, 1))["ranking"],
+        ),
         ("events --actor RUS --limit 50", lambda s: export.list_events(s, actor="RUS", limit=50)),
-        ("events --actor RUS --recipient JPN --limit 50",
-         lambda s: export.list_events(s, actor="RUS", recipient="JPN", limit=50)),
+        (
+            "events --actor RUS --recipient JPN --limit 50",
+            lambda s: export.list_events(s, actor="RUS", recipient="JPN", limit=50),
+        ),
         ("events --type SANCTION --limit 50", lambda s: export.list_events(s, type="SANCTION", limit=50)),
-        ("events --since 2022-01-01 --until 2022-03-31 --limit 50",
-         lambda s: export.list_events(s, since=since, until=until, limit=50)),
+        (
+            "events --since 2022-01-01 --until 2022-03-31 --limit 50",
+            lambda s: export.list_events(s, since=since, until=until, limit=50),
+        ),
         ("events --actor RUS --recipient JPN (all)", lambda s: export.list_events(s, actor="RUS", recipient="JPN")),
         ("API /api/events first page", web("events", {}, query.EventQuery)),
-        ("API /api/events?actor=RUS&type=CONSULT first page",
-         web("events", {"actor": "RUS", "type": "CONSULT"}, query.EventQuery)),
+        (
+            "API /api/events?actor=RUS&type=CONSULT first page",
+            web("events", {"actor": "RUS", "type": "CONSULT"}, query.EventQuery),
+        ),
         ("API /api/events page 21", later_page("events", {}, query.EventQuery)),
-        ("API /api/events?_facet=type&_facet=actor",
-         web("events", {"_facet": "type"}, query.EventQuery, facets=("type", "actor"))),
-        ("quotes --search sanctions --limit 50", lambda s: [views.quote_listing(r) for r in s.list_quotes(q="sanctions", limit=50)]),
+        (
+            "API /api/events?_facet=type&_facet=actor",
+            web("events", {"_facet": "type"}, query.EventQuery, facets=("type", "actor")),
+        ),
+        (
+            "quotes --search sanctions --limit 50",
+            lambda s: [views.quote_listing(r) for r in s.list_quotes(q="sanctions", limit=50)],
+        ),
         ("quotes --search 'no alternative' (all)", lambda s: s.list_quotes(q="no alternative")),
         ("quotes --speaker Kosachev --limit 50", lambda s: s.list_quotes(speaker="Kosachev", limit=50)),
         ("quotes --about JPN --limit 50", lambda s: s.list_quotes(about="JPN", limit=50)),
@@ -482,7 +737,8 @@ def rare_pair(store) -> tuple[str, str]:
         "SELECT a.code, r.code, count(*) AS n FROM event_parties a JOIN event_parties r "
         "ON r.article_id = a.article_id AND r.event_idx = a.event_idx AND r.role = 'recipient' "
         "WHERE a.role = 'actor' AND a.code < r.code AND len(a.code) = 3 AND len(r.code) = 3 "
-        "GROUP BY ALL HAVING n BETWEEN 3 AND 5 ORDER BY a.code DESC, r.code LIMIT 1").fetchone()
+        "GROUP BY ALL HAVING n BETWEEN 3 AND 5 ORDER BY a.code DESC, r.code LIMIT 1"
+    ).fetchone()
     return (row[0], row[1]) if row else ("NOR", "VNM")
 
 
@@ -491,9 +747,11 @@ _TOP_PERSON: list[str] = []
 
 def top_person(store) -> str:
     if not _TOP_PERSON:
-        _TOP_PERSON.append(store.con.execute(
-            "SELECT actor_id FROM article_actors WHERE kind = 'person' GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1"
-        ).fetchone()[0])
+        _TOP_PERSON.append(
+            store.con.execute(
+                "SELECT actor_id FROM article_actors WHERE kind = 'person' GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1"
+            ).fetchone()[0]
+        )
     return _TOP_PERSON[0]
 
 
@@ -510,13 +768,17 @@ def time_query(name: str, run, store, repeat: int) -> dict:
 
 def print_table(results: list[dict], repeat: int) -> None:
     width = max(len(r["name"]) for r in results)
-    print(f"\n{'query':<{width}}  {'median s':>8}  {'max s':>7}  {'rows':>6}  < {TARGET_SECONDS:g} s   ({repeat} runs each)")
+    print(
+        f"\n{'query':<{width}}  {'median s':>8}  {'max s':>7}  {'rows':>6}  < {TARGET_SECONDS:g} s   ({repeat} runs each)"
+    )
     for r in results:
         ok = "yes" if r["median"] < TARGET_SECONDS else "NO"
         print(f"{r['name']:<{width}}  {r['median']:8.3f}  {r['max']:7.3f}  {r['rows']:6,}  {ok}")
     slow = [r["name"] for r in results if r["median"] >= TARGET_SECONDS]
-    print(f"\n{len(results) - len(slow)}/{len(results)} queries under {TARGET_SECONDS:g} s"
-          + (f"; over: {', '.join(slow)}" if slow else ""))
+    print(
+        f"\n{len(results) - len(slow)}/{len(results)} queries under {TARGET_SECONDS:g} s"
+        + (f"; over: {', '.join(slow)}" if slow else "")
+    )
 
 
 if __name__ == "__main__":

@@ -67,8 +67,10 @@ def main() -> None:
     print(f"corpus         {args.corpus} ({len(batch)} articles, {words:,} words, {found:,} quotes)")
     print(f"spaCy pipeline {spacy_rate:>10,.0f} words per CPU-second ({spacy_seconds:.2f} s)")
     print(f"quotes stage   {quote_rate:>10,.0f} words per CPU-second ({quote_seconds:.2f} s)")
-    print(f"ratio          {quote_rate / spacy_rate:>10.1f}x  (quotes stage adds "
-          f"{100 * quote_seconds / spacy_seconds:.1f}% to parsing time)")
+    print(
+        f"ratio          {quote_rate / spacy_rate:>10.1f}x  (quotes stage adds "
+        f"{100 * quote_seconds / spacy_seconds:.1f}% to parsing time)"
+    )
     if args.tagged:
         tagged(batch, docs, words, spacy_seconds)
 
@@ -79,16 +81,22 @@ def tagged(batch: list[Article], docs: list, words: int, spacy_seconds: float) -
     tagger = load_tagger(threads=1)
     tagger.tag(batch[0].text)  # warm up
     started = time.process_time()
-    taggings = [t for at in range(0, len(batch), 32) for t in tagger.tag_all([a.text for a in batch[at:at + 32]])]
+    taggings = [t for at in range(0, len(batch), 32) for t in tagger.tag_all([a.text for a in batch[at : at + 32]])]
     tag_seconds = time.process_time() - started
     started = time.process_time()
-    found = sum(len(extract_quotes(doc, Analysis(article), tagging=tagging))
-                for doc, article, tagging in zip(docs, batch, taggings))
+    found = sum(
+        len(extract_quotes(doc, Analysis(article), tagging=tagging))
+        for doc, article, tagging in zip(docs, batch, taggings)
+    )
     beside_seconds = time.process_time() - started
     print(f"quote tagger   {words / tag_seconds:>10,.0f} words per CPU-second ({tag_seconds:.2f} s, one thread)")
-    print(f"quotes beside  {words / beside_seconds:>10,.0f} words per CPU-second ({beside_seconds:.2f} s, {found:,} quotes)")
-    print(f"ratio          {spacy_seconds / tag_seconds:>10.2f}x  (the tagger adds "
-          f"{100 * (tag_seconds + beside_seconds) / spacy_seconds:.0f}% to parsing time)")
+    print(
+        f"quotes beside  {words / beside_seconds:>10,.0f} words per CPU-second ({beside_seconds:.2f} s, {found:,} quotes)"
+    )
+    print(
+        f"ratio          {spacy_seconds / tag_seconds:>10.2f}x  (the tagger adds "
+        f"{100 * (tag_seconds + beside_seconds) / spacy_seconds:.0f}% to parsing time)"
+    )
 
 
 if __name__ == "__main__":

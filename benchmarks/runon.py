@@ -128,8 +128,11 @@ def main() -> None:
             warm = tmp / f"warm-{shape.__name__}.txt"
             warm.write_text("Warm up\n\n" + shape(sentences(2000, seed=args.seed + 1)), encoding="utf-8")
             ingest_file(warm, tmp / f"warm-{shape.__name__}.duckdb")
-        print(f"{'words':>7} {'punctuated s/1k':>16} {'run-on s/1k':>12} {'run-on/punct':>13}   "
-              f"{'punct vs smallest':>17} {'run-on vs smallest':>18}", flush=True)
+        print(
+            f"{'words':>7} {'punctuated s/1k':>16} {'run-on s/1k':>12} {'run-on/punct':>13}   "
+            f"{'punct vs smallest':>17} {'run-on vs smallest':>18}",
+            flush=True,
+        )
         first = None
         for size in sizes:
             parts = sentences(size, seed=args.seed)
@@ -150,10 +153,13 @@ def main() -> None:
                     print(f"  {shape} {size}: {line}", flush=True)
                 timings[shape] = seconds / words * 1000
             first = first or timings
-            print(f"{words:>7,} {timings['punctuated']:>16.3f} {timings['run-on']:>12.3f} "
-                  f"{timings['run-on'] / timings['punctuated']:>13.2f}   "
-                  f"{timings['punctuated'] / first['punctuated']:>17.2f} "
-                  f"{timings['run-on'] / first['run-on']:>18.2f}", flush=True)
+            print(
+                f"{words:>7,} {timings['punctuated']:>16.3f} {timings['run-on']:>12.3f} "
+                f"{timings['run-on'] / timings['punctuated']:>13.2f}   "
+                f"{timings['punctuated'] / first['punctuated']:>17.2f} "
+                f"{timings['run-on'] / first['run-on']:>18.2f}",
+                flush=True,
+            )
     if args.profile:
         pstats.Stats(str(args.profile)).sort_stats("cumulative").print_stats(25)
 

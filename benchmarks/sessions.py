@@ -41,8 +41,12 @@ def main() -> None:
     parser.add_argument("--seed-stories", type=int, default=100, help="analyzed stories copied to fill it")
     parser.add_argument("--batches", type=int, default=8, help="batches stored each way")
     parser.add_argument("--batch-size", type=int, default=32)
-    parser.add_argument("--corpus", type=Path, help="take the new batches from this corpus (e.g. "
-                        "../shared/data/bench/reuters21578.jsonl) for NLP times of real news")
+    parser.add_argument(
+        "--corpus",
+        type=Path,
+        help="take the new batches from this corpus (e.g. "
+        "../shared/data/bench/reuters21578.jsonl) for NLP times of real news",
+    )
     args = parser.parse_args()
 
     from dyads.config import Settings
@@ -59,8 +63,11 @@ def main() -> None:
         seed = list(read_inputs([str(write_stories(tmp / "seed", args.seed_stories, seed=5))], settings=Settings()))
         wanted = args.batches * args.batch_size
         source = str(args.corpus) if args.corpus else str(write_stories(tmp / "new", wanted, seed=6))
-        new = [a for a in itertools.islice(read_inputs([source], settings=Settings()), wanted * 2)
-               if isinstance(a, Article)][:wanted]
+        new = [
+            a
+            for a in itertools.islice(read_inputs([source], settings=Settings()), wanted * 2)
+            if isinstance(a, Article)
+        ][:wanted]
         started, cpu_started = time.perf_counter(), time.process_time()
         analyses = analyze_batch(new, nlp=nlp)
         nlp_seconds = (time.perf_counter() - started) / len(new) * args.batch_size  # a batch's NLP
@@ -70,13 +77,14 @@ def main() -> None:
         with Store.open(big) as store:
             store.write(seed_analyses)
             fill(store, args.articles)
-            print(f"big database: {store.count_articles():,} articles, "
-                  f"{big.stat().st_size / 2**20:,.0f} MB", flush=True)
+            print(
+                f"big database: {store.count_articles():,} articles, {big.stat().st_size / 2**20:,.0f} MB", flush=True
+            )
 
         held_db, live_db = tmp / "held.duckdb", tmp / "live.duckdb"
         shutil.copy(big, held_db)
         shutil.copy(big, live_db)
-        batches = [analyses[i:i + args.batch_size] for i in range(0, len(analyses), args.batch_size)]
+        batches = [analyses[i : i + args.batch_size] for i in range(0, len(analyses), args.batch_size)]
         settings = Settings()
 
         ahead = max(1, CHECK_AHEAD_ARTICLES // args.batch_size)
@@ -87,9 +95,15 @@ def main() -> None:
                 start, cpu_start = time.perf_counter(), time.process_time()
                 if number % ahead == 0:  # the duplicate check of plan_batches, for the batches ahead
                     with sessions.reading() as session:
-                        session.known_ids(a.article.id for c in batches[number:number + ahead] for a in c)
-                write_batch(Batch(len(chunk), [a.article for a in chunk]), chunk, store=sessions,
-                            settings=settings, run_id="bench", summary=summary)
+                        session.known_ids(a.article.id for c in batches[number : number + ahead] for a in c)
+                write_batch(
+                    Batch(len(chunk), [a.article for a in chunk]),
+                    chunk,
+                    store=sessions,
+                    settings=settings,
+                    run_id="bench",
+                    summary=summary,
+                )
                 times.append(time.perf_counter() - start)
                 cpu.setdefault(sessions, []).append(time.process_time() - cpu_start)
             return times
@@ -103,18 +117,24 @@ def main() -> None:
         cpu[one][-1] += time.process_time() - cpu_start
         short = StoreFile(live_db)
         live = store_all(short)
-        print(f"{len(batches)} batches of {args.batch_size} analyzed articles from "
-              f"{args.corpus or 'stories we wrote'} (their NLP: ~{nlp_seconds:.1f} s a batch on this "
-              "machine); seconds to check and store a batch, mean (max):")
+        print(
+            f"{len(batches)} batches of {args.batch_size} analyzed articles from "
+            f"{args.corpus or 'stories we wrote'} (their NLP: ~{nlp_seconds:.1f} s a batch on this "
+            "machine); seconds to check and store a batch, mean (max):"
+        )
         print(f"  one connection for the run:  {statistics.mean(held):.3f} ({max(held):.3f})")
         print(f"  a session per batch:         {statistics.mean(live):.3f} ({max(live):.3f})")
         overhead = statistics.mean(live) - statistics.mean(held)
         print(f"  cost of the sessions:        {overhead:+.3f} s a batch = {overhead / nlp_seconds:+.1%} of its NLP")
         cpu_overhead = statistics.mean(cpu[short]) - statistics.mean(cpu[one])
-        print(f"  CPU seconds a batch:         {statistics.mean(cpu[one]):.3f} held, {statistics.mean(cpu[short]):.3f} "
-              f"in sessions: {cpu_overhead:+.3f} = {cpu_overhead / nlp_cpu:+.1%} of the NLP's {nlp_cpu:.1f} CPU s")
-        for name, open_ in (("read-write", lambda: Store.open(live_db)),
-                            ("read-only", lambda: Store.open(live_db, read_only=True))):
+        print(
+            f"  CPU seconds a batch:         {statistics.mean(cpu[one]):.3f} held, {statistics.mean(cpu[short]):.3f} "
+            f"in sessions: {cpu_overhead:+.3f} = {cpu_overhead / nlp_cpu:+.1%} of the NLP's {nlp_cpu:.1f} CPU s"
+        )
+        for name, open_ in (
+            ("read-write", lambda: Store.open(live_db)),
+            ("read-only", lambda: Store.open(live_db, read_only=True)),
+        ):
             times = []
             for _ in range(REPEATS):
                 start = time.perf_counter()

@@ -45,18 +45,27 @@ POLL_SECONDS = 0.2
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("corpus", type=Path, nargs="?",
-                        default=ROOT.parent / "shared/data/bench/reuters21578.jsonl")
+    parser.add_argument("corpus", type=Path, nargs="?", default=ROOT.parent / "shared/data/bench/reuters21578.jsonl")
     parser.add_argument("--limit", type=int, help="only the first N records")
     parser.add_argument("--workers", default="1,2", help="comma-separated worker counts (default 1,2)")
-    parser.add_argument("--article-timeouts", default="60",
-                        help="comma-separated --article-timeout values for each worker count (default 60; "
-                             "0: the NLP of one worker in the ingest process, unbounded)")
+    parser.add_argument(
+        "--article-timeouts",
+        default="60",
+        help="comma-separated --article-timeout values for each worker count (default 60; "
+        "0: the NLP of one worker in the ingest process, unbounded)",
+    )
     parser.add_argument("--batch-size", type=int, default=32)
-    parser.add_argument("--quotes", choices=("rules", "tagged"), default="rules",
-                        help="how dyads ingest finds quotes (tagged: beside the quote tagger)")
-    parser.add_argument("--no-baseline", action="store_true",
-                        help="skip raw spaCy (e.g. to watch memory on the whole corpus); no ratios then")
+    parser.add_argument(
+        "--quotes",
+        choices=("rules", "tagged"),
+        default="rules",
+        help="how dyads ingest finds quotes (tagged: beside the quote tagger)",
+    )
+    parser.add_argument(
+        "--no-baseline",
+        action="store_true",
+        help="skip raw spaCy (e.g. to watch memory on the whole corpus); no ratios then",
+    )
     parser.add_argument("--raw-spacy", type=Path, help=argparse.SUPPRESS)  # child mode: the baseline
     parser.add_argument("--numpy-blas", action="store_true", help=argparse.SUPPRESS)  # child mode: 2.
     args = parser.parse_args()
@@ -69,25 +78,47 @@ def main() -> None:
         corpus = slice_corpus(args.corpus, tmp / "corpus.jsonl", args.limit)
         texts = unique_texts(corpus, tmp / "texts.json")
         words = sum(len(t.split()) for t in texts)
-        print(f"corpus {args.corpus} first {args.limit or 'all'} records: {len(texts):,} unique "
-              f"articles, {words:,} words; {os.cpu_count()} cores, load {os.getloadavg()[0]:.1f}",
-              flush=True)
+        print(
+            f"corpus {args.corpus} first {args.limit or 'all'} records: {len(texts):,} unique "
+            f"articles, {words:,} words; {os.cpu_count()} cores, load {os.getloadavg()[0]:.1f}",
+            flush=True,
+        )
         raw = [sys.executable, __file__, "--raw-spacy", str(tmp / "texts.json"), "--batch-size", str(args.batch_size)]
-        results = [None if args.no_baseline else measure(
-            "raw spaCy nlp.pipe, full pipeline (baseline)", raw, articles=len(texts), words=words)]
+        results = [
+            None
+            if args.no_baseline
+            else measure("raw spaCy nlp.pipe, full pipeline (baseline)", raw, articles=len(texts), words=words)
+        ]
         if results[0]:
             print_result(results[0], results[0])
-            same_blas = measure("raw spaCy, full pipeline, numpy BLAS", raw + ["--numpy-blas"],
-                                articles=len(texts), words=words)
+            same_blas = measure(
+                "raw spaCy, full pipeline, numpy BLAS", raw + ["--numpy-blas"], articles=len(texts), words=words
+            )
             print_result(same_blas, results[0])
         runs = [(int(w), t) for w in args.workers.split(",") for t in args.article_timeouts.split(",")]
         for workers, timeout in runs:
             db = tmp / f"w{workers}-t{timeout}.duckdb"
-            command = [sys.executable, "-m", "dyads", "-q", "--db", str(db), "ingest",
-                       "--workers", str(workers), "--batch-size", str(args.batch_size), "--quotes", args.quotes,
-                       "--article-timeout", timeout, str(corpus)]
-            label = (f"dyads ingest --workers {workers} --article-timeout {timeout}"
-                     + (" --quotes tagged" if args.quotes == "tagged" else ""))
+            command = [
+                sys.executable,
+                "-m",
+                "dyads",
+                "-q",
+                "--db",
+                str(db),
+                "ingest",
+                "--workers",
+                str(workers),
+                "--batch-size",
+                str(args.batch_size),
+                "--quotes",
+                args.quotes,
+                "--article-timeout",
+                timeout,
+                str(corpus),
+            ]
+            label = f"dyads ingest --workers {workers} --article-timeout {timeout}" + (
+                " --quotes tagged" if args.quotes == "tagged" else ""
+            )
             result = measure(label, command, articles=len(texts), words=words)
             result["stored"] = count_articles(db)
             results.append(result)
@@ -161,9 +192,15 @@ def measure(name: str, command: list[str], *, articles: int, words: int) -> dict
     main_rss = peaks.pop(process.pid, 0)
     server_rss = [peaks.pop(pid) for pid in servers if pid in peaks]
     return {
-        "name": name, "seconds": seconds, "wall": wall, "articles": articles, "words": words,
+        "name": name,
+        "seconds": seconds,
+        "wall": wall,
+        "articles": articles,
+        "words": words,
         "cpu": (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime),
-        "main_rss": main_rss, "worker_rss": sorted(peaks.values(), reverse=True), "server_rss": server_rss,
+        "main_rss": main_rss,
+        "worker_rss": sorted(peaks.values(), reverse=True),
+        "server_rss": server_rss,
     }
 
 
@@ -209,7 +246,7 @@ def process_tree(root: int) -> list[tuple[int, int | None]]:
 
 
 def process_role(pid: int, parent: int | None, root: int) -> str:
-    """"helper" for multiprocessing's resource tracker (small), "server" for the fork server
+    """ "helper" for multiprocessing's resource tracker (small), "server" for the fork server
     the workers fork from (it holds the loaded pipeline; its forks share its command line),
     "worker" otherwise."""
     try:
@@ -237,12 +274,15 @@ def peak_rss(pid: int) -> int:
 def print_result(result: dict, baseline: dict) -> None:
     rate = result["articles"] / result["seconds"]
     workers = ", ".join(f"{r / 2**20:,.0f}" for r in result["worker_rss"]) or "-"
-    print(f"{result['name']:<48} {result['seconds']:8.1f} s  {rate:8.1f} articles/s  "
-          f"{result['words'] / result['seconds']:9,.0f} words/s  {result['cpu']:7.1f} CPU s  "
-          + (f"x{baseline['seconds'] / result['seconds']:.2f} of baseline  " if baseline else "")
-          + f"peak RSS main {result['main_rss'] / 2**20:,.0f} MB, workers [{workers}] MB"
-          + "".join(f", fork server {r / 2**20:,.0f} MB" for r in result["server_rss"])
-          + (f"  ({result['stored']:,} stored)" if "stored" in result else ""), flush=True)
+    print(
+        f"{result['name']:<48} {result['seconds']:8.1f} s  {rate:8.1f} articles/s  "
+        f"{result['words'] / result['seconds']:9,.0f} words/s  {result['cpu']:7.1f} CPU s  "
+        + (f"x{baseline['seconds'] / result['seconds']:.2f} of baseline  " if baseline else "")
+        + f"peak RSS main {result['main_rss'] / 2**20:,.0f} MB, workers [{workers}] MB"
+        + "".join(f", fork server {r / 2**20:,.0f} MB" for r in result["server_rss"])
+        + (f"  ({result['stored']:,} stored)" if "stored" in result else ""),
+        flush=True,
+    )
 
 
 def summarize(results: list[dict], same_blas: dict | None) -> None:
@@ -250,11 +290,17 @@ def summarize(results: list[dict], same_blas: dict | None) -> None:
     print()
     for run in runs:
         rate = run["articles"] / run["seconds"]
-        print(f"{run['name']}: {rate:.1f} articles/s = {rate * 86400:,.0f} articles a day"
-              + (f"; {baseline['seconds'] / run['seconds']:.2f}x the raw full-pipeline spaCy baseline "
-                 f"(by CPU seconds, which a busy machine disturbs less: {baseline['cpu'] / run['cpu']:.2f}x); "
-                 f"{same_blas['seconds'] / run['seconds']:.2f}x raw spaCy on the same numpy BLAS "
-                 f"(by CPU: {same_blas['cpu'] / run['cpu']:.2f}x)" if baseline else ""))
+        print(
+            f"{run['name']}: {rate:.1f} articles/s = {rate * 86400:,.0f} articles a day"
+            + (
+                f"; {baseline['seconds'] / run['seconds']:.2f}x the raw full-pipeline spaCy baseline "
+                f"(by CPU seconds, which a busy machine disturbs less: {baseline['cpu'] / run['cpu']:.2f}x); "
+                f"{same_blas['seconds'] / run['seconds']:.2f}x raw spaCy on the same numpy BLAS "
+                f"(by CPU: {same_blas['cpu'] / run['cpu']:.2f}x)"
+                if baseline
+                else ""
+            )
+        )
     for previous, run in zip(runs, runs[1:]):
         print(f"{run['name']} vs {previous['name']}: {previous['seconds'] / run['seconds']:.2f}x")
 

@@ -38,10 +38,12 @@ from test_watch import Site, rss, static  # noqa: E402  (the tests' own server a
 def page(title: str, date: str, text: str) -> bytes:
     paragraphs = "".join(f"<p>{html.escape(p)}</p>\n" for p in text.split("\n\n") if p.strip())
     title = html.escape(title)
-    return (f"<!DOCTYPE html><html><head><title>{title}</title><meta property=\"og:title\" content=\"{title}\">"
-            f"<meta property=\"article:published_time\" content=\"{date}\">"
-            f"<meta property=\"og:site_name\" content=\"Bench Wire\"></head><body><article><h1>{title}</h1>\n"
-            f"{paragraphs}</article></body></html>").encode()
+    return (
+        f'<!DOCTYPE html><html><head><title>{title}</title><meta property="og:title" content="{title}">'
+        f'<meta property="article:published_time" content="{date}">'
+        f'<meta property="og:site_name" content="Bench Wire"></head><body><article><h1>{title}</h1>\n'
+        f"{paragraphs}</article></body></html>"
+    ).encode()
 
 
 def records(corpus: Path, count: int) -> list[dict]:
@@ -95,7 +97,7 @@ def main() -> None:
         feeds = []
         for f in range(args.feeds):
             links = []
-            for i, record in enumerate(chosen[f * args.items:(f + 1) * args.items]):
+            for i, record in enumerate(chosen[f * args.items : (f + 1) * args.items]):
                 body = page(record["title"], record["date"], record["text"])
                 path = f"/f{f}/{i}.html"
                 site.routes[path] = static(body)
@@ -103,23 +105,34 @@ def main() -> None:
                 links.append((html.escape(record["title"]), f"{site.url}{path}"))
             site.routes[f"/f{f}/rss.xml"] = static(rss(f"Feed {f}", links), kind="application/rss+xml", etag=f'"{f}"')
             feeds.append(f"{site.url}/f{f}/rss.xml")
-        print(f"{len(chosen)} pages in {args.feeds} feeds from {args.corpus}; {os.cpu_count()} cores, "
-              f"load {os.getloadavg()[0]:.1f}", flush=True)
+        print(
+            f"{len(chosen)} pages in {args.feeds} feeds from {args.corpus}; {os.cpu_count()} cores, "
+            f"load {os.getloadavg()[0]:.1f}",
+            flush=True,
+        )
         dyads = [sys.executable, "-m", "dyads", "-q"]
-        base = measure("dyads ingest pages/*.html (baseline)",
-                       dyads[:-1] + ["--db", str(tmp / "ingest.duckdb"), "ingest", str(pages)])
-        watch = measure("dyads watch --once --delay 0",
-                        dyads[:-1] + ["--db", str(tmp / "watch.duckdb"), "watch", "--once", "--delay", "0", *feeds])
-        again = measure("dyads watch --once again (all 304)",
-                        dyads[:-1] + ["--db", str(tmp / "watch.duckdb"), "watch", "--once", "--delay", "0", *feeds])
+        base = measure(
+            "dyads ingest pages/*.html (baseline)",
+            dyads[:-1] + ["--db", str(tmp / "ingest.duckdb"), "ingest", str(pages)],
+        )
+        watch = measure(
+            "dyads watch --once --delay 0",
+            dyads[:-1] + ["--db", str(tmp / "watch.duckdb"), "watch", "--once", "--delay", "0", *feeds],
+        )
+        again = measure(
+            "dyads watch --once again (all 304)",
+            dyads[:-1] + ["--db", str(tmp / "watch.duckdb"), "watch", "--once", "--delay", "0", *feeds],
+        )
         stored = count(tmp / "ingest.duckdb"), count(tmp / "watch.duckdb")
         requests = len(site.log)
     site.close()
     print(f"stored: ingest {stored[0]}, watch {stored[1]}; {requests} requests served")
-    print(f"watch beyond ingest: {watch['wall'] - base['wall']:.1f} s wall, "
-          f"{(watch['wall'] - base['wall']) / watch['wall']:.1%} of the watch's wall time; "
-          f"{watch['cpu'] - base['cpu']:.1f} s CPU, {(watch['cpu'] - base['cpu']) / watch['cpu']:.1%} of its CPU "
-          f"(a poll that finds nothing new: {again['wall']:.1f} s wall)")
+    print(
+        f"watch beyond ingest: {watch['wall'] - base['wall']:.1f} s wall, "
+        f"{(watch['wall'] - base['wall']) / watch['wall']:.1%} of the watch's wall time; "
+        f"{watch['cpu'] - base['cpu']:.1f} s CPU, {(watch['cpu'] - base['cpu']) / watch['cpu']:.1%} of its CPU "
+        f"(a poll that finds nothing new: {again['wall']:.1f} s wall)"
+    )
 
 
 if __name__ == "__main__":

@@ -47,7 +47,7 @@ def check(article: Article) -> None:
     if any(ch < " " and ch not in "\t\n\r\f\v" for ch in text):
         raise AssertionError(f"control character in {text[:80]!r}")
     for section in article.sections():
-        if not text[section.start:section.end].strip():
+        if not text[section.start : section.end].strip():
             raise AssertionError(f"empty section {section}")
     assert len(article.id) == 16
 
@@ -69,8 +69,11 @@ def test_one_input(data: bytes) -> None:
     if target < len(KINDS):
         read_data(fdp.ConsumeBytes(fdp.remaining_bytes()), KINDS[target])
         return
-    text = fdp.ConsumeUnicodeNoSurrogates(fdp.remaining_bytes()) if target % 2 else \
-        fdp.ConsumeUnicode(fdp.remaining_bytes())
+    text = (
+        fdp.ConsumeUnicodeNoSurrogates(fdp.remaining_bytes())
+        if target % 2
+        else fdp.ConsumeUnicode(fdp.remaining_bytes())
+    )
     try:
         if target == len(KINDS):
             check(parse_wire(text, origin="fuzz"))

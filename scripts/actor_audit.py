@@ -51,9 +51,11 @@ def main() -> None:
     with Store.open(args.db, read_only=True) as store:
         actors = store.list_actors()
     print(f"# {len(actors)} actors; top {args.top} by mentions")
-    for actor in actors[:args.top]:
-        print(f"{actor['mentions']:6d} {actor['articles']:5d}  {actor['id']:<40} {actor['country'] or '-':4} "
-              f"{actor['sector'] or '-':4} {actor['name']}")
+    for actor in actors[: args.top]:
+        print(
+            f"{actor['mentions']:6d} {actor['articles']:5d}  {actor['id']:<40} {actor['country'] or '-':4} "
+            f"{actor['sector'] or '-':4} {actor['name']}"
+        )
     groups = split_people(actors)
     print(f"\n# person ids that split one name: {len(groups)}")
     for ids in groups:

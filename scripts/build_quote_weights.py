@@ -67,7 +67,7 @@ def fit(rows: list[tuple[str, ...]], labels: list[bool]) -> dict[str, float]:
         grad = (np.bincount(cols, weights=(p - y)[row_of], minlength=len(w)) + L2 * w) / len(index)
         m = 0.9 * m + 0.1 * grad
         v = 0.999 * v + 0.001 * grad * grad
-        w -= 0.1 * (m / (1 - 0.9 ** step)) / (np.sqrt(v / (1 - 0.999 ** step)) + 1e-8)
+        w -= 0.1 * (m / (1 - 0.9**step)) / (np.sqrt(v / (1 - 0.999**step)) + 1e-8)
     return {f: float(w[i]) for f, i in vocab.items()}
 
 
@@ -92,10 +92,12 @@ def cross_validate(rows, labels, stories_of, gold_total) -> list[tuple[float, fl
 
 
 def write(table: dict[str, float], n_candidates: int, n_stories: int) -> None:
-    lines = ["# Weights of the quotes stage's attribution model (dyads.pipeline.attribution).",
-             f"# Built {date.today().isoformat()} by scripts/build_quote_weights.py from PolNeAR train",
-             f"# ({n_stories} stories, {n_candidates} candidate quotes); do not edit by hand, rerun the script.",
-             "# feature<TAB>weight"]
+    lines = [
+        "# Weights of the quotes stage's attribution model (dyads.pipeline.attribution).",
+        f"# Built {date.today().isoformat()} by scripts/build_quote_weights.py from PolNeAR train",
+        f"# ({n_stories} stories, {n_candidates} candidate quotes); do not edit by hand, rerun the script.",
+        "# feature<TAB>weight",
+    ]
     lines += [f"{f}\t{w:.4f}" for f, w in sorted(table.items()) if abs(w) >= 0.0005]
     OUT.write_text("\n".join(lines) + "\n", encoding="utf-8")
 

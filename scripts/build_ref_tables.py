@@ -78,19 +78,37 @@ def main(ref: Path, out: Path) -> None:
     source = "# source: ../shared/ref (openeventdata/PLOVER manual draft 2.0 @5e0c24f; GDELT CAMEO lookups; CAMEO2PLOVER 2021)\n"
     types, modes = plover_rows((ref / "plover-types.md").read_text("utf-8"))
     (out / "plover-types.tsv").write_text(
-        "# PLOVER event types, version 2.0-draft\n" + source
-        + "type\tquad_class\trecipient_required\tscore\tdefinition\n" + "\n".join(types) + "\n", "utf-8")
+        "# PLOVER event types, version 2.0-draft\n"
+        + source
+        + "type\tquad_class\trecipient_required\tscore\tdefinition\n"
+        + "\n".join(types)
+        + "\n",
+        "utf-8",
+    )
     (out / "plover-modes.tsv").write_text(
-        "# PLOVER modes and their scores, version 2.0-draft\n" + source
-        + "type\tmode\tscore\n" + "\n".join(modes) + "\n", "utf-8")
+        "# PLOVER modes and their scores, version 2.0-draft\n"
+        + source
+        + "type\tmode\tscore\n"
+        + "\n".join(modes)
+        + "\n",
+        "utf-8",
+    )
     (out / "cameo-codes.tsv").write_text(
-        "# CAMEO event codes with GDELT Goldstein values and quad classes, version 1.1b3\n" + source
+        "# CAMEO event codes with GDELT Goldstein values and quad classes, version 1.1b3\n"
+        + source
         + "code\troot\tgoldstein\tquad_class\tname\n"
-        + "\n".join(cameo_rows((ref / "cameo-codes.md").read_text("utf-8"))) + "\n", "utf-8")
+        + "\n".join(cameo_rows((ref / "cameo-codes.md").read_text("utf-8")))
+        + "\n",
+        "utf-8",
+    )
     (out / "cameo-plover.tsv").write_text(
-        "# CAMEO to PLOVER crosswalk, CAMEO2PLOVER 2021-09-17\n" + source
+        "# CAMEO to PLOVER crosswalk, CAMEO2PLOVER 2021-09-17\n"
+        + source
         + "code\ttype\tmode\tcontexts\n"
-        + "\n".join(crosswalk_rows((ref / "cameo-to-plover-2021.txt").read_text("utf-8"))) + "\n", "utf-8")
+        + "\n".join(crosswalk_rows((ref / "cameo-to-plover-2021.txt").read_text("utf-8")))
+        + "\n",
+        "utf-8",
+    )
 
 
 if __name__ == "__main__":

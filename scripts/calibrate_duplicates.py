@@ -39,10 +39,14 @@ def main() -> None:
         twin = twins.get(Path(page.origin).stem)
         if twin is not None:
             same.append(dedup.containment(dedup.body_words(page), dedup.body_words(twin)))
-    print(f"same story ({len(same)} page/record pairs): min {min(same):.3f}, "
-          f"sorted {[round(x, 3) for x in sorted(same)]}")
-    corpus = records + articles(str(args.data / "news" / "tass.jsonl")) \
+    print(
+        f"same story ({len(same)} page/record pairs): min {min(same):.3f}, sorted {[round(x, 3) for x in sorted(same)]}"
+    )
+    corpus = (
+        records
+        + articles(str(args.data / "news" / "tass.jsonl"))
         + articles(str(args.data / "bench" / "reuters21578.jsonl"), args.bench)
+    )
     sets = [dedup.shingles(dedup.body_words(a)) for a in corpus]
     index = collections.defaultdict(list)
     for number, grams in enumerate(sets):
@@ -56,11 +60,18 @@ def main() -> None:
             candidates = {k for k in dedup.key_rows(a) if k[1] != "content"} & set(dedup.key_rows(b))
             # Different stories: a different headline (the same headline and body is a story sent twice).
             if candidates and dedup.headline_key(a) != dedup.headline_key(b):
-                best.append((count / min(len(grams), len(sets[other])), f"{a.origin} {a.headline[:40]!r}",
-                             f"{b.origin} {b.headline[:40]!r}"))
+                best.append(
+                    (
+                        count / min(len(grams), len(sets[other])),
+                        f"{a.origin} {a.headline[:40]!r}",
+                        f"{b.origin} {b.headline[:40]!r}",
+                    )
+                )
     best.sort(reverse=True)
-    print(f"different records ({len(corpus)}) that share a headline, opening or sketch key, with different "
-          f"headlines: {len(best)}; the 10 most alike")
+    print(
+        f"different records ({len(corpus)}) that share a headline, opening or sketch key, with different "
+        f"headlines: {len(best)}; the 10 most alike"
+    )
     print("  shares:", [round(s, 2) for s, _, _ in best])
     for share, a, b in best[:10]:
         print(f"  {share:.3f}  {a}  {b}")

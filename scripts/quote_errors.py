@@ -52,7 +52,7 @@ def main() -> None:
     args = parser.parse_args()
 
     stories = scorer.read_gold(args.gold, split=args.split)
-    stories = stories[:args.limit] if args.limit else stories
+    stories = stories[: args.limit] if args.limit else stories
     nlp = nlp_module.load()
     misses, extras = [], []
     texts = (scorer.story_article(s).text for s in stories)
@@ -66,22 +66,31 @@ def main() -> None:
         candidates = [scorer._words(text, parts) for parts, _ in candidate_features(doc)]
         for j, g in enumerate(gold):
             if j not in found:
-                misses.append((cue_lemma(doc, g.cue), scorer.speaker_kind(doc, g.speaker),
-                               " | ".join(text[s:e] for s, e in g.parts),
-                               why_missed(gold_words[j], pred_words, candidates)))
+                misses.append(
+                    (
+                        cue_lemma(doc, g.cue),
+                        scorer.speaker_kind(doc, g.speaker),
+                        " | ".join(text[s:e] for s, e in g.parts),
+                        why_missed(gold_words[j], pred_words, candidates),
+                    )
+                )
         for i, q in enumerate(predicted):
             if i not in matched:
                 extras.append((q.cue_lemma, q.kind, " | ".join(text[s:e] for s, e in q.parts)))
 
     print(f"{len(stories)} stories: {len(misses)} gold quotes missed, {len(extras)} predicted quotes not in gold")
-    for title, rows, column in (("missed, by why", misses, 3), ("missed, by gold speaker kind", misses, 1),
-                                ("missed, by gold cue", misses, 0),
-                                ("not in gold, by kind", extras, 1), ("not in gold, by cue", extras, 0)):
+    for title, rows, column in (
+        ("missed, by why", misses, 3),
+        ("missed, by gold speaker kind", misses, 1),
+        ("missed, by gold cue", misses, 0),
+        ("not in gold, by kind", extras, 1),
+        ("not in gold, by cue", extras, 0),
+    ):
         counts = collections.Counter(row[column] for row in rows)
         print(f"\n{title}: " + ", ".join(f"{key} {n}" for key, n in counts.most_common(25)))
         if column == 0:
             for key, _ in counts.most_common(3):
-                for row in [r for r in rows if r[0] == key][:args.examples]:
+                for row in [r for r in rows if r[0] == key][: args.examples]:
                     print(f"  [{key}] {row[2][:140]!r}")
 
 

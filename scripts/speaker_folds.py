@@ -61,11 +61,19 @@ def _errors(story, doc, analysis, out):
         quote, gold = predicted[p], story.quotes[g]
         if not qeval._resolved_right(analysis, quote, gold):
             actor = analysis.actor(quote.speaker_id)
-            span = story.text[quote.speaker_start:quote.speaker_end] if quote.speaker_start is not None else None
-            gspan = story.text[gold.speaker[0]:gold.speaker[1]] if gold.speaker else None
-            out.append({"story": story.id, "kind": qeval.speaker_kind(doc, gold.speaker), "gold": gold.speaker_name,
-                        "gold_span": gspan, "span": span, "actor": actor.name if actor else None,
-                        "actor_id": actor.id if actor else None})
+            span = story.text[quote.speaker_start : quote.speaker_end] if quote.speaker_start is not None else None
+            gspan = story.text[gold.speaker[0] : gold.speaker[1]] if gold.speaker else None
+            out.append(
+                {
+                    "story": story.id,
+                    "kind": qeval.speaker_kind(doc, gold.speaker),
+                    "gold": gold.speaker_name,
+                    "gold_span": gspan,
+                    "span": span,
+                    "actor": actor.name if actor else None,
+                    "actor_id": actor.id if actor else None,
+                }
+            )
 
 
 def merged(tallies, keep):
@@ -79,9 +87,15 @@ def merged(tallies, keep):
 
 
 def figures(tally_by_kind) -> dict:
-    return {k: {"resolved": t.figures(names=True)["resolved_accuracy"], "n": t.named,
-                "e2e_f1": t.figures(names=True)["end_to_end"]["f1"]}
-            for k, t in tally_by_kind.items() if k != "none"}
+    return {
+        k: {
+            "resolved": t.figures(names=True)["resolved_accuracy"],
+            "n": t.named,
+            "e2e_f1": t.figures(names=True)["end_to_end"]["f1"],
+        }
+        for k, t in tally_by_kind.items()
+        if k != "none"
+    }
 
 
 def main() -> None:

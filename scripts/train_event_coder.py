@@ -95,9 +95,13 @@ def definition_sentences(nlp, codebook: Path) -> list[tuple[list[str], str, str]
             for key in ("event_def", "mode_def", "extraction_notes"):
                 if row.get(key):
                     texts.append((row[key], row["event"].strip().upper()))
-    codes = [line.split("\t")[0] for line in
-             (Path(__file__).resolve().parents[1] / "src/dyads/data/cameo-codes.tsv").read_text("utf-8").splitlines()
-             if line and not line.startswith(("#", "code"))]
+    codes = [
+        line.split("\t")[0]
+        for line in (Path(__file__).resolve().parents[1] / "src/dyads/data/cameo-codes.tsv")
+        .read_text("utf-8")
+        .splitlines()
+        if line and not line.startswith(("#", "code"))
+    ]
     for code in codes:
         mapped = plover_of(code)
         if mapped is not None:
@@ -166,7 +170,9 @@ def blended_type(events, probabilities: dict[str, float], coding: Coding) -> str
     for type_name, confidence, hypothetical, start in events:
         if probabilities[best] - probabilities.get(type_name, 0.0) >= coding.retype:
             type_name = best
-        scored.append((hypothetical, -(confidence + coding.weight * probabilities.get(type_name, 0.0)), start, type_name))
+        scored.append(
+            (hypothetical, -(confidence + coding.weight * probabilities.get(type_name, 0.0)), start, type_name)
+        )
     return min(scored)[3]
 
 
@@ -180,8 +186,9 @@ def choose_coding(rows, oof: numpy.ndarray, classes: list[str], found) -> Coding
         for retype in RETYPE_GRID:
             for fill in FILL_GRID:
                 coding = Coding(weight=weight, retype=retype, fill=fill)
-                predicted = [blended_type(events, dict(zip(classes, p)), coding) or "NONE"
-                             for events, p in zip(found, oof)]
+                predicted = [
+                    blended_type(events, dict(zip(classes, p)), coding) or "NONE" for events, p in zip(found, oof)
+                ]
                 f1 = f1_score(y, predicted, labels=classes, average="macro")
                 if best is None or f1 > best[1] + 1e-9:
                     best = (coding, f1)
@@ -193,7 +200,9 @@ def choose_coding(rows, oof: numpy.ndarray, classes: list[str], found) -> Coding
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("train", type=Path, help="the folder with ngec_synthetic_events.jsonl and plover_codebook_modes.csv")
+    parser.add_argument(
+        "train", type=Path, help="the folder with ngec_synthetic_events.jsonl and plover_codebook_modes.csv"
+    )
     parser.add_argument("--out", type=Path, default=OUT)
     args = parser.parse_args()
     nlp = nlp_module.load()
@@ -209,12 +218,18 @@ def main() -> None:
     vocabulary = sorted(vec.vocabulary_, key=vec.vocabulary_.get)
     # float16 weights: the package stays small; scores differ from float64 by < 1e-3
     numpy.savez_compressed(
-        args.out, types=numpy.array(model.classes_), vocabulary=numpy.array(vocabulary),
-        idf=vec.idf_.astype(numpy.float32), coef=model.coef_.astype(numpy.float16),
+        args.out,
+        types=numpy.array(model.classes_),
+        vocabulary=numpy.array(vocabulary),
+        idf=vec.idf_.astype(numpy.float32),
+        coef=model.coef_.astype(numpy.float16),
         intercept=model.intercept_.astype(numpy.float32),
     )
-    print(f"C={c}; {len(rows)} sentences, {len(vocabulary)} features -> {args.out} "
-          f"({args.out.stat().st_size // 1024} KB)", file=sys.stderr)
+    print(
+        f"C={c}; {len(rows)} sentences, {len(vocabulary)} features -> {args.out} "
+        f"({args.out.stat().st_size // 1024} KB)",
+        file=sys.stderr,
+    )
 
 
 if __name__ == "__main__":

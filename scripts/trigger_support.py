@@ -54,7 +54,8 @@ def manual_rows(nlp, codebook: Path) -> set[str]:
     with codebook.open(encoding="utf-8") as f:
         for row in csv.DictReader(f):
             definitions.setdefault(row["event"].strip().upper(), []).extend(
-                row[k] for k in ("event_def", "mode_def", "extraction_notes") if row.get(k))
+                row[k] for k in ("event_def", "mode_def", "extraction_notes") if row.get(k)
+            )
     lemmas = lambda text: {t.lemma_.lower() for t in nlp(text)}  # noqa: E731
     code_words = {code: lemmas(cameo_code(code).name) for code in cameo_codes()}
     type_words = {name: lemmas(" ".join(texts)) for name, texts in definitions.items()}
@@ -86,14 +87,19 @@ def main() -> None:
         for key in {key for key, type_name in rows if type_name == story["type"]}:
             supported[key] += 1
     every_row = sorted({t.key for rows in triggers.lexicon().values() for t in rows})
-    lines = ["# Trigger rows (event-triggers.tsv, by Trigger.key): the NGEC synthetic stories they fire in and",
-             "# code with the story's own type, and 1 when the manuals use the row's word for its code or type;",
-             f"# written by scripts/trigger_support.py from {len(stories)} stories.",
-             "row\tstories\tsupported\tmanual"]
+    lines = [
+        "# Trigger rows (event-triggers.tsv, by Trigger.key): the NGEC synthetic stories they fire in and",
+        "# code with the story's own type, and 1 when the manuals use the row's word for its code or type;",
+        f"# written by scripts/trigger_support.py from {len(stories)} stories.",
+        "row\tstories\tsupported\tmanual",
+    ]
     lines += [f"{key}\t{fired[key]}\t{supported[key]}\t{int(key in manual)}" for key in every_row]
     args.out.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    print(f"{len(fired)} rows fire in the training stories, {len(supported)} code a story's own type, "
-          f"{len(manual)} use the manuals' words -> {args.out}", file=sys.stderr)
+    print(
+        f"{len(fired)} rows fire in the training stories, {len(supported)} code a story's own type, "
+        f"{len(manual)} use the manuals' words -> {args.out}",
+        file=sys.stderr,
+    )
 
 
 if __name__ == "__main__":

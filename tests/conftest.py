@@ -58,8 +58,12 @@ def run_process(db, tmp_path):
         path = os.pathsep.join(filter(None, [str(SRC), os.environ.get("PYTHONPATH", "")]))
         env = {**os.environ, "DYADS_DB": str(db), "PYTHONPATH": path}
         result = subprocess.run(
-            [sys.executable, "-m", "dyads", *args], input=input, capture_output=True,
-            env=env, cwd=tmp_path, timeout=300,
+            [sys.executable, "-m", "dyads", *args],
+            input=input,
+            capture_output=True,
+            env=env,
+            cwd=tmp_path,
+            timeout=300,
         )
         return _checked(args, result, check=check)
 
@@ -83,9 +87,13 @@ class _Captured(io.BytesIO):
 
 # The warning filters of a fresh interpreter without -W or PYTHONWARNINGS (the warnings docs'
 # "Default Warning Filter"), so that a command shows on stderr what it would as a process.
-_FRESH_FILTERS = [("default", DeprecationWarning, "__main__"), ("ignore", DeprecationWarning, None),
-                  ("ignore", PendingDeprecationWarning, None), ("ignore", ImportWarning, None),
-                  ("ignore", ResourceWarning, None)]
+_FRESH_FILTERS = [
+    ("default", DeprecationWarning, "__main__"),
+    ("ignore", DeprecationWarning, None),
+    ("ignore", PendingDeprecationWarning, None),
+    ("ignore", ImportWarning, None),
+    ("ignore", ResourceWarning, None),
+]
 # The signals the commands handle (``dyads watch``: SIGINT and SIGTERM stop after the page).
 _SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
@@ -99,9 +107,11 @@ def _run_in_process(args, *, input: bytes | None, db: Path, cwd: Path) -> subpro
     # and working directory, not those of the command that would start it first and keep them.
     start_server()
     stdin, stdout, stderr = io.BytesIO(input or b""), _Captured(), _Captured()
-    streams = (io.TextIOWrapper(stdin, encoding="utf-8"),
-               io.TextIOWrapper(stdout, encoding="utf-8", write_through=True),
-               io.TextIOWrapper(stderr, encoding="utf-8", errors="backslashreplace", write_through=True))
+    streams = (
+        io.TextIOWrapper(stdin, encoding="utf-8"),
+        io.TextIOWrapper(stdout, encoding="utf-8", write_through=True),
+        io.TextIOWrapper(stderr, encoding="utf-8", errors="backslashreplace", write_through=True),
+    )
     names = ("stdin", "stdout", "stderr", "__stdin__", "__stdout__", "__stderr__")  # __stdout__: the terminal size
     saved_streams = [getattr(sys, name) for name in names]
     saved_argv, saved_env, saved_cwd = sys.argv, dict(os.environ), os.getcwd()
@@ -142,8 +152,9 @@ def _run_in_process(args, *, input: bytes | None, db: Path, cwd: Path) -> subpro
         sys.argv = saved_argv
         for name, stream in zip(names, saved_streams):
             setattr(sys, name, stream)
-    return subprocess.CompletedProcess([sys.executable, "-m", "dyads", *args], code,
-                                       stdout.getvalue(), stderr.getvalue())
+    return subprocess.CompletedProcess(
+        [sys.executable, "-m", "dyads", *args], code, stdout.getvalue(), stderr.getvalue()
+    )
 
 
 def _exit_code(code) -> int:
@@ -180,15 +191,53 @@ def relations_db(tmp_path_factory) -> Path:
 RUN_COLUMNS = {"run_id", "ingested_at"}
 
 _PLACES = ["OSLO", "NAIROBI", "LIMA", "HANOI", "QUITO", "ACCRA", "RIGA", "DAKAR"]
-_COUNTRIES = ["Norway", "Kenya", "Peru", "Vietnam", "Ecuador", "Ghana", "Latvia", "Senegal",
-              "Chile", "Mongolia", "Portugal", "Indonesia"]
-_VERBS = ["signed a trade accord with", "held talks with", "criticised", "agreed to share data with",
-          "recalled its ambassador from", "offered flood aid to"]
-_TOPICS = ["fisheries", "rail links", "student visas", "grain prices", "border posts", "satellite data",
-           "port fees", "vaccine supplies", "mining permits", "tourism", "power lines", "fertiliser",
-           "copper exports", "river dredging", "coffee tariffs", "radio spectrum"]
-_PEOPLE = ["Foreign Minister Ana Lopes", "Prime Minister Kofi Mensah", "Trade Minister Liis Kask",
-           "Deputy Minister Tran Van Minh", "Ambassador Sara Holm"]
+_COUNTRIES = [
+    "Norway",
+    "Kenya",
+    "Peru",
+    "Vietnam",
+    "Ecuador",
+    "Ghana",
+    "Latvia",
+    "Senegal",
+    "Chile",
+    "Mongolia",
+    "Portugal",
+    "Indonesia",
+]
+_VERBS = [
+    "signed a trade accord with",
+    "held talks with",
+    "criticised",
+    "agreed to share data with",
+    "recalled its ambassador from",
+    "offered flood aid to",
+]
+_TOPICS = [
+    "fisheries",
+    "rail links",
+    "student visas",
+    "grain prices",
+    "border posts",
+    "satellite data",
+    "port fees",
+    "vaccine supplies",
+    "mining permits",
+    "tourism",
+    "power lines",
+    "fertiliser",
+    "copper exports",
+    "river dredging",
+    "coffee tariffs",
+    "radio spectrum",
+]
+_PEOPLE = [
+    "Foreign Minister Ana Lopes",
+    "Prime Minister Kofi Mensah",
+    "Trade Minister Liis Kask",
+    "Deputy Minister Tran Van Minh",
+    "Ambassador Sara Holm",
+]
 
 
 def make_stories(n: int, *, seed: int = 7) -> list[dict]:
@@ -207,8 +256,14 @@ def make_stories(n: int, *, seed: int = 7) -> list[dict]:
             # would rightly store two texts that differ only in a number once).
             f"The agenda covers {', '.join(rng.sample(_TOPICS, 4))} and {rng.choice(_TOPICS)}.",
         ]
-        stories.append({"id": f"s-{i}", "title": f"{a} and {b}: talks, note {i}",
-                        "text": "\n\n".join(body), "published": f"2024-03-{1 + i % 28:02d}"})
+        stories.append(
+            {
+                "id": f"s-{i}",
+                "title": f"{a} and {b}: talks, note {i}",
+                "text": "\n\n".join(body),
+                "published": f"2024-03-{1 + i % 28:02d}",
+            }
+        )
     return stories
 
 

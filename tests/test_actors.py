@@ -21,21 +21,24 @@ def mention(analysis, text, nth=0):
     return found[nth] if len(found) > nth else None
 
 
-@pytest.mark.parametrize("text,span,actor_id,kind", [
-    ("Japan and Norway signed a fisheries accord.", "Japan", "JPN", "country"),
-    ("Moscow welcomed the decision on Monday.", "Moscow", "RUSGOV", "capital"),
-    ("The Kremlin rejected the proposal.", "The Kremlin", "RUSGOV", "capital") ,
-    ("The White House declined to comment.", "The White House", "USAGOV", "capital"),
-    ("Washington imposed new tariffs on steel.", "Washington", "USAGOV", "capital"),
-    ("The Japanese leadership backed the plan.", "Japanese leadership", "JPNGOV", "demonym"),
-    # an office a country owns with no holder named is its government
-    ("Ghana's prime minister has resigned.", "Ghana's prime minister", "GHAGOV", "country"),
-    ("The US President signed the bill.", "US President", "USAGOV", "country"),
-    ("Israeli troops withdrew from the area.", "Israeli troops", "ISRMIL", "demonym"),
-    ("Israel's Cabinet approved the budget.", "Israel's Cabinet", "ISRGOV", "country"),
-    ("Hundreds of Libyans crossed the border.", "Libyans", "LBYCVL", "demonym"),
-    ("The U.S. sent aid to Pakistan.", "Pakistan", "PAK", "country"),
-])
+@pytest.mark.parametrize(
+    "text,span,actor_id,kind",
+    [
+        ("Japan and Norway signed a fisheries accord.", "Japan", "JPN", "country"),
+        ("Moscow welcomed the decision on Monday.", "Moscow", "RUSGOV", "capital"),
+        ("The Kremlin rejected the proposal.", "The Kremlin", "RUSGOV", "capital"),
+        ("The White House declined to comment.", "The White House", "USAGOV", "capital"),
+        ("Washington imposed new tariffs on steel.", "Washington", "USAGOV", "capital"),
+        ("The Japanese leadership backed the plan.", "Japanese leadership", "JPNGOV", "demonym"),
+        # an office a country owns with no holder named is its government
+        ("Ghana's prime minister has resigned.", "Ghana's prime minister", "GHAGOV", "country"),
+        ("The US President signed the bill.", "US President", "USAGOV", "country"),
+        ("Israeli troops withdrew from the area.", "Israeli troops", "ISRMIL", "demonym"),
+        ("Israel's Cabinet approved the budget.", "Israel's Cabinet", "ISRGOV", "country"),
+        ("Hundreds of Libyans crossed the border.", "Libyans", "LBYCVL", "demonym"),
+        ("The U.S. sent aid to Pakistan.", "Pakistan", "PAK", "country"),
+    ],
+)
 def test_countries_and_governments(text, span, actor_id, kind):
     analysis = run(text)
     m = mention(analysis, span)
@@ -43,31 +46,62 @@ def test_countries_and_governments(text, span, actor_id, kind):
     assert (m.actor_id, m.kind) == (actor_id, kind)
 
 
-@pytest.mark.parametrize("text,place", [
-    ("Envoys met in Tokyo on Friday.", "Tokyo"),
-    ("Talks were held both in Japan and Russia.", "Russia"),
-    ("The minister visited Hanoi last week.", "Hanoi"),
-])
+@pytest.mark.parametrize(
+    "text,place",
+    [
+        ("Envoys met in Tokyo on Friday.", "Tokyo"),
+        ("Talks were held both in Japan and Russia.", "Russia"),
+        ("The minister visited Hanoi last week.", "Hanoi"),
+    ],
+)
 def test_locations_are_places_not_actors(text, place):
     m = mention(run(text), place)
     assert m.kind == "place" and m.actor_id is None
 
 
-@pytest.mark.parametrize("text,name,country,sector,title", [
-    ("Federation Council International Affairs Committee Chairman Konstantin Kosachev arrived.",
-     "Konstantin Kosachev", "RUS", "LEG", "Federation Council International Affairs Committee Chairman"),
-    ("He met Japan's Vice-Minister for Foreign Affairs Manabu Horii in the capital.",
-     "Manabu Horii", "JPN", "GOV", "Japan's Vice-Minister for Foreign Affairs"),
-    ("Japanese Prime Minister Shinzo Abe proposed a plan.", "Shinzo Abe", "JPN", "GOV", "Japanese Prime Minister"),
-    ("Russian President Vladimir Putin spoke by phone.", "Vladimir Putin", "RUS", "GOV", "Russian President"),
-    ("Marta Rojas, Chile's foreign minister, said the talks went well.",
-     "Marta Rojas", "CHL", "GOV", "Chile's foreign minister"),
-    ("Kenyan Ambassador to Norway Daniel Mwangi presented his credentials.",
-     "Daniel Mwangi", "KEN", "GOV", "Kenyan Ambassador to Norway"),
-    ("Army General Tomas Varga of Hungary inspected the troops.", "Tomas Varga", "HUN", "MIL", "Army General"),
-    ("Storting Foreign Affairs Committee Chair Ingrid Solberg spoke.",
-     "Ingrid Solberg", "NOR", "LEG", "Storting Foreign Affairs Committee Chair"),
-])
+@pytest.mark.parametrize(
+    "text,name,country,sector,title",
+    [
+        (
+            "Federation Council International Affairs Committee Chairman Konstantin Kosachev arrived.",
+            "Konstantin Kosachev",
+            "RUS",
+            "LEG",
+            "Federation Council International Affairs Committee Chairman",
+        ),
+        (
+            "He met Japan's Vice-Minister for Foreign Affairs Manabu Horii in the capital.",
+            "Manabu Horii",
+            "JPN",
+            "GOV",
+            "Japan's Vice-Minister for Foreign Affairs",
+        ),
+        ("Japanese Prime Minister Shinzo Abe proposed a plan.", "Shinzo Abe", "JPN", "GOV", "Japanese Prime Minister"),
+        ("Russian President Vladimir Putin spoke by phone.", "Vladimir Putin", "RUS", "GOV", "Russian President"),
+        (
+            "Marta Rojas, Chile's foreign minister, said the talks went well.",
+            "Marta Rojas",
+            "CHL",
+            "GOV",
+            "Chile's foreign minister",
+        ),
+        (
+            "Kenyan Ambassador to Norway Daniel Mwangi presented his credentials.",
+            "Daniel Mwangi",
+            "KEN",
+            "GOV",
+            "Kenyan Ambassador to Norway",
+        ),
+        ("Army General Tomas Varga of Hungary inspected the troops.", "Tomas Varga", "HUN", "MIL", "Army General"),
+        (
+            "Storting Foreign Affairs Committee Chair Ingrid Solberg spoke.",
+            "Ingrid Solberg",
+            "NOR",
+            "LEG",
+            "Storting Foreign Affairs Committee Chair",
+        ),
+    ],
+)
 def test_people_with_titles(text, name, country, sector, title):
     analysis = run(text)
     [person] = [a for a in analysis.actors if a.kind == "person"]
@@ -75,8 +109,9 @@ def test_people_with_titles(text, name, country, sector, title):
 
 
 def test_groups_have_dated_members_and_exclusions():
-    analysis = run("Japan is doing more than all other G7 countries. The G8 met in 2010.",
-                   published=dt.date(2010, 6, 1))
+    analysis = run(
+        "Japan is doing more than all other G7 countries. The G8 met in 2010.", published=dt.date(2010, 6, 1)
+    )
     other = analysis.actor("group:G7-except-JPN")
     assert other is not None and len(other.members) == 6 and "JPN" not in other.members
     g8 = analysis.actor("group:G8")
@@ -103,32 +138,42 @@ def test_bundled_sample_chains():
     assert any(m.actor_id == "NORGOV" for m in oslo)
 
 
-@pytest.mark.parametrize("text", [
-    "The weather was mild and the markets were calm.",
-    "Prices rose three percent in the quarter.",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The weather was mild and the markets were calm.",
+        "Prices rose three percent in the quarter.",
+    ],
+)
 def test_no_actors(text):
     analysis = run(text)
     assert analysis.actors == () and all(m.actor_id is None for m in analysis.mentions)
 
 
 def test_pronoun_follows_the_subject_of_its_clause():
-    analysis = run("Finnish President Aino Virtanen refused to meet Estonian Prime Minister Kalev Tamm "
-                   "in Helsinki, saying she would only receive him in Turku.")
+    analysis = run(
+        "Finnish President Aino Virtanen refused to meet Estonian Prime Minister Kalev Tamm "
+        "in Helsinki, saying she would only receive him in Turku."
+    )
     assert mention(analysis, "she").actor_id == "person:aino-virtanen"
 
 
 def test_descriptor_needs_a_fitting_title():
-    analysis = run("Senator Maria Lopez met Defence Minister Jorge Ruiz of Spain.\n\n"
-                   "The lawmaker said the talks were useful. The minister agreed.")
+    analysis = run(
+        "Senator Maria Lopez met Defence Minister Jorge Ruiz of Spain.\n\n"
+        "The lawmaker said the talks were useful. The minister agreed."
+    )
     assert mention(analysis, "The lawmaker").actor_id == "person:maria-lopez"
     assert mention(analysis, "The minister").actor_id == "person:jorge-ruiz"
 
 
-@pytest.mark.parametrize("first,second,actor_id", [
-    ("Sergei Lavrov", "Sergey Lavrov", "person:sergei-lavrov"),
-    ("Bashar al-Assad", "Bashar Assad", "person:bashar-assad"),
-])
+@pytest.mark.parametrize(
+    "first,second,actor_id",
+    [
+        ("Sergei Lavrov", "Sergey Lavrov", "person:sergei-lavrov"),
+        ("Bashar al-Assad", "Bashar Assad", "person:bashar-assad"),
+    ],
+)
 def test_one_id_for_two_spellings_of_one_name(first, second, actor_id):
     a = run(f"{first} arrived in the capital on Monday.")
     b = run(f"{second} arrived in the capital on Monday.")
@@ -140,10 +185,13 @@ def test_a_surname_in_another_spelling_joins_the_full_name():
     assert mention(analysis, "Assad").actor_id == "person:bashar-assad"
 
 
-@pytest.mark.parametrize("text,word", [
-    ("Net profit rose to 12 cts a share from 9 cts, the company told Reuters.", "cts"),
-    ("Net profit rose to 12 cts a share from 9 cts, the company told Reuters.", "Reuters"),
-])
+@pytest.mark.parametrize(
+    "text,word",
+    [
+        ("Net profit rose to 12 cts a share from 9 cts, the company told Reuters.", "cts"),
+        ("Net profit rose to 12 cts a share from 9 cts, the company told Reuters.", "Reuters"),
+    ],
+)
 def test_units_and_bylines_are_not_actors(text, word):
     analysis = run(text)
     assert not any(m.actor_id and word in m.text for m in analysis.mentions)
@@ -161,32 +209,41 @@ def test_no_country_from_the_dateline_or_a_place():
     assert reagan.country not in {"CYP", "JPN"}
 
 
-@pytest.mark.parametrize("text", [
-    "Moscow provided 5 million Swiss francs to the Red Cross.",
-    "Kenya borrowed 300 million Japanese yen from the bank.",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Moscow provided 5 million Swiss francs to the Red Cross.",
+        "Kenya borrowed 300 million Japanese yen from the bank.",
+    ],
+)
 def test_a_currency_names_no_country_as_a_party(text):
     analysis = run(text)
     assert {a.id for a in analysis.actors} & {"CHE", "JPN"} == set(), [m.text for m in analysis.mentions]
 
 
-@pytest.mark.parametrize("text, span, actor_id", [
-    ("Ethnic Albanians in south Serbia demanded autonomy.", "Albanians", "SRBCVL"),  # placed by their own phrase
-    ("Serb forces attacked the Albanian population of Montenegro.", "Albanian population", "MNECVL"),
-    ("Ethnic Turks protested in Stockholm.", "Turks", "SWECVL"),  # placed by the act's place
-    ("Ethnic Albanians rallied.", "Albanians", "ALBCVL"),  # nothing places them: the nation
-    ("Albanian troops crossed the border.", "Albanian troops", "ALBMIL"),  # no ethnic group
-])
+@pytest.mark.parametrize(
+    "text, span, actor_id",
+    [
+        ("Ethnic Albanians in south Serbia demanded autonomy.", "Albanians", "SRBCVL"),  # placed by their own phrase
+        ("Serb forces attacked the Albanian population of Montenegro.", "Albanian population", "MNECVL"),
+        ("Ethnic Turks protested in Stockholm.", "Turks", "SWECVL"),  # placed by the act's place
+        ("Ethnic Albanians rallied.", "Albanians", "ALBCVL"),  # nothing places them: the nation
+        ("Albanian troops crossed the border.", "Albanian troops", "ALBMIL"),  # no ethnic group
+    ],
+)
 def test_an_ethnic_group_is_coded_by_the_country_the_text_places_it_in(text, span, actor_id):
     assert mention(run(text), span).actor_id == actor_id
 
 
-@pytest.mark.parametrize("text, span, actor_id", [
-    ("Three opposition parties in Ghana called a general strike.", "opposition parties", "GHAPTY"),
-    ("Protesters in Lima marched on the ministry.", "Protesters", "PERCVL"),  # a city: its country
-    ("Rebels operating in Chad shelled the town.", "Rebels", "TCDREB"),  # placed by the participle's phrase
-    ("The people of Kenya rejected the plan.", "people", "KENCVL"),
-])
+@pytest.mark.parametrize(
+    "text, span, actor_id",
+    [
+        ("Three opposition parties in Ghana called a general strike.", "opposition parties", "GHAPTY"),
+        ("Protesters in Lima marched on the ministry.", "Protesters", "PERCVL"),  # a city: its country
+        ("Rebels operating in Chad shelled the town.", "Rebels", "TCDREB"),  # placed by the participle's phrase
+        ("The people of Kenya rejected the plan.", "people", "KENCVL"),
+    ],
+)
 def test_a_group_of_people_is_coded_by_the_country_its_phrase_places_it_in(text, span, actor_id):
     assert mention(run(text), span).actor_id == actor_id
 
@@ -205,12 +262,14 @@ def test_a_well_known_company_is_an_organization_of_its_country():
 def test_no_sentence_starts_at_a_lower_case_word():
     # the statistical splitter, given a headline and a dek, cut such leads at "of" and at
     # "discussed"; a sentence never starts at a lower-case word after no full stop
-    article = parse_wire("Lukashenko, Putin discuss regional security\n\nThe presidents also talked about trade\n\n"
-                         "MINSK, March 3. /TASS/. Presidents of Belarus and Russia Alexander Lukashenko and "
-                         "Vladimir Putin discussed regional security during a meeting on Monday, said a spokeswoman.",
-                         origin="t")
+    article = parse_wire(
+        "Lukashenko, Putin discuss regional security\n\nThe presidents also talked about trade\n\n"
+        "MINSK, March 3. /TASS/. Presidents of Belarus and Russia Alexander Lukashenko and "
+        "Vladimir Putin discussed regional security during a meeting on Monday, said a spokeswoman.",
+        origin="t",
+    )
     analysis = analyze(article, nlp.load()(article.text))
-    starts = [article.text[s.start:s.end][:1] for s in analysis.sentences]
+    starts = [article.text[s.start : s.end][:1] for s in analysis.sentences]
     assert not any(c.islower() for c in starts), starts
 
 

@@ -29,8 +29,8 @@ def test_rank_puts_japan_first_among_g7_with_its_evidence(store):
     for row in result["ranking"]:
         for e in row["evidence"]:
             text = articles.setdefault(e["article_id"], store.get_article(e["article_id"])["text"])
-            assert text[e["start"]:e["end"]] == e["sentence"]
-            assert text[e["trigger"]["start"]:e["trigger"]["end"]] == e["trigger"]["text"]
+            assert text[e["start"] : e["end"]] == e["sentence"]
+            assert text[e["trigger"]["start"] : e["trigger"]["end"]] == e["trigger"]["text"]
             assert e["direction"] in ("both", f"{row['country']}->RUS", f"RUS->{row['country']}")
 
 
@@ -48,7 +48,9 @@ def test_rank_over_a_period_and_per_month(store):
     by_country = {r["country"]: r for r in march["ranking"]}
     assert by_country["JPN"]["events"] == 2 and by_country["DEU"]["events"] == 0 and by_country["FRA"]["events"] == 1
     assert {(r["period"], r["country"], r["rank"]) for r in march["by_period"]} == {
-        ("2018-03-01", "JPN", 1), ("2018-03-01", "FRA", 2)}
+        ("2018-03-01", "JPN", 1),
+        ("2018-03-01", "FRA", 2),
+    }
     whole = analysis.rank(store, "RUS", "G7", per="month")
     assert sorted({r["period"] for r in whole["by_period"]}) == ["2018-01-01", "2018-02-01", "2018-03-01"]
 
@@ -61,12 +63,15 @@ def test_rank_the_bundled_sample(store):
     assert all(r["rank"] is None for r in result["ranking"][1:])
 
 
-@pytest.mark.parametrize("among, since, until, expected", [
-    ("G8", dt.date(2010, 1, 1), dt.date(2010, 12, 31), ("CAN", "DEU", "FRA", "GBR", "ITA", "JPN", "RUS", "USA")),
-    ("G8", dt.date(2015, 1, 1), dt.date(2015, 12, 31), ("CAN", "DEU", "FRA", "GBR", "ITA", "JPN", "USA")),
-    ("g7", None, None, ("CAN", "DEU", "FRA", "GBR", "ITA", "JPN", "USA")),
-    ("jpn, deu", None, None, ("DEU", "JPN")),
-])
+@pytest.mark.parametrize(
+    "among, since, until, expected",
+    [
+        ("G8", dt.date(2010, 1, 1), dt.date(2010, 12, 31), ("CAN", "DEU", "FRA", "GBR", "ITA", "JPN", "RUS", "USA")),
+        ("G8", dt.date(2015, 1, 1), dt.date(2015, 12, 31), ("CAN", "DEU", "FRA", "GBR", "ITA", "JPN", "USA")),
+        ("g7", None, None, ("CAN", "DEU", "FRA", "GBR", "ITA", "JPN", "USA")),
+        ("jpn, deu", None, None, ("DEU", "JPN")),
+    ],
+)
 def test_members_as_of_the_period(among, since, until, expected):
     assert analysis.members(among, since=since, until=until) == expected
     assert ("GBR" in analysis.members("EU", since=dt.date(2021, 1, 1))) is False
@@ -75,7 +80,10 @@ def test_members_as_of_the_period(among, since, until, expected):
 def test_dyad_series_by_month_fills_quiet_months(store):
     result = analysis.dyad_series(store, "JPN", "RUS", by="month")
     assert [(r["period"], r["events"]) for r in result["series"]] == [
-        ("2018-01-01", 3), ("2018-02-01", 0), ("2018-03-01", 2)]
+        ("2018-01-01", 3),
+        ("2018-02-01", 0),
+        ("2018-03-01", 2),
+    ]
     january = result["series"][0]
     assert january["cooperation_share"] == 1.0 and january["mean_goldstein"] is not None
     assert result["totals"]["events"] == 5 and result["left_out"] == {"undated": 0, "coarser": 0}
@@ -90,8 +98,10 @@ def test_dyad_series_by_month_fills_quiet_months(store):
 def test_dyad_of_a_story_without_a_year_says_what_it_left_out(store):
     result = analysis.dyad_series(store, "IDN", "NOR")
     assert result["totals"]["events"] >= 2 and result["left_out"]["undated"] >= 1
-    assert sum(r["events"] for r in result["series"]) + result["left_out"]["undated"] + \
-        result["left_out"]["coarser"] == result["totals"]["events"]
+    assert (
+        sum(r["events"] for r in result["series"]) + result["left_out"]["undated"] + result["left_out"]["coarser"]
+        == result["totals"]["events"]
+    )
 
 
 def test_network_json_and_graphml(store, tmp_path):
@@ -113,25 +123,34 @@ def test_network_json_and_graphml(store, tmp_path):
     assert json.loads((tmp_path / "net.json").read_text())["edges"] == net["edges"]
 
 
-@pytest.mark.parametrize("call, parameter", [
-    (lambda s: analysis.rank(s, "Russia", "G7"), "target"),
-    (lambda s: analysis.rank(s, "RUS", "G77"), "among"),
-    (lambda s: analysis.rank(s, "RUS", "G7", metric="love"), "metric"),
-    (lambda s: analysis.rank(s, "RUS", "RUS"), "among"),
-    (lambda s: analysis.dyad_series(s, "RUS", "XYZ"), "b"),
-    (lambda s: analysis.dyad_series(s, "RUS", "JPN", by="fortnight"), "by"),
-    (lambda s: analysis.network(s, level="galaxy"), "level"),
-])
+@pytest.mark.parametrize(
+    "call, parameter",
+    [
+        (lambda s: analysis.rank(s, "Russia", "G7"), "target"),
+        (lambda s: analysis.rank(s, "RUS", "G77"), "among"),
+        (lambda s: analysis.rank(s, "RUS", "G7", metric="love"), "metric"),
+        (lambda s: analysis.rank(s, "RUS", "RUS"), "among"),
+        (lambda s: analysis.dyad_series(s, "RUS", "XYZ"), "b"),
+        (lambda s: analysis.dyad_series(s, "RUS", "JPN", by="fortnight"), "by"),
+        (lambda s: analysis.network(s, level="galaxy"), "level"),
+    ],
+)
 def test_bad_questions_name_the_parameter(store, call, parameter):
     with pytest.raises(QueryError) as error:
         call(store)
     assert error.value.parameter == parameter and "\n" not in str(error.value)
 
 
-@pytest.mark.parametrize("text, end, expected", [
-    ("2018-03-09", False, dt.date(2018, 3, 9)), ("2018-02", True, dt.date(2018, 2, 28)),
-    ("2018", False, dt.date(2018, 1, 1)), ("2016", True, dt.date(2016, 12, 31)), ("", False, None),
-])
+@pytest.mark.parametrize(
+    "text, end, expected",
+    [
+        ("2018-03-09", False, dt.date(2018, 3, 9)),
+        ("2018-02", True, dt.date(2018, 2, 28)),
+        ("2018", False, dt.date(2018, 1, 1)),
+        ("2016", True, dt.date(2016, 12, 31)),
+        ("", False, None),
+    ],
+)
 def test_period_bounds(text, end, expected):
     assert analysis.parse_day(text, parameter="since", end=end) == expected
 

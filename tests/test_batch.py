@@ -19,8 +19,7 @@ from dyads.batch import batch, connect  # noqa: E402
 
 @pytest.fixture(scope="module")
 def cluster():
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                  dashboard_address=None) as cluster:
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
         yield cluster
 
 
@@ -40,8 +39,7 @@ def serial(tmp_path, inputs):
 def test_batch_into_database_equals_serial_ingest(cluster, tmp_path, inputs):
     settings = Settings(db=str(tmp_path / "batch.duckdb"), batch_size=8)
     with Store.open(settings.db) as store:
-        summary = batch(inputs, scheduler=cluster.scheduler_address, settings=settings, store=store,
-                        partition_size=9)
+        summary = batch(inputs, scheduler=cluster.scheduler_address, settings=settings, store=store, partition_size=9)
         assert (summary.ingested, summary.duplicates, summary.skipped) == (43, 40, 2)
         again = batch(inputs, scheduler=cluster.scheduler_address, settings=settings, store=store)
         assert (again.ingested, again.duplicates) == (0, 83)
@@ -50,16 +48,14 @@ def test_batch_into_database_equals_serial_ingest(cluster, tmp_path, inputs):
 
 def test_batch_to_parquet_equals_serial_ingest(cluster, tmp_path, inputs):
     out = tmp_path / "dataset"
-    summary = batch(inputs, scheduler=cluster.scheduler_address, settings=Settings(), out=out,
-                    partition_size=9)
+    summary = batch(inputs, scheduler=cluster.scheduler_address, settings=Settings(), out=out, partition_size=9)
     assert summary.ingested == 43
     expected, con = serial(tmp_path, inputs), duckdb.connect()
     for table, (columns, _) in TABLES.items():
         kept = ", ".join(f'"{c}"' for c in columns if c not in RUN_COLUMNS)
         rows = con.execute(f"SELECT {kept} FROM read_parquet('{out / table}/*.parquet')").fetchall()
         assert sorted(rows, key=repr) == expected[table], table
-    again = batch(inputs, scheduler=cluster.scheduler_address, settings=Settings(), out=out,
-                  partition_size=9)
+    again = batch(inputs, scheduler=cluster.scheduler_address, settings=Settings(), out=out, partition_size=9)
     assert again.ingested == 0 and again.duplicates == 83
 
 
@@ -103,13 +99,23 @@ def test_batch_explains_itself(run):
 
 def test_cli_batch_counts_a_files_date_warnings_in_one_line(cluster, run, tmp_path):
     feed = tmp_path / "crawl.jsonl"
-    feed.write_text("\n".join(json.dumps({
-        "title": f"Envoys meet in {place}", "date": "2019-11 (crawl period)",
-        "text": f"{place.upper()} (AP) - The envoys of Norway and Peru met in {place} on trade.",
-    }) for place in ("Oslo", "Lima")) + "\n")
+    feed.write_text(
+        "\n".join(
+            json.dumps(
+                {
+                    "title": f"Envoys meet in {place}",
+                    "date": "2019-11 (crawl period)",
+                    "text": f"{place.upper()} (AP) - The envoys of Norway and Peru met in {place} on trade.",
+                }
+            )
+            for place in ("Oslo", "Lima")
+        )
+        + "\n"
+    )
     result = run("batch", str(feed), "--dask", cluster.scheduler_address)
     assert [line for line in result.err.splitlines() if line.startswith("note")] == [
         f"note: 2 records in {feed} had a date field that is no full date; their publication dates were "
-        f"left to the dateline; give dates as YYYY-MM-DD (first {feed}:1; -v lists each)"]
+        f"left to the dateline; give dates as YYYY-MM-DD (first {feed}:1; -v lists each)"
+    ]
     notes = json.loads(run("batch", str(feed), "--dask", cluster.scheduler_address, "--json").out)["notes"]
     assert [n["input"] for n in notes] == [f"{feed}:1", f"{feed}:2"]

@@ -4,7 +4,21 @@ import pytest
 
 from conftest import FIXTURES
 
-COMMANDS = ["ingest", "articles", "show", "demo", "actors", "actor", "eval", "eval html", "eval readers", "eval actors", "eval gate", "quotes", "eval quotes"]
+COMMANDS = [
+    "ingest",
+    "articles",
+    "show",
+    "demo",
+    "actors",
+    "actor",
+    "eval",
+    "eval html",
+    "eval readers",
+    "eval actors",
+    "eval gate",
+    "quotes",
+    "eval quotes",
+]
 
 
 @pytest.mark.parametrize("command", COMMANDS)
@@ -19,7 +33,9 @@ def test_ingest_then_list_and_show(run):
     assert result.out == ""
     listed = json.loads(run("articles", "--json").out)
     assert {a["headline"] for a in listed} == {
-        "Chile and New Zealand pledge closer Pacific fisheries work", "Leaders open border trade talks"}
+        "Chile and New Zealand pledge closer Pacific fisheries work",
+        "Leaders open border trade talks",
+    }
     assert set(listed[0]) >= {"id", "headline", "dek", "dateline", "published", "source", "url"}
     wire = next(a for a in listed if a["dateline"]["agency"] == "Xinhua")
     shown = json.loads(run("show", wire["id"][:8], "--json").out)
@@ -27,9 +43,9 @@ def test_ingest_then_list_and_show(run):
     assert shown["published"] is None  # no year anywhere: never invented
     assert shown["paragraphs"][0].startswith("Chile and New Zealand agreed")
     for sentence in shown["sentences"]:
-        assert shown["text"][sentence["start"]:sentence["end"]] == sentence["text"]
+        assert shown["text"][sentence["start"] : sentence["end"]] == sentence["text"]
     for entity in shown["entities"]:
-        assert shown["text"][entity["start"]:entity["end"]] == entity["text"]
+        assert shown["text"][entity["start"] : entity["end"]] == entity["text"]
     assert {"Chile", "New Zealand"} <= {e["text"] for e in shown["entities"]}
     assert "SANTIAGO" in run("show", wire["id"]).out
 
@@ -60,9 +76,15 @@ def test_bad_inputs_are_reported_and_good_ones_stored(run, tmp_path):
     big = tmp_path / "big.txt"
     with big.open("wb") as f:
         f.write(b"Head\n\n" + b"x" * (50 * 2**20))
-    result = run("ingest", str(FIXTURES / "feed.jsonl"), str(tmp_path / "empty.txt"),
-                 str(tmp_path / "binary.html"), str(tmp_path / "latin1.txt"), str(big),
-                 str(tmp_path / "missing.txt"))
+    result = run(
+        "ingest",
+        str(FIXTURES / "feed.jsonl"),
+        str(tmp_path / "empty.txt"),
+        str(tmp_path / "binary.html"),
+        str(tmp_path / "latin1.txt"),
+        str(big),
+        str(tmp_path / "missing.txt"),
+    )
     assert result.returncode == 0
     assert result.err.strip().splitlines()[-1] == "2 ingested, 0 duplicates, 7 skipped"
     for name in ("feed.jsonl:3", "feed.jsonl:4", "empty.txt", "binary.html", "latin1.txt", "big.txt", "missing.txt"):
@@ -127,20 +149,26 @@ def test_show_json_has_actors_and_chains(run):
     shown = json.loads(run("show", article["id"], "--json").out)
     solberg = next(c for c in shown["chains"] if c["actor_id"] == "person:ingrid-solberg")
     assert [m["text"] for m in solberg["mentions"]][:2] == [
-        "lawmaker", "Storting Foreign Affairs Committee Chair Ingrid Solberg"]
+        "lawmaker",
+        "Storting Foreign Affairs Committee Chair Ingrid Solberg",
+    ]
     for chain in shown["chains"]:
         for m in chain["mentions"]:
-            assert shown["text"][m["start"]:m["end"]] == m["text"]
+            assert shown["text"][m["start"] : m["end"]] == m["text"]
     assert any(a["id"] == "NORGOV" for a in shown["actors"])
 
 
 def test_same_person_across_articles_is_one_actor(run, tmp_path):
     (tmp_path / "a.txt").write_text(
         "Envoys meet\n\nOSLO, May 2 (Dyads Wire) - Finnish Foreign Minister Aino Virtanen met her "
-        "Norwegian counterpart on Monday.\n", "utf-8")
+        "Norwegian counterpart on Monday.\n",
+        "utf-8",
+    )
     (tmp_path / "b.txt").write_text(
         "Talks continue\n\nHELSINKI, May 9 (Dyads Wire) - Virtanen said the talks would continue "
-        "next month, her office said.\n", "utf-8")
+        "next month, her office said.\n",
+        "utf-8",
+    )
     run("ingest", str(tmp_path / "a.txt"), str(tmp_path / "b.txt"))
     detail = json.loads(run("actor", "Virtanen", "--json").out)
     assert detail["id"] == "person:aino-virtanen" and detail["articles"] == 2
@@ -150,9 +178,18 @@ def test_same_person_across_articles_is_one_actor(run, tmp_path):
 def test_a_table_shows_the_first_rows_and_says_so(run, tmp_path):
     feed = tmp_path / "feed.jsonl"
     port = ["Oslo", "Lima", "Quito", "Riga", "Sofia", "Accra", "Hanoi"]
-    feed.write_text("".join(json.dumps({"headline": f"Talks number {i}",
-                                        "text": f"Envoys met in {port[i % 7]} on day {i} of the border talks."}) + "\n"
-                            for i in range(53)))
+    feed.write_text(
+        "".join(
+            json.dumps(
+                {
+                    "headline": f"Talks number {i}",
+                    "text": f"Envoys met in {port[i % 7]} on day {i} of the border talks.",
+                }
+            )
+            + "\n"
+            for i in range(53)
+        )
+    )
     run("ingest", str(feed))
     table = run("articles")
     assert len(table.out.splitlines()) == 2 + 50  # header, rule, rows
@@ -165,17 +202,29 @@ def test_a_table_shows_the_first_rows_and_says_so(run, tmp_path):
 
 def test_date_warnings_of_one_file_are_one_line(run, tmp_path):
     feed = tmp_path / "crawl.jsonl"
-    feed.write_text("\n".join(json.dumps({
-        "title": f"Envoys meet in {place}", "date": "2019-11 (crawl period)",
-        "text": f"{place.upper()} (AP) - The envoys of Norway and Peru met in {place} on trade.",
-    }) for place in ("Oslo", "Lima", "Riga")) + "\n")
+    feed.write_text(
+        "\n".join(
+            json.dumps(
+                {
+                    "title": f"Envoys meet in {place}",
+                    "date": "2019-11 (crawl period)",
+                    "text": f"{place.upper()} (AP) - The envoys of Norway and Peru met in {place} on trade.",
+                }
+            )
+            for place in ("Oslo", "Lima", "Riga")
+        )
+        + "\n"
+    )
     quiet = run("ingest", str(feed))
     notes = [x for x in quiet.err.splitlines() if x.startswith("note")]
-    assert notes == [f"note: 3 records in {feed} had a date field that is no full date; their publication "
-                     f"dates were left to the dateline; give dates as YYYY-MM-DD (first {feed}:1; -v lists each)"]
+    assert notes == [
+        f"note: 3 records in {feed} had a date field that is no full date; their publication "
+        f"dates were left to the dateline; give dates as YYYY-MM-DD (first {feed}:1; -v lists each)"
+    ]
     assert quiet.err.strip().splitlines()[-1] == "3 ingested, 0 duplicates, 0 skipped"
     verbose = run("-v", "ingest", "--json", str(feed))
     assert [n["input"] for n in json.loads(verbose.out)["notes"]] == [f"{feed}:{n}" for n in (1, 2, 3)]
     listed = run("-v", "ingest", str(feed))
     assert [x.split(": ")[0] for x in listed.err.splitlines() if x.startswith("note")] == [
-        f"note {feed}:{n}" for n in (1, 2, 3)]
+        f"note {feed}:{n}" for n in (1, 2, 3)
+    ]

@@ -58,8 +58,22 @@ def children(pid: int) -> list[int]:
 
 
 def start_ingest(db, inputs, workers):
-    command = [sys.executable, "-m", "dyads", "-v", "--db", str(db), "ingest",
-               "--batch-size", str(BATCH), "--commit-every", str(BATCH), "--workers", str(workers), *map(str, inputs)]
+    command = [
+        sys.executable,
+        "-m",
+        "dyads",
+        "-v",
+        "--db",
+        str(db),
+        "ingest",
+        "--batch-size",
+        str(BATCH),
+        "--commit-every",
+        str(BATCH),
+        "--workers",
+        str(workers),
+        *map(str, inputs),
+    ]
     process = subprocess.Popen(command, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)
     lines: queue.Queue = queue.Queue()
     threading.Thread(target=lambda: [lines.put(line) for line in process.stderr], daemon=True).start()
@@ -100,9 +114,23 @@ def test_sigkill_mid_ingest_then_rerun_stores_everything_once(tmp_path, corpus, 
     for article_id, tables in after_kill.items():  # ... and each article whole, or not at all
         assert tables == expected[article_id], article_id
 
-    rerun = subprocess.run([sys.executable, "-m", "dyads", "--db", str(db), "ingest", "--json",
-                            "--batch-size", str(BATCH), *map(str, inputs)],
-                           capture_output=True, text=True, timeout=DEADLINE_SECONDS)
+    rerun = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "dyads",
+            "--db",
+            str(db),
+            "ingest",
+            "--json",
+            "--batch-size",
+            str(BATCH),
+            *map(str, inputs),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=DEADLINE_SECONDS,
+    )
     assert rerun.returncode == 0, rerun.stderr
     final = dump_tables(db)
     assert by_article(final) == expected
@@ -111,8 +139,9 @@ def test_sigkill_mid_ingest_then_rerun_stores_everything_once(tmp_path, corpus, 
 
     # Worker processes of a killed parent do not linger.
     for _ in range(100):
-        if not any(os.path.exists(f"/proc/{pid}") and "Z" not in open(f"/proc/{pid}/stat").read().split()[2]
-                   for pid in helpers):
+        if not any(
+            os.path.exists(f"/proc/{pid}") and "Z" not in open(f"/proc/{pid}/stat").read().split()[2] for pid in helpers
+        ):
             break
         time.sleep(0.1)
     else:

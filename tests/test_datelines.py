@@ -31,13 +31,16 @@ def test_agency_datelines(paragraph, place, date_text, agency, month, day, year)
     assert rest and not rest[0].isspace()
 
 
-@pytest.mark.parametrize("paragraph", [
-    "Japan is outperforming all other G7 countries in cultivating ties",
-    "US - China trade talks resumed",
-    "The minister (AP) said nothing",
-    "\"We certainly see that,\" the lawmaker explained.",
-    "",
-])
+@pytest.mark.parametrize(
+    "paragraph",
+    [
+        "Japan is outperforming all other G7 countries in cultivating ties",
+        "US - China trade talks resumed",
+        "The minister (AP) said nothing",
+        '"We certainly see that," the lawmaker explained.',
+        "",
+    ],
+)
 def test_no_dateline(paragraph):
     assert parse_dateline(paragraph) == (None, paragraph)
 

@@ -44,15 +44,30 @@ POLNEAR_TEXT = 'Envoys meet.\n\n"We agree," the envoy said. The minister said ta
 
 def polnear_record(split: str) -> dict:
     """A record shaped like PolNeAR's, on text we wrote."""
+
     def span(words, length=None):
         start = POLNEAR_TEXT.index(words)
         end = start + (length or len(words))
         return [{"spans": [[start, end]], "text": POLNEAR_TEXT[start:end]}]
-    return {"id": f"t-{split}", "split": split, "text": POLNEAR_TEXT, "annotations": {"a1": {"attributions": [
-        {"id": "E1", "source": span("the envoy"), "cue": span("said"), "content": span('"We agree,"')},
-        {"id": "E2", "source": span("The minister"), "cue": span("said talks", 4),
-         "content": span("talks would resume")},
-    ]}}}
+
+    return {
+        "id": f"t-{split}",
+        "split": split,
+        "text": POLNEAR_TEXT,
+        "annotations": {
+            "a1": {
+                "attributions": [
+                    {"id": "E1", "source": span("the envoy"), "cue": span("said"), "content": span('"We agree,"')},
+                    {
+                        "id": "E2",
+                        "source": span("The minister"),
+                        "cue": span("said talks", 4),
+                        "content": span("talks would resume"),
+                    },
+                ]
+            }
+        },
+    }
 
 
 def test_polnear_format_and_split(tmp_path):
@@ -83,8 +98,10 @@ def test_stories_annotated_twice_measure_agreement(tmp_path, run):
     assert agreement["annotators"]["overlap"] == {"precision": 0.667, "recall": 0.667, "f1": 0.667}
     assert agreement["dyads"]["overlap"] == {"precision": 0.75, "recall": 1.0, "f1": 0.857}
     assert "agreement" not in evaluate_quotes(_polnear_file(tmp_path))  # one annotation set: nothing to compare
-    assert ("on 1 story annotated more than once, annotators agree with each other at overlap F1 0.667"
-            in run("eval", "quotes", "--gold", str(gold)).out)
+    assert (
+        "on 1 story annotated more than once, annotators agree with each other at overlap F1 0.667"
+        in run("eval", "quotes", "--gold", str(gold)).out
+    )
 
 
 def test_bad_gold_is_reported(tmp_path):
@@ -139,10 +156,13 @@ def test_design_sample_quotes(run):
         ("We may suggest", "stated", "Kosachev", "direct"),
         ("There should be a social climate", "stressed", "he", "direct"),
         ("Creating this favorable social climate", "pointed out", "Kosachev", "mixed"),
-        ("Japan is outperforming all other G7 countries in cultivating ties with Russia", "said",
-         "Federation Council International Affairs Committee Chairman Konstantin Kosachev", "indirect"),
-        ("political will of the Russian and Japanese leadership is not enough", "noted", "the legislator",
-         "indirect"),
+        (
+            "Japan is outperforming all other G7 countries in cultivating ties with Russia",
+            "said",
+            "Federation Council International Affairs Committee Chairman Konstantin Kosachev",
+            "indirect",
+        ),
+        ("political will of the Russian and Japanese leadership is not enough", "noted", "the legislator", "indirect"),
     ]
     for start, cue, speaker, kind in expected:
         quote = one(start)
@@ -151,4 +171,5 @@ def test_design_sample_quotes(run):
     # the direct quotes come out whole, closing mark included
     assert one("We certainly see")["text"].endswith('events in Ukraine,"')
     assert one("Creating this favorable")["text"].startswith(
-        '"Creating this favorable social climate and viewing each other as partner countries and friends"')
+        '"Creating this favorable social climate and viewing each other as partner countries and friends"'
+    )

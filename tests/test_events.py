@@ -15,13 +15,15 @@ from dyads.pipeline import analyze
 from dyads.pipeline.events import primary
 from dyads.records import Article, Dateline
 
-pytestmark = pytest.mark.skipif(importlib.util.find_spec("dyads.pipeline.actors") is None,
-                                reason="needs the actors stage")
+pytestmark = pytest.mark.skipif(
+    importlib.util.find_spec("dyads.pipeline.actors") is None, reason="needs the actors stage"
+)
 
 
 def run(text: str, *, headline: str = "", published: dt.date | None = None, dateline: Dateline | None = None):
-    article = Article(headline=headline, paragraphs=tuple(text.split("\n\n")), origin="test",
-                      published=published, dateline=dateline)
+    article = Article(
+        headline=headline, paragraphs=tuple(text.split("\n\n")), origin="test", published=published, dateline=dateline
+    )
     return analyze(article, nlp.load()(article.text))
 
 
@@ -59,12 +61,13 @@ CASES = [
     ("Indonesia lifted the curfew in Dili.", ("CONCEDE", {"IDN"}, {"TLS"})),
     # violence with no named doer: the unidentified forces of the country where it
     # happened, never the victims' country or the dateline's
-    ("Two Kenyan engineers were killed by a roadside bomb outside the Somali town of Baidoa.",
-     ("ASSAULT", {"SOM"}, {"KEN"})),
+    (
+        "Two Kenyan engineers were killed by a roadside bomb outside the Somali town of Baidoa.",
+        ("ASSAULT", {"SOM"}, {"KEN"}),
+    ),
     # a participle used as its adjective row: no passive with a hidden doer
     ("Peru is opposed to Chilean mediation in the dispute.", ("REJECT", {"PER"}, {"CHL"})),
-    ("Demonstrators in Lima blocked a highway to protest against Chile's new tariffs.",
-     ("PROTEST", {"PER"}, {"CHL"})),
+    ("Demonstrators in Lima blocked a highway to protest against Chile's new tariffs.", ("PROTEST", {"PER"}, {"CHL"})),
 ]
 
 
@@ -99,7 +102,10 @@ def test_every_event_carries_its_evidence():
     analysis = run("Norway and Kenya held talks in Nairobi on Tuesday. Chile praised Peru.")
     text = analysis.article.text
     for event in analysis.events:
-        assert text[event.start:event.end] in {"Norway and Kenya held talks in Nairobi on Tuesday.", "Chile praised Peru."}
+        assert text[event.start : event.end] in {
+            "Norway and Kenya held talks in Nairobi on Tuesday.",
+            "Chile praised Peru.",
+        }
         assert event.start <= event.trigger_start < event.trigger_end <= event.end
         for start, end in event.actor_spans + event.recipient_spans:
             assert event.start <= start < end <= event.end
@@ -128,7 +134,9 @@ def test_place_from_sentence_and_dateline():
     event = primary(run("Norway and Kenya held talks in Nairobi.").events)
     assert (event.place, event.place_country, event.place_source) == ("Nairobi", "KEN", "text")
     assert event.place_lat == pytest.approx(-1.28, abs=0.1)
-    datelined = run("Norway and Kenya held talks.", dateline=Dateline(raw="OSLO, March 7 -", place="OSLO", month=3, day=7))
+    datelined = run(
+        "Norway and Kenya held talks.", dateline=Dateline(raw="OSLO, March 7 -", place="OSLO", month=3, day=7)
+    )
     assert (primary(datelined.events).place, primary(datelined.events).place_source) == ("Oslo", "dateline")
 
 
@@ -147,8 +155,7 @@ def test_negated_and_hypothetical_flags():
 
 
 def test_headline_repeating_the_lead_does_not_double_the_event():
-    analysis = run("Chile praised New Zealand for its help after the floods.",
-                   headline="Chile praises New Zealand")
+    analysis = run("Chile praised New Zealand for its help after the floods.", headline="Chile praises New Zealand")
     assert [e.type for e in analysis.events] == ["SUPPORT"]
     assert analysis.sentences[analysis.events[0].sentence].section == "body"
 

@@ -9,13 +9,16 @@ import pytest
 
 from conftest import FIXTURES
 
-pytestmark = pytest.mark.skipif(importlib.util.find_spec("dyads.pipeline.actors") is None,
-                                reason="needs the actors stage")
+pytestmark = pytest.mark.skipif(
+    importlib.util.find_spec("dyads.pipeline.actors") is None, reason="needs the actors stage"
+)
 
 STORY = str(FIXTURES / "fisheries-wire.txt")
 
 
-@pytest.mark.parametrize("command", ["events", "export", "export events", "export quotes", "export actors", "eval events"])
+@pytest.mark.parametrize(
+    "command", ["events", "export", "export events", "export quotes", "export actors", "eval events"]
+)
 def test_commands_explain_themselves(run, command):
     assert "Example" in run(*command.split(), "-h").out
 
@@ -66,12 +69,15 @@ def test_exports(run, tmp_path):
     assert any(t == "SUPPORT" and a[0]["code"] == "CHL" for t, a in rows)
 
 
-@pytest.mark.parametrize("args, message, status", [
-    (["events", "--type", "MEET"], "Invalid value for '--type': 'MEET' is not a PLOVER event type", 2),
-    (["events", "--since", "last year"], "Invalid value for '--since': 'last year' is not a date", 2),
-    (["export", "events", "--format", "xml", "out.xml"], "--format xml is not an export format", 1),
-    (["export", "events", "missing-folder/out.jsonl"], "folder missing-folder does not exist", 1),
-])
+@pytest.mark.parametrize(
+    "args, message, status",
+    [
+        (["events", "--type", "MEET"], "Invalid value for '--type': 'MEET' is not a PLOVER event type", 2),
+        (["events", "--since", "last year"], "Invalid value for '--since': 'last year' is not a date", 2),
+        (["export", "events", "--format", "xml", "out.xml"], "--format xml is not an export format", 1),
+        (["export", "events", "missing-folder/out.jsonl"], "folder missing-folder does not exist", 1),
+    ],
+)
 def test_bad_arguments_say_what_to_fix(run, args, message, status):
     run("ingest", STORY)
     result = run(*args, check=False)
@@ -89,8 +95,18 @@ def test_eval_events_on_our_gold(run):
 
 def test_eval_events_reads_plover_records(tmp_path, run):
     gold = tmp_path / "plover.jsonl"
-    gold.write_text(json.dumps({"id": "x", "text": "Chile praised Japan for its help.", "event_v2": "SUPPORT",
-                                "actor": [{"code": "CHL"}], "recipient": [{"code": "JAP"}]}) + "\n")
+    gold.write_text(
+        json.dumps(
+            {
+                "id": "x",
+                "text": "Chile praised Japan for its help.",
+                "event_v2": "SUPPORT",
+                "actor": [{"code": "CHL"}],
+                "recipient": [{"code": "JAP"}],
+            }
+        )
+        + "\n"
+    )
     scores = json.loads(run("eval", "events", "--gold", str(gold), "--json").out)
     assert scores["fully_right"] == 1.0  # JAP, the old CAMEO code, is JPN
 

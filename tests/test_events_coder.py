@@ -44,10 +44,13 @@ def test_coder_fills_a_sentence_no_trigger_codes_and_says_so():
     assert filled and all(e.found_by in ("rules", "model") for e in filled)
 
 
-@pytest.mark.parametrize("text, recipient", [
-    ("Washington has waged a sanctions war against Russia.", "RUS"),
-    ("Turkish police prevented a march by Kurdish students in Ankara.", "TUR"),
-])
+@pytest.mark.parametrize(
+    "text, recipient",
+    [
+        ("Washington has waged a sanctions war against Russia.", "RUS"),
+        ("Turkish police prevented a march by Kurdish students in Ankara.", "TUR"),
+    ],
+)
 def test_a_recipient_the_sentence_names_is_not_left_empty(text, recipient):
     doc, analysis = run(text)
     event = primary(analysis.events)
@@ -66,8 +69,9 @@ def test_dated_and_lasting_acts_are_background():
 def test_story_matching_is_one_to_one_by_type_and_country_sets():
     gold = (GoldEvent("ACCUSE", None, ("GHA",), ("TGO",)), GoldEvent("COERCE", None, ("TGO",), ("GHA",)))
     predicted = (("ACCUSE", frozenset({"GHA"}), frozenset({"TGO"})), ("COERCE", frozenset({"TGO"}), frozenset()))
-    result = RecordResult("s", "t", gold[0], "ACCUSE", ("GHA",), ("TGO",), "condemned",
-                          gold_events=gold, predicted_events=predicted)
+    result = RecordResult(
+        "s", "t", gold[0], "ACCUSE", ("GHA",), ("TGO",), "condemned", gold_events=gold, predicted_events=predicted
+    )
     scores = score([result])
     assert (scores.event_precision, scores.event_recall, scores.event_f1) == (0.5, 0.5, 0.5)
 
@@ -103,9 +107,20 @@ def test_a_left_out_trigger_row_matches_nothing_inside_the_block_only():
 
 
 def _gold(path, records):
-    path.write_text("".join(json.dumps({"id": f"r{i}", "text": text, "events": [
-        {"type": kind, "actors": [{"code": a}], "recipients": [{"code": r}]}]}) + "\n"
-        for i, (text, a, r, kind) in enumerate(records)), encoding="utf-8")
+    path.write_text(
+        "".join(
+            json.dumps(
+                {
+                    "id": f"r{i}",
+                    "text": text,
+                    "events": [{"type": kind, "actors": [{"code": a}], "recipients": [{"code": r}]}],
+                }
+            )
+            + "\n"
+            for i, (text, a, r, kind) in enumerate(records)
+        ),
+        encoding="utf-8",
+    )
     return path
 
 
@@ -116,15 +131,24 @@ def test_cross_validation_scores_a_fold_without_the_rows_only_it_supports(tmp_pa
     assert evaluate_events_module.training_support()["criticise/V/111/-"] == 0
     assert "criticise/V/111/-" not in evaluate_events_module.manual_rows()
     assert "praise/V/051/-" in evaluate_events_module.manual_rows()
-    alone = _gold(tmp_path / "alone.jsonl", [("Japan criticised South Korea over the remarks.", "JPN", "KOR", "ACCUSE"),
-                                            ("Chile praised New Zealand for its help after the floods.", "CHL", "NZL",
-                                             "SUPPORT")])
+    alone = _gold(
+        tmp_path / "alone.jsonl",
+        [
+            ("Japan criticised South Korea over the remarks.", "JPN", "KOR", "ACCUSE"),
+            ("Chile praised New Zealand for its help after the floods.", "CHL", "NZL", "SUPPORT"),
+        ],
+    )
     cv = cross_validate_events(alone, folds=2, grid=(CODING,))
     assert cv.left_out == [1, 0]
     assert evaluate_events(alone).fully_right == 1.0
     assert [r.predicted_type for r in cv.scores.results][1] == "SUPPORT"
-    both = _gold(tmp_path / "both.jsonl", [("Japan criticised South Korea over the remarks.", "JPN", "KOR", "ACCUSE"),
-                                           ("Peru criticised Chile over the border incident.", "PER", "CHL", "ACCUSE")])
+    both = _gold(
+        tmp_path / "both.jsonl",
+        [
+            ("Japan criticised South Korea over the remarks.", "JPN", "KOR", "ACCUSE"),
+            ("Peru criticised Chile over the border incident.", "PER", "CHL", "ACCUSE"),
+        ],
+    )
     cv = cross_validate_events(both, folds=2, grid=(CODING,))
     assert cv.left_out == [0, 0] and cv.scores.fully_right == 1.0
 
@@ -146,11 +170,19 @@ Moscow provided 5 million Swiss francs to the International Committee of the Red
 
 def _story_events():
     from dyads.readers.wire import parse_wire
+
     article = parse_wire(STORY, origin="story").replace(published=dt.date(2024, 11, 22))
     doc = nlp.load()(article.text)
     analysis = analyze(article, doc)
-    return analysis, [(e.type, article.text[e.trigger_start:e.trigger_end], codes(analysis, e.actors),
-                       codes(analysis, e.recipients)) for e in analysis.events]
+    return analysis, [
+        (
+            e.type,
+            article.text[e.trigger_start : e.trigger_end],
+            codes(analysis, e.actors),
+            codes(analysis, e.recipients),
+        )
+        for e in analysis.events
+    ]
 
 
 def test_a_headline_act_the_body_tells_by_other_names_of_the_same_countries_counts_once():
@@ -165,11 +197,14 @@ def test_money_given_is_economic_aid_whatever_the_currency_is_called():
     assert [e.cameo for e in analysis.events if e.type == "AID"] == ["071"]
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("Japan and Russia signed an agreement on fisheries.", ["SUPPORT"]),  # CAMEO 057, SUPPORT by the crosswalk
-    ("The EU lifted the sanctions on Belarus.", ["CONCEDE"]),
-    ("Japan provided aid to the Philippines.", ["AID"]),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Japan and Russia signed an agreement on fisheries.", ["SUPPORT"]),  # CAMEO 057, SUPPORT by the crosswalk
+        ("The EU lifted the sanctions on Belarus.", ["CONCEDE"]),
+        ("Japan provided aid to the Philippines.", ["AID"]),
+    ],
+)
 def test_the_object_a_trigger_asks_for_is_part_of_its_act_not_a_second_event(text, expected):
     _, analysis = run(text)
     assert [e.type for e in analysis.events] == expected

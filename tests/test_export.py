@@ -46,8 +46,14 @@ def test_parquet_events_have_ids_and_go_to_stdout_when_redirected(stored, db, tm
     listed = {e["id"] for e in json.loads(stored("events", "--json").out)}
     env = {**os.environ, "DYADS_DB": str(db), "PYTHONPATH": str(SRC)}
     with (tmp_path / "piped.parquet").open("wb") as out:  # bytes, which the ``run`` fixture would decode
-        subprocess.run([sys.executable, "-m", "dyads", "export", "events", "--format", "parquet", "-"],
-                       stdout=out, env=env, cwd=tmp_path, check=True, timeout=300)
+        subprocess.run(
+            [sys.executable, "-m", "dyads", "export", "events", "--format", "parquet", "-"],
+            stdout=out,
+            env=env,
+            cwd=tmp_path,
+            check=True,
+            timeout=300,
+        )
     stored("export", "events", "--format", "parquet", str(tmp_path / "file.parquet"))
     for name in ("piped", "file"):
         rows = duckdb.sql(f"SELECT id, article_id, idx, type FROM '{tmp_path / name}.parquet'").fetchall()
@@ -60,8 +66,7 @@ def test_quotes_export_with_their_ids(stored, tmp_path, fmt):
     listed = json.loads(stored("quotes", "--json").out)
     assert listed and all(":q" in q["id"] for q in listed)
     out = tmp_path / f"quotes.{fmt}"
-    assert stored("export", "quotes", "--format", fmt, str(out)).err.strip() == \
-        f"{len(listed)} quotes written to {out}"
+    assert stored("export", "quotes", "--format", fmt, str(out)).err.strip() == f"{len(listed)} quotes written to {out}"
     if fmt == "parquet":
         rows = duckdb.sql(f"SELECT id, speaker, text FROM '{out}'").fetchall()
         assert [r[0] for r in rows] == [q["id"] for q in listed]
@@ -90,8 +95,10 @@ def test_actors_export_with_their_ids(stored, tmp_path, fmt):
     out = tmp_path / f"actors.{fmt}"
     stored("export", "actors", "--format", fmt, str(out))
     if fmt == "parquet":
-        rows = [dict(zip(("id", "label", "titles", "mentions"), r)) for r in
-                duckdb.sql(f"SELECT id, label, titles, mentions FROM '{out}'").fetchall()]
+        rows = [
+            dict(zip(("id", "label", "titles", "mentions"), r))
+            for r in duckdb.sql(f"SELECT id, label, titles, mentions FROM '{out}'").fetchall()
+        ]
     elif fmt == "jsonl":
         rows = [json.loads(line) for line in out.read_text().splitlines()]
     else:
@@ -105,15 +112,37 @@ def test_actors_export_with_their_ids(stored, tmp_path, fmt):
     assert {r["kind"] for r in csv.DictReader(people.splitlines())} == {"person"}
 
 
-@pytest.mark.parametrize("args, message, status", [
-    (["export", "quotes", "--format", "plover", "-"], "--format plover is for events only; export quotes as csv, jsonl or parquet", 1),
-    (["export", "actors", "--format", "gdelt", "a.tsv"], "--format gdelt is for events only; export actors as csv, jsonl or parquet", 1),
-    (["export", "quotes", "--format", "xml", "q.xml"], "--format xml is not an export format; choose one of csv, jsonl, parquet", 1),
-    (["export", "events", "--format", "xml", "e.xml"], "--format xml is not an export format; choose one of plover, gdelt", 1),
-    (["export", "actors", "--country", "Russia", "-"],
-     "Invalid value for '--country': 'Russia' is not an ISO 3166 alpha-3 country code", 2),  # a usage error
-    (["export", "quotes", "missing-folder/q.csv"], "folder missing-folder does not exist", 1),
-])
+@pytest.mark.parametrize(
+    "args, message, status",
+    [
+        (
+            ["export", "quotes", "--format", "plover", "-"],
+            "--format plover is for events only; export quotes as csv, jsonl or parquet",
+            1,
+        ),
+        (
+            ["export", "actors", "--format", "gdelt", "a.tsv"],
+            "--format gdelt is for events only; export actors as csv, jsonl or parquet",
+            1,
+        ),
+        (
+            ["export", "quotes", "--format", "xml", "q.xml"],
+            "--format xml is not an export format; choose one of csv, jsonl, parquet",
+            1,
+        ),
+        (
+            ["export", "events", "--format", "xml", "e.xml"],
+            "--format xml is not an export format; choose one of plover, gdelt",
+            1,
+        ),
+        (
+            ["export", "actors", "--country", "Russia", "-"],
+            "Invalid value for '--country': 'Russia' is not an ISO 3166 alpha-3 country code",
+            2,
+        ),  # a usage error
+        (["export", "quotes", "missing-folder/q.csv"], "folder missing-folder does not exist", 1),
+    ],
+)
 def test_bad_exports_say_what_to_fix(stored, args, message, status):
     result = stored(*args, check=False)
     assert result.returncode == status and result.out == ""

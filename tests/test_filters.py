@@ -13,39 +13,86 @@ from dyads.store import filters as declared  # noqa: E402
 from dyads.web import create_app  # noqa: E402
 
 # resource -> (CLI command, API path, the sort the CLI lists in)
-SURFACES = {"articles": ("articles", "/api/articles", "-ingested"), "actors": ("actors", "/api/actors", "-mentions"),
-            "events": ("events", "/api/events", "date"), "quotes": ("quotes", "/api/quotes", "-published"),
-            "dyads": ("dyads", "/api/dyads", "-events"), "rankings": ("rank", "/api/rankings", None)}
+SURFACES = {
+    "articles": ("articles", "/api/articles", "-ingested"),
+    "actors": ("actors", "/api/actors", "-mentions"),
+    "events": ("events", "/api/events", "date"),
+    "quotes": ("quotes", "/api/quotes", "-published"),
+    "dyads": ("dyads", "/api/dyads", "-events"),
+    "rankings": ("rank", "/api/rankings", None),
+}
 RANKING_QUESTION = {"target": "RUS", "among": "G7"}
 # A value of each filter that picks some of the stored rows of tests/fixtures/relations.jsonl and the
 # bundled sample; "@article" is the id prefix of the Japan-Russia fisheries story.
 VALUES = {
-    ("articles", "source"): "Dyads Wire", ("articles", "since"): "2018-03", ("articles", "until"): "2018-02",
-    ("articles", "year"): "2018", ("articles", "place"): "tokyo", ("articles", "country"): "fra",
-    ("articles", "actor"): "person:pavel-orlov", ("articles", "q"): "fisheries",
-    ("actors", "country"): "RUS", ("actors", "kind"): "person", ("actors", "sector"): "gov",
+    ("articles", "source"): "Dyads Wire",
+    ("articles", "since"): "2018-03",
+    ("articles", "until"): "2018-02",
+    ("articles", "year"): "2018",
+    ("articles", "place"): "tokyo",
+    ("articles", "country"): "fra",
+    ("articles", "actor"): "person:pavel-orlov",
+    ("articles", "q"): "fisheries",
+    ("actors", "country"): "RUS",
+    ("actors", "kind"): "person",
+    ("actors", "sector"): "gov",
     ("actors", "q"): "Orlov",
-    ("events", "type"): "consult,agree", ("events", "quad_class"): "4", ("events", "mode"): "@mode",
-    ("events", "actor"): "RUS", ("events", "recipient"): "JPN", ("events", "party"): "FRA",
-    ("events", "between"): "USA,RUS", ("events", "since"): "2018-03", ("events", "until"): "2018-02-14",
-    ("events", "year"): "2018", ("events", "article_id"): "@article", ("events", "place_country"): "JPN",
-    ("events", "q"): "sanctions", ("events", "counted"): "1",
-    ("quotes", "q"): "readiness", ("quotes", "speaker"): "Orlov", ("quotes", "country"): "RUS",
-    ("quotes", "about"): "JPN", ("quotes", "kind"): "direct", ("quotes", "found_by"): "rules",
-    ("quotes", "article_id"): "@article", ("quotes", "since"): "2018-02", ("quotes", "until"): "2018-01",
-    ("dyads", "country"): "DEU", ("dyads", "since"): "2018-03", ("dyads", "until"): "2018-02",
-    ("rankings", "target"): "DEU", ("rankings", "among"): "JPN,FRA,DEU", ("rankings", "since"): "2018-02",
-    ("rankings", "until"): "2018-02", ("rankings", "metric"): "events", ("rankings", "per"): "month",
-    ("rankings", "evidence"): "1", ("rankings", "count"): "reports",
+    ("events", "type"): "consult,agree",
+    ("events", "quad_class"): "4",
+    ("events", "mode"): "@mode",
+    ("events", "actor"): "RUS",
+    ("events", "recipient"): "JPN",
+    ("events", "party"): "FRA",
+    ("events", "between"): "USA,RUS",
+    ("events", "since"): "2018-03",
+    ("events", "until"): "2018-02-14",
+    ("events", "year"): "2018",
+    ("events", "article_id"): "@article",
+    ("events", "place_country"): "JPN",
+    ("events", "q"): "sanctions",
+    ("events", "counted"): "1",
+    ("quotes", "q"): "readiness",
+    ("quotes", "speaker"): "Orlov",
+    ("quotes", "country"): "RUS",
+    ("quotes", "about"): "JPN",
+    ("quotes", "kind"): "direct",
+    ("quotes", "found_by"): "rules",
+    ("quotes", "article_id"): "@article",
+    ("quotes", "since"): "2018-02",
+    ("quotes", "until"): "2018-01",
+    ("dyads", "country"): "DEU",
+    ("dyads", "since"): "2018-03",
+    ("dyads", "until"): "2018-02",
+    ("rankings", "target"): "DEU",
+    ("rankings", "among"): "JPN,FRA,DEU",
+    ("rankings", "since"): "2018-02",
+    ("rankings", "until"): "2018-02",
+    ("rankings", "metric"): "events",
+    ("rankings", "per"): "month",
+    ("rankings", "evidence"): "1",
+    ("rankings", "count"): "reports",
 }
 # Filters whose value here picks every row (the test text has no negated or hypothetical event,
 # only the rules' quotes, few years); the rest must pick fewer rows than the unfiltered listing.
-PICKS_ALL = {("articles", "source"), ("quotes", "found_by"), ("articles", "year"), ("events", "year"),
-             ("events", "counted"), ("rankings", "count")}
+PICKS_ALL = {
+    ("articles", "source"),
+    ("quotes", "found_by"),
+    ("articles", "year"),
+    ("events", "year"),
+    ("events", "counted"),
+    ("rankings", "count"),
+}
 # A bad value of each kind of filter (text filters take any text).
-BAD = {declared.COUNTRY: "Japan", declared.PAIR: "JPN", declared.TYPES: "MEET", declared.QUADS: "5",
-       declared.SINCE: "last spring", declared.UNTIL: "2018-13", declared.FLAG: "maybe",
-       declared.AMONG: "G77"}
+BAD = {
+    declared.COUNTRY: "Japan",
+    declared.PAIR: "JPN",
+    declared.TYPES: "MEET",
+    declared.QUADS: "5",
+    declared.SINCE: "last spring",
+    declared.UNTIL: "2018-13",
+    declared.FLAG: "maybe",
+    declared.AMONG: "G77",
+}
 FREE_TEXT = (declared.TEXT, declared.UPPER)
 # The CLI runs as a process: the API's test client holds the database open in this one, and
 # DuckDB opens a file once per process with one configuration.
@@ -171,10 +218,17 @@ def test_the_ranking_metrics_are_the_declared_ones():
     assert tuple(analysis.PERIODS) == declared.RANKINGS.by_name["per"].kind.choices
 
 
-@pytest.mark.parametrize("text, end, expected", [
-    ("2018", False, "2018-01-01"), ("2018", True, "2018-12-31"), ("2018-02", True, "2018-02-28"),
-    ("2016-02", True, "2016-02-29"), ("2018-12", True, "2018-12-31"), ("2018-03-09", True, "2018-03-09"),
-])
+@pytest.mark.parametrize(
+    "text, end, expected",
+    [
+        ("2018", False, "2018-01-01"),
+        ("2018", True, "2018-12-31"),
+        ("2018-02", True, "2018-02-28"),
+        ("2016-02", True, "2016-02-29"),
+        ("2018-12", True, "2018-12-31"),
+        ("2018-03-09", True, "2018-03-09"),
+    ],
+)
 def test_one_date_grammar(text, end, expected):
     assert declared.parse_date(text, end=end).isoformat() == expected
 
@@ -190,7 +244,10 @@ def test_a_missing_record_is_not_found_from_the_store_itself(client, relations_d
 
     with client.app.state.live.cursor() as con:  # the server's connection: one process opens a file once
         store = Store(con, str(relations_db), read_only=True)
-        for read in (lambda: store.get_article("ffffffffffff"), lambda: store.actor_detail("person:nobody"),
-                     lambda: store.get_event("ffffffffffff", 0)):
+        for read in (
+            lambda: store.get_article("ffffffffffff"),
+            lambda: store.actor_detail("person:nobody"),
+            lambda: store.get_event("ffffffffffff", 0),
+        ):
             with pytest.raises(NotFound, match="no (article|actor|event) with id"):
                 read()

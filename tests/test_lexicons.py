@@ -49,8 +49,7 @@ def test_every_phrase_names_one_country_or_is_marked_ambiguous():
     for phrase, found in claims.items():
         codes = {code for _, code in found}
         marked = [set(c.split("|")) for c in codes if "|" in c]
-        if len(codes) == 1 or (marked and all(c in marked[0] or c == "|".join(sorted(marked[0]))
-                                               for c in codes)):
+        if len(codes) == 1 or (marked and all(c in marked[0] or c == "|".join(sorted(marked[0])) for c in codes)):
             continue
         faults[phrase] = sorted(found)
     assert not faults
@@ -73,19 +72,31 @@ def test_ambiguous_words_are_not_phrases():
     assert set(lex.ambiguous["Congo"][1]) == {"COD", "COG"}
 
 
-@pytest.mark.parametrize("word,country", [
-    ("American", "USA"), ("Americans", "USA"), ("French", "FRA"), ("Indian", "IND"),
-    ("Norwegian", "NOR"), ("Chinese", "CHN"), ("Kingston", "JAM"), ("Dominican", "DOM"),
-])
+@pytest.mark.parametrize(
+    "word,country",
+    [
+        ("American", "USA"),
+        ("Americans", "USA"),
+        ("French", "FRA"),
+        ("Indian", "IND"),
+        ("Norwegian", "NOR"),
+        ("Chinese", "CHN"),
+        ("Kingston", "JAM"),
+        ("Dominican", "DOM"),
+    ],
+)
 def test_a_state_keeps_the_words_it_shares_with_its_territories(word, country):
     assert lexicons.load().phrases[word][1] == country
 
 
-@pytest.mark.parametrize("text,congo", [
-    ("Congolese troops crossed the river from Kinshasa.", "COD"),
-    ("Brazzaville said Congolese troops stayed home.", "COG"),
-    ("Congolese troops crossed the river.", None),
-])
+@pytest.mark.parametrize(
+    "text,congo",
+    [
+        ("Congolese troops crossed the river from Kinshasa.", "COD"),
+        ("Brazzaville said Congolese troops stayed home.", "COG"),
+        ("Congolese troops crossed the river.", None),
+    ],
+)
 def test_an_ambiguous_word_is_settled_by_the_story_or_left_without_a_country(text, congo):
     from dyads import nlp
 

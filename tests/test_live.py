@@ -59,8 +59,12 @@ def start_serve(db: Path, log: Path) -> tuple[subprocess.Popen, str]:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    process = subprocess.Popen([sys.executable, "-m", "dyads", "--db", str(db), "serve", "--port", str(port)],
-                               env=env(), stdout=log.open("w"), stderr=subprocess.STDOUT)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "dyads", "--db", str(db), "serve", "--port", str(port)],
+        env=env(),
+        stdout=log.open("w"),
+        stderr=subprocess.STDOUT,
+    )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + START_TIMEOUT_S
     while True:
@@ -76,9 +80,26 @@ def start_serve(db: Path, log: Path) -> tuple[subprocess.Popen, str]:
 
 
 def start_ingest(db: Path, folder: Path) -> tuple[subprocess.Popen, queue.Queue]:
-    process = subprocess.Popen([sys.executable, "-m", "dyads", "-v", "--db", str(db), "ingest",
-                                "--batch-size", str(BATCH), "--commit-every", str(BATCH), str(folder)],
-                               env=env(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "dyads",
+            "-v",
+            "--db",
+            str(db),
+            "ingest",
+            "--batch-size",
+            str(BATCH),
+            "--commit-every",
+            str(BATCH),
+            str(folder),
+        ],
+        env=env(),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     lines: queue.Queue = queue.Queue()
     threading.Thread(target=lambda: [lines.put(line) for line in process.stderr], daemon=True).start()
     return process, lines
@@ -183,8 +204,9 @@ def test_serve_starts_mid_ingest_and_outlives_killed_writers(tmp_path, stop):
         assert BATCH * 2 <= after_kill < stories
 
         # A writer killed in the middle of its transaction leaves a stale sidecar and a WAL.
-        writer = subprocess.Popen([sys.executable, "-c", KILLED_WRITER, str(db)], env=env(),
-                                  stdout=subprocess.PIPE, text=True)
+        writer = subprocess.Popen(
+            [sys.executable, "-c", KILLED_WRITER, str(db)], env=env(), stdout=subprocess.PIPE, text=True
+        )
         stop(writer)
         assert writer.stdout.readline().strip() == "writing"
         time.sleep(0.5)  # requests wait for the writer meanwhile
@@ -201,8 +223,9 @@ def test_serve_starts_mid_ingest_and_outlives_killed_writers(tmp_path, stop):
 
 def test_readers_wait_for_a_writer_and_name_one_that_stays(tmp_path, stop, run, monkeypatch):
     db = empty_db(tmp_path / "test.duckdb")  # the `run` fixture's database
-    writer = subprocess.Popen([sys.executable, "-c", KILLED_WRITER, str(db), "1.5"], env=env(),
-                              stdout=subprocess.PIPE, text=True)
+    writer = subprocess.Popen(
+        [sys.executable, "-c", KILLED_WRITER, str(db), "1.5"], env=env(), stdout=subprocess.PIPE, text=True
+    )
     stop(writer)
     assert writer.stdout.readline().strip() == "writing"
     started = time.monotonic()
@@ -211,15 +234,18 @@ def test_readers_wait_for_a_writer_and_name_one_that_stays(tmp_path, stop, run, 
     assert time.monotonic() - started > 0.5
     assert writer.wait(timeout=30) == 0
 
-    writer = subprocess.Popen([sys.executable, "-c", KILLED_WRITER, str(db), "600"], env=env(),
-                              stdout=subprocess.PIPE, text=True)
+    writer = subprocess.Popen(
+        [sys.executable, "-c", KILLED_WRITER, str(db), "600"], env=env(), stdout=subprocess.PIPE, text=True
+    )
     stop(writer)
     assert writer.stdout.readline().strip() == "writing"
     monkeypatch.setenv("DYADS_LOCK_TIMEOUT", "0.5")
     failed = run("articles", check=False)
     ingest = run("ingest", str(write_wire_folder(tmp_path / "wire", 1)), check=False)
-    for result, said in ((failed, f"is locked by PID {writer.pid}"),
-                         (ingest, f"is being written by another process (PID {writer.pid}")):
+    for result, said in (
+        (failed, f"is locked by PID {writer.pid}"),
+        (ingest, f"is being written by another process (PID {writer.pid}"),
+    ):
         error = result.err.strip().splitlines()
         assert result.returncode == 1 and len(error) == 1 and error[0].startswith("Error: database "), result.err
         assert str(db) in error[0] and said in error[0] and "DYADS_LOCK_TIMEOUT" in error[0]
@@ -261,8 +287,13 @@ def test_a_writer_keeps_the_file_until_a_reader_asks(tmp_path, stop, run):
             session.write([story(1)])
         assert store._store is held
 
-        reader = subprocess.Popen([sys.executable, "-m", "dyads", "--db", str(db), "articles", "--json"],
-                                  env=env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        reader = subprocess.Popen(
+            [sys.executable, "-m", "dyads", "--db", str(db), "articles", "--json"],
+            env=env(),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         stop(reader)
         deadline = time.monotonic() + 60
         while not store._readers.waiting():  # the reader met the lock and asked for the file

@@ -14,9 +14,11 @@ from dyads.samples import sample_path
 FIXTURES = Path(__file__).parent / "fixtures"
 # Words the model's context rules cover: two-token patterns ("gon na", "let 's",
 # "ai n't", "y' all"), regexes ("nothin'"), and rules that read the parse.
-TRICKY = ("Let's see: they ain't gonna sign, y'all know, and nothin' will change. "
-          "There were talks. It is what I did. I told you it was hers. Did they? "
-          "But the envoy, but not the minister, came. C'mon, we gotta go.")
+TRICKY = (
+    "Let's see: they ain't gonna sign, y'all know, and nothin' will change. "
+    "There were talks. It is what I did. I told you it was hers. Did they? "
+    "But the envoy, but not the minister, came. C'mon, we gotta go."
+)
 
 
 def texts() -> list[str]:

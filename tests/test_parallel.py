@@ -61,13 +61,17 @@ def test_lean_pipeline_gives_the_records_of_the_full_one():
     """Only the components in pipeline.COMPONENTS are loaded. A stage that reads a component
     not listed there (the parser's dep_, the tagger's pos_ ...) sees empty values and this
     test fails: add the component to COMPONENTS."""
-    articles = [a for a in read_inputs([str(FIXTURES / "envoys-wire.txt"), str(sample_path())],
-                                       settings=Settings()) if isinstance(a, Article)]
+    articles = [
+        a
+        for a in read_inputs([str(FIXTURES / "envoys-wire.txt"), str(sample_path())], settings=Settings())
+        if isinstance(a, Article)
+    ]
     lean, full = load_nlp(), nlp_module.load()
     assert set(lean.pipe_names) < set(full.pipe_names + ["senter"])
     for article in articles:
-        assert table_rows([analyze(article, lean(article.text))], run_id=None, now=None) == \
-            table_rows([analyze(article, full(article.text))], run_id=None, now=None), article.origin
+        assert table_rows([analyze(article, lean(article.text))], run_id=None, now=None) == table_rows(
+            [analyze(article, full(article.text))], run_id=None, now=None
+        ), article.origin
 
 
 def test_batches_commit_together_unless_a_reader_waits(tmp_path, caplog):
@@ -87,8 +91,10 @@ def test_batches_commit_together_unless_a_reader_waits(tmp_path, caplog):
 
     # batches of 3: 3+3+3 = 9 >= 7, 9 again, then the last 2 at the end
     assert commits(str(tmp_path / "alone.duckdb")) == [
-        "committed 9 new articles, 0 skipped", "committed 9 new articles, 0 skipped",
-        "committed 2 new articles, 0 skipped"]
+        "committed 9 new articles, 0 skipped",
+        "committed 9 new articles, 0 skipped",
+        "committed 2 new articles, 0 skipped",
+    ]
     with read_intent(tmp_path / "read.duckdb"):
         assert len(commits(str(tmp_path / "read.duckdb"))) == 7  # ceil(20 / 3)
     assert dump_tables(tmp_path / "alone.duckdb") == dump_tables(tmp_path / "read.duckdb")

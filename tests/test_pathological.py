@@ -60,21 +60,34 @@ def pathological_folder(folder: Path) -> dict[str, str]:
     marks = " ".join(rng.choice(QUOTE_MARKS) + rng.choice(runon.SYLLABLES) for _ in range(100_000))
     (folder / "quotes-100k.txt").write_text(f"Quotes\n\nKAVONA, March 3 - Tamilo said {marks}.\n", "utf-8")
     (folder / "nested-10k.html").write_text(
-        "<html><head><title>Nested</title></head><body>" + "<div>" * 10_000
+        "<html><head><title>Nested</title></head><body>"
+        + "<div>" * 10_000
         + "<p>Minister Kalo Renvor met envoys in Kavona on Monday, officials said.</p>"
-        + "</div>" * 10_000 + "</body></html>", "utf-8")
+        + "</div>" * 10_000
+        + "</body></html>",
+        "utf-8",
+    )
     body = " ".join(words(200_000, seed=4)) * 25  # ~30 MB of words on one line
     with (folder / "huge-line.jsonl").open("w", encoding="utf-8") as f:
         f.write(json.dumps({"title": "Huge", "text": body}) + "\n")
-        f.write(json.dumps({"title": "Envoys meet in Kavona",
-                            "text": "Minister Kalo Renvor met envoys in Kavona on Monday, officials said."}) + "\n")
+        f.write(
+            json.dumps(
+                {
+                    "title": "Envoys meet in Kavona",
+                    "text": "Minister Kalo Renvor met envoys in Kavona on Monday, officials said.",
+                }
+            )
+            + "\n"
+        )
     numbers = ". ".join(" ".join(str(rng.randint(0, 99_999)) for _ in range(12)) for _ in range(2_000))
     (folder / "numbers.txt").write_text(f"{numbers}.\n", "utf-8")
     capitals = runon.punctuated(runon.sentences(10_000, seed=5)).upper()
     (folder / "capitals.txt").write_text(f"CAPITALS\n\n{capitals}\n", "utf-8")
-    people = ". ".join(f"{runon.word(rng, 2).title()} {runon.word(rng, 3).title()} met "
-                       f"{runon.word(rng, 2).title()} {runon.word(rng, 3).title()} in Kavona"
-                       for _ in range(2_500))
+    people = ". ".join(
+        f"{runon.word(rng, 2).title()} {runon.word(rng, 3).title()} met "
+        f"{runon.word(rng, 2).title()} {runon.word(rng, 3).title()} in Kavona"
+        for _ in range(2_500)
+    )
     (folder / "people-5000.txt").write_text(f"Crowded meeting\n\n{people}.\n", "utf-8")
     return {p.name: p.name for p in folder.iterdir()}
 
@@ -131,7 +144,8 @@ def test_an_article_over_its_time_budget_is_recorded_and_the_batch_goes_on(tmp_p
         summary = ingest(inputs, store=store, settings=settings)
     assert summary.ingested == 2
     assert [(f.origin, f.reason) for f in summary.failures] == [
-        (str(long_story), "took more than 2 s; raise --article-timeout")]
+        (str(long_story), "took more than 2 s; raise --article-timeout")
+    ]
     assert failures_table(Path(settings.db)) == {"long.txt": "took more than 2 s; raise --article-timeout"}
 
 
@@ -139,8 +153,9 @@ def test_an_article_over_its_memory_budget_is_recorded(tmp_path):
     """A worker holds far more than 50 MB with the model loaded: each article is over."""
     settings = Settings(db=str(tmp_path / "t.duckdb"), article_memory_mb=50)
     with Store.open(settings.db) as store:
-        summary = ingest([str(FIXTURES / "envoys-wire.txt"), str(FIXTURES / "fisheries-wire.txt")],
-                         store=store, settings=settings)
+        summary = ingest(
+            [str(FIXTURES / "envoys-wire.txt"), str(FIXTURES / "fisheries-wire.txt")], store=store, settings=settings
+        )
     assert summary.ingested == 0
     assert [f.reason for f in summary.failures] == ["needed more than 50 MB; raise --article-memory-mb"] * 2
 
@@ -184,8 +199,11 @@ def test_budget_settings_are_checked(tmp_path):
 SUFFIXES = [".txt", ".html", ".htm", ".jsonl", ".json", ".csv", ".tsv"]
 
 
-@settings(max_examples=150, deadline=dt.timedelta(seconds=5),
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(
+    max_examples=150,
+    deadline=dt.timedelta(seconds=5),
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 @given(data=st.binary(max_size=5000), suffix=st.sampled_from(SUFFIXES))
 def test_every_reader_on_random_bytes_gives_articles_or_failures_in_time(tmp_path, data, suffix):
     path = tmp_path / f"input{suffix}"

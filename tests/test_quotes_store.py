@@ -21,9 +21,20 @@ def test_quote_round_trip(db):
     article = Article(headline="Head", paragraphs=('"We agree," the envoy said.',), origin="t")
     text = article.text
     at = {w: (text.index(w), text.index(w) + len(w)) for w in ('"We agree,"', "the envoy", "said")}
-    quote = Quote(index=0, start=at['"We agree,"'][0], end=at['"We agree,"'][1], parts=(at['"We agree,"'],),
-                  kind="direct", sentence=1, cue_start=at["said"][0], cue_end=at["said"][1], cue_lemma="say",
-                  speaker_start=at["the envoy"][0], speaker_end=at["the envoy"][1], speaker_kind="nominal")
+    quote = Quote(
+        index=0,
+        start=at['"We agree,"'][0],
+        end=at['"We agree,"'][1],
+        parts=(at['"We agree,"'],),
+        kind="direct",
+        sentence=1,
+        cue_start=at["said"][0],
+        cue_end=at["said"][1],
+        cue_lemma="say",
+        speaker_start=at["the envoy"][0],
+        speaker_end=at["the envoy"][1],
+        speaker_kind="nominal",
+    )
     with Store.open(db) as store:
         store.write([Analysis(article, quotes=(quote,))])
         [row] = store.get_article(article.id)["quotes"]
@@ -34,8 +45,7 @@ def test_quote_round_trip(db):
 
 
 def test_list_quotes_filters(db):
-    article = Article(headline="Head", paragraphs=tuple((WIRE.read_text("utf-8").split("\n\n"))[1:]),
-                      origin="t")
+    article = Article(headline="Head", paragraphs=tuple((WIRE.read_text("utf-8").split("\n\n"))[1:]), origin="t")
     with Store.open(db) as store:
         store.write([analyze(article, nlp.load()(article.text))])
         everyone = store.list_quotes()
@@ -46,8 +56,9 @@ def test_list_quotes_filters(db):
     assert len(everyone) >= 4
     assert lund and all(q["speaker_name"] == "Kari Lund" or "Lund" in q["speaker_text"] for q in lund)
     assert norway and all(q["speaker_country"] == "NOR" for q in norway)
-    assert about_japan and all("JPN" in q["about_countries"] or "Japan" in "|".join(q["about_names"])
-                               for q in about_japan)
+    assert about_japan and all(
+        "JPN" in q["about_countries"] or "Japan" in "|".join(q["about_names"]) for q in about_japan
+    )
     assert [q["speaker_name"] for q in patrols] == ["Hiro Tanaka"]
 
 
@@ -55,23 +66,27 @@ def test_quotes_command(run):
     run("ingest", str(WIRE))
     listed = json.loads(run("quotes", "--json").out)
     text_of = {q["text"]: q for q in listed}
-    first = text_of['"We see Japan as our closest partner in the Arctic, and we want the patrols to start this summer,"']
+    first = text_of[
+        '"We see Japan as our closest partner in the Arctic, and we want the patrols to start this summer,"'
+    ]
     assert first["kind"] == "direct" and first["cue"]["text"] == "explained"
     assert first["speaker"]["text"] == "the minister"
     assert first["speaker"]["actor"]["name"] == "Kari Lund"  # resolved through the chain
     assert first["speaker"]["actor"]["country"] == "NOR"
     split = next(q for q in listed if q["cue"] and q["cue"]["text"] == "stressed")
-    assert [p["text"] for p in split["parts"]] == ['"Illegal fishing hurts all our coasts,"',
-                                                   '"Russia and Norway must also share what their boats see."']
+    assert [p["text"] for p in split["parts"]] == [
+        '"Illegal fishing hurts all our coasts,"',
+        '"Russia and Norway must also share what their boats see."',
+    ]
     shown = json.loads(run("show", first["article_id"][:8], "--json").out)
     assert len(shown["quotes"]) == len(listed)
     for quote in shown["quotes"]:
         for part in quote["parts"]:
-            assert shown["text"][part["start"]:part["end"]] == part["text"]
+            assert shown["text"][part["start"] : part["end"]] == part["text"]
         if quote["speaker"]:
-            assert shown["text"][quote["speaker"]["start"]:quote["speaker"]["end"]] == quote["speaker"]["text"]
+            assert shown["text"][quote["speaker"]["start"] : quote["speaker"]["end"]] == quote["speaker"]["text"]
         if quote["cue"]:
-            assert shown["text"][quote["cue"]["start"]:quote["cue"]["end"]] == quote["cue"]["text"]
+            assert shown["text"][quote["cue"]["start"] : quote["cue"]["end"]] == quote["cue"]["text"]
     assert "Quotes:" in run("show", first["article_id"][:8]).out
 
 
@@ -86,10 +101,13 @@ def test_quotes_command_filters_and_formats(run):
     assert table.splitlines()[0].split()[:3] == ["id", "published", "speaker"]
 
 
-@pytest.mark.parametrize("args,message", [
-    (["--country", "Norway"], "Invalid value for '--country': 'Norway' is not an ISO 3166 alpha-3"),
-    (["--since", "May"], "Invalid value for '--since': 'May' is not a date"),
-])
+@pytest.mark.parametrize(
+    "args,message",
+    [
+        (["--country", "Norway"], "Invalid value for '--country': 'Norway' is not an ISO 3166 alpha-3"),
+        (["--since", "May"], "Invalid value for '--since': 'May' is not a date"),
+    ],
+)
 def test_quotes_command_errors(run, args, message):
     """A bad filter value is a usage error (exit 2) with one line naming the option."""
     run("ingest", str(WIRE))
@@ -105,10 +123,21 @@ def _putin_quote() -> Analysis:
     at = {w: (text.index(w), text.index(w) + len(w)) for w in ('"We agree,"', "Putin", "said")}
     putin = Actor(id="person:putin", kind="person", name="Putin", country="RUS", sector="GOV", title="President")
     mention = Mention(0, *at["Putin"], 1, "Putin", "surname", putin.id, 0)
-    quote = Quote(index=0, start=at['"We agree,"'][0], end=at['"We agree,"'][1], parts=(at['"We agree,"'],),
-                  kind="direct", sentence=1, cue_start=at["said"][0], cue_end=at["said"][1], cue_lemma="say",
-                  speaker_start=at["Putin"][0], speaker_end=at["Putin"][1], speaker_kind="name",
-                  speaker_id=putin.id)
+    quote = Quote(
+        index=0,
+        start=at['"We agree,"'][0],
+        end=at['"We agree,"'][1],
+        parts=(at['"We agree,"'],),
+        kind="direct",
+        sentence=1,
+        cue_start=at["said"][0],
+        cue_end=at["said"][1],
+        cue_lemma="say",
+        speaker_start=at["Putin"][0],
+        speaker_end=at["Putin"][1],
+        speaker_kind="name",
+        speaker_id=putin.id,
+    )
     return Analysis(article, actors=(putin,), mentions=(mention,), quotes=(quote,))
 
 
@@ -128,8 +157,10 @@ def test_quote_listings_read_the_speakers_current_fields(db):
     with Store.open(db) as store:
         store.write([analysis])
         before = store.list_quotes()
-        store.con.execute("UPDATE article_actors SET name = 'Vladimir Putin', title = 'Prime Minister', "
-                          "country = 'RUS', sector = 'GOV' WHERE actor_id = 'person:putin'")
+        store.con.execute(
+            "UPDATE article_actors SET name = 'Vladimir Putin', title = 'Prime Minister', "
+            "country = 'RUS', sector = 'GOV' WHERE actor_id = 'person:putin'"
+        )
         listed = store.list_quotes(speaker="Vladimir", country="RUS")
         shown = store.get_article(analysis.article.id)["quotes"]
         where, params = quote_where(country="RUS")
@@ -143,9 +174,14 @@ def test_quote_listings_read_the_speakers_current_fields(db):
 
 
 def test_speaker_filter_finds_an_institution_by_the_name_the_story_gave_it(db):
-    article = Article(headline="Ministry condemns the decision", paragraphs=(
-        "The Russian Foreign Ministry strongly condemned the new sanctions on Monday.",
-        '"This is theft," the ministry said in a statement.'), origin="t")
+    article = Article(
+        headline="Ministry condemns the decision",
+        paragraphs=(
+            "The Russian Foreign Ministry strongly condemned the new sanctions on Monday.",
+            '"This is theft," the ministry said in a statement.',
+        ),
+        origin="t",
+    )
     with Store.open(db) as store:
         store.write([analyze(article, nlp.load()(article.text))])
         found = store.list_quotes(speaker="Foreign Ministry")

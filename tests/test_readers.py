@@ -96,10 +96,16 @@ def test_url_is_fetched_and_bad_url_is_a_failure(tmp_path):
 
 def test_a_date_that_is_no_date_is_a_notice_before_its_article(tmp_path):
     feed = tmp_path / "feed.jsonl"
-    feed.write_text("\n".join(json.dumps(r) for r in [
-        {"title": "Envoys meet", "text": "OSLO (AP) - The envoys met in Oslo.", "date": "2019-11 (crawl)"},
-        {"title": "Envoys part", "text": "LIMA (AP) - The envoys left Lima.", "date": "2019-11-05"},
-    ]) + "\n")
+    feed.write_text(
+        "\n".join(
+            json.dumps(r)
+            for r in [
+                {"title": "Envoys meet", "text": "OSLO (AP) - The envoys met in Oslo.", "date": "2019-11 (crawl)"},
+                {"title": "Envoys part", "text": "LIMA (AP) - The envoys left Lima.", "date": "2019-11-05"},
+            ]
+        )
+        + "\n"
+    )
     items = read(feed)
     assert [type(i).__name__ for i in items] == ["Notice", "Article", "Article"]
     notice = items[0]
@@ -109,15 +115,18 @@ def test_a_date_that_is_no_date_is_a_notice_before_its_article(tmp_path):
 
 
 def test_notices_from_one_file_are_one_line_with_a_count():
-    summary = IngestSummary(notices=[Notice(f"a.jsonl:{n}", "a.jsonl", f"date {n} bad", "had bad dates")
-                                     for n in (3, 5, 9)]
-                                    + [Notice("b.csv:row 2", "b.csv", "date x bad", "had bad dates")])
+    summary = IngestSummary(
+        notices=[Notice(f"a.jsonl:{n}", "a.jsonl", f"date {n} bad", "had bad dates") for n in (3, 5, 9)]
+        + [Notice("b.csv:row 2", "b.csv", "date x bad", "had bad dates")]
+    )
     assert summary.notice_lines() == [
         "note: 3 records in a.jsonl had bad dates (first a.jsonl:3; -v lists each)",
         "note b.csv:row 2: date x bad",
     ]
     assert summary.notice_lines(verbose=True) == [
-        "note a.jsonl:3: date 3 bad", "note a.jsonl:5: date 5 bad", "note a.jsonl:9: date 9 bad",
+        "note a.jsonl:3: date 3 bad",
+        "note a.jsonl:5: date 5 bad",
+        "note a.jsonl:9: date 9 bad",
         "note b.csv:row 2: date x bad",
     ]
 

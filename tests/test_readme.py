@@ -46,7 +46,7 @@ def using_it() -> list[list[str]]:
             continue
         choices = [i for i, w in enumerate(words) if "|" in w]
         assert len(choices) <= 1, line
-        for choice in (words[choices[0]].split("|") if choices else [None]):
+        for choice in words[choices[0]].split("|") if choices else [None]:
             commands.append([choice if choices and i == choices[0] else w for i, w in enumerate(words)])
     return commands
 
@@ -84,8 +84,7 @@ def inputs(tmp_path):
 def scheduler():
     """A real Dask scheduler with one worker process on localhost, for ``tcp://scheduler:8786``."""
     distributed = pytest.importorskip("distributed")
-    with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=True,
-                                  dashboard_address=None) as cluster:
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
         yield cluster.scheduler_address
 
 
@@ -96,6 +95,7 @@ def test_every_using_it_command_prints_rows_on_the_sample(run, inputs, scheduler
 
 
 # -- one check per command: it ran, and printed what the README says -----------------------------
+
 
 def _rows(text: str) -> list[str]:
     """A table's rows under its header and rule."""
@@ -209,9 +209,13 @@ def check_serve(args, env):
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     path = os.pathsep.join(filter(None, [str(SRC), os.environ.get("PYTHONPATH")]))
-    process = subprocess.Popen([sys.executable, "-m", "dyads", *args, "--port", str(port)], cwd=env["dir"],
-                               env={**os.environ, "DYADS_DB": str(env["db"]), "PYTHONPATH": path},
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "dyads", *args, "--port", str(port)],
+        cwd=env["dir"],
+        env={**os.environ, "DYADS_DB": str(env["db"]), "PYTHONPATH": path},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         deadline = time.monotonic() + 30
         while True:
@@ -232,7 +236,7 @@ def check_batch(args, env):
     """On the real local scheduler for the README's ``tcp://scheduler:8786``: archive/ is stored."""
     address = args.index("--dask") + 1
     assert args[address] == "tcp://scheduler:8786"
-    result = env["run"](*args[:address], env["scheduler"], *args[address + 1:])
+    result = env["run"](*args[:address], env["scheduler"], *args[address + 1 :])
     assert SUMMARY.match(result.err.strip().splitlines()[-1]).groups()[:2] == ("0", "2")
 
 
@@ -244,8 +248,20 @@ def check_eval(args, env):
 
 
 CHECKS = {
-    "ingest": check_ingest, "articles": check_articles, "show": check_show, "actors": check_actors,
-    "actor": check_actor, "events": check_events, "export": check_export, "quotes": check_quotes,
-    "rank": check_rank, "dyads": check_dyads, "dyad": check_dyad, "network": check_network, "sql": check_sql,
-    "serve": check_serve, "batch": check_batch, "eval": check_eval,
+    "ingest": check_ingest,
+    "articles": check_articles,
+    "show": check_show,
+    "actors": check_actors,
+    "actor": check_actor,
+    "events": check_events,
+    "export": check_export,
+    "quotes": check_quotes,
+    "rank": check_rank,
+    "dyads": check_dyads,
+    "dyad": check_dyad,
+    "network": check_network,
+    "sql": check_sql,
+    "serve": check_serve,
+    "batch": check_batch,
+    "eval": check_eval,
 }

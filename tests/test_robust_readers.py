@@ -26,11 +26,17 @@ SUFFIXES = [".txt", ".html", ".jsonl", ".json", ".csv", ".tsv", ".md", ".bin"]
 any_char = st.characters(min_codepoint=0, max_codepoint=0x10FFFF, blacklist_categories=())
 any_text = st.text(any_char, max_size=300)
 news_text = st.text(st.sampled_from(list("AZaz09 ,.-—/()[]:\"'\n\t\r\x00\x1b\u00a0\u2028é中ع")), max_size=200)
-json_values = st.recursive(st.none() | st.booleans() | st.integers() | st.floats() | any_text,
-                           lambda inner: st.lists(inner, max_size=3) | st.dictionaries(any_text, inner, max_size=3),
-                           max_leaves=8)
-record_keys = st.sampled_from(["title", "text", "body", "date", "published", "dateline", "url", "id",
-                               "source", "author", "dek", "authors"]) | any_text
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | any_text,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(any_text, inner, max_size=3),
+    max_leaves=8,
+)
+record_keys = (
+    st.sampled_from(
+        ["title", "text", "body", "date", "published", "dateline", "url", "id", "source", "author", "dek", "authors"]
+    )
+    | any_text
+)
 records = st.dictionaries(record_keys, json_values | any_text, max_size=6)
 
 hostile_bytes = st.one_of(
@@ -43,8 +49,9 @@ hostile_bytes = st.one_of(
     st.integers(1, 3000).map(lambda n: b"[" * n),
 )
 
-FAST = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                                                       HealthCheck.too_slow])
+FAST = settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+)
 
 
 def check_article(article: Article) -> None:
@@ -54,7 +61,7 @@ def check_article(article: Article) -> None:
     assert not any(ch < " " and ch not in "\t\n\r\f\v" for ch in article.text)
     assert len(article.id) == 16
     for section in article.sections():
-        assert article.text[section.start:section.end].strip()
+        assert article.text[section.start : section.end].strip()
 
 
 @FAST
@@ -108,10 +115,19 @@ def test_any_html_gives_an_article_or_input_error(body, depth, tag):
 
 
 @FAST
-@given(text=any_text | news_text | st.builds("{}, {} {}{} {} {}".format, st.sampled_from(["OSLO", "Rio De", "A"]),
-                                            st.sampled_from(["Jan.", "May", "Sept", "Foo"]), st.integers(-1, 40),
-                                            st.sampled_from(["", ", 2024", ", 99999"]),
-                                            st.sampled_from(["(AP) -", "/TASS/.", "--", ":", ""]), news_text))
+@given(
+    text=any_text
+    | news_text
+    | st.builds(
+        "{}, {} {}{} {} {}".format,
+        st.sampled_from(["OSLO", "Rio De", "A"]),
+        st.sampled_from(["Jan.", "May", "Sept", "Foo"]),
+        st.integers(-1, 40),
+        st.sampled_from(["", ", 2024", ", 99999"]),
+        st.sampled_from(["(AP) -", "/TASS/.", "--", ":", ""]),
+        news_text,
+    )
+)
 @example(text="A" * 500_000 + " (AP) - x")
 def test_dateline_parser_splits_a_prefix(text):
     dateline, rest = parse_dateline(text)
@@ -135,8 +151,12 @@ def test_date_parser_gives_a_date_none_or_input_error(value):
 
 
 @FAST
-@given(month=st.integers(-2, 14), day=st.integers(-2, 40), year=st.none() | st.integers(1, 9999),
-       reference=st.none() | st.dates())
+@given(
+    month=st.integers(-2, 14),
+    day=st.integers(-2, 40),
+    year=st.none() | st.integers(1, 9999),
+    reference=st.none() | st.dates(),
+)
 def test_published_date_never_invents_or_crashes(month, day, year, reference):
     dateline = Dateline(raw="X", month=month, day=day, year=year)
     published = resolve_published(None, dateline, reference=reference)
@@ -157,10 +177,13 @@ def test_whatever_a_reader_accepts_can_be_stored(tmp_path_factory, record):
         assert store.get_article(article.id)["text"] == article.text
 
 
-@pytest.mark.parametrize("limit, content, reason", [
-    ({"max_file_mb": 0.001}, b"Head\n\n" + b"word " * 400, "over the 0.001 MB limit"),
-    ({"max_article_chars": 50}, b'{"title": "T", "text": "' + b"word " * 20 + b'"}', "over the 50 limit"),
-])
+@pytest.mark.parametrize(
+    "limit, content, reason",
+    [
+        ({"max_file_mb": 0.001}, b"Head\n\n" + b"word " * 400, "over the 0.001 MB limit"),
+        ({"max_article_chars": 50}, b'{"title": "T", "text": "' + b"word " * 20 + b'"}', "over the 50 limit"),
+    ],
+)
 def test_limits_give_clear_failures(tmp_path, limit, content, reason):
     path = tmp_path / ("big.txt" if "max_file_mb" in limit else "big.jsonl")
     path.write_bytes(content)

@@ -33,28 +33,44 @@ def test_a_slow_query_is_stopped_at_the_time_limit(db):
         run_sql(db, "SELECT count(*) FROM range(10000000000000) a, range(1000) b", timeout=0.3)
 
 
-@pytest.mark.parametrize("sql, word", [
-    ("ATTACH 'other.duckdb' AS other", "ATTACH"),
-    ("INSTALL fts", "INSTALL"),
-    ("LOAD fts", "LOAD"),
-    ("COPY events TO 'out.csv'", "COPY"),
-    ("COPY (SELECT 1) TO 'out.parquet' (FORMAT PARQUET)", "COPY"),
-    ("EXPORT DATABASE 'dump'", "EXPORT"),
-    ("PRAGMA database_list", "PRAGMA"),
-    ("SET enable_external_access = true", "SET"),
-    ("SET threads = 1", "SET"),
-    ("INSERT INTO events VALUES (1, 'x')", "INSERT"),
-    ("CREATE TABLE x AS SELECT 1", "CREATE"),
-    ("DROP TABLE events", "DROP"),
-    ("SELECT 1; DROP TABLE events", "exactly one statement"),
-])
+@pytest.mark.parametrize(
+    "sql, word",
+    [
+        ("ATTACH 'other.duckdb' AS other", "ATTACH"),
+        ("INSTALL fts", "INSTALL"),
+        ("LOAD fts", "LOAD"),
+        ("COPY events TO 'out.csv'", "COPY"),
+        ("COPY (SELECT 1) TO 'out.parquet' (FORMAT PARQUET)", "COPY"),
+        ("EXPORT DATABASE 'dump'", "EXPORT"),
+        ("PRAGMA database_list", "PRAGMA"),
+        ("SET enable_external_access = true", "SET"),
+        ("SET threads = 1", "SET"),
+        ("INSERT INTO events VALUES (1, 'x')", "INSERT"),
+        ("CREATE TABLE x AS SELECT 1", "CREATE"),
+        ("DROP TABLE events", "DROP"),
+        ("SELECT 1; DROP TABLE events", "exactly one statement"),
+    ],
+)
 def test_statements_that_are_not_one_select_are_refused(db, sql, word):
     with pytest.raises(QueryError, match=word):
         run_sql(db, sql)
 
 
-@pytest.mark.parametrize("function", ["read_csv", "read_csv_auto", "read_parquet", "read_json", "read_json_auto",
-                                      "read_ndjson", "glob", "read_text", "read_blob", "parquet_scan"])
+@pytest.mark.parametrize(
+    "function",
+    [
+        "read_csv",
+        "read_csv_auto",
+        "read_parquet",
+        "read_json",
+        "read_json_auto",
+        "read_ndjson",
+        "glob",
+        "read_text",
+        "read_blob",
+        "parquet_scan",
+    ],
+)
 def test_file_reading_table_functions_are_refused(db, function):
     with pytest.raises(QueryError, match=f"{function}\\(\\) reads files"):
         run_sql(db, f"SELECT * FROM {function}('{db.parent / 'secret.csv'}')")
@@ -65,7 +81,7 @@ def test_file_paths_are_refused_even_past_the_name_check(db):
         run_sql(db, f"SELECT * FROM '{db.parent / 'secret.csv'}'")
     # A function the name list misses still meets DuckDB's own lock: file access is off.
     with pytest.raises(QueryError, match="(?i)permission|disabled|does not exist"):
-        run_sql(db, f"SELECT * FROM \"{db.parent / 'secret.csv'}\"")
+        run_sql(db, f'SELECT * FROM "{db.parent / "secret.csv"}"')
 
 
 def test_strings_and_comments_do_not_trip_the_checks(db):
@@ -79,4 +95,5 @@ def test_cli_sql(run, db):
     assert capped.out.splitlines() == ["n", "0", "1", "2", "3", "4"] and "raise --limit" in capped.err
     refused = run("--db", str(db), "sql", "ATTACH 'x.duckdb'", check=False)
     assert refused.returncode == 1 and refused.err.strip() == (
-        "Error: ATTACH statements are not allowed in dyads sql: it runs one read-only SELECT")
+        "Error: ATTACH statements are not allowed in dyads sql: it runs one read-only SELECT"
+    )

@@ -24,10 +24,8 @@ def test_migrations_apply_once(db):
 
 
 def test_write_is_idempotent_and_keeps_rows(db):
-    article = make(dateline=Dateline(raw="OSLO (AP) —", place="OSLO", agency="AP"),
-                   published=dt.date(2020, 5, 1))
-    analysis = Analysis(article, (Sentence(0, 0, 4, "headline", 0),),
-                        (Entity(0, 6, 10, "GPE", "Body", 1),))
+    article = make(dateline=Dateline(raw="OSLO (AP) —", place="OSLO", agency="AP"), published=dt.date(2020, 5, 1))
+    analysis = Analysis(article, (Sentence(0, 0, 4, "headline", 0),), (Entity(0, 6, 10, "GPE", "Body", 1),))
     with Store.open(db) as store:
         assert store.write([analysis, analysis]) == 1
         assert store.write([analysis]) == 0
@@ -65,8 +63,9 @@ def test_failed_write_rolls_back_whole_batch(db):
     good = Analysis(make(headline="Good"))
     with Store.open(db) as store:
         store.write([good])
-        bad = Analysis(make(headline="Bad"), sentences=(Sentence(0, 0, 1, "body", 0),
-                                                        Sentence(0, 0, 1, "body", 0)))  # duplicate key
+        bad = Analysis(
+            make(headline="Bad"), sentences=(Sentence(0, 0, 1, "body", 0), Sentence(0, 0, 1, "body", 0))
+        )  # duplicate key
         with pytest.raises(duckdb.ConstraintException):
             store.write([Analysis(make(headline="Other")), bad])
         assert [a["headline"] for a in store.list_articles()] == ["Good"]
@@ -91,14 +90,40 @@ def _story(headline: str, actor: str, recipient: str, *, published: dt.date) -> 
     article = Article(headline=headline, paragraphs=(f"{actor} met {recipient}.",), origin="t", published=published)
     text = article.text
     a, r = text.index(actor), text.rindex(recipient)
-    actors = (Actor(id=actor, kind="country", name=actor, country=actor),
-              Actor(id=recipient, kind="country", name=recipient, country=recipient))
-    mentions = (Mention(0, a, a + 3, 1, actor, "country", actor), Mention(1, r, r + 3, 1, recipient, "country", recipient))
-    event = Event(index=0, sentence=1, type="CONSULT", mode=None, cameo="040", cameo_root="04", goldstein=1.0,
-                  quad_class=1, score=2.5, contexts=(), actors=(actor,), recipients=(recipient,),
-                  actor_spans=((a, a + 3),), recipient_spans=((r, r + 3),), trigger_start=a + 4, trigger_end=a + 7,
-                  start=a, end=len(text), date=published, date_year=published.year, date_month=published.month,
-                  date_day=published.day, date_precision="day", date_source="published")
+    actors = (
+        Actor(id=actor, kind="country", name=actor, country=actor),
+        Actor(id=recipient, kind="country", name=recipient, country=recipient),
+    )
+    mentions = (
+        Mention(0, a, a + 3, 1, actor, "country", actor),
+        Mention(1, r, r + 3, 1, recipient, "country", recipient),
+    )
+    event = Event(
+        index=0,
+        sentence=1,
+        type="CONSULT",
+        mode=None,
+        cameo="040",
+        cameo_root="04",
+        goldstein=1.0,
+        quad_class=1,
+        score=2.5,
+        contexts=(),
+        actors=(actor,),
+        recipients=(recipient,),
+        actor_spans=((a, a + 3),),
+        recipient_spans=((r, r + 3),),
+        trigger_start=a + 4,
+        trigger_end=a + 7,
+        start=a,
+        end=len(text),
+        date=published,
+        date_year=published.year,
+        date_month=published.month,
+        date_day=published.day,
+        date_precision="day",
+        date_source="published",
+    )
     return Analysis(article, actors=actors, mentions=mentions, events=(event,))
 
 
@@ -120,20 +145,25 @@ def test_migrations_fill_stored_pairs_and_actor_totals_of_an_older_database(db):
     from dyads.store.rows import table_rows
 
     con = database_before(db, "0005_event_dyads")
-    stories = [_story("One", "RUS", "JPN", published=dt.date(2018, 1, 26)),
-               _story("Two", "JPN", "RUS", published=dt.date(2018, 2, 1))]
+    stories = [
+        _story("One", "RUS", "JPN", published=dt.date(2018, 1, 26)),
+        _story("Two", "JPN", "RUS", published=dt.date(2018, 2, 1)),
+    ]
     existing = {row[0] for row in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
     for table, (columns, rows) in table_rows(stories[:1], run_id=None, now=dt.datetime(2018, 1, 27)).items():
         if table not in existing:  # article_keys came with 0011
             continue
         # Columns added by later migrations (events.found_by in 0010 ...) were not there yet.
-        had = {r[0] for r in con.execute(
-            "SELECT column_name FROM information_schema.columns WHERE table_name = ?", [table]).fetchall()}
+        had = {
+            r[0]
+            for r in con.execute(
+                "SELECT column_name FROM information_schema.columns WHERE table_name = ?", [table]
+            ).fetchall()
+        }
         keep = [i for i, c in enumerate(columns) if c in had]
         names = ", ".join(f'"{columns[i]}"' for i in keep)
         for row in rows:
-            con.execute(f"INSERT INTO {table} ({names}) VALUES ({', '.join('?' * len(keep))})",
-                        [row[i] for i in keep])
+            con.execute(f"INSERT INTO {table} ({names}) VALUES ({', '.join('?' * len(keep))})", [row[i] for i in keep])
     computed = con.execute(EVENT_DYADS + " SELECT * FROM event_dyads ORDER BY ALL").fetchall()
     old_actors = con.execute("SELECT * FROM actors ORDER BY id").fetchall()
     con.close()
@@ -146,7 +176,9 @@ def test_migrations_fill_stored_pairs_and_actor_totals_of_an_older_database(db):
     assert stored == computed and {(r[2], r[3]) for r in stored} == {("RUS", "JPN")}
     assert actors == old_actors
     assert [(r["period"], r["events"], r["from_a"], r["from_b"]) for r in series] == [
-        (dt.date(2018, 1, 1), 1, 1, 0), (dt.date(2018, 2, 1), 1, 0, 1)]
+        (dt.date(2018, 1, 1), 1, 1, 0),
+        (dt.date(2018, 2, 1), 1, 0, 1),
+    ]
     assert (totals["RUS"]["articles"], totals["RUS"]["mentions"]) == (2, 2)
 
 
@@ -155,9 +187,11 @@ def test_quotes_stored_before_found_by_read_as_the_rules(db):
     from dyads.records import Quote
 
     con = database_before(db, "0009_quote_found_by")
-    con.execute("INSERT INTO quotes (article_id, idx, start, \"end\", part_starts, part_ends, part_texts, content, "
-                "kind, sentence, speaker_kind, about_ids, about_names, about_countries) "
-                "VALUES ('old', 0, 0, 4, [0], [4], ['Head'], 'Head', 'direct', 0, 'none', [], [], [])")
+    con.execute(
+        'INSERT INTO quotes (article_id, idx, start, "end", part_starts, part_ends, part_texts, content, '
+        "kind, sentence, speaker_kind, about_ids, about_names, about_countries) "
+        "VALUES ('old', 0, 0, 4, [0], [4], ['Head'], 'Head', 'direct', 0, 'none', [], [], [])"
+    )
     con.close()
     article = make(body=("They fear the truce will fail.",))
     added = Quote(index=0, start=15, end=37, parts=((15, 37),), kind="indirect", sentence=1, found_by="tagger")

@@ -76,7 +76,7 @@ def test_the_tagger_drops_a_quote_it_rules_out_and_keeps_the_rest():
     item = article(SAID)
     doc = nlp.load()(item.text)
     [quote] = analyze(item, doc).quotes
-    words = item.text[quote.start:quote.end].strip('",')
+    words = item.text[quote.start : quote.end].strip('",')
     assert found(analyze(item, doc, by_hand(item.text, [(words, TAGGED_DROP_BELOW)]))) == found(analyze(item, doc))
     assert analyze(item, doc, by_hand(item.text, [(words, TAGGED_DROP_BELOW - 0.01)])).quotes == ()
     # a tagged span over a kept quote's words adds nothing
@@ -89,9 +89,11 @@ def test_the_model_finds_stances_the_cue_rules_miss():
     texts = [article(t).text for t in (AFRAID, WORRIED, SAID)]
     afraid, worried, said = tagger.tag_all(texts)
     assert [(texts[0][a:b], p > TAGGED_MIN_CONTENT) for a, b, p in afraid.spans()] == [
-        ("that the ceasefire will not hold", True)]
+        ("that the ceasefire will not hold", True)
+    ]
     assert [texts[1][a:b] for a, b, p in worried.spans() if p >= TAGGED_MIN_CONTENT] == [
-        "the pace of the withdrawal from the border region"]
+        "the pace of the withdrawal from the border region"
+    ]
     # alone as in a batch, up to float rounding (a batch pads its windows to its longest)
     assert np.allclose(tagger.tag(texts[1]).content, worried.content, atol=1e-5)
     assert tagger.tag("").spans() == [] and len(tagger.tag(" \n ").starts) == 0
@@ -101,12 +103,15 @@ def test_the_model_finds_stances_the_cue_rules_miss():
     assert said.mean_content(texts[2], [(texts[2].index("the envoy"), len(texts[2]))]) < 0.1
     doc = nlp.load()(texts[1])
     assert found(analyze(article(WORRIED), doc, worried)) == [
-        ("indirect", ["the pace of the withdrawal from the border region"], "worried", "Western envoys")]
+        ("indirect", ["the pace of the withdrawal from the border region"], "worried", "Western envoys")
+    ]
 
 
 def test_quotes_mode_is_checked():
     assert Settings.load(env={"DYADS_QUOTES": "tagged"}).quotes == "tagged"
-    with pytest.raises(SettingsError, match=r"quotes must be one of rules, tagged, got 'neural' \(--quotes or DYADS_QUOTES\)"):
+    with pytest.raises(
+        SettingsError, match=r"quotes must be one of rules, tagged, got 'neural' \(--quotes or DYADS_QUOTES\)"
+    ):
         Settings.load(env={"DYADS_QUOTES": "neural"})
 
 
@@ -125,8 +130,10 @@ def test_missing_tagger_extra_says_what_to_install_before_any_write(monkeypatch,
         ingest([str(story)], store=store, settings=Settings(db=str(db)))
     before = dump_tables(db)
     monkeypatch.setitem(sys.modules, "torch", None)
-    with Store.open(str(db)) as store, pytest.raises(
-            MissingDependency, match=r"^torch is not installed; run: pip install 'dyads\[tagger\]'$"):
+    with (
+        Store.open(str(db)) as store,
+        pytest.raises(MissingDependency, match=r"^torch is not installed; run: pip install 'dyads\[tagger\]'$"),
+    ):
         ingest([str(other)], store=store, settings=Settings(db=str(db), quotes="tagged"))
     assert dump_tables(db) == before
 
@@ -142,7 +149,8 @@ def test_cli_ingest_with_the_tagger(run, db, tmp_path):
     quotes = json.loads(run("quotes", "--json").out)
     assert [(q["text"], q["cue"]["text"], q["speaker"]["text"], q["found_by"]) for q in quotes] == [
         ("that the ceasefire will not hold", "afraid", "Many diplomats in Nairobi", "tagger"),
-        ('"We have never been closer to a deal,"', "said", "the envoy", "rules")]
+        ('"We have never been closer to a deal,"', "said", "the envoy", "rules"),
+    ]
     assert run("quotes", "--csv").out.splitlines()[0].endswith(",found_by")
     assert [q["found_by"] for q in json.loads(run("quotes", "--found-by", "tagger", "--json").out)] == ["tagger"]
     assert run("quotes", "--found-by", "model", check=False).returncode == 2

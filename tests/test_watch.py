@@ -18,7 +18,7 @@ from dyads.errors import InputError
 BODY_FISHERIES = (
     "OSLO (Reuters) - Norway and Indonesia signed a fisheries accord on Tuesday that opens talks on "
     "quotas for tuna in the Indian Ocean, the two foreign ministries said in a joint statement.",
-    "\"This accord protects the stocks our fishermen depend on,\" the Norwegian fisheries minister told "
+    '"This accord protects the stocks our fishermen depend on," the Norwegian fisheries minister told '
     "reporters in Oslo after the signing ceremony at the foreign ministry.",
     "Officials from both countries will meet again in Jakarta next month to set the first quotas, "
     "the statement said, and inspectors will share catch records every quarter.",
@@ -26,7 +26,7 @@ BODY_FISHERIES = (
 BODY_TALKS = (
     "VIENNA (AP) - Austria and Slovenia opened talks on cross-border trade on Thursday, their offices "
     "said in a statement issued after the first session in the Austrian capital.",
-    "\"We want goods and people to move freely again,\" the Slovenian prime minister said outside the "
+    '"We want goods and people to move freely again," the Slovenian prime minister said outside the '
     "chancellery, adding that officials would meet again in the spring.",
     "Trade between the two neighbours fell sharply last year, according to figures published by the "
     "statistics offices of both countries.",
@@ -34,15 +34,14 @@ BODY_TALKS = (
 BODY_MINISTERS = (
     "NAIROBI (AFP) - Kenya and Ethiopia agreed on Monday to reopen their border crossing at Moyale, "
     "the Kenyan interior ministry said after a meeting of the two countries' ministers.",
-    "\"Traders have waited long enough,\" the Ethiopian trade minister told reporters in Nairobi, "
+    '"Traders have waited long enough," the Ethiopian trade minister told reporters in Nairobi, '
     "saying trucks would cross again from the first of next month.",
-    "The crossing was closed in the spring after clashes between herders on both sides of the border, "
-    "officials said.",
+    "The crossing was closed in the spring after clashes between herders on both sides of the border, officials said.",
 )
 BODY_HARBOUR = (
     "LISBON (Reuters) - Portugal and Morocco signed an agreement on Friday to build a ferry terminal "
     "in Tangier, the Portuguese transport ministry said in a statement.",
-    "\"The new line will carry a million passengers a year,\" the Moroccan transport minister said "
+    '"The new line will carry a million passengers a year," the Moroccan transport minister said '
     "at the signing in Lisbon, adding that work would start in the autumn.",
     "Both governments will share the cost of the terminal, the statement said.",
 )
@@ -50,25 +49,33 @@ BODY_HARBOUR = (
 
 def page(title: str, site: str, paragraphs: tuple[str, ...]) -> bytes:
     body = "".join(f"<p>{p}</p>\n" for p in paragraphs)
-    return (f"<!DOCTYPE html><html lang=\"en\"><head><title>{title}</title>"
-            f"<meta property=\"og:title\" content=\"{title}\">"
-            f"<meta property=\"article:published_time\" content=\"2024-03-05T09:30:00Z\">"
-            f"<meta property=\"og:site_name\" content=\"{site}\"></head><body>"
-            f"<nav><a href=\"/\">Home</a></nav><article><h1>{title}</h1>\n{body}</article>"
-            f"<footer>Copyright {site}.</footer></body></html>").encode()
+    return (
+        f'<!DOCTYPE html><html lang="en"><head><title>{title}</title>'
+        f'<meta property="og:title" content="{title}">'
+        f'<meta property="article:published_time" content="2024-03-05T09:30:00Z">'
+        f'<meta property="og:site_name" content="{site}"></head><body>'
+        f'<nav><a href="/">Home</a></nav><article><h1>{title}</h1>\n{body}</article>'
+        f"<footer>Copyright {site}.</footer></body></html>"
+    ).encode()
 
 
 def rss(title: str, links: list[tuple[str, str]]) -> bytes:
     items = "".join(f"<item><title>{t}</title><link>{link}</link></item>" for t, link in links)
-    return (f"<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>{title}</title>"
-            f"<link>http://example.test/</link><description>news</description>{items}</channel></rss>").encode()
+    return (
+        f'<?xml version="1.0"?><rss version="2.0"><channel><title>{title}</title>'
+        f"<link>http://example.test/</link><description>news</description>{items}</channel></rss>"
+    ).encode()
 
 
 def atom(title: str, links: list[tuple[str, str]]) -> bytes:
-    entries = "".join(f"<entry><title>{t}</title><link href=\"{link}\"/><id>{link}</id>"
-                      f"<updated>2024-03-05T09:30:00Z</updated></entry>" for t, link in links)
-    return (f"<?xml version=\"1.0\" encoding=\"utf-8\"?><feed xmlns=\"http://www.w3.org/2005/Atom\">"
-            f"<title>{title}</title><id>urn:b</id><updated>2024-03-05T09:30:00Z</updated>{entries}</feed>").encode()
+    entries = "".join(
+        f'<entry><title>{t}</title><link href="{link}"/><id>{link}</id><updated>2024-03-05T09:30:00Z</updated></entry>'
+        for t, link in links
+    )
+    return (
+        f'<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom">'
+        f"<title>{title}</title><id>urn:b</id><updated>2024-03-05T09:30:00Z</updated>{entries}</feed>"
+    ).encode()
 
 
 class Site:
@@ -112,10 +119,12 @@ class Site:
 
 def static(body: bytes, *, kind: str = "text/html", etag: str | None = None):
     """A handler answering ``body``, or 304 to a request that sends back its ETag."""
+
     def answer(request):
         if etag and request.headers.get("If-None-Match") == etag:
             return 304, {"ETag": etag}, b""
         return 200, {"Content-Type": kind, **({"ETag": etag} if etag else {})}, body
+
     return answer
 
 
@@ -139,34 +148,63 @@ def rows(db, sql: str) -> list[tuple]:
 
 def test_two_feeds_store_each_story_once_and_a_second_poll_fetches_nothing(site, run, db):
     u = site.url
-    site.routes.update({
-        "/a/rss.xml": static(rss("Northern Courier", [("Norway and Indonesia sign fisheries accord", f"{u}/a/fisheries.html"),
-                                                      ("Austria and Slovenia open trade talks", f"{u}/a/talks.html")]),
-                             kind="application/rss+xml", etag='"a1"'),
-        "/b/atom.xml": static(atom("Southern Wire", [("Oslo and Jakarta agree on tuna", f"{u}/b/tuna.html"),
-                                                     ("Kenya and Ethiopia reopen Moyale crossing", f"{u}/b/moyale.html"),
-                                                     ("Leaked memo", f"{u}/private/memo.html")]),
-                             kind="application/atom+xml", etag='"b1"'),
-        "/a/fisheries.html": static(page("Norway and Indonesia sign fisheries accord", "Northern Courier", BODY_FISHERIES)),
-        # the same story syndicated under another headline
-        "/b/tuna.html": static(page("Oslo and Jakarta agree on tuna", "Southern Wire", BODY_FISHERIES)),
-        "/a/talks.html": static(page("Austria and Slovenia open trade talks", "Northern Courier", BODY_TALKS)),
-        "/b/moyale.html": static(page("Kenya and Ethiopia reopen Moyale crossing", "Southern Wire", BODY_MINISTERS)),
-        "/private/memo.html": static(page("Leaked memo", "Southern Wire", BODY_HARBOUR)),
-    })
+    site.routes.update(
+        {
+            "/a/rss.xml": static(
+                rss(
+                    "Northern Courier",
+                    [
+                        ("Norway and Indonesia sign fisheries accord", f"{u}/a/fisheries.html"),
+                        ("Austria and Slovenia open trade talks", f"{u}/a/talks.html"),
+                    ],
+                ),
+                kind="application/rss+xml",
+                etag='"a1"',
+            ),
+            "/b/atom.xml": static(
+                atom(
+                    "Southern Wire",
+                    [
+                        ("Oslo and Jakarta agree on tuna", f"{u}/b/tuna.html"),
+                        ("Kenya and Ethiopia reopen Moyale crossing", f"{u}/b/moyale.html"),
+                        ("Leaked memo", f"{u}/private/memo.html"),
+                    ],
+                ),
+                kind="application/atom+xml",
+                etag='"b1"',
+            ),
+            "/a/fisheries.html": static(
+                page("Norway and Indonesia sign fisheries accord", "Northern Courier", BODY_FISHERIES)
+            ),
+            # the same story syndicated under another headline
+            "/b/tuna.html": static(page("Oslo and Jakarta agree on tuna", "Southern Wire", BODY_FISHERIES)),
+            "/a/talks.html": static(page("Austria and Slovenia open trade talks", "Northern Courier", BODY_TALKS)),
+            "/b/moyale.html": static(
+                page("Kenya and Ethiopia reopen Moyale crossing", "Southern Wire", BODY_MINISTERS)
+            ),
+            "/private/memo.html": static(page("Leaked memo", "Southern Wire", BODY_HARBOUR)),
+        }
+    )
     first = run("watch", "--once", "--delay", "0.05", f"{u}/a/rss.xml", f"{u}/b/atom.xml")
     assert f"{u}/a/rss.xml: 2 new (2 stored, 0 already stored), 0 failed" in first.err
     assert f"{u}/b/atom.xml: 3 new (1 stored, 1 already stored), 1 failed" in first.err
     assert rows(db, "SELECT count(*) FROM articles") == [(3,)]
     # one story, both copies kept as its sources
-    [(story, copies)] = rows(db, "SELECT article_id, list(url ORDER BY url) FROM watch_items "
-                                 "WHERE article_id IS NOT NULL GROUP BY article_id HAVING count(*) > 1")
+    [(story, copies)] = rows(
+        db,
+        "SELECT article_id, list(url ORDER BY url) FROM watch_items "
+        "WHERE article_id IS NOT NULL GROUP BY article_id HAVING count(*) > 1",
+    )
     assert copies == [f"{u}/a/fisheries.html", f"{u}/b/tuna.html"]
     assert rows(db, f"SELECT outlet, feed FROM story_sources WHERE article_id = '{story}' ORDER BY url") == [
-        ("Northern Courier", f"{u}/a/rss.xml"), ("Southern Wire", f"{u}/b/atom.xml")]
+        ("Northern Courier", f"{u}/a/rss.xml"),
+        ("Southern Wire", f"{u}/b/atom.xml"),
+    ]
     shown = json.loads(run("show", story, "--json").out)
     assert [(c["url"], c["outlet"]) for c in shown["copies"]] == [
-        (f"{u}/a/fisheries.html", "Northern Courier"), (f"{u}/b/tuna.html", "Southern Wire")]
+        (f"{u}/a/fisheries.html", "Northern Courier"),
+        (f"{u}/b/tuna.html", "Southern Wire"),
+    ]
     assert "Copies (seen by dyads watch):" in run("show", story).out
     # robots.txt: the disallowed page is recorded, never requested
     assert "/private/memo.html" not in site.paths()
@@ -191,22 +229,39 @@ def test_retry_after_is_honoured_and_bad_sources_do_not_stop_the_others(site, ru
     answers = iter([(429, {"Retry-After": "2"}, b"slow down")])
 
     def busy(request):
-        return next(answers, None) or static(rss("Busy Post", [("Portugal and Morocco sign ferry deal", f"{u}/c/harbour.html")]),
-                                             kind="application/rss+xml")(request)
+        return next(answers, None) or static(
+            rss("Busy Post", [("Portugal and Morocco sign ferry deal", f"{u}/c/harbour.html")]),
+            kind="application/rss+xml",
+        )(request)
 
     def hang(request):
         time.sleep(3)
         return 200, {}, b"late"
 
-    site.routes.update({
-        "/c/rss.xml": busy,
-        "/c/harbour.html": static(page("Portugal and Morocco sign ferry deal", "Busy Post", BODY_HARBOUR)),
-        "/d/bad.xml": static(b"<?xml version='1.0'?><rss><channel><title>Broken<item></rss", kind="application/rss+xml"),
-        "/f/loop": lambda request: (302, {"Location": f"{u}/f/loop"}, b""),
-        "/g/hang.xml": hang,
-    })
-    result = run("watch", "--once", "--delay", "0.05", "--timeout", "1", f"{u}/c/rss.xml", f"{u}/d/bad.xml",
-                 f"{u}/e/missing.xml", f"{u}/f/loop", f"{u}/g/hang.xml")
+    site.routes.update(
+        {
+            "/c/rss.xml": busy,
+            "/c/harbour.html": static(page("Portugal and Morocco sign ferry deal", "Busy Post", BODY_HARBOUR)),
+            "/d/bad.xml": static(
+                b"<?xml version='1.0'?><rss><channel><title>Broken<item></rss", kind="application/rss+xml"
+            ),
+            "/f/loop": lambda request: (302, {"Location": f"{u}/f/loop"}, b""),
+            "/g/hang.xml": hang,
+        }
+    )
+    result = run(
+        "watch",
+        "--once",
+        "--delay",
+        "0.05",
+        "--timeout",
+        "1",
+        f"{u}/c/rss.xml",
+        f"{u}/d/bad.xml",
+        f"{u}/e/missing.xml",
+        f"{u}/f/loop",
+        f"{u}/g/hang.xml",
+    )
     times = [t for t, path, _ in site.log if path == "/c/rss.xml"]
     assert len(times) == 2 and times[1] - times[0] >= 2.0
     assert rows(db, "SELECT headline FROM articles") == [("Portugal and Morocco sign ferry deal",)]
@@ -216,19 +271,26 @@ def test_retry_after_is_honoured_and_bad_sources_do_not_stop_the_others(site, ru
     assert "redirect loop" in failures[f"{u}/f/loop"]
     assert "no answer within 1 s" in failures[f"{u}/g/hang.xml"]
     assert f"{u}/e/missing.xml: failed: HTTP 404" in result.err
-    assert rows(db, f"SELECT status, error IS NOT NULL FROM watch_sources WHERE url = '{u}/e/missing.xml'") == [("failed", True)]
+    assert rows(db, f"SELECT status, error IS NOT NULL FROM watch_sources WHERE url = '{u}/e/missing.xml'") == [
+        ("failed", True)
+    ]
 
 
 def test_listings_are_read_and_a_page_is_no_feed():
     listing = read_listing(rss("Courier", [("One", "/one.html")]), url="http://x.test/feed.xml")
     assert listing.outlet == "Courier" and [i.url for i in listing.items] == ["http://x.test/one.html"]
-    news = (b'<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" '
-            b'xmlns:news="http://www.google.com/schemas/sitemap-news/0.9"><url><loc>http://x.test/a.html</loc>'
-            b'<news:news><news:title>Talks open</news:title></news:news></url></urlset>')
+    news = (
+        b'<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" '
+        b'xmlns:news="http://www.google.com/schemas/sitemap-news/0.9"><url><loc>http://x.test/a.html</loc>'
+        b"<news:news><news:title>Talks open</news:title></news:news></url></urlset>"
+    )
     [item] = read_listing(news, url="http://x.test/news.xml").items
     assert (item.url, item.title) == ("http://x.test/a.html", "Talks open")
-    index = read_listing(b'<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><sitemap>'
-                         b'<loc>http://x.test/s1.xml</loc></sitemap></sitemapindex>', url="http://x.test/i.xml")
+    index = read_listing(
+        b'<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><sitemap>'
+        b"<loc>http://x.test/s1.xml</loc></sitemap></sitemapindex>",
+        url="http://x.test/i.xml",
+    )
     assert index.follow == ("http://x.test/s1.xml",) and index.items == ()
     with pytest.raises(InputError, match="links no feed, neither an RSS/Atom feed nor a sitemap"):
         read_listing(page("A page", "Site", BODY_TALKS), url="http://x.test/page.html")
@@ -243,8 +305,10 @@ def test_fetcher_sends_contact_and_bounds_the_response(site):
 
 
 def test_a_home_page_names_its_feeds():
-    home = (b'<!DOCTYPE html><html><head><link rel="alternate" type="application/rss+xml" href="/rss.xml">'
-            b'<link rel="stylesheet" href="/s.css"></head><body><p>Home</p></body></html>')
+    home = (
+        b'<!DOCTYPE html><html><head><link rel="alternate" type="application/rss+xml" href="/rss.xml">'
+        b'<link rel="stylesheet" href="/s.css"></head><body><p>Home</p></body></html>'
+    )
     assert read_listing(home, url="http://x.test/").follow == ("http://x.test/rss.xml",)
 
 
@@ -253,15 +317,19 @@ STORIES = {"fisheries": BODY_FISHERIES, "talks": BODY_TALKS, "moyale": BODY_MINI
 
 def slow_feed(site, seconds: float) -> str:
     """A feed of the four stories, each page answered after ``seconds``; returns the feed's URL."""
+
     def slow(body):
         def answer(request):
             time.sleep(seconds)
             return static(body)(request)
+
         return answer
+
     for name, body in STORIES.items():
         site.routes[f"/s/{name}.html"] = slow(page(f"Story {name}", "Slow Times", body))
-    site.routes["/s/rss.xml"] = static(rss("Slow Times", [(f"Story {n}", f"{site.url}/s/{n}.html") for n in STORIES]),
-                                       kind="application/rss+xml")
+    site.routes["/s/rss.xml"] = static(
+        rss("Slow Times", [(f"Story {n}", f"{site.url}/s/{n}.html") for n in STORIES]), kind="application/rss+xml"
+    )
     return f"{site.url}/s/rss.xml"
 
 
@@ -272,8 +340,11 @@ def start_watch(run, *args):
     import sys
     from conftest import SRC
 
-    return subprocess.Popen([sys.executable, "-m", "dyads", *args], stderr=subprocess.PIPE,
-                            env={**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(SRC), os.environ.get("PYTHONPATH", "")]))})
+    return subprocess.Popen(
+        [sys.executable, "-m", "dyads", *args],
+        stderr=subprocess.PIPE,
+        env={**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(SRC), os.environ.get("PYTHONPATH", "")]))},
+    )
 
 
 def wait_for(condition, timeout: float = 120.0) -> None:
@@ -356,8 +427,9 @@ def test_a_page_that_timed_out_is_retried_at_the_next_poll(site, tmp_path):
             time.sleep(1.5)
         return static(page("Portugal and Morocco sign ferry deal", "Busy Post", BODY_HARBOUR))(request)
 
-    site.routes["/r/rss.xml"] = static(rss("Busy Post", [("Ferry deal", f"{site.url}/r/harbour.html")]),
-                                       kind="application/rss+xml", etag='"r1"')
+    site.routes["/r/rss.xml"] = static(
+        rss("Busy Post", [("Ferry deal", f"{site.url}/r/harbour.html")]), kind="application/rss+xml", etag='"r1"'
+    )
     site.routes["/r/harbour.html"] = late_once
     settings = Settings(db=str(tmp_path / "r.duckdb"), article_timeout=0)
     with StoreFile(settings.db) as store:
@@ -376,29 +448,50 @@ def test_a_sitemap_index_and_a_home_page_lead_to_their_pages(site, tmp_path):
     from dyads.watch import poll
 
     u = site.url
-    site.routes.update({
-        "/": static(b'<!DOCTYPE html><html><head><link rel="alternate" type="application/atom+xml" href="/feed.xml">'
-                    b'</head><body><p>Front page</p></body></html>'),
-        "/feed.xml": static(atom("Front Wire", [("Austria and Slovenia open trade talks", f"{u}/talks.html")]),
-                            kind="application/atom+xml"),
-        "/talks.html": static(page("Austria and Slovenia open trade talks", "Front Wire", BODY_TALKS)),
-        "/sitemap-index.xml": static(f'<?xml version="1.0"?><sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
-                                     f'<sitemap><loc>{u}/news-sitemap.xml</loc></sitemap></sitemapindex>'.encode(), kind="application/xml"),
-        "/news-sitemap.xml": static(f'<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" '
-                                    f'xmlns:news="http://www.google.com/schemas/sitemap-news/0.9"><url><loc>{u}/moyale.html</loc>'
-                                    f'<news:news><news:title>Moyale crossing reopens</news:title></news:news></url></urlset>'.encode(),
-                                    kind="application/xml"),
-        "/moyale.html": static(page("Kenya and Ethiopia reopen Moyale crossing", "Map Post", BODY_MINISTERS)),
-    })
+    site.routes.update(
+        {
+            "/": static(
+                b'<!DOCTYPE html><html><head><link rel="alternate" type="application/atom+xml" href="/feed.xml">'
+                b"</head><body><p>Front page</p></body></html>"
+            ),
+            "/feed.xml": static(
+                atom("Front Wire", [("Austria and Slovenia open trade talks", f"{u}/talks.html")]),
+                kind="application/atom+xml",
+            ),
+            "/talks.html": static(page("Austria and Slovenia open trade talks", "Front Wire", BODY_TALKS)),
+            "/sitemap-index.xml": static(
+                f'<?xml version="1.0"?><sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+                f"<sitemap><loc>{u}/news-sitemap.xml</loc></sitemap></sitemapindex>".encode(),
+                kind="application/xml",
+            ),
+            "/news-sitemap.xml": static(
+                f'<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" '
+                f'xmlns:news="http://www.google.com/schemas/sitemap-news/0.9"><url><loc>{u}/moyale.html</loc>'
+                f"<news:news><news:title>Moyale crossing reopens</news:title></news:news></url></urlset>".encode(),
+                kind="application/xml",
+            ),
+            "/moyale.html": static(page("Kenya and Ethiopia reopen Moyale crossing", "Map Post", BODY_MINISTERS)),
+        }
+    )
     settings = Settings(db=str(tmp_path / "m.duckdb"), article_timeout=0)
     with StoreFile(settings.db) as store:
         summary = poll([f"{u}/", f"{u}/sitemap-index.xml"], store=store, settings=settings, fetcher=Fetcher(delay=0))
     assert {r.url: r.stored for r in summary.results} == {
-        f"{u}/": 0, f"{u}/sitemap-index.xml": 0, f"{u}/feed.xml": 1, f"{u}/news-sitemap.xml": 1}
+        f"{u}/": 0,
+        f"{u}/sitemap-index.xml": 0,
+        f"{u}/feed.xml": 1,
+        f"{u}/news-sitemap.xml": 1,
+    }
     assert rows(tmp_path / "m.duckdb", "SELECT url, title FROM watch_items ORDER BY url") == [
-        (f"{u}/moyale.html", "Moyale crossing reopens"), (f"{u}/talks.html", "Austria and Slovenia open trade talks")]
+        (f"{u}/moyale.html", "Moyale crossing reopens"),
+        (f"{u}/talks.html", "Austria and Slovenia open trade talks"),
+    ]
     assert dict(rows(tmp_path / "m.duckdb", "SELECT url, kind FROM watch_sources")) == {
-        f"{u}/": "page", f"{u}/sitemap-index.xml": "sitemapindex", f"{u}/feed.xml": "atom10", f"{u}/news-sitemap.xml": "sitemap"}
+        f"{u}/": "page",
+        f"{u}/sitemap-index.xml": "sitemapindex",
+        f"{u}/feed.xml": "atom10",
+        f"{u}/news-sitemap.xml": "sitemap",
+    }
 
 
 def test_a_redirect_into_a_disallowed_path_is_not_read(site):

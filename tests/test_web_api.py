@@ -31,8 +31,17 @@ def test_index_and_openapi(client):
     index = client.get("/api").json()
     assert index["ok"] and index["counts"]["articles"] == 5 and index["counts"]["events"] > 10
     spec = client.get("/openapi.json").json()
-    assert {"/api/articles", "/api/articles/{article_id}", "/api/actors", "/api/events", "/api/quotes",
-            "/api/dyads", "/api/dyads/{a}/{b}", "/api/rankings", "/api/network"} <= set(spec["paths"])
+    assert {
+        "/api/articles",
+        "/api/articles/{article_id}",
+        "/api/actors",
+        "/api/events",
+        "/api/quotes",
+        "/api/dyads",
+        "/api/dyads/{a}/{b}",
+        "/api/rankings",
+        "/api/network",
+    } <= set(spec["paths"])
     params = {p["name"] for p in spec["paths"]["/api/events"]["get"]["parameters"]}
     assert {"type", "actor", "between", "since", "_size", "_next", "_sort", "_facet", "_format"} <= params
     assert client.get("/docs").status_code == 404  # its page would load a CDN script
@@ -90,8 +99,11 @@ def test_analyses_agree_with_the_cli(client, run, relations_db):
 def test_csv_exports(client):
     events = list(csv.DictReader(io.StringIO(client.get("/api/events", params={"_format": "csv"}).text)))
     assert events and {"id", "type", "sentence", "actor_codes"} <= set(events[0])
-    ranking = list(csv.DictReader(io.StringIO(client.get(
-        "/api/rankings", params={"target": "RUS", "among": "G7", "_format": "csv"}).text)))
+    ranking = list(
+        csv.DictReader(
+            io.StringIO(client.get("/api/rankings", params={"target": "RUS", "among": "G7", "_format": "csv"}).text)
+        )
+    )
     assert [r["country"] for r in ranking][0] == "JPN" and "evidence" not in ranking[0]
     series = client.get("/api/dyads/JPN/RUS", params={"_format": "csv"})
     assert series.headers["content-type"].startswith("text/csv") and series.text.startswith("period,")
@@ -106,26 +118,29 @@ def test_records_by_id(client, hostile_id):
     assert actor["name"] == "Pavel Orlov" and actor["events"] and actor["titles_over_time"]
 
 
-@pytest.mark.parametrize("url, params, parameter", [
-    ("/api/events", {"tpye": "CONSULT"}, "tpye"),
-    ("/api/events", {"type": "MEET"}, "type"),
-    ("/api/events", {"_size": "0"}, "_size"),
-    ("/api/events", {"_size": "many"}, "_size"),
-    ("/api/events", {"_next": "garbage!"}, "_next"),
-    ("/api/events", {"_sort": "colour"}, "_sort"),
-    ("/api/events", {"_facet": "colour"}, "_facet"),
-    ("/api/events", {"since": "last spring"}, "since"),
-    ("/api/events", {"between": "JPN"}, "between"),
-    ("/api/events", {"quad_class": "5"}, "quad_class"),
-    ("/api/articles", {"country": "Japan"}, "country"),
-    ("/api/rankings", {"among": "G7"}, "target"),
-    ("/api/rankings", {"target": "RUS", "among": "G77"}, "among"),
-    ("/api/rankings", {"target": "RUS", "among": "G7", "metric": "vibes"}, "metric"),
-    ("/api/dyads/JPN/XXX", {}, "b"),
-    ("/api/dyads/JPN/RUS", {"by": "fortnight"}, "by"),
-    ("/api/network", {"_format": "gexf"}, "_format"),
-    ("/api/articles/abc", {"x": "1"}, "x"),
-])
+@pytest.mark.parametrize(
+    "url, params, parameter",
+    [
+        ("/api/events", {"tpye": "CONSULT"}, "tpye"),
+        ("/api/events", {"type": "MEET"}, "type"),
+        ("/api/events", {"_size": "0"}, "_size"),
+        ("/api/events", {"_size": "many"}, "_size"),
+        ("/api/events", {"_next": "garbage!"}, "_next"),
+        ("/api/events", {"_sort": "colour"}, "_sort"),
+        ("/api/events", {"_facet": "colour"}, "_facet"),
+        ("/api/events", {"since": "last spring"}, "since"),
+        ("/api/events", {"between": "JPN"}, "between"),
+        ("/api/events", {"quad_class": "5"}, "quad_class"),
+        ("/api/articles", {"country": "Japan"}, "country"),
+        ("/api/rankings", {"among": "G7"}, "target"),
+        ("/api/rankings", {"target": "RUS", "among": "G77"}, "among"),
+        ("/api/rankings", {"target": "RUS", "among": "G7", "metric": "vibes"}, "metric"),
+        ("/api/dyads/JPN/XXX", {}, "b"),
+        ("/api/dyads/JPN/RUS", {"by": "fortnight"}, "by"),
+        ("/api/network", {"_format": "gexf"}, "_format"),
+        ("/api/articles/abc", {"x": "1"}, "x"),
+    ],
+)
 def test_bad_parameters_are_400_naming_the_parameter(client, url, params, parameter):
     response = client.get(url, params=params)
     body = response.json()
@@ -134,17 +149,33 @@ def test_bad_parameters_are_400_naming_the_parameter(client, url, params, parame
     assert parameter in body["message"] and "\n" not in body["message"]
 
 
-@pytest.mark.parametrize("url", ["/api/articles/ffffffffffff", "/api/actors/person:nobody", "/api/events/abc:9",
-                                 "/api/nothing-here"])
+@pytest.mark.parametrize(
+    "url", ["/api/articles/ffffffffffff", "/api/actors/person:nobody", "/api/events/abc:9", "/api/nothing-here"]
+)
 def test_unknown_ids_are_404(client, url):
     response = client.get(url)
     assert response.status_code == 404 and set(response.json()) == ERROR_KEYS
     assert response.json()["error"] == "not_found"
 
 
-@pytest.mark.parametrize("path", ["/", "/articles", "/events", "/events?type=ACCUSE", "/quotes", "/actors",
-                                  "/actors/person:ingrid-solberg", "/dyads", "/dyads/JPN/RUS", "/rankings",
-                                  "/rankings?target=RUS&among=G7&per=month", "/network", "/network?level=actor"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/",
+        "/articles",
+        "/events",
+        "/events?type=ACCUSE",
+        "/quotes",
+        "/actors",
+        "/actors/person:ingrid-solberg",
+        "/dyads",
+        "/dyads/JPN/RUS",
+        "/rankings",
+        "/rankings?target=RUS&among=G7&per=month",
+        "/network",
+        "/network?level=actor",
+    ],
+)
 def test_pages_render_with_their_json_twin(client, path):
     response = client.get(path)
     assert response.status_code == 200 and response.headers["content-type"].startswith("text/html")

@@ -21,8 +21,15 @@ from conftest import SRC
 ROOT = Path(__file__).resolve().parents[1]
 SHOTS = ROOT / "artifacts" / "screenshots"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                  "--disable-sync", "--no-first-run", "--disable-dev-shm-usage"]
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-dev-shm-usage",
+]
 # Longest wait for the server to listen and for a page or chart to finish.
 START_TIMEOUT_S = 30
 PAGE_TIMEOUT_MS = 20_000
@@ -36,8 +43,12 @@ def server(relations_db, tmp_path_factory):
         port = s.getsockname()[1]
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(SRC), os.environ.get("PYTHONPATH")]))}
     log = (tmp_path_factory.mktemp("server") / "server.log").open("w")
-    process = subprocess.Popen([sys.executable, "-m", "dyads", "--db", str(relations_db), "serve", "--port", str(port)],
-                               env=env, stdout=log, stderr=subprocess.STDOUT)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "dyads", "--db", str(relations_db), "serve", "--port", str(port)],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     deadline = time.monotonic() + START_TIMEOUT_S
     while True:
         try:
@@ -62,8 +73,12 @@ def browser(tmp_path_factory):
     SHOTS.mkdir(parents=True, exist_ok=True)
     with sync_api.sync_playwright() as playwright:
         context = playwright.chromium.launch_persistent_context(
-            str(tmp_path_factory.mktemp("chromium-profile")), executable_path=CHROMIUM, headless=True,
-            args=CHROMIUM_FLAGS, viewport={"width": 1280, "height": 900})
+            str(tmp_path_factory.mktemp("chromium-profile")),
+            executable_path=CHROMIUM,
+            headless=True,
+            args=CHROMIUM_FLAGS,
+            viewport={"width": 1280, "height": 900},
+        )
         context.set_default_timeout(PAGE_TIMEOUT_MS)
         yield context
         context.close()
@@ -74,8 +89,10 @@ def page(browser):
     """A tab that records console errors, uncaught exceptions and failed requests in ``page.problems``."""
     page = browser.new_page()
     page.problems = []
-    page.on("console", lambda m: page.problems.append(f"console {m.type}: {m.text}")
-            if m.type in ("error", "warning") else None)
+    page.on(
+        "console",
+        lambda m: page.problems.append(f"console {m.type}: {m.text}") if m.type in ("error", "warning") else None,
+    )
     page.on("pageerror", lambda e: page.problems.append(f"uncaught: {e}"))
     page.on("requestfailed", lambda r: page.problems.append(f"request failed: {r.url}"))
     page.on("response", lambda r: page.problems.append(f"HTTP {r.status}: {r.url}") if r.status >= 400 else None)
@@ -95,12 +112,22 @@ def sample_article_id(page, server) -> str:
     return page.evaluate("() => JSON.parse(document.body.innerText).rows[0].id")
 
 
-@pytest.mark.parametrize("path, shot", [
-    ("/", "overview"), ("/articles", "articles"), ("/events", "events"), ("/quotes?q=energy", "quotes"),
-    ("/actors", "actors"), ("/actors/person:ingrid-solberg", "actor-solberg"), ("/dyads", "dyads"),
-    ("/dyads/JPN/RUS", "dyad-jpn-rus"), ("/rankings?target=RUS&among=G7&per=month", "ranking-g7-rus"),
-    ("/rankings?target=NOR&among=ASEAN", "ranking-asean-nor"), ("/network", "network"),
-])
+@pytest.mark.parametrize(
+    "path, shot",
+    [
+        ("/", "overview"),
+        ("/articles", "articles"),
+        ("/events", "events"),
+        ("/quotes?q=energy", "quotes"),
+        ("/actors", "actors"),
+        ("/actors/person:ingrid-solberg", "actor-solberg"),
+        ("/dyads", "dyads"),
+        ("/dyads/JPN/RUS", "dyad-jpn-rus"),
+        ("/rankings?target=RUS&among=G7&per=month", "ranking-g7-rus"),
+        ("/rankings?target=NOR&among=ASEAN", "ranking-asean-nor"),
+        ("/network", "network"),
+    ],
+)
 def test_pages_load_without_console_errors(page, server, path, shot):
     open_page(page, server + path, shot)
     assert page.locator("h1").first.inner_text()
@@ -178,6 +205,7 @@ def test_the_sample_article_highlights_the_lawmakers_quotes(page, server):
 
 # -- the pictures: gaps, a network that fits its frame, groups with members --------------------
 
+
 @pytest.fixture(scope="module")
 def shots(tmp_path_factory) -> Path:
     """Screenshots of the fixes, under pytest's tmp dir (the path is printed with -s)."""
@@ -188,7 +216,8 @@ def shots(tmp_path_factory) -> Path:
 
 def inside_frame(page, chart: str) -> dict:
     """How many node symbols the chart draws, and those whose box leaves its SVG's or the frame's box."""
-    return page.evaluate("""chart => {
+    return page.evaluate(
+        """chart => {
         const s = document.querySelector(chart + ' svg').getBoundingClientRect();
         const f = document.querySelector(chart).getBoundingClientRect();
         const svg = {left: Math.max(s.left, f.left), right: Math.min(s.right, f.right),
@@ -197,15 +226,19 @@ def inside_frame(page, chart: str) -> dict:
         const out = nodes.filter(n => { const b = n.getBoundingClientRect();
             return b.left < svg.left - 0.5 || b.right > svg.right + 0.5 || b.top < svg.top - 0.5 || b.bottom > svg.bottom + 0.5; });
         return {nodes: nodes.length, outside: out.length};
-    }""", chart)
+    }""",
+        chart,
+    )
 
 
 def shown_labels(page, chart: str) -> list[tuple[str, list[float]]]:
     """The chart's visible text labels and their boxes (left, top, right, bottom)."""
-    return page.evaluate("""chart => [...document.querySelectorAll(chart + ' svg .mark-text text')]
+    return page.evaluate(
+        """chart => [...document.querySelectorAll(chart + ' svg .mark-text text')]
         .filter(t => t.textContent && getComputedStyle(t).opacity !== '0' && t.getAttribute('opacity') !== '0')
         .map(t => { const b = t.getBoundingClientRect(); return [t.textContent, [b.left, b.top, b.right, b.bottom]]; })""",
-        chart)
+        chart,
+    )
 
 
 def overlap(a: list[float], b: list[float]) -> bool:
@@ -236,7 +269,7 @@ def test_the_network_fits_its_frame(page, server, shots):
         assert placed["nodes"] >= 4 and placed["outside"] == 0, (level, placed)
         boxes = [box for _, box in shown_labels(page, "#chart-network")]
         assert len(boxes) == placed["nodes"]  # a few nodes: every one labelled, none on another
-        assert not any(overlap(a, b) for i, a in enumerate(boxes) for b in boxes[i + 1:])
+        assert not any(overlap(a, b) for i, a in enumerate(boxes) for b in boxes[i + 1 :])
     assert page.problems == []
 
 
@@ -252,14 +285,26 @@ def synthetic_network(n_nodes: int, n_edges: int, *, seed: int = 3) -> tuple[lis
         target = rng.choice(ids)
         if source != target and (source, target) not in seen:
             seen.add((source, target))
-            edges.append({"source": source, "target": target, "events": rng.randint(1, 9),
-                          "mean_goldstein": rng.uniform(-10, 10)})
+            edges.append(
+                {
+                    "source": source,
+                    "target": target,
+                    "events": rng.randint(1, 9),
+                    "mean_goldstein": rng.uniform(-10, 10),
+                }
+            )
     for i, node in enumerate(ids):  # every node on some edge
         if not any(node in (e["source"], e["target"]) for e in edges[-n_nodes:]):
             edges.append({"source": node, "target": ids[(i + 1) % n_nodes], "events": 1, "mean_goldstein": 0.0})
-    nodes = [{"id": node, "name": f"Actor {i}",
-              "events_out": sum(e["events"] for e in edges if e["source"] == node),
-              "events_in": sum(e["events"] for e in edges if e["target"] == node)} for i, node in enumerate(ids)]
+    nodes = [
+        {
+            "id": node,
+            "name": f"Actor {i}",
+            "events_out": sum(e["events"] for e in edges if e["source"] == node),
+            "events_in": sum(e["events"] for e in edges if e["target"] == node),
+        }
+        for i, node in enumerate(ids)
+    ]
     return nodes, edges
 
 
@@ -269,8 +314,11 @@ def test_a_500_node_network_stays_in_its_frame_with_labels_for_the_heaviest(page
     nodes, edges = synthetic_network(500, 900)
     spec = network_chart(nodes, edges)
     open_page(page, f"{server}/network", "network-before-500")  # the page's scripts and frame
-    page.evaluate("""spec => vegaEmbed('#chart-network', spec, {renderer: 'svg', actions: false, ast: true,
-                                        expr: vegaInterpreter.expressionInterpreter})""", spec)
+    page.evaluate(
+        """spec => vegaEmbed('#chart-network', spec, {renderer: 'svg', actions: false, ast: true,
+                                        expr: vegaInterpreter.expressionInterpreter})""",
+        spec,
+    )
     page.wait_for_function("() => document.querySelectorAll('#chart-network svg .mark-symbol path').length === 500")
     page.screenshot(path=str(shots / "network-500.png"), full_page=True)
     placed = inside_frame(page, "#chart-network")
@@ -280,7 +328,12 @@ def test_a_500_node_network_stays_in_its_frame_with_labels_for_the_heaviest(page
     assert len(labels) >= 10 and {t for t, _ in labels} <= {n["name"] for n in heaviest}
     assert heaviest[0]["name"] in {t for t, _ in labels}
     boxes = [box for _, box in labels]
-    clashes = [(labels[i][0], labels[j][0], a, b) for i, a in enumerate(boxes) for j, b in enumerate(boxes) if i < j and overlap(a, b)]
+    clashes = [
+        (labels[i][0], labels[j][0], a, b)
+        for i, a in enumerate(boxes)
+        for j, b in enumerate(boxes)
+        if i < j and overlap(a, b)
+    ]
     assert not clashes, clashes
     # An unlabeled node names itself on hover.
     quiet = next(n for n in reversed(nodes) if n not in heaviest)  # drawn in the order of weight

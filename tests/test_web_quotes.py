@@ -28,8 +28,9 @@ def test_quote_search(client):
     assert client.get("/api/quotes", params={"q": "steps clean"}).json()["count"] == 1  # any order
     assert client.get("/api/quotes", params={"q": "ener"}).json()["count"] >= 2  # a word's start
     assert client.get("/api/quotes", params={"q": "nergy"}).json()["count"] == 0  # not its middle
-    assert {q["speaker"]["actor"]["country"] for q in client.get(
-        "/api/quotes", params={"country": "fra"}).json()["rows"]} == {"FRA"}
+    assert {
+        q["speaker"]["actor"]["country"] for q in client.get("/api/quotes", params={"country": "fra"}).json()["rows"]
+    } == {"FRA"}
     assert client.get("/api/quotes", params={"q": "(unbalanced [regex"}).status_code == 200
     assert client.get("/api/quotes", params={"kind": "sarcastic"}).json()["parameter"] == "kind"
 
@@ -48,8 +49,10 @@ def test_quotes_on_the_article_and_actor_pages(client):
     detail = client.get(f"/api/articles/{article['id']}").json()
     n = next(i for i, q in enumerate(detail["quotes"]) if "We clearly see" in q["text"])
     page = client.get(f"/articles/{article['id']}").text
-    assert f'<mark class="quote" data-quote="{n}" title="quote of Ingrid Solberg">&#34;We clearly see' in page \
+    assert (
+        f'<mark class="quote" data-quote="{n}" title="quote of Ingrid Solberg">&#34;We clearly see' in page
         or f'<mark class="quote" data-quote="{n}" title="quote of Ingrid Solberg">"We clearly see' in page
+    )
     assert f'<span class="speaker" data-quote="{n}">' in page and 'href="/actors/person:ingrid-solberg"' in page
     actor = client.get("/api/actors/person:ingrid-solberg").json()
     assert any("We clearly see" in q["text"] for q in actor["quotes"])

@@ -32,9 +32,9 @@ def test_furniture_at_both_ends_is_dropped():
 def test_offsets_point_into_text():
     article = parse_wire((FIXTURES / "envoys-wire.txt").read_text("utf-8"), origin="f")
     for section in article.sections():
-        part = article.text[section.start:section.end]
+        part = article.text[section.start : section.end]
         assert part and part == part.strip()
-    assert article.text[article.sections()[0].start:article.sections()[0].end] == article.headline
+    assert article.text[article.sections()[0].start : article.sections()[0].end] == article.headline
 
 
 def test_story_without_dateline_keeps_headline_and_body():

@@ -91,11 +91,24 @@ def parse_rule(fields: dict, *, origin: str = "rule") -> Rule:
     Raises:
         SettingsError: a field missing or wrong, named with ``origin`` and the fix.
     """
+
     def bad(message: str) -> SettingsError:
         return SettingsError(f"{origin}: {message}")
 
-    known = {"name", "between", "a", "b", "measure", "window", "window_days", *CONDITIONS, "trailing", "min_events",
-             "count", "webhook"}
+    known = {
+        "name",
+        "between",
+        "a",
+        "b",
+        "measure",
+        "window",
+        "window_days",
+        *CONDITIONS,
+        "trailing",
+        "min_events",
+        "count",
+        "webhook",
+    }
     unknown = sorted(set(fields) - known)
     if unknown:
         raise bad(f"unknown field {unknown[0]!r}; a rule takes {', '.join(sorted(known))}")
@@ -105,14 +118,18 @@ def parse_rule(fields: dict, *, origin: str = "rule") -> Rule:
     if fields.get("between"):
         sides = [s.strip() for s in str(fields["between"]).split(",") if s.strip()]
         if len(sides) != 2 and not (fields.get("a") or fields.get("b")):
-            raise bad(f"between {fields['between']!r} does not name two sides; give two, e.g. between = \"NOR,IDN\" "
-                      "(a group such as G7 for a side, or a and b for lists)")
+            raise bad(
+                f'between {fields["between"]!r} does not name two sides; give two, e.g. between = "NOR,IDN" '
+                "(a group such as G7 for a side, or a and b for lists)"
+            )
         a, b = sides if len(sides) == 2 else (None, None)
     else:
         a, b = fields.get("a"), fields.get("b")
     if not a or not b:
-        raise bad("the sides are missing; give between = \"NOR,IDN\", or a and b (a country, a group such as G7, "
-                  "or codes such as \"JPN,USA\")")
+        raise bad(
+            'the sides are missing; give between = "NOR,IDN", or a and b (a country, a group such as G7, '
+            'or codes such as "JPN,USA")'
+        )
     a, b = str(a).strip().upper(), str(b).strip().upper()
     for side, parameter in ((a, "a"), (b, "b")):
         try:
@@ -127,8 +144,10 @@ def parse_rule(fields: dict, *, origin: str = "rule") -> Rule:
         raise bad("window is missing; give the days the measure is taken over, e.g. window = 7")
     given = [c for c in CONDITIONS if fields.get(c) is not None]
     if len(given) != 1:
-        raise bad(f"{'no condition' if not given else 'conditions ' + ', '.join(given)}; give exactly one of "
-                  f"{', '.join(CONDITIONS)} (e.g. below = 0.5)")
+        raise bad(
+            f"{'no condition' if not given else 'conditions ' + ', '.join(given)}; give exactly one of "
+            f"{', '.join(CONDITIONS)} (e.g. below = 0.5)"
+        )
     limits = {c: _number(fields.get(c), c, origin) for c in CONDITIONS}
     if given[0] in ("drop", "rise") and limits[given[0]] <= 0:
         raise bad(f"{given[0]} must be above 0 (how far below or above the trailing mean), got {limits[given[0]]:g}")
@@ -136,10 +155,18 @@ def parse_rule(fields: dict, *, origin: str = "rule") -> Rule:
     if count not in COUNT_MODES:
         raise bad(f"count {count!r} is not a way of counting; choose clusters or reports")
     webhook = check_webhook(fields.get("webhook") or None, origin=origin)
-    return Rule(name=name, a=a, b=b, measure=measure, window_days=window, **limits,
-                trailing=_number(fields.get("trailing", DEFAULT_TRAILING), "trailing", origin, integer=True, low=1),
-                min_events=_number(fields.get("min_events", 1), "min_events", origin, integer=True, low=1),
-                count=count, webhook=webhook)
+    return Rule(
+        name=name,
+        a=a,
+        b=b,
+        measure=measure,
+        window_days=window,
+        **limits,
+        trailing=_number(fields.get("trailing", DEFAULT_TRAILING), "trailing", origin, integer=True, low=1),
+        min_events=_number(fields.get("min_events", 1), "min_events", origin, integer=True, low=1),
+        count=count,
+        webhook=webhook,
+    )
 
 
 def check_webhook(url: str | None, *, origin: str = "--webhook") -> str | None:
@@ -149,8 +176,9 @@ def check_webhook(url: str | None, *, origin: str = "--webhook") -> str | None:
         SettingsError: it is not.
     """
     if url and not str(url).startswith(("http://", "https://")):
-        raise SettingsError(f"{origin}: webhook {url!r} is not an http(s) address; give a URL such as "
-                            "https://hooks.example.org/dyads")
+        raise SettingsError(
+            f"{origin}: webhook {url!r} is not an http(s) address; give a URL such as https://hooks.example.org/dyads"
+        )
     return url
 
 
@@ -160,8 +188,10 @@ def _number(value, name: str, origin: str, *, integer: bool = False, low: float 
     try:
         number = int(value) if integer and not isinstance(value, float) else float(value)
     except (TypeError, ValueError) as e:
-        raise SettingsError(f"{origin}: {name} {value!r} is not a{'n integer' if integer else ' number'}; "
-                            f"give e.g. {name} = {7 if integer else 0.5}") from e
+        raise SettingsError(
+            f"{origin}: {name} {value!r} is not a{'n integer' if integer else ' number'}; "
+            f"give e.g. {name} = {7 if integer else 0.5}"
+        ) from e
     if isinstance(number, float) and not math.isfinite(number):
         raise SettingsError(f"{origin}: {name} {value!r} is not a finite number; give e.g. {name} = 0.5")
     if low is not None and number < low:
@@ -186,8 +216,10 @@ def read_rules(path: Path) -> list[Rule]:
         else:
             found = tomllib.loads(text).get("rule", [])
     except (json.JSONDecodeError, tomllib.TOMLDecodeError) as e:
-        raise SettingsError(f"{path}: not valid {'JSON' if path.suffix.lower() == '.json' else 'TOML'} ({e}); "
-                            "write [[rule]] tables (TOML) or a list of objects (JSON)") from e
+        raise SettingsError(
+            f"{path}: not valid {'JSON' if path.suffix.lower() == '.json' else 'TOML'} ({e}); "
+            "write [[rule]] tables (TOML) or a list of objects (JSON)"
+        ) from e
     if not isinstance(found, list) or not all(isinstance(r, dict) for r in found):
         raise SettingsError(f"{path}: no list of rules; write [[rule]] tables (TOML) or a list of objects (JSON)")
     rules = [parse_rule(fields, origin=f"{path} rule {i}") for i, fields in enumerate(found, 1)]
@@ -215,8 +247,13 @@ def measure_of(store, rule: Rule, *, until: dt.date) -> dict:
     row = store.alert_figures(a, b, since=since, until=until, count=rule.count)
     figures = analysis.figures(row)
     enough = figures["events"] >= rule.min_events or rule.measure not in RATES
-    return {"since": since, "until": until, "events": figures["events"],
-            "value": figures[rule.measure] if enough else None, "event_ids": list(row["event_ids"] or [])}
+    return {
+        "since": since,
+        "until": until,
+        "events": figures["events"],
+        "value": figures[rule.measure] if enough else None,
+        "event_ids": list(row["event_ids"] or []),
+    }
 
 
 def evaluate(store, rule: Rule, *, today: dt.date) -> dict | None:
@@ -229,8 +266,10 @@ def evaluate(store, rule: Rule, *, today: dt.date) -> dict | None:
     if kind in ("below", "above"):
         fired = now["value"] < limit if kind == "below" else now["value"] > limit
     else:
-        before = [measure_of(store, rule, until=today - dt.timedelta(days=rule.window_days * k))["value"]
-                  for k in range(1, rule.trailing + 1)]
+        before = [
+            measure_of(store, rule, until=today - dt.timedelta(days=rule.window_days * k))["value"]
+            for k in range(1, rule.trailing + 1)
+        ]
         before = [v for v in before if v is not None]
         if not before:
             return None
@@ -240,18 +279,32 @@ def evaluate(store, rule: Rule, *, today: dt.date) -> dict | None:
     if not fired:
         return None
     against = f"{limit:g}" if baseline is None else f"the trailing mean {baseline:g} by {limit:g} or more"
-    message = (f"{rule.name}: {rule.measure} of {rule.a}-{rule.b} is {now['value']:g} over "
-               f"{now['since']:%Y-%m-%d}..{now['until']:%Y-%m-%d} ({now['events']} events), "
-               f"{'below' if kind in ('below', 'drop') else 'above'} {against}")
+    message = (
+        f"{rule.name}: {rule.measure} of {rule.a}-{rule.b} is {now['value']:g} over "
+        f"{now['since']:%Y-%m-%d}..{now['until']:%Y-%m-%d} ({now['events']} events), "
+        f"{'below' if kind in ('below', 'drop') else 'above'} {against}"
+    )
     key = json.dumps([rule.name, now["until"].isoformat(), now["event_ids"]])
-    return {"id": hashlib.sha256(key.encode()).hexdigest()[:16], "rule": rule.name, "fired_at": _utcnow(),
-            "window_start": now["since"], "window_end": now["until"], "measure": rule.measure,
-            "value": now["value"], "baseline": baseline, "events": now["events"], "message": message,
-            "event_ids": now["event_ids"], "webhook": rule.webhook, "webhook_status": None}
+    return {
+        "id": hashlib.sha256(key.encode()).hexdigest()[:16],
+        "rule": rule.name,
+        "fired_at": _utcnow(),
+        "window_start": now["since"],
+        "window_end": now["until"],
+        "measure": rule.measure,
+        "value": now["value"],
+        "baseline": baseline,
+        "events": now["events"],
+        "message": message,
+        "event_ids": now["event_ids"],
+        "webhook": rule.webhook,
+        "webhook_status": None,
+    }
 
 
-def check(store, rules: Iterable[Rule] | None = None, *, today: dt.date | None = None,
-          webhook: str | None = None) -> list[dict]:
+def check(
+    store, rules: Iterable[Rule] | None = None, *, today: dt.date | None = None, webhook: str | None = None
+) -> list[dict]:
     """Check ``rules`` (the stored ones and those given) against the store; store and return the
     alerts newly fired, each POSTed to its rule's webhook (or ``webhook``) first.
 
@@ -276,8 +329,11 @@ def check(store, rules: Iterable[Rule] | None = None, *, today: dt.date | None =
 
 def alert_payload(alert: dict, rule: Rule | None = None) -> dict:
     """The JSON an alert is POSTed as (and listed as by the API)."""
-    payload = {k: (v.isoformat() if isinstance(v, (dt.date, dt.datetime)) else v) for k, v in alert.items()
-               if k not in ("webhook", "webhook_status")}
+    payload = {
+        k: (v.isoformat() if isinstance(v, (dt.date, dt.datetime)) else v)
+        for k, v in alert.items()
+        if k not in ("webhook", "webhook_status")
+    }
     if rule is not None:
         payload["rule_detail"] = {**rule.row(), "webhook": None, "text": rule.describe()}
     return payload
@@ -291,8 +347,9 @@ def post_alert(url: str, payload: dict, *, timeout: float = WEBHOOK_TIMEOUT_S) -
     for attempt in range(2):
         if attempt:
             time.sleep(WEBHOOK_RETRY_S)
-        request = urllib.request.Request(url, data=body, method="POST", headers={
-            "Content-Type": "application/json", "User-Agent": "dyads-alerts"})
+        request = urllib.request.Request(
+            url, data=body, method="POST", headers={"Content-Type": "application/json", "User-Agent": "dyads-alerts"}
+        )
         try:
             with urllib.request.urlopen(request, timeout=timeout) as response:
                 return f"HTTP {response.status}"

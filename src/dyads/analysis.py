@@ -75,13 +75,16 @@ def country_code(code: str, *, parameter: str = "country") -> str:
     """
     value = (code or "").strip().upper()
     if value not in lexicons.load().countries:
-        raise QueryError(f"{parameter} {code!r} is not an ISO 3166 alpha-3 country code; give one like "
-                         "RUS or JPN", parameter=parameter)
+        raise QueryError(
+            f"{parameter} {code!r} is not an ISO 3166 alpha-3 country code; give one like RUS or JPN",
+            parameter=parameter,
+        )
     return value
 
 
-def members(among: str, *, since: dt.date | None = None, until: dt.date | None = None,
-            parameter: str = "among") -> tuple[str, ...]:
+def members(
+    among: str, *, since: dt.date | None = None, until: dt.date | None = None, parameter: str = "among"
+) -> tuple[str, ...]:
     """The countries a ranking compares: a group's members at any time in the period
     (from its founding when ``since`` is None, to today when ``until`` is None), or a
     comma-separated list of ISO 3166 alpha-3 codes.
@@ -93,14 +96,22 @@ def members(among: str, *, since: dt.date | None = None, until: dt.date | None =
     group = next((g for code, g in groups.items() if code.upper() == among.strip().upper()), None)
     if group:
         end = until or dt.date.today()
-        return tuple(sorted({m.iso3 for m in group.memberships
-                             if (m.since is None or m.since <= end) and (m.until is None or since is None
-                                                                         or m.until > since)}))
+        return tuple(
+            sorted(
+                {
+                    m.iso3
+                    for m in group.memberships
+                    if (m.since is None or m.since <= end) and (m.until is None or since is None or m.until > since)
+                }
+            )
+        )
     codes = [c for c in among.replace(";", ",").split(",") if c.strip()]
     if len(codes) == 1 and codes[0].strip().upper() not in lexicons.load().countries:
-        raise QueryError(f"{parameter} {among!r} is neither a group nor a country code; give a group "
-                         f"({', '.join(sorted(groups))}) or ISO 3166 alpha-3 codes such as JPN,USA,DEU",
-                         parameter=parameter)
+        raise QueryError(
+            f"{parameter} {among!r} is neither a group nor a country code; give a group "
+            f"({', '.join(sorted(groups))}) or ISO 3166 alpha-3 codes such as JPN,USA,DEU",
+            parameter=parameter,
+        )
     return tuple(sorted({country_code(c, parameter=parameter) for c in codes}))
 
 
@@ -111,8 +122,11 @@ def check_count(count: str, *, parameter: str = "count") -> str:
         QueryError: it is neither.
     """
     if count not in COUNT_MODES:
-        raise QueryError(f"{parameter} {count!r} is not a way of counting; choose clusters (an event reported "
-                         "by several articles counts once) or reports (every report, as GDELT)", parameter=parameter)
+        raise QueryError(
+            f"{parameter} {count!r} is not a way of counting; choose clusters (an event reported "
+            "by several articles counts once) or reports (every report, as GDELT)",
+            parameter=parameter,
+        )
     return count
 
 
@@ -128,9 +142,19 @@ def country_name(code: str | None) -> str | None:
     return country.name if country else None
 
 
-def dyad_series(store: Store, a: str, b: str, *, by: str = "month", since: dt.date | None = None,
-                until: dt.date | None = None, directed: bool = False, include_groups: bool = True,
-                evidence: int = 20, count: str = "clusters") -> dict:
+def dyad_series(
+    store: Store,
+    a: str,
+    b: str,
+    *,
+    by: str = "month",
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+    directed: bool = False,
+    include_groups: bool = True,
+    evidence: int = 20,
+    count: str = "clusters",
+) -> dict:
     """The events between two countries over time, with totals and the newest events as evidence.
 
     Each period gives event counts by quad class, the cooperation share, the mean
@@ -154,8 +178,13 @@ def dyad_series(store: Store, a: str, b: str, *, by: str = "month", since: dt.da
     a, b = country_code(a, parameter="a"), country_code(b, parameter="b")
     if by not in PERIODS:
         raise QueryError(f"by {by!r} is not a period; choose one of {', '.join(PERIODS)}", parameter="by")
-    options = {"since": since, "until": until, "directed": directed, "include_groups": include_groups,
-               "count": check_count(count)}
+    options = {
+        "since": since,
+        "until": until,
+        "directed": directed,
+        "include_groups": include_groups,
+        "count": check_count(count),
+    }
     rows = store.dyad_series(a, b, by=by, **options)
     totals = store.dyad_series(a, b, by=None, **options)
     return {
@@ -167,17 +196,27 @@ def dyad_series(store: Store, a: str, b: str, *, by: str = "month", since: dt.da
         "include_groups": include_groups,
         "count": count,
         "totals": figures(totals[0] if totals else {}),
-        "series": [{"period": r["period"].isoformat(), **figures(r), "from_a": r["from_a"], "from_b": r["from_b"]}
-                   for r in _filled(rows, by)],
+        "series": [
+            {"period": r["period"].isoformat(), **figures(r), "from_a": r["from_a"], "from_b": r["from_b"]}
+            for r in _filled(rows, by)
+        ],
         "left_out": store.dyad_left_out(a, b, by=by, **options),
-        "evidence": [views.evidence_view(e, a=a, b=b)
-                     for e in store.dyad_evidence(a, b, limit=evidence, **options)],
+        "evidence": [views.evidence_view(e, a=a, b=b) for e in store.dyad_evidence(a, b, limit=evidence, **options)],
     }
 
 
-def rank(store: Store, target: str, among: str, *, since: dt.date | None = None,
-         until: dt.date | None = None, metric: str = "net", per: str | None = None,
-         evidence: int = 5, count: str = "clusters") -> dict:
+def rank(
+    store: Store,
+    target: str,
+    among: str,
+    *,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+    metric: str = "net",
+    per: str | None = None,
+    evidence: int = 5,
+    count: str = "clusters",
+) -> dict:
     """Rank countries by their relations with ``target``, with the events behind each figure.
 
     Args:
@@ -201,8 +240,9 @@ def rank(store: Store, target: str, among: str, *, since: dt.date | None = None,
     """
     target = country_code(target, parameter="target")
     if metric not in METRICS:
-        raise QueryError(f"metric {metric!r} is not a ranking metric; choose one of {', '.join(METRICS)}",
-                         parameter="metric")
+        raise QueryError(
+            f"metric {metric!r} is not a ranking metric; choose one of {', '.join(METRICS)}", parameter="metric"
+        )
     if per is not None and per not in PERIODS:
         raise QueryError(f"per {per!r} is not a period; choose one of {', '.join(PERIODS)}", parameter="per")
     codes = [c for c in members(among, since=since, until=until) if c != target]
@@ -217,14 +257,28 @@ def rank(store: Store, target: str, among: str, *, since: dt.date | None = None,
     if store.has_table("quotes"):
         for row in store.rank_quotes(target, codes, since=since, until=until, limit=evidence):
             said.setdefault(row["member"], []).append(views.quote_listing(row))
-    ranking = _ranked([{"country": c, "name": country_name(c), **figures(overall.get(c, {})),
-                        "direct": (overall.get(c) or {}).get("direct", 0),
-                        "from_member": (overall.get(c) or {}).get("from_member", 0),
-                        "evidence": proof.get(c, []), "quotes": said.get(c, [])} for c in codes], metric)
+    ranking = _ranked(
+        [
+            {
+                "country": c,
+                "name": country_name(c),
+                **figures(overall.get(c, {})),
+                "direct": (overall.get(c) or {}).get("direct", 0),
+                "from_member": (overall.get(c) or {}).get("from_member", 0),
+                "evidence": proof.get(c, []),
+                "quotes": said.get(c, []),
+            }
+            for c in codes
+        ],
+        metric,
+    )
     result = {
         "target": {"code": target, "name": country_name(target)},
-        "among": {"code": among.strip().upper() if group_name(among) else None, "name": group_name(among),
-                  "members": codes},
+        "among": {
+            "code": among.strip().upper() if group_name(among) else None,
+            "name": group_name(among),
+            "members": codes,
+        },
         "period": {"since": _iso(since), "until": _iso(until)},
         "metric": metric,
         "count": count,
@@ -235,10 +289,12 @@ def rank(store: Store, target: str, among: str, *, since: dt.date | None = None,
         by_period: dict[dt.date, list] = {}
         for r in rows:
             by_period.setdefault(r["period"], []).append(
-                {"country": r["member"], "name": country_name(r["member"]), **figures(r)})
+                {"country": r["member"], "name": country_name(r["member"]), **figures(r)}
+            )
         result["per"] = per
-        result["by_period"] = [{"period": p.isoformat(), **row}
-                               for p in sorted(by_period) for row in _ranked(by_period[p], metric)]
+        result["by_period"] = [
+            {"period": p.isoformat(), **row} for p in sorted(by_period) for row in _ranked(by_period[p], metric)
+        ]
     return result
 
 
@@ -249,7 +305,10 @@ def figures(row: dict) -> dict:
     cooperation = quads["verbal_cooperation"] + quads["material_cooperation"]
     conflict = quads["verbal_conflict"] + quads["material_conflict"]
     return {
-        "events": events, **quads, "cooperation": cooperation, "conflict": conflict,
+        "events": events,
+        **quads,
+        "cooperation": cooperation,
+        "conflict": conflict,
         "net": cooperation - conflict,
         "cooperation_share": round(cooperation / events, 4) if events else None,
         "mean_score": _round(row.get("mean_score")),
@@ -261,19 +320,32 @@ def _ranked(rows: list[dict], metric: str) -> list[dict]:
     """Rows in rank order with ``rank`` (1 = best); rows without events last with rank None.
     Ties on the metric go to the higher mean PLOVER score, then to more events."""
     key = METRICS[metric]
+
     def order(r):  # the metric, then the mean score (a sanction weighs more than a rebuke), then volume
         value, score = key(r), r["mean_score"]
-        return (-(value if value is not None else float("-inf")), -(score if score is not None else 0),
-                -r["events"], r["country"])
+        return (
+            -(value if value is not None else float("-inf")),
+            -(score if score is not None else 0),
+            -r["events"],
+            r["country"],
+        )
 
     with_events = sorted((r for r in rows if r["events"]), key=order)
     without = sorted((r for r in rows if not r["events"]), key=lambda r: r["country"])
     return [{"rank": i, **r} for i, r in enumerate(with_events, 1)] + [{"rank": None, **r} for r in without]
 
 
-def network(store: Store, *, level: str = "country", since: dt.date | None = None,
-            until: dt.date | None = None, types: list[str] | None = None, country: str | None = None,
-            min_weight: int = 1, count: str = "clusters") -> dict:
+def network(
+    store: Store,
+    *,
+    level: str = "country",
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+    types: list[str] | None = None,
+    country: str | None = None,
+    min_weight: int = 1,
+    count: str = "clusters",
+) -> dict:
     """The directed, weighted network of who did what to whom.
 
     Nodes are countries (``level="country"``; a group stands for its members) or
@@ -289,18 +361,27 @@ def network(store: Store, *, level: str = "country", since: dt.date | None = Non
         []
     """
     if level not in LEVELS:
-        raise QueryError(f"level {level!r} is not a network level; choose one of {', '.join(LEVELS)}",
-                         parameter="level")
+        raise QueryError(
+            f"level {level!r} is not a network level; choose one of {', '.join(LEVELS)}", parameter="level"
+        )
     if min_weight < 1:
         raise QueryError(f"min_weight must be 1 or more, got {min_weight}", parameter="min_weight")
     country = country_code(country, parameter="country") if country else None
     edges: dict[tuple[str, str], dict] = {}
     count = check_count(count)
-    for row in store.network_edges(level=level, since=since, until=until, types=types, country=country,
-                                   count=count):
-        edge = edges.setdefault((row["source"], row["target"]), {
-            "source": row["source"], "target": row["target"], "events": 0, "cooperation": 0,
-            "score_sum": 0.0, "goldstein_sum": 0.0, "by_type": {}})
+    for row in store.network_edges(level=level, since=since, until=until, types=types, country=country, count=count):
+        edge = edges.setdefault(
+            (row["source"], row["target"]),
+            {
+                "source": row["source"],
+                "target": row["target"],
+                "events": 0,
+                "cooperation": 0,
+                "score_sum": 0.0,
+                "goldstein_sum": 0.0,
+                "by_type": {},
+            },
+        )
         edge["events"] += row["events"]
         edge["cooperation"] += row["cooperation"]
         edge["score_sum"] += row["score_sum"]
@@ -318,11 +399,16 @@ def network(store: Store, *, level: str = "country", since: dt.date | None = Non
 
 
 def _edge(e: dict) -> dict:
-    return {"source": e["source"], "target": e["target"], "events": e["events"],
-            "cooperation": e["cooperation"], "conflict": e["events"] - e["cooperation"],
-            "mean_score": _round(e["score_sum"] / e["events"]),
-            "mean_goldstein": _round(e["goldstein_sum"] / e["events"]),
-            "by_type": dict(sorted(e["by_type"].items()))}
+    return {
+        "source": e["source"],
+        "target": e["target"],
+        "events": e["events"],
+        "cooperation": e["cooperation"],
+        "conflict": e["events"] - e["cooperation"],
+        "mean_score": _round(e["score_sum"] / e["events"]),
+        "mean_goldstein": _round(e["goldstein_sum"] / e["events"]),
+        "by_type": dict(sorted(e["by_type"].items())),
+    }
 
 
 def _nodes(store: Store, edges: list[dict], level: str) -> list[dict]:
@@ -333,10 +419,16 @@ def _nodes(store: Store, edges: list[dict], level: str) -> list[dict]:
         out_events = sum(e["events"] for e in edges if e["source"] == node_id)
         in_events = sum(e["events"] for e in edges if e["target"] == node_id)
         info = known.get(node_id, {})
-        nodes.append({"id": node_id, "name": info.get("name") or country_name(node_id) or node_id,
-                      "kind": info.get("kind") or ("country" if country_name(node_id) else "other"),
-                      "country": info.get("country") or (node_id if country_name(node_id) else None),
-                      "events_out": out_events, "events_in": in_events})
+        nodes.append(
+            {
+                "id": node_id,
+                "name": info.get("name") or country_name(node_id) or node_id,
+                "kind": info.get("kind") or ("country" if country_name(node_id) else "other"),
+                "country": info.get("country") or (node_id if country_name(node_id) else None),
+                "events_out": out_events,
+                "events_in": in_events,
+            }
+        )
     return nodes
 
 
@@ -350,8 +442,7 @@ def network_graphml(net: dict) -> str:
         import networkx
     except ImportError as e:
         raise MissingDependency("networkx", "network") from e
-    graph = networkx.DiGraph(level=net["level"], since=net["period"]["since"] or "",
-                             until=net["period"]["until"] or "")
+    graph = networkx.DiGraph(level=net["level"], since=net["period"]["since"] or "", until=net["period"]["until"] or "")
     for node in net["nodes"]:
         graph.add_node(node["id"], **{k: v for k, v in node.items() if k != "id" and v is not None})
     for edge in net["edges"]:
@@ -365,8 +456,9 @@ def network_graphml(net: dict) -> str:
 def write_network(net: dict, out: Path, fmt: str) -> None:
     """Write the network to ``out`` as GraphML or JSON."""
     if fmt not in NETWORK_FORMATS:
-        raise QueryError(f"format {fmt!r} is not a network format; choose one of {', '.join(NETWORK_FORMATS)}",
-                         parameter="format")
+        raise QueryError(
+            f"format {fmt!r} is not a network format; choose one of {', '.join(NETWORK_FORMATS)}", parameter="format"
+        )
     text = network_graphml(net) if fmt == "graphml" else json.dumps(net, ensure_ascii=False, indent=2) + "\n"
     Path(out).write_text(text, encoding="utf-8")
 
@@ -376,15 +468,17 @@ def _filled(rows: list[dict], by: str) -> list[dict]:
     if not rows:
         return []
     by_period = {r["period"]: r for r in rows}
-    return [by_period.get(period, {"period": period, "events": 0, "from_a": 0, "from_b": 0})
-            for period in period_starts(rows[0]["period"], rows[-1]["period"], by)]
+    return [
+        by_period.get(period, {"period": period, "events": 0, "from_a": 0, "from_b": 0})
+        for period in period_starts(rows[0]["period"], rows[-1]["period"], by)
+    ]
 
 
 def period_starts(first: dt.date, last: dt.date, by: str) -> list[dt.date]:
     """The first days of every period from ``first``'s to ``last``'s, at most ``MAX_FILLED_PERIODS``.
 
-        >>> [d.isoformat() for d in period_starts(dt.date(2018, 11, 1), dt.date(2019, 1, 1), "month")]
-        ['2018-11-01', '2018-12-01', '2019-01-01']
+    >>> [d.isoformat() for d in period_starts(dt.date(2018, 11, 1), dt.date(2019, 1, 1), "month")]
+    ['2018-11-01', '2018-12-01', '2019-01-01']
     """
     periods, period = [], first
     while period <= last and len(periods) < MAX_FILLED_PERIODS:

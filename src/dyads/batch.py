@@ -36,8 +36,15 @@ from pathlib import Path
 from dyads.config import Settings
 from dyads.errors import DyadsError, MissingDependency
 from dyads import dedup
-from dyads.ingest import (Batch, _link_people, count_batch, model_description, plan_batches,
-                          within_sentence_limit, write_batch)
+from dyads.ingest import (
+    Batch,
+    _link_people,
+    count_batch,
+    model_description,
+    plan_batches,
+    within_sentence_limit,
+    write_batch,
+)
 from dyads.pipeline import analyze_batch, load_nlp, quote_tagger
 from dyads.records import Analysis, Article, Failure, IngestSummary
 from dyads.store import Store
@@ -99,19 +106,25 @@ def batch(
         with db.writing() as session:
             run_id = session.start_run("batch", model=model)
     pending = dedup.StoryIndex()
-    partitions = plan_batches(specs, store=db, settings=settings, reference=reference,
-                              summary=summary, pending=pending, size=partition_size, collect_ids=False)
+    partitions = plan_batches(
+        specs,
+        store=db,
+        settings=settings,
+        reference=reference,
+        summary=summary,
+        pending=pending,
+        size=partition_size,
+        collect_ids=False,
+    )
     with connect(scheduler, workers=settings.workers) as client:
         for part, done in _run(client, partitions, settings=settings, run_id=run_id, out=out):
             if db is not None:
                 part.failures += done.failures
-                write_batch(part, done.analyses, store=db, settings=settings, run_id=run_id,
-                            summary=summary)
+                write_batch(part, done.analyses, store=db, settings=settings, run_id=run_id, summary=summary)
             else:
                 summary.duplicates += len(part.articles) if done.existed else 0
                 _write_copies(part, out)
-                count_batch(done.written, part.failures + done.failures, store=None, run_id=None,
-                            summary=summary)
+                count_batch(done.written, part.failures + done.failures, store=None, run_id=None, summary=summary)
             pending -= part.ids
             if on_progress:
                 on_progress(part.size)
@@ -134,22 +147,28 @@ def connect(scheduler: str, *, workers: int, timeout: str = CONNECT_TIMEOUT):
 
         # Not daemonic, so that each may run the NLP in a worker process of its own, killed
         # when an article goes over its budget (dyads.workers); daemons may have no children.
-        with dask.config.set({"distributed.worker.daemon": False}), distributed.LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                                      dashboard_address=None) as cluster, \
-                distributed.Client(cluster) as client:
+        with (
+            dask.config.set({"distributed.worker.daemon": False}),
+            distributed.LocalCluster(
+                n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None
+            ) as cluster,
+            distributed.Client(cluster) as client,
+        ):
             yield client
         return
     try:
         client = distributed.Client(scheduler, timeout=timeout)
     except OSError as e:
-        raise DyadsError(f"cannot reach the Dask scheduler at {scheduler} ({e}); check the "
-                         "address, or use --dask local") from e
+        raise DyadsError(
+            f"cannot reach the Dask scheduler at {scheduler} ({e}); check the address, or use --dask local"
+        ) from e
     with client:
         yield client
 
 
-def _run(client, partitions: Iterator[Batch], *, settings: Settings, run_id: str | None,
-         out: Path | None) -> Iterator[tuple[Batch, Partition]]:
+def _run(
+    client, partitions: Iterator[Batch], *, settings: Settings, run_id: str | None, out: Path | None
+) -> Iterator[tuple[Batch, Partition]]:
     """Each partition with its shards, in input order; at most a few partitions out at once."""
     limit = max(1, len(client.scheduler_info().get("workers", {}))) * (1 + IN_FLIGHT_PER_WORKER)
     window: deque = deque()
@@ -160,10 +179,23 @@ def _run(client, partitions: Iterator[Batch], *, settings: Settings, run_id: str
         elif out is not None and (out / "articles" / f"{name}.parquet").exists():
             window.append((part, Partition(name, existed=True)))
         else:
-            window.append((part, client.submit(
-                analyze_partition, part.articles, name=name, run_id=run_id,
-                batch_size=settings.batch_size, max_sentences=settings.max_sentences,
-                quotes=settings.quotes, out=str(out) if out else None, budget=Budget.of(settings), pure=False)))
+            window.append(
+                (
+                    part,
+                    client.submit(
+                        analyze_partition,
+                        part.articles,
+                        name=name,
+                        run_id=run_id,
+                        batch_size=settings.batch_size,
+                        max_sentences=settings.max_sentences,
+                        quotes=settings.quotes,
+                        out=str(out) if out else None,
+                        budget=Budget.of(settings),
+                        pure=False,
+                    ),
+                )
+            )
         if len(window) > limit:
             yield _done(*window.popleft())
     while window:
@@ -177,14 +209,23 @@ def _done(part: Batch, done) -> tuple[Batch, Partition]:
 def partition_name(articles: list[Article], quotes: str = "rules") -> str:
     """A name that depends only on the partition's articles (and a quotes mode other than
     the default), so a rerun finds its shards and a tagged run does not take a plain one's."""
-    digest = hashlib.sha256("\n".join([a.id for a in articles] + ([quotes] if quotes != "rules" else []))
-                            .encode()).hexdigest()
+    digest = hashlib.sha256(
+        "\n".join([a.id for a in articles] + ([quotes] if quotes != "rules" else [])).encode()
+    ).hexdigest()
     return f"part-{digest[:16]}"
 
 
-def analyze_partition(articles: list[Article], *, name: str, run_id: str | None, batch_size: int,
-                      max_sentences: int, out: str | None, quotes: str = "rules",
-                      budget: Budget | None = None) -> Partition:
+def analyze_partition(
+    articles: list[Article],
+    *,
+    name: str,
+    run_id: str | None,
+    batch_size: int,
+    max_sentences: int,
+    out: str | None,
+    quotes: str = "rules",
+    budget: Budget | None = None,
+) -> Partition:
     """On a worker: analyze a partition, each article within ``budget`` (in a process of its
     own, as ``dyads ingest`` does); with ``out``, write its table rows as Parquet shards."""
     with _NLP_LOCK:
@@ -194,21 +235,23 @@ def analyze_partition(articles: list[Article], *, name: str, run_id: str | None,
     kept, failures = within_sentence_limit(analyses, Settings(max_sentences=max_sentences))
     with Store.open(":memory:") as scratch:
         written = scratch.write(_link_people(kept, scratch), run_id=run_id)
-        return Partition(name, failures=over + failures, files=scratch.export_shards(Path(out), name),
-                         written=written)
+        return Partition(name, failures=over + failures, files=scratch.export_shards(Path(out), name), written=written)
 
 
-def _analyze(articles: list[Article], *, batch_size: int, quotes: str,
-             budget: Budget | None) -> tuple[list[Analysis], list[Failure]]:
+def _analyze(
+    articles: list[Article], *, batch_size: int, quotes: str, budget: Budget | None
+) -> tuple[list[Analysis], list[Failure]]:
     if budget is not None and multiprocessing.current_process().daemon:
-        log.warning("this Dask worker is a daemon process, which may start none: articles are analyzed "
-                    "without --article-timeout; start workers with distributed.worker.daemon: False")
+        log.warning(
+            "this Dask worker is a daemon process, which may start none: articles are analyzed "
+            "without --article-timeout; start workers with distributed.worker.daemon: False"
+        )
         budget = None
     if budget is None:
-        return analyze_batch(articles, nlp=load_nlp(), batch_size=batch_size,
-                             tagger=quote_tagger(quotes, threads=1)), []
-    [(_, analyses, failures)] = analyze_batches([(None, articles)], batch_size=batch_size, quotes=quotes,
-                                                budget=budget)
+        return analyze_batch(
+            articles, nlp=load_nlp(), batch_size=batch_size, tagger=quote_tagger(quotes, threads=1)
+        ), []
+    [(_, analyses, failures)] = analyze_batches([(None, articles)], batch_size=batch_size, quotes=quotes, budget=budget)
     return analyses, failures
 
 
@@ -224,8 +267,11 @@ def _write_copies(part: Batch, out: Path) -> None:
             scratch.add_article_keys(part.keys)
             scratch.export_shards(out, f"copies-{digest[:16]}", tables=["article_keys"])
     if part.fills:
-        log.info("%d later copies would fill fields of a story in the Parquet output; shards are "
-                 "not rewritten, so ingest into a database to keep them", len(part.fills))
+        log.info(
+            "%d later copies would fill fields of a story in the Parquet output; shards are "
+            "not rewritten, so ingest into a database to keep them",
+            len(part.fills),
+        )
 
 
 def _import_distributed():
@@ -234,4 +280,3 @@ def _import_distributed():
     except ImportError as e:
         raise MissingDependency("dask.distributed", "dask") from e
     return distributed
-

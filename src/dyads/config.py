@@ -1,7 +1,7 @@
 """Settings: defaults < ``DYADS_*`` environment variables < command-line flags.
 
-    >>> Settings.load(env={"DYADS_BATCH_SIZE": "8"}).batch_size
-    8
+>>> Settings.load(env={"DYADS_BATCH_SIZE": "8"}).batch_size
+8
 """
 
 from __future__ import annotations
@@ -79,16 +79,27 @@ class Settings:
         return settings
 
     def check(self) -> None:
-        for name in ("batch_size", "commit_every", "max_file_mb", "max_article_chars", "max_sentences", "workers",
-                     "lock_timeout", "article_memory_mb"):
+        for name in (
+            "batch_size",
+            "commit_every",
+            "max_file_mb",
+            "max_article_chars",
+            "max_sentences",
+            "workers",
+            "lock_timeout",
+            "article_memory_mb",
+        ):
             if getattr(self, name) <= 0:
                 raise SettingsError(f"{name} must be positive, got {getattr(self, name)}")
         if self.article_timeout < 0:
-            raise SettingsError(f"article_timeout must be 0 (no budget) or positive, got {self.article_timeout} "
-                                "(--article-timeout or DYADS_ARTICLE_TIMEOUT)")
+            raise SettingsError(
+                f"article_timeout must be 0 (no budget) or positive, got {self.article_timeout} "
+                "(--article-timeout or DYADS_ARTICLE_TIMEOUT)"
+            )
         if self.quotes not in QUOTE_MODES:
-            raise SettingsError(f"quotes must be one of {', '.join(QUOTE_MODES)}, got {self.quotes!r} "
-                                "(--quotes or DYADS_QUOTES)")
+            raise SettingsError(
+                f"quotes must be one of {', '.join(QUOTE_MODES)}, got {self.quotes!r} (--quotes or DYADS_QUOTES)"
+            )
 
     @property
     def max_file_bytes(self) -> int:

@@ -92,7 +92,7 @@ def sketch_keys(article: Article) -> tuple[str, ...]:
 def shingles(tokens: list[str]) -> set[tuple[str, ...]]:
     if len(tokens) < SHINGLE_WORDS:
         return {tuple(tokens)} if tokens else set()
-    return {tuple(tokens[i:i + SHINGLE_WORDS]) for i in range(len(tokens) - SHINGLE_WORDS + 1)}
+    return {tuple(tokens[i : i + SHINGLE_WORDS]) for i in range(len(tokens) - SHINGLE_WORDS + 1)}
 
 
 def containment(a: list[str], b: list[str]) -> float:
@@ -110,8 +110,11 @@ def same_story(a: list[str], b: list[str]) -> bool:
 
 def fills(stored: dict, article: Article) -> dict:
     """The fields of ``article`` that the stored row (a dict of FILLABLE_FIELDS) lacks."""
-    return {name: getattr(article, name) for name in FILLABLE_FIELDS
-            if stored.get(name) in (None, "") and getattr(article, name) not in (None, "")}
+    return {
+        name: getattr(article, name)
+        for name in FILLABLE_FIELDS
+        if stored.get(name) in (None, "") and getattr(article, name) not in (None, "")
+    }
 
 
 def repeats(articles: list[Article], known) -> dict[int, str]:
@@ -158,8 +161,7 @@ def key_rows(article: Article) -> list[tuple[str, str]]:
     headline = headline_key(article)
     if headline:
         rows.append((headline, "headline"))
-    return (rows + [(key, "lead") for key in lead_keys(article)]
-            + [(key, "sketch") for key in sketch_keys(article)])
+    return rows + [(key, "lead") for key in lead_keys(article)] + [(key, "sketch") for key in sketch_keys(article)]
 
 
 class StoryIndex:

@@ -56,6 +56,4 @@ class MissingDependency(DyadsError):
     """An optional dependency is not installed."""
 
     def __init__(self, package: str, extra: str) -> None:
-        super().__init__(
-            f"{package} is not installed; run: pip install 'dyads[{extra}]'"
-        )
+        super().__init__(f"{package} is not installed; run: pip install 'dyads[{extra}]'")

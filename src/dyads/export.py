@@ -33,29 +33,103 @@ KIND_FORMATS = {"events": FORMATS, "quotes": RECORD_FORMATS, "actors": RECORD_FO
 CODEBOOK = "PLOVER 2.0 draft; CAMEO 1.1b3"
 # GDELT 2.0 event-table column names for the fields dyads has, then its own provenance.
 GDELT_COLUMNS = (
-    "GLOBALEVENTID", "SQLDATE", "MonthYear", "Year", "Actor1Code", "Actor1Name", "Actor1CountryCode",
-    "Actor1Type1Code", "Actor2Code", "Actor2Name", "Actor2CountryCode", "Actor2Type1Code",
-    "IsRootEvent", "EventCode", "EventBaseCode", "EventRootCode", "QuadClass", "GoldsteinScale",
-    "NumMentions", "NumSources", "NumArticles", "ActionGeo_FullName", "ActionGeo_CountryCode", "ActionGeo_Lat", "ActionGeo_Long",
-    "ActionGeo_FeatureID", "SOURCEURL", "PLOVERType", "PLOVERMode", "EventId", "ClusterId", "ArticleId", "Sentence",
+    "GLOBALEVENTID",
+    "SQLDATE",
+    "MonthYear",
+    "Year",
+    "Actor1Code",
+    "Actor1Name",
+    "Actor1CountryCode",
+    "Actor1Type1Code",
+    "Actor2Code",
+    "Actor2Name",
+    "Actor2CountryCode",
+    "Actor2Type1Code",
+    "IsRootEvent",
+    "EventCode",
+    "EventBaseCode",
+    "EventRootCode",
+    "QuadClass",
+    "GoldsteinScale",
+    "NumMentions",
+    "NumSources",
+    "NumArticles",
+    "ActionGeo_FullName",
+    "ActionGeo_CountryCode",
+    "ActionGeo_Lat",
+    "ActionGeo_Long",
+    "ActionGeo_FeatureID",
+    "SOURCEURL",
+    "PLOVERType",
+    "PLOVERMode",
+    "EventId",
+    "ClusterId",
+    "ArticleId",
+    "Sentence",
 )
 FLAT_COLUMNS = (
-    "id", "article_id", "date", "date_precision", "type", "mode", "cameo", "cameo_root", "goldstein",
-    "quad_class", "score", "actor_codes", "actor_names", "recipient_codes", "recipient_names", "place",
-    "place_country", "place_lat", "place_lon", "negated", "future", "hypothetical", "historical",
-    "quoted", "reported_by", "confidence", "found_by", "trigger", "sentence", "headline",
+    "id",
+    "article_id",
+    "date",
+    "date_precision",
+    "type",
+    "mode",
+    "cameo",
+    "cameo_root",
+    "goldstein",
+    "quad_class",
+    "score",
+    "actor_codes",
+    "actor_names",
+    "recipient_codes",
+    "recipient_names",
+    "place",
+    "place_country",
+    "place_lat",
+    "place_lon",
+    "negated",
+    "future",
+    "hypothetical",
+    "historical",
+    "quoted",
+    "reported_by",
+    "confidence",
+    "found_by",
+    "trigger",
+    "sentence",
+    "headline",
 )
 # A quote as a flat row (CSV, Parquet) and the DuckDB types of its Parquet columns.
 QUOTE_COLUMNS = {
-    "id": "VARCHAR", "article_id": "VARCHAR", "index": "INTEGER", "published": "DATE",
-    "speaker": "VARCHAR", "speaker_id": "VARCHAR", "speaker_name": "VARCHAR", "title": "VARCHAR",
-    "country": "VARCHAR", "sector": "VARCHAR", "cue": "VARCHAR", "kind": "VARCHAR", "text": "VARCHAR",
-    "about": "VARCHAR", "about_ids": "VARCHAR", "headline": "VARCHAR", "found_by": "VARCHAR",
+    "id": "VARCHAR",
+    "article_id": "VARCHAR",
+    "index": "INTEGER",
+    "published": "DATE",
+    "speaker": "VARCHAR",
+    "speaker_id": "VARCHAR",
+    "speaker_name": "VARCHAR",
+    "title": "VARCHAR",
+    "country": "VARCHAR",
+    "sector": "VARCHAR",
+    "cue": "VARCHAR",
+    "kind": "VARCHAR",
+    "text": "VARCHAR",
+    "about": "VARCHAR",
+    "about_ids": "VARCHAR",
+    "headline": "VARCHAR",
+    "found_by": "VARCHAR",
 }
 # An actor as a flat row; in CSV its titles are joined with "; ", in Parquet a list.
 ACTOR_COLUMNS = {
-    "id": "VARCHAR", "kind": "VARCHAR", "name": "VARCHAR", "label": "VARCHAR", "country": "VARCHAR",
-    "sector": "VARCHAR", "titles": "VARCHAR[]", "articles": "BIGINT", "mentions": "BIGINT",
+    "id": "VARCHAR",
+    "kind": "VARCHAR",
+    "name": "VARCHAR",
+    "label": "VARCHAR",
+    "country": "VARCHAR",
+    "sector": "VARCHAR",
+    "titles": "VARCHAR[]",
+    "articles": "BIGINT",
+    "mentions": "BIGINT",
 }
 
 
@@ -74,8 +148,9 @@ def check_format(kind: str, fmt: str) -> str:
     if fmt in formats:
         return fmt
     if fmt in FORMATS:
-        raise SettingsError(f"--format {fmt} is for events only; export {kind} as "
-                            f"{', '.join(formats[:-1])} or {formats[-1]}")
+        raise SettingsError(
+            f"--format {fmt} is for events only; export {kind} as {', '.join(formats[:-1])} or {formats[-1]}"
+        )
     raise SettingsError(f"--format {fmt} is not an export format; choose one of {', '.join(formats)}")
 
 
@@ -100,8 +175,12 @@ def export_events(store: Store, fmt: str, out: Path | BinaryIO, **filters) -> in
             write_rows(f, [flat_row(e) for e in events], FLAT_COLUMNS, delimiter=",")
         else:
             clusters = store.clusters_of(e["id"] for e in events)
-            write_rows(f, [row for e in events for row in gdelt_rows(e, cluster=clusters.get(e["id"]))],
-                       GDELT_COLUMNS, delimiter="\t")
+            write_rows(
+                f,
+                [row for e in events for row in gdelt_rows(e, cluster=clusters.get(e["id"]))],
+                GDELT_COLUMNS,
+                delimiter="\t",
+            )
     return len(events)
 
 
@@ -136,8 +215,9 @@ def export_actors(store: Store, fmt: str, out: Path | BinaryIO, **filters) -> in
     return len(actors)
 
 
-def _write_records(records: list[dict], rows: list[dict], columns: dict[str, str], fmt: str,
-                   out: Path | BinaryIO) -> None:
+def _write_records(
+    records: list[dict], rows: list[dict], columns: dict[str, str], fmt: str, out: Path | BinaryIO
+) -> None:
     """JSONL of ``records``; CSV or Parquet of their flat ``rows``."""
     if fmt == "parquet":
         with _parquet_out(out) as path:
@@ -159,15 +239,23 @@ def quote_row(quote: dict) -> dict:
     speaker = quote["speaker"] or {}
     actor = speaker.get("actor") or {}
     return {
-        "id": quote["id"], "article_id": quote["article_id"], "index": quote["index"],
+        "id": quote["id"],
+        "article_id": quote["article_id"],
+        "index": quote["index"],
         "published": quote["published"],
         "speaker": actor.get("name") or speaker.get("text") or "(unnamed)",
-        "speaker_id": actor.get("id"), "speaker_name": actor.get("name"), "title": actor.get("title"),
-        "country": actor.get("country"), "sector": actor.get("sector"),
-        "cue": quote["cue"]["text"] if quote["cue"] else None, "kind": quote["kind"], "text": quote["text"],
+        "speaker_id": actor.get("id"),
+        "speaker_name": actor.get("name"),
+        "title": actor.get("title"),
+        "country": actor.get("country"),
+        "sector": actor.get("sector"),
+        "cue": quote["cue"]["text"] if quote["cue"] else None,
+        "kind": quote["kind"],
+        "text": quote["text"],
         "about": "; ".join(a["name"] for a in quote["about"]),
         "about_ids": "; ".join(a["id"] or "" for a in quote["about"]),
-        "headline": quote["headline"], "found_by": quote["found_by"],
+        "headline": quote["headline"],
+        "found_by": quote["found_by"],
     }
 
 
@@ -223,8 +311,16 @@ def write_rows(f, rows: list[dict], columns, *, delimiter: str) -> None:
 
 def plover_record(event: dict) -> dict:
     """An event as a PLOVER JSON record (manual §"Data Fields")."""
-    aux = [name for name, flag in (("historical", event["historical"]), ("future", event["future"]),
-                                   ("hypothetical", event["hypothetical"]), ("negation", event["negated"])) if flag]
+    aux = [
+        name
+        for name, flag in (
+            ("historical", event["historical"]),
+            ("future", event["future"]),
+            ("hypothetical", event["hypothetical"]),
+            ("negation", event["negated"]),
+        )
+        if flag
+    ]
     place = event["place"]
     return {
         "id": event["id"],
@@ -240,15 +336,28 @@ def plover_record(event: dict) -> dict:
         "event_scale": event["score"],
         "event_text": [event["evidence"]["trigger"]["text"]],
         "event_loc": {
-            "extracted_place": place["text"] or place["name"], "resolved_place": place["name"],
-            "geonameid": place["geonameid"], "lat": place["lat"], "lon": place["lon"],
+            "extracted_place": place["text"] or place["name"],
+            "resolved_place": place["name"],
+            "geonameid": place["geonameid"],
+            "lat": place["lat"],
+            "lon": place["lon"],
             "country_code": place["country"],
-        } if place else None,
+        }
+        if place
+        else None,
         "text": event["evidence"]["sentence"],
-        "text_info": {"start": event["evidence"]["start"], "end": event["evidence"]["end"],
-                      "sequence": event["evidence"]["sentence_index"], "text_story": event["headline"]},
-        "cite_info": {"title": event["headline"], "publication": event["published"], "corpus": "dyads",
-                      "codebook": CODEBOOK},
+        "text_info": {
+            "start": event["evidence"]["start"],
+            "end": event["evidence"]["end"],
+            "sequence": event["evidence"]["sentence_index"],
+            "text_story": event["headline"],
+        },
+        "cite_info": {
+            "title": event["headline"],
+            "publication": event["published"],
+            "corpus": "dyads",
+            "codebook": CODEBOOK,
+        },
         "coder": "dyads",
         "cameo_code": event["cameo"],
         "goldstein": event["goldstein"],
@@ -258,8 +367,13 @@ def plover_record(event: dict) -> dict:
 
 
 def _entity(party: dict) -> dict:
-    return {"code": party["code"], "sector": party["sector"], "entity_text": party["text"],
-            "entity_name": party["name"], "identifier_id": party["id"]}
+    return {
+        "code": party["code"],
+        "sector": party["sector"],
+        "entity_text": party["text"],
+        "entity_name": party["name"],
+        "identifier_id": party["id"],
+    }
 
 
 def gdelt_rows(event: dict, *, cluster: dict | None = None) -> list[dict]:
@@ -273,23 +387,39 @@ def gdelt_rows(event: dict, *, cluster: dict | None = None) -> list[dict]:
     for number, (source, target) in enumerate(_dyads(event)):
         date = event["date"] if event["date_precision"] == "day" else None
         place = event["place"] or {}
-        rows.append({
-            "GLOBALEVENTID": f"{event['id']}:{number}",
-            "SQLDATE": date.replace("-", "") if date else None,
-            "MonthYear": f"{event['date_year']}{event['date_month']:02d}" if event["date_year"] and event["date_month"] else None,
-            "Year": event["date_year"],
-            **_gdelt_actor("Actor1", source), **_gdelt_actor("Actor2", target),
-            "IsRootEvent": 1 if event["evidence"]["sentence_index"] <= 1 else 0,
-            "EventCode": event["cameo"], "EventBaseCode": event["cameo"][:3], "EventRootCode": event["cameo_root"],
-            "QuadClass": event["quad_class"], "GoldsteinScale": event["goldstein"],
-            "NumMentions": counts["mentions"], "NumSources": counts["sources"], "NumArticles": counts["articles"],
-            "ActionGeo_FullName": place.get("name"), "ActionGeo_CountryCode": place.get("country"),
-            "ActionGeo_Lat": place.get("lat"), "ActionGeo_Long": place.get("lon"),
-            "ActionGeo_FeatureID": place.get("geonameid"), "SOURCEURL": None,
-            "PLOVERType": event["type"], "PLOVERMode": event["mode"], "EventId": event["id"],
-            "ClusterId": counts["cluster"], "ArticleId": event["article_id"],
-            "Sentence": event["evidence"]["sentence"].replace("\t", " ").replace("\n", " "),
-        })
+        rows.append(
+            {
+                "GLOBALEVENTID": f"{event['id']}:{number}",
+                "SQLDATE": date.replace("-", "") if date else None,
+                "MonthYear": f"{event['date_year']}{event['date_month']:02d}"
+                if event["date_year"] and event["date_month"]
+                else None,
+                "Year": event["date_year"],
+                **_gdelt_actor("Actor1", source),
+                **_gdelt_actor("Actor2", target),
+                "IsRootEvent": 1 if event["evidence"]["sentence_index"] <= 1 else 0,
+                "EventCode": event["cameo"],
+                "EventBaseCode": event["cameo"][:3],
+                "EventRootCode": event["cameo_root"],
+                "QuadClass": event["quad_class"],
+                "GoldsteinScale": event["goldstein"],
+                "NumMentions": counts["mentions"],
+                "NumSources": counts["sources"],
+                "NumArticles": counts["articles"],
+                "ActionGeo_FullName": place.get("name"),
+                "ActionGeo_CountryCode": place.get("country"),
+                "ActionGeo_Lat": place.get("lat"),
+                "ActionGeo_Long": place.get("lon"),
+                "ActionGeo_FeatureID": place.get("geonameid"),
+                "SOURCEURL": None,
+                "PLOVERType": event["type"],
+                "PLOVERMode": event["mode"],
+                "EventId": event["id"],
+                "ClusterId": counts["cluster"],
+                "ArticleId": event["article_id"],
+                "Sentence": event["evidence"]["sentence"].replace("\t", " ").replace("\n", " "),
+            }
+        )
     return rows
 
 
@@ -309,39 +439,66 @@ def _gdelt_actor(prefix: str, party: dict | None) -> dict:
     if party is None:
         return {f"{prefix}Code": None, f"{prefix}Name": None, f"{prefix}CountryCode": None, f"{prefix}Type1Code": None}
     code = (party["code"] or "") + (party["sector"] or "") if party["code"] != party["sector"] else party["code"]
-    return {f"{prefix}Code": code or None, f"{prefix}Name": party["name"],
-            f"{prefix}CountryCode": party["code"], f"{prefix}Type1Code": party["sector"]}
+    return {
+        f"{prefix}Code": code or None,
+        f"{prefix}Name": party["name"],
+        f"{prefix}CountryCode": party["code"],
+        f"{prefix}Type1Code": party["sector"],
+    }
 
 
 def flat_row(event: dict) -> dict:
     """One event as a flat row (CSV, tables): parties joined with ";"."""
     return {
-        "id": event["id"], "article_id": event["article_id"], "date": date_text(event),
-        "date_precision": event["date_precision"], "type": event["type"], "mode": event["mode"],
-        "cameo": event["cameo"], "cameo_root": event["cameo_root"], "goldstein": event["goldstein"],
-        "quad_class": event["quad_class"], "score": event["score"],
+        "id": event["id"],
+        "article_id": event["article_id"],
+        "date": date_text(event),
+        "date_precision": event["date_precision"],
+        "type": event["type"],
+        "mode": event["mode"],
+        "cameo": event["cameo"],
+        "cameo_root": event["cameo_root"],
+        "goldstein": event["goldstein"],
+        "quad_class": event["quad_class"],
+        "score": event["score"],
         "actor_codes": ";".join(p["code"] or "?" for p in event["actors"]),
         "actor_names": ";".join(p["name"] or "" for p in event["actors"]),
         "recipient_codes": ";".join(p["code"] or "?" for p in event["recipients"]),
         "recipient_names": ";".join(p["name"] or "" for p in event["recipients"]),
-        "place": (event["place"] or {}).get("name"), "place_country": (event["place"] or {}).get("country"),
-        "place_lat": (event["place"] or {}).get("lat"), "place_lon": (event["place"] or {}).get("lon"),
-        "negated": event["negated"], "future": event["future"], "hypothetical": event["hypothetical"],
-        "historical": event["historical"], "quoted": event["quoted"],
-        "reported_by": (event["reported_by"] or {}).get("name"), "confidence": event["confidence"],
-        "found_by": event["found_by"], "trigger": event["evidence"]["trigger"]["text"], "sentence": event["evidence"]["sentence"],
+        "place": (event["place"] or {}).get("name"),
+        "place_country": (event["place"] or {}).get("country"),
+        "place_lat": (event["place"] or {}).get("lat"),
+        "place_lon": (event["place"] or {}).get("lon"),
+        "negated": event["negated"],
+        "future": event["future"],
+        "hypothetical": event["hypothetical"],
+        "historical": event["historical"],
+        "quoted": event["quoted"],
+        "reported_by": (event["reported_by"] or {}).get("name"),
+        "confidence": event["confidence"],
+        "found_by": event["found_by"],
+        "trigger": event["evidence"]["trigger"]["text"],
+        "sentence": event["evidence"]["sentence"],
         "headline": event["headline"],
     }
 
 
 def dyad_rows(event: dict) -> list[dict]:
     """An event expanded into CAMEO dyads, for ``dyads events --dyads``."""
-    return [{"id": event["id"], "date": date_text(event), "type": event["type"], "cameo": event["cameo"],
-             "source": (s["code"] or "?") + ((s["sector"] or "") if s["sector"] != s["code"] else ""),
-             "source_name": s["name"],
-             "target": ((t["code"] or "?") + ((t["sector"] or "") if t["sector"] != t["code"] else "")) if t else None,
-             "target_name": t["name"] if t else None, "goldstein": event["goldstein"]}
-            for s, t in _dyads(event)]
+    return [
+        {
+            "id": event["id"],
+            "date": date_text(event),
+            "type": event["type"],
+            "cameo": event["cameo"],
+            "source": (s["code"] or "?") + ((s["sector"] or "") if s["sector"] != s["code"] else ""),
+            "source_name": s["name"],
+            "target": ((t["code"] or "?") + ((t["sector"] or "") if t["sector"] != t["code"] else "")) if t else None,
+            "target_name": t["name"] if t else None,
+            "goldstein": event["goldstein"],
+        }
+        for s, t in _dyads(event)
+    ]
 
 
 def date_text(event: dict) -> str | None:
@@ -356,4 +513,3 @@ def date_text(event: dict) -> str | None:
     if month and day:
         return f"--{month:02d}-{day:02d}"
     return None
-

@@ -123,27 +123,56 @@ class Fetcher:
         """One request: the response, whether to retry it (429, 5xx), and its Retry-After in seconds."""
         self._wait_turn(url)
         # robots.txt itself is read wherever it redirects; any other redirect only where allowed
-        opener = urllib.request.build_opener(
-            _BoundedRedirects(None if url.endswith("/robots.txt") else self.refusal))
+        opener = urllib.request.build_opener(_BoundedRedirects(None if url.endswith("/robots.txt") else self.refusal))
         request = urllib.request.Request(url, headers=headers)
         try:
             with opener.open(request, timeout=self.timeout) as answer:
                 body = _read_bounded(answer, max_bytes)
                 if body is None:
-                    return Response(url, answer.status, error=f"response is over {max_bytes / 2**20:g} MB; "
-                                                              "raise --max-file-mb"), False, None
-                return Response(url, answer.status, body, answer.headers.get("ETag"),
-                                answer.headers.get("Last-Modified"),
-                                answer.headers.get("Content-Type", "")), False, None
+                    return (
+                        Response(
+                            url, answer.status, error=f"response is over {max_bytes / 2**20:g} MB; raise --max-file-mb"
+                        ),
+                        False,
+                        None,
+                    )
+                return (
+                    Response(
+                        url,
+                        answer.status,
+                        body,
+                        answer.headers.get("ETag"),
+                        answer.headers.get("Last-Modified"),
+                        answer.headers.get("Content-Type", ""),
+                    ),
+                    False,
+                    None,
+                )
         except _Refused as e:
             return Response(url, error=f"redirected to {e.url}: {e.reason}"), False, None
         except urllib.error.HTTPError as e:
             if e.code == 304:
-                return Response(url, 304, etag=e.headers.get("ETag") or headers.get("If-None-Match"),
-                                last_modified=e.headers.get("Last-Modified") or headers.get("If-Modified-Since")), False, None
+                return (
+                    Response(
+                        url,
+                        304,
+                        etag=e.headers.get("ETag") or headers.get("If-None-Match"),
+                        last_modified=e.headers.get("Last-Modified") or headers.get("If-Modified-Since"),
+                    ),
+                    False,
+                    None,
+                )
             if 300 <= e.code < 400:  # urllib's loop check, or past MAX_REDIRECTS
-                return Response(url, e.code, error=f"redirect loop or over {MAX_REDIRECTS} redirects "
-                                                   f"(HTTP {e.code}); give the final address"), False, None
+                return (
+                    Response(
+                        url,
+                        e.code,
+                        error=f"redirect loop or over {MAX_REDIRECTS} redirects "
+                        f"(HTTP {e.code}); give the final address",
+                    ),
+                    False,
+                    None,
+                )
             failed = Response(url, e.code, error=f"HTTP {e.code} {e.reason}", transient=e.code == 429 or e.code >= 500)
             if e.code == 429 or 500 <= e.code < 600:
                 return failed, True, _retry_after(e.headers.get("Retry-After"))
@@ -152,7 +181,11 @@ class Fetcher:
             return Response(url, error=f"no answer within {self.timeout:g} s (host hangs)", transient=True), False, None
         except urllib.error.URLError as e:
             if isinstance(e.reason, TimeoutError):
-                return Response(url, error=f"no answer within {self.timeout:g} s (host hangs)", transient=True), False, None
+                return (
+                    Response(url, error=f"no answer within {self.timeout:g} s (host hangs)", transient=True),
+                    False,
+                    None,
+                )
             return Response(url, error=f"cannot fetch ({e.reason})", transient=True), False, None
         except OSError as e:
             return Response(url, error=f"cannot fetch ({e})", transient=True), False, None
@@ -182,8 +215,9 @@ class Fetcher:
             parser.allow_all = True
         else:
             parser.disallow_all = True
-            return parser, (f"robots.txt could not be read ({response.error}); nothing on the host is fetched "
-                            "until it can be")
+            return parser, (
+                f"robots.txt could not be read ({response.error}); nothing on the host is fetched until it can be"
+            )
         return parser, None
 
 

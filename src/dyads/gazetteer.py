@@ -25,15 +25,49 @@ log = logging.getLogger(__name__)
 
 # Names of countries as news writes them, beside GeoNames' official ones.
 _COUNTRY_ALIASES = {
-    "bosnia": "BA", "britain": "GB", "great britain": "GB", "uk": "GB", "u.k.": "GB", "england": "GB",
-    "us": "US", "u.s.": "US", "usa": "US", "america": "US", "united states of america": "US",
-    "russia": "RU", "russian federation": "RU", "south korea": "KR", "north korea": "KP",
-    "iran": "IR", "syria": "SY", "czechia": "CZ", "ivory coast": "CI", "burma": "MM",
-    "vietnam": "VN", "laos": "LA", "moldova": "MD", "tanzania": "TZ", "bolivia": "BO",
-    "venezuela": "VE", "macedonia": "MK", "palestine": "PS", "gaza": "PS", "west bank": "PS",
-    "gaza strip": "PS", "holland": "NL", "the netherlands": "NL", "taiwan": "TW", "kosovo": "XK",
-    "darfur": "SD", "east timor": "TL", "congo": "CG", "democratic republic of congo": "CD",
-    "vatican": "VA", "the philippines": "PH", "kampuchea": "KH", "cambodia": "KH",
+    "bosnia": "BA",
+    "britain": "GB",
+    "great britain": "GB",
+    "uk": "GB",
+    "u.k.": "GB",
+    "england": "GB",
+    "us": "US",
+    "u.s.": "US",
+    "usa": "US",
+    "america": "US",
+    "united states of america": "US",
+    "russia": "RU",
+    "russian federation": "RU",
+    "south korea": "KR",
+    "north korea": "KP",
+    "iran": "IR",
+    "syria": "SY",
+    "czechia": "CZ",
+    "ivory coast": "CI",
+    "burma": "MM",
+    "vietnam": "VN",
+    "laos": "LA",
+    "moldova": "MD",
+    "tanzania": "TZ",
+    "bolivia": "BO",
+    "venezuela": "VE",
+    "macedonia": "MK",
+    "palestine": "PS",
+    "gaza": "PS",
+    "west bank": "PS",
+    "gaza strip": "PS",
+    "holland": "NL",
+    "the netherlands": "NL",
+    "taiwan": "TW",
+    "kosovo": "XK",
+    "darfur": "SD",
+    "east timor": "TL",
+    "congo": "CG",
+    "democratic republic of congo": "CD",
+    "vatican": "VA",
+    "the philippines": "PH",
+    "kampuchea": "KH",
+    "cambodia": "KH",
 }
 # A city must be at least this populous to be chosen over a country of the same
 # name: "Georgia" is the country, "Lagos" the city.
@@ -72,8 +106,10 @@ def _gazetteer():
     cities: dict[str, dict] = {}
     alternates: dict[str, dict] = {}
     for city in cache.get_cities().values():
-        for table, names in ((cities, [city["name"]]),
-                             (alternates, [n for n in city.get("alternatenames", ()) if n.isascii()])):
+        for table, names in (
+            (cities, [city["name"]]),
+            (alternates, [n for n in city.get("alternatenames", ()) if n.isascii()]),
+        ):
             for name in names:
                 key = _key(name)
                 if key and (key not in table or city["population"] > table[key]["population"]):
@@ -92,14 +128,20 @@ def locate(name: str) -> Place | None:
     country_code = by_country_name.get(key)
     city = cities.get(key)
     if city and (country_code is None or city["population"] >= _CITY_OVER_COUNTRY_POPULATION):
-        return Place(city["name"], iso3.get(city["countrycode"]), city["latitude"], city["longitude"],
-                     city["geonameid"], "city")
+        return Place(
+            city["name"], iso3.get(city["countrycode"]), city["latitude"], city["longitude"], city["geonameid"], "city"
+        )
     if country_code and country_code in countries:
         country = countries[country_code]
         capital = cities.get(_key(country.get("capital") or ""))
-        return Place(country["name"], iso3.get(country_code),
-                     capital["latitude"] if capital else None, capital["longitude"] if capital else None,
-                     country["geonameid"], "country")
+        return Place(
+            country["name"],
+            iso3.get(country_code),
+            capital["latitude"] if capital else None,
+            capital["longitude"] if capital else None,
+            country["geonameid"],
+            "country",
+        )
     return None
 
 

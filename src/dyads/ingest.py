@@ -115,11 +115,25 @@ def ingest(
         run_id = session.start_run(command, model=model)
     summary.run_id = run_id
     pending = dedup.StoryIndex()  # stories handed to the NLP and not yet stored
-    batches = plan_batches(specs, store=db, settings=settings, reference=reference,
-                           summary=summary, pending=pending, size=settings.batch_size,
-                           collect_ids=collect_ids, items=items, check_ahead=check_ahead)
-    done = analyze_batches(((b, b.articles) for b in batches), workers=settings.workers,
-                           batch_size=settings.batch_size, quotes=settings.quotes, budget=Budget.of(settings))
+    batches = plan_batches(
+        specs,
+        store=db,
+        settings=settings,
+        reference=reference,
+        summary=summary,
+        pending=pending,
+        size=settings.batch_size,
+        collect_ids=collect_ids,
+        items=items,
+        check_ahead=check_ahead,
+    )
+    done = analyze_batches(
+        ((b, b.articles) for b in batches),
+        workers=settings.workers,
+        batch_size=settings.batch_size,
+        quotes=settings.quotes,
+        budget=Budget.of(settings),
+    )
     group: list[tuple[Batch, list[Analysis]]] = []  # analyzed, not yet written
     for batch, analyses, over_budget in done:
         batch.failures += over_budget
@@ -146,10 +160,19 @@ def model_description(quotes: str = "rules") -> str:
     return described + (f" + {tagger_module.version()}" if quotes == "tagged" else "")
 
 
-def plan_batches(specs: Iterable[str], *, store: StoreFile | OpenStore | None, settings: Settings,
-                 reference: dt.date | None, summary: IngestSummary, pending: dedup.StoryIndex, size: int,
-                 collect_ids: bool = True, items: Iterable | None = None,
-                 check_ahead: int = CHECK_AHEAD_ARTICLES) -> Iterator[Batch]:
+def plan_batches(
+    specs: Iterable[str],
+    *,
+    store: StoreFile | OpenStore | None,
+    settings: Settings,
+    reference: dt.date | None,
+    summary: IngestSummary,
+    pending: dedup.StoryIndex,
+    size: int,
+    collect_ids: bool = True,
+    items: Iterable | None = None,
+    check_ahead: int = CHECK_AHEAD_ARTICLES,
+) -> Iterator[Batch]:
     """Read the inputs lazily into batches of new articles, each with its failures.
 
     A story stored already (in ``store``, if given), in ``pending`` or earlier in this
@@ -169,14 +192,20 @@ def plan_batches(specs: Iterable[str], *, store: StoreFile | OpenStore | None, s
         planned = []
         for chunk, (articles, failures) in zip(group, split):
             batch = Batch(len(chunk), [], failures)
-            batch.articles = _new_articles(articles, stored, summary, pending, batch,
-                                           collect_ids=collect_ids)
+            batch.articles = _new_articles(articles, stored, summary, pending, batch, collect_ids=collect_ids)
             planned.append(batch)
         yield from planned
 
 
-def write_batch(batch: Batch, analyses: list[Analysis], *, store: StoreFile | OpenStore, settings: Settings,
-                run_id: str, summary: IngestSummary) -> None:
+def write_batch(
+    batch: Batch,
+    analyses: list[Analysis],
+    *,
+    store: StoreFile | OpenStore,
+    settings: Settings,
+    run_id: str,
+    summary: IngestSummary,
+) -> None:
     """Store a batch's analyses in one transaction, and its failures, in one session; count both."""
     kept, too_long = within_sentence_limit(analyses, settings)
     failures = batch.failures + too_long
@@ -193,10 +222,16 @@ def write_batch(batch: Batch, analyses: list[Analysis], *, store: StoreFile | Op
 def joined(group: list[tuple[Batch, list[Analysis]]]) -> tuple[Batch, list[Analysis]]:
     """Analyzed batches as one, to write in one transaction."""
     batches = [batch for batch, _ in group]
-    return (Batch(sum(b.size for b in batches), [a for b in batches for a in b.articles],
-                  [f for b in batches for f in b.failures], [f for b in batches for f in b.fills],
-                  [k for b in batches for k in b.keys]),
-            [analysis for _, analyses in group for analysis in analyses])
+    return (
+        Batch(
+            sum(b.size for b in batches),
+            [a for b in batches for a in b.articles],
+            [f for b in batches for f in b.failures],
+            [f for b in batches for f in b.fills],
+            [k for b in batches for k in b.keys],
+        ),
+        [analysis for _, analyses in group for analysis in analyses],
+    )
 
 
 def within_sentence_limit(analyses: list[Analysis], settings: Settings) -> tuple[list[Analysis], list[Failure]]:
@@ -204,16 +239,21 @@ def within_sentence_limit(analyses: list[Analysis], settings: Settings) -> tuple
     kept, failures = [], []
     for analysis in analyses:
         if len(analysis.sentences) > settings.max_sentences:
-            failures.append(Failure(analysis.article.origin,
-                                    f"{len(analysis.sentences):,} sentences, over the "
-                                    f"{settings.max_sentences:,} limit; raise --max-sentences"))
+            failures.append(
+                Failure(
+                    analysis.article.origin,
+                    f"{len(analysis.sentences):,} sentences, over the "
+                    f"{settings.max_sentences:,} limit; raise --max-sentences",
+                )
+            )
         else:
             kept.append(analysis)
     return kept, failures
 
 
-def count_batch(stored: int, failures: list[Failure], *, store: Store | None, run_id: str | None,
-                summary: IngestSummary) -> None:
+def count_batch(
+    stored: int, failures: list[Failure], *, store: Store | None, run_id: str | None, summary: IngestSummary
+) -> None:
     """Record a stored batch's failures (in the database too, given one) and count both."""
     summary.ingested += stored
     if store is not None:
@@ -259,8 +299,13 @@ def _within_limits(articles: list[Article], settings: Settings, failures: list[F
     for article in articles:
         size = len(article.text)
         if size > settings.max_article_chars:
-            failures.append(Failure(article.origin, f"article is {size:,} characters, over the "
-                                    f"{settings.max_article_chars:,} limit; raise --max-article-chars"))
+            failures.append(
+                Failure(
+                    article.origin,
+                    f"article is {size:,} characters, over the "
+                    f"{settings.max_article_chars:,} limit; raise --max-article-chars",
+                )
+            )
         else:
             kept.append(article)
     return kept
@@ -283,8 +328,15 @@ def _stored_repeats(articles: list[Article], store: StoreFile | OpenStore | None
     return {articles[i].id: (stored_id, fields.get(stored_id, {})) for i, stored_id in found.items()}
 
 
-def _new_articles(articles: list[Article], stored: dict[str, tuple[str, dict]], summary: IngestSummary,
-                  pending: dedup.StoryIndex, batch: Batch, *, collect_ids: bool) -> list[Article]:
+def _new_articles(
+    articles: list[Article],
+    stored: dict[str, tuple[str, dict]],
+    summary: IngestSummary,
+    pending: dedup.StoryIndex,
+    batch: Batch,
+    *,
+    collect_ids: bool,
+) -> list[Article]:
     """Articles whose story is neither stored, pending nor earlier in the batch; counts the
     rest as duplicates, and adds to the batch's ``fills`` what each repeat gives that the
     first copy lacks, and to its ``keys`` the repeat's keys."""
@@ -305,8 +357,9 @@ def _new_articles(articles: list[Article], stored: dict[str, tuple[str, dict]], 
         stored_id, fields = match
         rows = dedup.key_rows(article)
         known = pending.articles_by_key(key for key, _ in rows)
-        batch.keys += [(key, kind, stored_id) for key, kind in rows
-                       if stored_id not in known.get(key, ())]  # a stored story's: the store drops known ones
+        batch.keys += [
+            (key, kind, stored_id) for key, kind in rows if stored_id not in known.get(key, ())
+        ]  # a stored story's: the store drops known ones
         pending.add_keys(stored_id, article)
         filled = dedup.fills(fields, article)
         if filled:

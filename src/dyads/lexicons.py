@@ -128,10 +128,32 @@ class Lexicons:
     def title_words(self) -> frozenset[str]:
         """Every lower-case word of a title or institution phrase ("minister", "affairs", "committee")."""
         words = {w for phrase in self.titles for w in re.split(r"[\s-]+", phrase)}
-        words |= set(self.institutions) | {"foreign", "affairs", "international", "national", "security",
-                                           "defence", "defense", "interior", "justice", "finance", "state",
-                                           "deputy", "vice", "first", "acting", "former", "senior", "chief",
-                                           "top", "special", "federal", "council", "federation", "relations"}
+        words |= set(self.institutions) | {
+            "foreign",
+            "affairs",
+            "international",
+            "national",
+            "security",
+            "defence",
+            "defense",
+            "interior",
+            "justice",
+            "finance",
+            "state",
+            "deputy",
+            "vice",
+            "first",
+            "acting",
+            "former",
+            "senior",
+            "chief",
+            "top",
+            "special",
+            "federal",
+            "council",
+            "federation",
+            "relations",
+        }
         return frozenset(w for w in words if len(w) > 2 and w not in _FUNCTION_WORDS)
 
     @functools.cached_property
@@ -187,8 +209,18 @@ def _date(value: str | None) -> dt.date | None:
 def _demonym_forms(demonym: str) -> tuple[str, ...]:
     """The demonym and its plural for people: "Iraqi" -> "Iraqis", "Libyan" -> "Libyans"
     (not "Japanese", "Swiss", "British": their plural is the same word or none)."""
-    if demonym.endswith(("an", "i", "ot", "ite")) or demonym in {"Turk", "Serb", "Croat", "Pole", "Dane",
-                                                                "Swede", "Finn", "Kurd", "Briton", "Thai"}:
+    if demonym.endswith(("an", "i", "ot", "ite")) or demonym in {
+        "Turk",
+        "Serb",
+        "Croat",
+        "Pole",
+        "Dane",
+        "Swede",
+        "Finn",
+        "Kurd",
+        "Briton",
+        "Thai",
+    }:
         return demonym, demonym + "s"
     return (demonym,)
 
@@ -201,8 +233,9 @@ def load() -> Lexicons:
     ambiguous: dict[str, tuple[str, tuple[str, ...]]] = {}
     for record in countries_data["countries"]:
         latlng = record["capital_latlng"]
-        countries[record["iso3"]] = Country(record["iso3"], record["name"], record["capital"],
-                                            tuple(latlng) if latlng else None)
+        countries[record["iso3"]] = Country(
+            record["iso3"], record["name"], record["capital"], tuple(latlng) if latlng else None
+        )
         for name in record["names"]:
             phrases.setdefault(name, ("name", record["iso3"], None))
         for demonym in record["demonyms"]:
@@ -228,8 +261,9 @@ def load() -> Lexicons:
         phrases[phrase] = ("organization", iso3, sector)
     groups = {}
     for record in json.loads(_data("groups.json"))["groups"]:
-        memberships = tuple(Membership(m["iso3"], _date(m.get("since")), _date(m.get("until")))
-                            for m in record["members"])
+        memberships = tuple(
+            Membership(m["iso3"], _date(m.get("since")), _date(m.get("until"))) for m in record["members"]
+        )
         groups[record["code"]] = Group(record["code"], record["name"], record["sector"], memberships)
         # A seat ("Brussels" for the EU) stands for the group, not for the capital it also is.
         for alias in record["aliases"] + record.get("seats", []):

@@ -53,8 +53,7 @@ _OWN: dict[str, Callable[[Token], object]] = {
 CACHE_LIMIT = 30_000
 
 
-@Language.factory("fused_morphology", default_config={
-    "ruler": "attribute_ruler", "lemmatizer": "lemmatizer"})
+@Language.factory("fused_morphology", default_config={"ruler": "attribute_ruler", "lemmatizer": "lemmatizer"})
 def make_fused_morphology(nlp: Language, name: str, ruler: str, lemmatizer: str) -> "FusedMorphology":
     return FusedMorphology(nlp.get_pipe(ruler), nlp.get_pipe(lemmatizer))
 
@@ -118,9 +117,11 @@ class FusedMorphology:
         state = self._states.get(key)
         if state is None:
             values = {name: get(token) for name, get in _OWN.items()}
-            state = self._states[key] = (self._single_tests.passing(values),
-                                         self._first_tests.passing(values),
-                                         self._second_tests.passing(values))
+            state = self._states[key] = (
+                self._single_tests.passing(values),
+                self._first_tests.passing(values),
+                self._second_tests.passing(values),
+            )
         return state
 
     def _pair_rules(self, tokens: list[Token], states: list) -> dict[int, tuple[int, ...]]:
@@ -172,10 +173,12 @@ def _with_index_sets(lemmatizer):
     lookups = Lookups()
     for name in lemmatizer.lookups.tables:
         table = lemmatizer.lookups.get_table(name)
-        lookups.add_table(name, {key: frozenset(words) if name == "lemma_index" else words
-                                 for key, words in table.items()})
-    copy = type(lemmatizer)(lemmatizer.vocab, None, f"{lemmatizer.name}_sets", mode="rule",
-                            overwrite=lemmatizer.overwrite)
+        lookups.add_table(
+            name, {key: frozenset(words) if name == "lemma_index" else words for key, words in table.items()}
+        )
+    copy = type(lemmatizer)(
+        lemmatizer.vocab, None, f"{lemmatizer.name}_sets", mode="rule", overwrite=lemmatizer.overwrite
+    )
     copy.initialize(lookups=lookups)
     return copy
 

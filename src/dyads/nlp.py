@@ -136,7 +136,7 @@ def sentence_cap(doc: Doc) -> Doc:
             if punct is None:
                 punct = doc.to_array(IS_PUNCT)
             limit = begin + MAX_SENTENCE_TOKENS
-            marks = numpy.flatnonzero(punct[limit - CUT_LOOKBACK_TOKENS:limit - 1])
+            marks = numpy.flatnonzero(punct[limit - CUT_LOOKBACK_TOKENS : limit - 1])
             cut = limit - CUT_LOOKBACK_TOKENS + int(marks[-1]) + 1 if len(marks) else limit
             doc[cut].is_sent_start = True
             begin = cut
@@ -206,8 +206,7 @@ def _load(components: frozenset[str] | None) -> Language:
 def _with_needs(components: frozenset[str]) -> set[str]:
     unknown = sorted(components - NEEDS.keys())
     if unknown:
-        raise SettingsError(f"spaCy component(s) {', '.join(unknown)} not in {MODEL}; "
-                            f"choose from {', '.join(NEEDS)}")
+        raise SettingsError(f"spaCy component(s) {', '.join(unknown)} not in {MODEL}; choose from {', '.join(NEEDS)}")
     keep, todo = set(), list(components)
     while todo:
         name = todo.pop()

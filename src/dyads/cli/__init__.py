@@ -71,4 +71,19 @@ def main() -> None:
         sys.exit(130)
 
 
-from dyads.cli import actors, alerts, analysis, articles, batch, demo, evaluate, events, export, ingest, quotes, serve, sql, watch  # noqa: E402,F401  (register commands)
+from dyads.cli import (
+    actors,
+    alerts,
+    analysis,
+    articles,
+    batch,
+    demo,
+    evaluate,
+    events,
+    export,
+    ingest,
+    quotes,
+    serve,
+    sql,
+    watch,
+)  # noqa: E402,F401  (register commands)

@@ -15,8 +15,11 @@ LISTING = ("id", "kind", "label", "country", "sector", "titles", "articles", "me
 
 @cli.command()
 @filter_options("actors")
-@click.option("--limit", type=click.IntRange(min=1),
-              help="At most this many actors (a table shows 50 unless given; --json and --csv all).")
+@click.option(
+    "--limit",
+    type=click.IntRange(min=1),
+    help="At most this many actors (a table shows 50 unless given; --json and --csv all).",
+)
 @format_options
 @click.pass_obj
 def actors(obj: Context, limit, as_json, as_csv, **values) -> None:
@@ -57,22 +60,27 @@ def actor(obj: Context, name: str, as_json: bool) -> None:
             raise QueryError(f"no actor matches {name!r}; list actors with `dyads actors`")
         exact = [m for m in matches if m["id"] == name or m["name"].lower() == name.lower()]
         if not exact and len(matches) > 1:
-            raise QueryError(f"{name!r} matches {len(matches)} actors "
-                             f"({', '.join(m['id'] for m in matches[:5])}); give one id")
+            raise QueryError(
+                f"{name!r} matches {len(matches)} actors ({', '.join(m['id'] for m in matches[:5])}); give one id"
+            )
         detail = views.actor_detail(store.actor_detail((exact or matches)[0]["id"]))
     click.echo(to_json(detail) if as_json else render_actor(detail))
 
 
 def render_actor(detail: dict) -> str:
-    lines = [f"{detail['name']}  ({detail['id']})",
-             f"kind {detail['kind']}, country {detail['country'] or '-'}, sector {detail['sector'] or '-'}",
-             f"{detail['mentions']} mentions in {detail['articles']} articles"]
+    lines = [
+        f"{detail['name']}  ({detail['id']})",
+        f"kind {detail['kind']}, country {detail['country'] or '-'}, sector {detail['sector'] or '-'}",
+        f"{detail['mentions']} mentions in {detail['articles']} articles",
+    ]
     if detail["members"]:
         lines.append("members: " + ", ".join(detail["members"]))
     if detail["titles_over_time"]:
         lines += ["", "Titles:"]
-        lines += [f"  {t['title']}  ({t['first_seen'] or 'date unknown'} .. {t['last_seen'] or ''})"
-                  for t in detail["titles_over_time"]]
+        lines += [
+            f"  {t['title']}  ({t['first_seen'] or 'date unknown'} .. {t['last_seen'] or ''})"
+            for t in detail["titles_over_time"]
+        ]
     lines += ["", "Mentions:"]
     for article in detail["appearances"]:
         lines.append(f"  {article['article_id']}  {article['published'] or '----------'}  {article['headline']}")

@@ -9,10 +9,32 @@ import click
 from dyads.cli import Context, cli
 from dyads.cli.output import emit, format_options, to_json
 
-RULE_COLUMNS = ("name", "a", "b", "measure", "window_days", "below", "above", "drop", "rise", "trailing",
-                "min_events", "count", "webhook")
-ALERT_COLUMNS = ("fired_at", "rule", "value", "baseline", "events", "window_start", "window_end", "webhook_status",
-                 "message")
+RULE_COLUMNS = (
+    "name",
+    "a",
+    "b",
+    "measure",
+    "window_days",
+    "below",
+    "above",
+    "drop",
+    "rise",
+    "trailing",
+    "min_events",
+    "count",
+    "webhook",
+)
+ALERT_COLUMNS = (
+    "fired_at",
+    "rule",
+    "value",
+    "baseline",
+    "events",
+    "window_start",
+    "window_end",
+    "webhook_status",
+    "message",
+)
 
 
 @cli.group()
@@ -45,19 +67,41 @@ def _writing(obj: Context):
 @alerts.command("add")
 @click.argument("name")
 @click.option("--between", required=True, metavar="A,B", help="The two sides: countries, groups (G7) or A and B.")
-@click.option("--measure", required=True, metavar="MEASURE", help="cooperation_share, mean_goldstein, mean_score, "
-              "events, cooperation, conflict or net.")
+@click.option(
+    "--measure",
+    required=True,
+    metavar="MEASURE",
+    help="cooperation_share, mean_goldstein, mean_score, events, cooperation, conflict or net.",
+)
 @click.option("--window", required=True, type=int, metavar="DAYS", help="Days the measure is taken over, ending today.")
 @click.option("--below", type=float, help="Fire when the measure is below this.")
 @click.option("--above", type=float, help="Fire when the measure is above this.")
 @click.option("--drop", type=float, help="Fire when it is this much below the trailing mean.")
 @click.option("--rise", type=float, help="Fire when it is this much above the trailing mean.")
-@click.option("--trailing", type=int, default=4, show_default=True, metavar="N",
-              help="Windows before the current one a --drop or --rise is measured against.")
-@click.option("--min-events", type=int, default=1, show_default=True, metavar="N",
-              help="Fewest events in a window for a share or mean to count there.")
-@click.option("--count", "count", type=click.Choice(("clusters", "reports")), default="clusters", show_default=True,
-              help="Count an event reported by several articles once (clusters) or every report.")
+@click.option(
+    "--trailing",
+    type=int,
+    default=4,
+    show_default=True,
+    metavar="N",
+    help="Windows before the current one a --drop or --rise is measured against.",
+)
+@click.option(
+    "--min-events",
+    type=int,
+    default=1,
+    show_default=True,
+    metavar="N",
+    help="Fewest events in a window for a share or mean to count there.",
+)
+@click.option(
+    "--count",
+    "count",
+    type=click.Choice(("clusters", "reports")),
+    default="clusters",
+    show_default=True,
+    help="Count an event reported by several articles once (clusters) or every report.",
+)
 @click.option("--webhook", metavar="URL", help="POST each alert of this rule as JSON to this URL.")
 @click.pass_obj
 def add(obj: Context, name, **fields) -> None:
@@ -69,8 +113,9 @@ def add(obj: Context, name, **fields) -> None:
     """
     from dyads import alerts as library
 
-    rule = library.parse_rule({"name": name, **{k: v for k, v in fields.items() if v is not None}},
-                              origin=f"rule {name}")
+    rule = library.parse_rule(
+        {"name": name, **{k: v for k, v in fields.items() if v is not None}}, origin=f"rule {name}"
+    )
     with _writing(obj) as store:
         library.add_rule(store, rule)
     click.echo(f"rule {rule.name}: {rule.describe()}", err=True)
@@ -113,13 +158,19 @@ def remove(obj: Context, name) -> None:
 
 
 def rules_option(function):
-    return click.option("--rules", "rules_file", type=click.Path(path_type=Path), metavar="FILE",
-                        help="Also check the rules of this TOML ([[rule]] tables) or JSON file.")(function)
+    return click.option(
+        "--rules",
+        "rules_file",
+        type=click.Path(path_type=Path),
+        metavar="FILE",
+        help="Also check the rules of this TOML ([[rule]] tables) or JSON file.",
+    )(function)
 
 
 def webhook_option(function):
-    return click.option("--webhook", metavar="URL",
-                        help="POST each alert as JSON here (unless its rule names its own).")(function)
+    return click.option(
+        "--webhook", metavar="URL", help="POST each alert as JSON here (unless its rule names its own)."
+    )(function)
 
 
 def check_and_print(store, rules_file: Path | None, webhook: str | None) -> list[dict]:

@@ -13,12 +13,43 @@ from dyads.cli.filters import FilterType, explain, filter_options, given, option
 from dyads.cli.output import emit, fetch_limit, format_options, open_hint, shown, to_json
 from dyads.store.filters import RESOURCES, TYPES
 
-SERIES_COLUMNS = ("period", "events", "verbal_cooperation", "material_cooperation", "verbal_conflict",
-                  "material_conflict", "cooperation_share", "mean_score", "mean_goldstein", "from_a", "from_b")
-RANK_COLUMNS = ("rank", "country", "name", "events", "cooperation", "conflict", "net", "cooperation_share",
-                "mean_score", "mean_goldstein", "direct")
-DYADS_COLUMNS = ("a", "b", "events", "cooperation", "conflict", "mean_score", "mean_goldstein", "first_date",
-                 "last_date")
+SERIES_COLUMNS = (
+    "period",
+    "events",
+    "verbal_cooperation",
+    "material_cooperation",
+    "verbal_conflict",
+    "material_conflict",
+    "cooperation_share",
+    "mean_score",
+    "mean_goldstein",
+    "from_a",
+    "from_b",
+)
+RANK_COLUMNS = (
+    "rank",
+    "country",
+    "name",
+    "events",
+    "cooperation",
+    "conflict",
+    "net",
+    "cooperation_share",
+    "mean_score",
+    "mean_goldstein",
+    "direct",
+)
+DYADS_COLUMNS = (
+    "a",
+    "b",
+    "events",
+    "cooperation",
+    "conflict",
+    "mean_score",
+    "mean_goldstein",
+    "first_date",
+    "last_date",
+)
 EDGE_COLUMNS = ("source", "target", "events", "cooperation", "conflict", "mean_score", "mean_goldstein", "by_type")
 
 
@@ -31,16 +62,24 @@ def period_options(function):
 
 def count_option(function):
     """--count clusters|reports, shared by the analysis commands."""
-    return click.option("--count", "count", type=click.Choice(analysis.COUNT_MODES), default="clusters",
-                        show_default=True,
-                        help="clusters: an event reported by several articles counts once; "
-                             "reports: every report counts, as GDELT does.")(function)
+    return click.option(
+        "--count",
+        "count",
+        type=click.Choice(analysis.COUNT_MODES),
+        default="clusters",
+        show_default=True,
+        help="clusters: an event reported by several articles counts once; "
+        "reports: every report counts, as GDELT does.",
+    )(function)
 
 
 @cli.command(name="dyads")
 @filter_options("dyads")
-@click.option("--limit", type=click.IntRange(min=1),
-              help="At most this many pairs (a table shows 50 unless given; --json and --csv all).")
+@click.option(
+    "--limit",
+    type=click.IntRange(min=1),
+    help="At most this many pairs (a table shows 50 unless given; --json and --csv all).",
+)
 @format_options
 @click.pass_obj
 def dyads_(obj: Context, limit, as_json, as_csv, **values) -> None:
@@ -65,8 +104,9 @@ def dyads_(obj: Context, limit, as_json, as_csv, **values) -> None:
 @cli.command()
 @click.argument("a")
 @click.argument("b")
-@click.option("--by", type=click.Choice(analysis.PERIODS), default="month", show_default=True,
-              help="Length of each period.")
+@click.option(
+    "--by", type=click.Choice(analysis.PERIODS), default="month", show_default=True, help="Length of each period."
+)
 @period_options
 @click.option("--directed", is_flag=True, help="Only events from A to B.")
 @click.option("--no-groups", is_flag=True, help="Leave out events of a group A or B belongs to.")
@@ -87,18 +127,21 @@ def dyad(obj: Context, a, b, by, since, until, directed, no_groups, count, as_js
       dyads dyad RUS JPN --since 2018 --json
     """
     with obj.reading() as store:
-        result = analysis.dyad_series(store, a, b, by=by, directed=directed, include_groups=not no_groups,
-                                      count=count, since=since, until=until)
+        result = analysis.dyad_series(
+            store, a, b, by=by, directed=directed, include_groups=not no_groups, count=count, since=since, until=until
+        )
     if as_json:
         click.echo(to_json(result))
         return
     emit(result["series"], as_csv=as_csv, columns=SERIES_COLUMNS)
     if not as_csv:
         totals, left = result["totals"], result["left_out"]
-        click.echo(f"\n{result['a']['code']}-{result['b']['code']}: {totals['events']} events, "
-                   f"{totals['cooperation']} cooperative, {totals['conflict']} conflictual; left out of the "
-                   f"series: {left['undated']} of unknown date, {left['coarser']} dated more coarsely than a {by}",
-                   err=True)
+        click.echo(
+            f"\n{result['a']['code']}-{result['b']['code']}: {totals['events']} events, "
+            f"{totals['cooperation']} cooperative, {totals['conflict']} conflictual; left out of the "
+            f"series: {left['undated']} of unknown date, {left['coarser']} dated more coarsely than a {by}",
+            err=True,
+        )
 
 
 @cli.command()
@@ -119,8 +162,9 @@ def rank(obj: Context, target, among, since, until, metric, per, evidence, count
       dyads rank --target RUS --among G7 --count reports
     """
     with obj.reading() as store:
-        result = analysis.rank(store, target, among, metric=metric, per=per, evidence=evidence,
-                               count=count, since=since, until=until)
+        result = analysis.rank(
+            store, target, among, metric=metric, per=per, evidence=evidence, count=count, since=since, until=until
+        )
     if as_json:
         click.echo(to_json(result))
     elif as_csv and per:
@@ -131,16 +175,35 @@ def rank(obj: Context, target, among, since, until, metric, per, evidence, count
 
 @cli.command()
 @click.option("--out", type=click.Path(path_type=Path), help="Write to this file (.graphml or .json).")
-@click.option("--format", "fmt", type=click.Choice(analysis.NETWORK_FORMATS),
-              help="File format (default: from the --out suffix, else graphml).")
-@click.option("--level", type=click.Choice(analysis.LEVELS), default="country", show_default=True,
-              help="Nodes are countries (groups as their members) or actors (people, governments, groups).")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(analysis.NETWORK_FORMATS),
+    help="File format (default: from the --out suffix, else graphml).",
+)
+@click.option(
+    "--level",
+    type=click.Choice(analysis.LEVELS),
+    default="country",
+    show_default=True,
+    help="Nodes are countries (groups as their members) or actors (people, governments, groups).",
+)
 @period_options
-@click.option("--type", "types", type=FilterType(TYPES), multiple=True,
-              help="Only these PLOVER event types (repeatable, or comma-separated).")
+@click.option(
+    "--type",
+    "types",
+    type=FilterType(TYPES),
+    multiple=True,
+    help="Only these PLOVER event types (repeatable, or comma-separated).",
+)
 @click.option("--country", metavar="ISO3", help="Only edges touching this country.")
-@click.option("--min-weight", type=click.IntRange(min=1), default=1, show_default=True,
-              help="Only edges of at least this many events.")
+@click.option(
+    "--min-weight",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="Only edges of at least this many events.",
+)
 @count_option
 @format_options
 @click.pass_obj
@@ -158,8 +221,16 @@ def network(obj: Context, out, fmt, level, since, until, types, country, min_wei
     from dyads.export import check_out_path
 
     with obj.reading() as store:
-        net = analysis.network(store, level=level, types=[t for ts in types for t in ts] or None, country=country,
-                               min_weight=min_weight, count=count, since=since, until=until)
+        net = analysis.network(
+            store,
+            level=level,
+            types=[t for ts in types for t in ts] or None,
+            country=country,
+            min_weight=min_weight,
+            count=count,
+            since=since,
+            until=until,
+        )
     if out:
         fmt = fmt or ("json" if out.suffix.lower() == ".json" else "graphml")
         analysis.write_network(net, check_out_path(out), fmt)

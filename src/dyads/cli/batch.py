@@ -19,29 +19,59 @@ from dyads.store.live import StoreFile
 
 @cli.command()
 @click.argument("inputs", nargs=-1, required=True, metavar="INPUT...")
-@click.option("--dask", "scheduler", required=True, metavar="ADDRESS|local",
-              help="Dask scheduler address (tcp://host:8786), or 'local' for a local cluster.")
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path),
-              help="Leave Parquet shards here (a folder every worker can write) instead of "
-                   "storing them in the database.")
-@click.option("--workers", type=click.IntRange(min=1),
-              help="Worker processes of a local cluster (default 1).")
+@click.option(
+    "--dask",
+    "scheduler",
+    required=True,
+    metavar="ADDRESS|local",
+    help="Dask scheduler address (tcp://host:8786), or 'local' for a local cluster.",
+)
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Leave Parquet shards here (a folder every worker can write) instead of storing them in the database.",
+)
+@click.option("--workers", type=click.IntRange(min=1), help="Worker processes of a local cluster (default 1).")
 @click.option("--partition-size", type=click.IntRange(min=1), help="Articles per task (default 500).")
 @click.option("--batch-size", type=click.IntRange(min=1), help="Articles per nlp.pipe batch.")
-@click.option("--quotes", type=click.Choice(QUOTE_MODES),
-              help="Quotes from the cue rules alone (default), or beside the quote tagger: more "
-                   "found, several times slower (needs dyads[tagger]).")
-@click.option("--date", "reference", metavar="YYYY-MM-DD",
-              help="Reference date: tells the year of datelines that give none.")
-@click.option("--article-timeout", type=click.FloatRange(min=0), metavar="SECONDS",
-              help="Most seconds the NLP may spend on one article before it is recorded as a "
-                   "failure and the ingest goes on (default 60; 0: no limit, one process).")
-@click.option("--article-memory-mb", type=click.FloatRange(min=0, min_open=True), metavar="MB",
-              help="Most memory a worker process may hold while it analyzes an article (default 2000).")
+@click.option(
+    "--quotes",
+    type=click.Choice(QUOTE_MODES),
+    help="Quotes from the cue rules alone (default), or beside the quote tagger: more "
+    "found, several times slower (needs dyads[tagger]).",
+)
+@click.option(
+    "--date", "reference", metavar="YYYY-MM-DD", help="Reference date: tells the year of datelines that give none."
+)
+@click.option(
+    "--article-timeout",
+    type=click.FloatRange(min=0),
+    metavar="SECONDS",
+    help="Most seconds the NLP may spend on one article before it is recorded as a "
+    "failure and the ingest goes on (default 60; 0: no limit, one process).",
+)
+@click.option(
+    "--article-memory-mb",
+    type=click.FloatRange(min=0, min_open=True),
+    metavar="MB",
+    help="Most memory a worker process may hold while it analyzes an article (default 2000).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 @click.pass_obj
-def batch(obj: Context, inputs, scheduler, out, workers, partition_size, batch_size, quotes, reference,
-          article_timeout, article_memory_mb, as_json) -> None:
+def batch(
+    obj: Context,
+    inputs,
+    scheduler,
+    out,
+    workers,
+    partition_size,
+    batch_size,
+    quotes,
+    reference,
+    article_timeout,
+    article_memory_mb,
+    as_json,
+) -> None:
     """Analyze inputs on a Dask cluster; store the results, or leave them as Parquet.
 
     Workers load the pipeline once and analyze partitions of articles; this
@@ -58,26 +88,50 @@ def batch(obj: Context, inputs, scheduler, out, workers, partition_size, batch_s
     from dyads.batch import batch as run_batch  # loads spaCy: only when running
     from dyads.readers import count_inputs
 
-    settings = obj.settings.replace(**{k: v for k, v in dict(
-        workers=workers, batch_size=batch_size, quotes=quotes, article_timeout=article_timeout,
-        article_memory_mb=article_memory_mb).items() if v is not None})
+    settings = obj.settings.replace(
+        **{
+            k: v
+            for k, v in dict(
+                workers=workers,
+                batch_size=batch_size,
+                quotes=quotes,
+                article_timeout=article_timeout,
+                article_memory_mb=article_memory_mb,
+            ).items()
+            if v is not None
+        }
+    )
     settings.check()
     reference_date = parse_reference(reference) if reference else None
     show_progress = sys.stderr.isatty()
     total = count_inputs(inputs) if show_progress else None
-    with _database(settings.db, out, timeout=settings.lock_timeout) as store, tqdm(
-        total=total, unit="input", disable=not show_progress, file=sys.stderr, dynamic_ncols=True
-    ) as bar:
-        summary = run_batch(inputs, scheduler=scheduler, settings=settings, store=store, out=out,
-                            reference=reference_date, on_progress=bar.update,
-                            **({"partition_size": partition_size} if partition_size else {}))
+    with (
+        _database(settings.db, out, timeout=settings.lock_timeout) as store,
+        tqdm(total=total, unit="input", disable=not show_progress, file=sys.stderr, dynamic_ncols=True) as bar,
+    ):
+        summary = run_batch(
+            inputs,
+            scheduler=scheduler,
+            settings=settings,
+            store=store,
+            out=out,
+            reference=reference_date,
+            on_progress=bar.update,
+            **({"partition_size": partition_size} if partition_size else {}),
+        )
     if as_json:
-        click.echo(to_json({
-            "ingested": summary.ingested, "duplicates": summary.duplicates, "skipped": summary.skipped,
-            "failures": [{"input": f.origin, "reason": f.reason} for f in summary.failures],
-            "notes": [{"input": n.origin, "reason": n.reason} for n in summary.notices],
-            **({"out": str(out)} if out else {}),
-        }))
+        click.echo(
+            to_json(
+                {
+                    "ingested": summary.ingested,
+                    "duplicates": summary.duplicates,
+                    "skipped": summary.skipped,
+                    "failures": [{"input": f.origin, "reason": f.reason} for f in summary.failures],
+                    "notes": [{"input": n.origin, "reason": n.reason} for n in summary.notices],
+                    **({"out": str(out)} if out else {}),
+                }
+            )
+        )
     else:
         for failure in summary.failures:
             click.echo(f"skipped {failure.origin}: {failure.reason}", err=True)

@@ -31,4 +31,3 @@ def demo(obj: Context) -> None:
     click.echo(f"Sample story {path.name} -> {obj.settings.db} ({summary.line()})\n", err=True)
     click.echo(render_article(detail))
     click.echo(f"\nNext: dyads articles | dyads show {detail['id'][:8]} --json", err=True)
-

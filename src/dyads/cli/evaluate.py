@@ -40,13 +40,22 @@ def html(folder: Path, as_json: bool) -> None:
     scores = evaluate_html(folder)
     overall = {m: mean(scores, m) for m in ("precision", "recall", "f1")}
     if as_json:
-        click.echo(to_json({"measure": "token_f1", "pages": len(scores), **overall,
-                            "per_page": [dataclasses.asdict(s) for s in scores]}))
+        click.echo(
+            to_json(
+                {
+                    "measure": "token_f1",
+                    "pages": len(scores),
+                    **overall,
+                    "per_page": [dataclasses.asdict(s) for s in scores],
+                }
+            )
+        )
         return
-    click.echo(table([dataclasses.asdict(s) for s in scores],
-                     ["page", "precision", "recall", "f1", "error"]))
-    click.echo(f"\n{len(scores)} pages, mean token precision {overall['precision']:.3f}, "
-               f"recall {overall['recall']:.3f}, F1 {overall['f1']:.3f}")
+    click.echo(table([dataclasses.asdict(s) for s in scores], ["page", "precision", "recall", "f1", "error"]))
+    click.echo(
+        f"\n{len(scores)} pages, mean token precision {overall['precision']:.3f}, "
+        f"recall {overall['recall']:.3f}, F1 {overall['f1']:.3f}"
+    )
 
 
 @evaluate.command()
@@ -71,11 +80,22 @@ def readers(data: Path, as_json: bool) -> None:
 
 
 @evaluate.command(name="quotes")
-@click.option("--gold", "gold", required=True, type=click.Path(path_type=Path),
-              help="PolNeAR JSONL (polnear_train_dev.jsonl) or plain quotes JSONL.")
+@click.option(
+    "--gold",
+    "gold",
+    required=True,
+    type=click.Path(path_type=Path),
+    help="PolNeAR JSONL (polnear_train_dev.jsonl) or plain quotes JSONL.",
+)
 @click.option("--split", help="Only stories of this split (PolNeAR: train or dev).")
-@click.option("--quotes", "mode", type=click.Choice(QUOTE_MODES), default="rules", show_default=True,
-              help="The quotes stage alone, or beside the quote tagger (needs dyads[tagger]).")
+@click.option(
+    "--quotes",
+    "mode",
+    type=click.Choice(QUOTE_MODES),
+    default="rules",
+    show_default=True,
+    help="The quotes stage alone, or beside the quote tagger (needs dyads[tagger]).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Output JSON.")
 def quotes_command(gold: Path, split: str | None, mode: str, as_json: bool) -> None:
     """Score quotes against gold: content P/R/F1 (exact, overlap), speaker accuracy.
@@ -101,20 +121,34 @@ def quotes_command(gold: Path, split: str | None, mode: str, as_json: bool) -> N
         return
     rows = [_quote_row("all", result["overall"])]
     rows += [_quote_row(kind, figures) for kind, figures in result["by_speaker_kind"].items()]
-    columns = ["speaker", "gold", "predicted", "exact_p", "exact_r", "exact_f1",
-               "overlap_p", "overlap_r", "overlap_f1", "speaker_acc"]
+    columns = [
+        "speaker",
+        "gold",
+        "predicted",
+        "exact_p",
+        "exact_r",
+        "exact_f1",
+        "overlap_p",
+        "overlap_r",
+        "overlap_f1",
+        "speaker_acc",
+    ]
     if "resolved_accuracy" in result["overall"]:
         columns += ["resolved_acc", "e2e_f1"]
     click.echo(table(rows, columns))
-    click.echo(f"\n{result['stories']} stories{f' (split {split})' if split else ''}, quotes: {mode}; speaker accuracy "
-               "is on overlap-matched quotes; by-kind rows use the gold speaker's kind for recall "
-               "and the predicted one's for precision")
+    click.echo(
+        f"\n{result['stories']} stories{f' (split {split})' if split else ''}, quotes: {mode}; speaker accuracy "
+        "is on overlap-matched quotes; by-kind rows use the gold speaker's kind for recall "
+        "and the predicted one's for precision"
+    )
     if "agreement" in result:
         agreement = result["agreement"]
         several = agreement["stories"]
         people, ours = (_f1s(agreement[who]) for who in ("annotators", "dyads"))
-        click.echo(f"on {several} {'story' if several == 1 else 'stories'} annotated more than once, "
-                   f"annotators agree with each other at {people}; dyads against each annotator: {ours}")
+        click.echo(
+            f"on {several} {'story' if several == 1 else 'stories'} annotated more than once, "
+            f"annotators agree with each other at {people}; dyads against each annotator: {ours}"
+        )
 
 
 def _f1s(figures: dict) -> str:
@@ -122,8 +156,12 @@ def _f1s(figures: dict) -> str:
 
 
 def _quote_row(kind: str, figures: dict) -> dict:
-    row = {"speaker": kind, "gold": figures["gold"], "predicted": figures["predicted"],
-           "speaker_acc": figures["speaker_accuracy"]}
+    row = {
+        "speaker": kind,
+        "gold": figures["gold"],
+        "predicted": figures["predicted"],
+        "speaker_acc": figures["speaker_accuracy"],
+    }
     for measure in ("exact", "overlap"):
         row[f"{measure}_p"] = figures[measure]["precision"]
         row[f"{measure}_r"] = figures[measure]["recall"]
@@ -135,12 +173,21 @@ def _quote_row(kind: str, figures: dict) -> dict:
 
 
 @evaluate.command()
-@click.option("--gold", "gold", required=True, type=click.Path(path_type=Path),
-              help="JSONL gold records: PLOVER gold-standard records or the plain format.")
+@click.option(
+    "--gold",
+    "gold",
+    required=True,
+    type=click.Path(path_type=Path),
+    help="JSONL gold records: PLOVER gold-standard records or the plain format.",
+)
 @click.option("--errors", is_flag=True, help="Also list every record whose type or parties are wrong.")
-@click.option("--folds", type=click.IntRange(min=2), default=None,
-              help="Also cross-validate: each of K folds of the records scored with only the trigger rows "
-                   "and the coding the other folds (and the training stories) support.")
+@click.option(
+    "--folds",
+    type=click.IntRange(min=2),
+    default=None,
+    help="Also cross-validate: each of K folds of the records scored with only the trigger rows "
+    "and the coding the other folds (and the training stories) support.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Output JSON.")
 def events(gold: Path, errors: bool, folds: int | None, as_json: bool) -> None:
     """Score event coding against gold records: type, detection, actors, recipients.
@@ -163,10 +210,13 @@ def events(gold: Path, errors: bool, folds: int | None, as_json: bool) -> None:
     if as_json:
         report = scores.summary()
         if cv is not None:
-            report["cross_validated"] = {**cv.scores.summary(), "folds": cv.folds,
-                                         "chosen": [dataclasses.asdict(c) for c in cv.chosen],
-                                         "rows_left_out": cv.left_out,
-                                         "best_on_all": dataclasses.asdict(cv.best)}
+            report["cross_validated"] = {
+                **cv.scores.summary(),
+                "folds": cv.folds,
+                "chosen": [dataclasses.asdict(c) for c in cv.chosen],
+                "rows_left_out": cv.left_out,
+                "best_on_all": dataclasses.asdict(cv.best),
+            }
         if errors:
             report["errors"] = [_error_row(r) for r in wrong]
         click.echo(to_json(report))
@@ -186,37 +236,69 @@ def events(gold: Path, errors: bool, folds: int | None, as_json: bool) -> None:
         rows = [{"measure": k, "value": v, f"cv_{cv.folds}_fold": held_out[k]} for k, v in summary.items()]
         click.echo(table(rows, ["measure", "value", f"cv_{cv.folds}_fold"]))
         click.echo("")
-        click.echo(table([{"fold": i, **dataclasses.asdict(c), "rows_left_out": n}
-                          for i, (c, n) in enumerate(zip(cv.chosen, cv.left_out))]
-                         + [{"fold": "all", **dataclasses.asdict(cv.best)}],
-                         ["fold", "weight", "retype", "fill", "recipients", "rows_left_out"]))
-        click.echo(f"\ncv_{cv.folds}_fold: each fold scored with the trigger rows that code a record of another "
-                   "fold or a training story (scripts/trigger_support.py) with its own type, and the coding "
-                   "the other folds choose; rows_left_out: rows that fired right in the fold but nowhere else. "
-                   "A gap of more than a few points between value and cv is fitting the records.", err=True)
+        click.echo(
+            table(
+                [
+                    {"fold": i, **dataclasses.asdict(c), "rows_left_out": n}
+                    for i, (c, n) in enumerate(zip(cv.chosen, cv.left_out))
+                ]
+                + [{"fold": "all", **dataclasses.asdict(cv.best)}],
+                ["fold", "weight", "retype", "fill", "recipients", "rows_left_out"],
+            )
+        )
+        click.echo(
+            f"\ncv_{cv.folds}_fold: each fold scored with the trigger rows that code a record of another "
+            "fold or a training story (scripts/trigger_support.py) with its own type, and the coding "
+            "the other folds choose; rows_left_out: rows that fired right in the fold but nowhere else. "
+            "A gap of more than a few points between value and cv is fitting the records.",
+            err=True,
+        )
     else:
         click.echo(table([{"measure": k, "value": v} for k, v in summary.items()], ["measure", "value"]))
     if errors:
         click.echo("")
-        click.echo(table([_error_row(r) for r in wrong],
-                         ["id", "gold", "predicted", "trigger", "gold_actors", "actors", "gold_recipients",
-                          "recipients", "text"]))
+        click.echo(
+            table(
+                [_error_row(r) for r in wrong],
+                [
+                    "id",
+                    "gold",
+                    "predicted",
+                    "trigger",
+                    "gold_actors",
+                    "actors",
+                    "gold_recipients",
+                    "recipients",
+                    "text",
+                ],
+            )
+        )
 
 
 def _error_row(result) -> dict:
     gold = result.gold
     return {
-        "id": result.id, "gold": gold.type if gold else None, "predicted": result.predicted_type,
-        "trigger": result.trigger, "gold_actors": " ".join(gold.actors) if gold else "",
-        "actors": " ".join(result.predicted_actors), "gold_recipients": " ".join(gold.recipients) if gold else "",
-        "recipients": " ".join(result.predicted_recipients), "text": result.text,
+        "id": result.id,
+        "gold": gold.type if gold else None,
+        "predicted": result.predicted_type,
+        "trigger": result.trigger,
+        "gold_actors": " ".join(gold.actors) if gold else "",
+        "actors": " ".join(result.predicted_actors),
+        "gold_recipients": " ".join(gold.recipients) if gold else "",
+        "recipients": " ".join(result.predicted_recipients),
+        "text": result.text,
     }
 
 
 @evaluate.command()
 @click.argument("data", type=click.Path(path_type=Path))
-@click.option("--baseline", type=click.Path(path_type=Path), default=Path("accuracy-baseline.json"),
-              show_default=True, help="Committed floors.")
+@click.option(
+    "--baseline",
+    type=click.Path(path_type=Path),
+    default=Path("accuracy-baseline.json"),
+    show_default=True,
+    help="Committed floors.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Output JSON.")
 def gate(data: Path, baseline: Path, as_json: bool) -> None:
     """Run every evaluation and fail if a figure drops below its committed floor.
@@ -228,21 +310,29 @@ def gate(data: Path, baseline: Path, as_json: bool) -> None:
     from dyads.evaluate.gate import load_floors, run_gate
 
     checks = run_gate(data, load_floors(baseline))
-    rows = [{"metric": c.metric, "score": c.score, "floor": c.floor,
-             "status": "ok" if c.passed else "BELOW FLOOR"} for c in checks]
+    rows = [
+        {"metric": c.metric, "score": c.score, "floor": c.floor, "status": "ok" if c.passed else "BELOW FLOOR"}
+        for c in checks
+    ]
     if as_json:
         click.echo(to_json(rows))
     else:
         click.echo(table(rows, ["metric", "score", "floor", "status"]))
     failed = [c.metric for c in checks if not c.passed]
     if failed:
-        raise DyadsError(f"accuracy below floor: {', '.join(failed)}; fix the regression "
-                         "(floors live in the baseline file)")
+        raise DyadsError(
+            f"accuracy below floor: {', '.join(failed)}; fix the regression (floors live in the baseline file)"
+        )
 
 
 @evaluate.command(name="actors")
-@click.option("--gold", "gold", type=click.Path(path_type=Path), required=True,
-              help="PLOVER gold records (JSONL), e.g. ../shared/data/gold/plover_gsr_dev.jsonl.")
+@click.option(
+    "--gold",
+    "gold",
+    type=click.Path(path_type=Path),
+    required=True,
+    help="PLOVER gold records (JSONL), e.g. ../shared/data/gold/plover_gsr_dev.jsonl.",
+)
 @click.option("--misses", is_flag=True, help="Also list every gold actor resolved wrongly or not at all.")
 @click.option("--json", "as_json", is_flag=True, help="Output JSON.")
 def actors_eval(gold: Path, misses: bool, as_json: bool) -> None:
@@ -262,8 +352,22 @@ def actors_eval(gold: Path, misses: bool, as_json: bool) -> None:
         click.echo(to_json(result if misses else {k: v for k, v in result.items() if k != "misses"}))
         return
     rows = [{"role": role, **scores} for role, scores in result["scores"].items()]
-    click.echo(table(rows, ["role", "gold", "resolved", "correct", "precision", "recall", "accuracy",
-                            "sector_gold", "sector_accuracy"]))
+    click.echo(
+        table(
+            rows,
+            [
+                "role",
+                "gold",
+                "resolved",
+                "correct",
+                "precision",
+                "recall",
+                "accuracy",
+                "sector_gold",
+                "sector_accuracy",
+            ],
+        )
+    )
     if misses:
         click.echo("")
         click.echo(table(result["misses"], ["id", "role", "text", "gold", "predicted"]))
@@ -288,8 +392,10 @@ def coverage(inputs, as_json: bool) -> None:
         click.echo(to_json(result))
         return
     click.echo(table([{"kind": k, **v} for k, v in result["mentions"].items()], ["kind", "total", "resolved"]))
-    click.echo(f"\n{result['articles']} articles; {result['actor_mentions_resolved']} of "
-               f"{result['actor_mentions']} actor mentions resolved; {result['titled_people_with_country_and_sector']} "
-               f"of {result['titled_people']} titled people have country and sector")
+    click.echo(
+        f"\n{result['articles']} articles; {result['actor_mentions_resolved']} of "
+        f"{result['actor_mentions']} actor mentions resolved; {result['titled_people_with_country_and_sector']} "
+        f"of {result['titled_people']} titled people have country and sector"
+    )
     if result["incomplete"]:
         click.echo(table(result["incomplete"], ["article", "name", "title", "country", "sector"]))

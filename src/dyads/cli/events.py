@@ -15,8 +15,11 @@ DYAD_LISTING = ("date", "type", "cameo", "source", "target", "goldstein", "id")
 
 @cli.command()
 @filter_options("events")
-@click.option("--limit", type=click.IntRange(min=1),
-              help="At most this many events (a table shows 50 unless given; --json and --csv all).")
+@click.option(
+    "--limit",
+    type=click.IntRange(min=1),
+    help="At most this many events (a table shows 50 unless given; --json and --csv all).",
+)
 @click.option("--dyads", "as_dyads", is_flag=True, help="One row per CAMEO source-target pair.")
 @click.option("--json", "as_json", is_flag=True, help="Output JSON.")
 @click.option("--csv", "as_csv", is_flag=True, help="Output CSV.")
@@ -40,8 +43,12 @@ def events(obj: Context, limit, as_dyads, as_json, as_csv, **values) -> None:
     found = shown(found, limit, as_table=as_table, noun="events")
     open_hint(found, as_table=as_table, command="dyads show ID (its article, the event marked)")
     if as_dyads:
-        emit([row for e in found for row in export.dyad_rows(e)], as_json=as_json, as_csv=as_csv,
-             columns=DYAD_LISTING if not (as_json or as_csv) else None)
+        emit(
+            [row for e in found for row in export.dyad_rows(e)],
+            as_json=as_json,
+            as_csv=as_csv,
+            columns=DYAD_LISTING if not (as_json or as_csv) else None,
+        )
     elif as_json:
         emit(found, as_json=True)
     else:

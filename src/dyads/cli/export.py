@@ -19,8 +19,14 @@ _OUT = click.argument("out", metavar="OUT")
 def _format(kind: str):
     formats = export.KIND_FORMATS[kind]
     described = {"plover": "plover (PLOVER JSONL records)", "gdelt": "gdelt (tab-separated, one row per dyad)"}
-    return click.option("--format", "fmt", default="jsonl", show_default=True, metavar="FORMAT",
-                        help=", ".join(described.get(f, f) for f in formats) + ".")
+    return click.option(
+        "--format",
+        "fmt",
+        default="jsonl",
+        show_default=True,
+        metavar="FORMAT",
+        help=", ".join(described.get(f, f) for f in formats) + ".",
+    )
 
 
 @cli.group(name="export")
@@ -92,8 +98,7 @@ def _run(kind: str, fmt: str, out: str, obj: Context, write) -> None:
     """Check the format and OUT, write, and say on stderr how many went where."""
     fmt = export.check_format(kind, fmt.lower())
     if out == STDOUT and fmt == "parquet" and sys.stdout.isatty():
-        raise SettingsError("Parquet is binary: redirect it (dyads export ... - > out.parquet) "
-                            "or give OUT a file name")
+        raise SettingsError("Parquet is binary: redirect it (dyads export ... - > out.parquet) or give OUT a file name")
     target = sys.stdout.buffer if out == STDOUT else export.check_out_path(Path(out))
     with obj.reading() as store:
         count = write(store, fmt, target)

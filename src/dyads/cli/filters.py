@@ -37,8 +37,15 @@ def option(f: Filter, *, required: bool | None = None):
     text = f.help[:1].upper() + f.help[1:] + "."
     if f.kind is FLAG:
         return click.option(f.option, f.name, is_flag=True, default=None, help=text)
-    return click.option(f.option, f.name, type=FilterType(f.kind), required=required, help=text,
-                        default=f.default, show_default=f.default is not None)
+    return click.option(
+        f.option,
+        f.name,
+        type=FilterType(f.kind),
+        required=required,
+        help=text,
+        default=f.default,
+        show_default=f.default is not None,
+    )
 
 
 def filter_options(name: str, *, skip: tuple[str, ...] = ()):
@@ -49,6 +56,7 @@ def filter_options(name: str, *, skip: tuple[str, ...] = ()):
         for f in reversed(declared):
             function = option(f)(function)
         return function
+
     return decorate
 
 
@@ -60,8 +68,9 @@ def given(name: str, values: dict) -> dict:
 def shown(name: str, filters: dict) -> dict:
     """The given filters by option, as typed (``{"--since": "2018-01-01"}``), for messages."""
     declared = RESOURCES[name].by_name
-    return {declared[k].option: declared[k].kind.show(v) if declared[k].kind is not FLAG else ""
-            for k, v in filters.items()}
+    return {
+        declared[k].option: declared[k].kind.show(v) if declared[k].kind is not FLAG else "" for k, v in filters.items()
+    }
 
 
 def explain(store, name: str, filters: dict, *, noun: str | None = None) -> None:

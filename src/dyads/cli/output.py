@@ -70,16 +70,16 @@ def explain_empty(noun: str, filters: dict[str, object], count: Callable[[dict],
         many = f"{found:,}" if found < COUNT_CAP else f"{COUNT_CAP:,}+"
         click.echo(f"No {noun} match {asked}. Without {flag} {given[flag]}: {many} {noun}.", err=True)
     else:
-        click.echo(f"No {noun} match {asked}, nor any one of them less; "
-                   f"`dyads {noun}` lists them all.", err=True)
+        click.echo(f"No {noun} match {asked}, nor any one of them less; `dyads {noun}` lists them all.", err=True)
 
 
 def to_json(value) -> str:
     return json.dumps(value, ensure_ascii=False, indent=2, default=_json_default)
 
 
-def emit(rows: Sequence[dict], *, as_json: bool = False, as_csv: bool = False,
-         columns: Sequence[str] | None = None) -> None:
+def emit(
+    rows: Sequence[dict], *, as_json: bool = False, as_csv: bool = False, columns: Sequence[str] | None = None
+) -> None:
     """Write rows to stdout in the chosen format."""
     columns = list(columns or (rows[0].keys() if rows else []))
     if as_json:
@@ -95,8 +95,7 @@ def emit(rows: Sequence[dict], *, as_json: bool = False, as_csv: bool = False,
 def table(rows: Sequence[dict], columns: Sequence[str]) -> str:
     cells = [[_cell(row.get(c)) for c in columns] for row in rows]
     widths = [max([len(c)] + [len(r[i]) for r in cells]) for i, c in enumerate(columns)]
-    lines = ["  ".join(c.ljust(w) for c, w in zip(columns, widths)).rstrip(),
-             "  ".join("-" * w for w in widths)]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(columns, widths)).rstrip(), "  ".join("-" * w for w in widths)]
     lines += ["  ".join(v.ljust(w) for v, w in zip(r, widths)).rstrip() for r in cells]
     return "\n".join(lines)
 

@@ -12,11 +12,13 @@ from dyads.cli.output import emit, fetch_limit, format_options, open_hint, shown
 LISTING = ("id", "published", "speaker", "title", "country", "cue", "kind", "text", "article_id")
 
 
-
 @cli.command()
 @filter_options("quotes")
-@click.option("--limit", type=click.IntRange(min=1),
-              help="At most this many quotes (a table shows 50 unless given; --json and --csv all).")
+@click.option(
+    "--limit",
+    type=click.IntRange(min=1),
+    help="At most this many quotes (a table shows 50 unless given; --json and --csv all).",
+)
 @format_options
 @click.pass_obj
 def quotes(obj: Context, limit, as_json, as_csv, **values) -> None:
@@ -42,5 +44,8 @@ def quotes(obj: Context, limit, as_json, as_csv, **values) -> None:
     if as_json:
         emit(listed, as_json=True)
     else:
-        emit([export.quote_row(q) for q in listed], as_csv=as_csv,
-             columns=list(export.QUOTE_COLUMNS) if as_csv else LISTING)
+        emit(
+            [export.quote_row(q) for q in listed],
+            as_csv=as_csv,
+            columns=list(export.QUOTE_COLUMNS) if as_csv else LISTING,
+        )

@@ -15,8 +15,9 @@ KEEP_ALIVE_S = 60
 
 
 @cli.command()
-@click.option("--host", default="127.0.0.1", show_default=True,
-              help="Address to listen on; the default serves this machine only.")
+@click.option(
+    "--host", default="127.0.0.1", show_default=True, help="Address to listen on; the default serves this machine only."
+)
 @click.option("--port", type=click.IntRange(1, 65535), default=8008, show_default=True, help="Port to listen on.")
 @click.pass_obj
 def serve(obj: Context, host: str, port: int) -> None:

@@ -14,10 +14,16 @@ from dyads.store.sql import DEFAULT_LIMIT, DEFAULT_TIMEOUT_S, run_sql
 
 @cli.command()
 @click.argument("query")
-@click.option("--limit", type=click.IntRange(min=1), default=DEFAULT_LIMIT, show_default=True,
-              help="Most rows returned.")
-@click.option("--timeout", type=click.FloatRange(min=0.01), default=DEFAULT_TIMEOUT_S, show_default=True,
-              help="Seconds before the query is stopped.")
+@click.option(
+    "--limit", type=click.IntRange(min=1), default=DEFAULT_LIMIT, show_default=True, help="Most rows returned."
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0.01),
+    default=DEFAULT_TIMEOUT_S,
+    show_default=True,
+    help="Seconds before the query is stopped.",
+)
 @format_options
 @click.pass_obj
 def sql(obj: Context, query: str, limit: int, timeout: float, as_json: bool, as_csv: bool) -> None:

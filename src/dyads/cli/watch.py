@@ -21,23 +21,62 @@ DEFAULT_EVERY_S = 300.0
 @cli.command()
 @click.argument("sources", nargs=-1, required=True, metavar="SOURCE...")
 @click.option("--once", is_flag=True, help="Poll each source once and exit (for cron).")
-@click.option("--every", type=click.FloatRange(min=0, min_open=True), default=DEFAULT_EVERY_S,
-              show_default=True, metavar="SECONDS", help="Seconds between polls.")
-@click.option("--delay", type=click.FloatRange(min=0), default=1.0, show_default=True, metavar="SECONDS",
-              help="Seconds between two requests to the same host.")
-@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=20.0, show_default=True,
-              metavar="SECONDS", help="Seconds a request may wait for the host's answer.")
+@click.option(
+    "--every",
+    type=click.FloatRange(min=0, min_open=True),
+    default=DEFAULT_EVERY_S,
+    show_default=True,
+    metavar="SECONDS",
+    help="Seconds between polls.",
+)
+@click.option(
+    "--delay",
+    type=click.FloatRange(min=0),
+    default=1.0,
+    show_default=True,
+    metavar="SECONDS",
+    help="Seconds between two requests to the same host.",
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    default=20.0,
+    show_default=True,
+    metavar="SECONDS",
+    help="Seconds a request may wait for the host's answer.",
+)
 @click.option("--user-agent", metavar="TEXT", help="User-Agent sent (default names dyads).")
 @click.option("--contact", metavar="EMAIL-OR-URL", help="Sent as the From header, so a site can reach you.")
 @click.option("--workers", type=click.IntRange(min=1), help="Processes that run the NLP (default 1).")
-@click.option("--article-timeout", type=click.FloatRange(min=0), metavar="SECONDS",
-              help="Most seconds the NLP may spend on one article (default 60; 0: no limit, one process).")
-@click.option("--rules", "rules_file", type=click.Path(path_type=Path), metavar="FILE",
-              help="Alert rules (TOML or JSON) checked after each poll, with those `dyads alerts add` stored.")
+@click.option(
+    "--article-timeout",
+    type=click.FloatRange(min=0),
+    metavar="SECONDS",
+    help="Most seconds the NLP may spend on one article (default 60; 0: no limit, one process).",
+)
+@click.option(
+    "--rules",
+    "rules_file",
+    type=click.Path(path_type=Path),
+    metavar="FILE",
+    help="Alert rules (TOML or JSON) checked after each poll, with those `dyads alerts add` stored.",
+)
 @click.option("--webhook", metavar="URL", help="POST each alert as JSON here (unless its rule names its own).")
 @click.pass_obj
-def watch(obj: Context, sources, once, every, delay, timeout, user_agent, contact, workers,
-          article_timeout, rules_file, webhook) -> None:
+def watch(
+    obj: Context,
+    sources,
+    once,
+    every,
+    delay,
+    timeout,
+    user_agent,
+    contact,
+    workers,
+    article_timeout,
+    rules_file,
+    webhook,
+) -> None:
     """Follow RSS/Atom feeds and sitemaps; fetch and store each new story once.
 
     Each poll asks every source with the validators of its last answer (an
@@ -59,8 +98,9 @@ def watch(obj: Context, sources, once, every, delay, timeout, user_agent, contac
     bad = [s for s in sources if not s.startswith(("http://", "https://"))]
     if bad:
         raise SettingsError(f"{bad[0]!r} is not an http(s) address; give a feed's or sitemap's URL")
-    settings = obj.settings.replace(**{k: v for k, v in dict(workers=workers, article_timeout=article_timeout).items()
-                                       if v is not None})
+    settings = obj.settings.replace(
+        **{k: v for k, v in dict(workers=workers, article_timeout=article_timeout).items() if v is not None}
+    )
     settings.check()
     from dyads import alerts as alert_rules
 
@@ -71,8 +111,13 @@ def watch(obj: Context, sources, once, every, delay, timeout, user_agent, contac
     # finds nothing new, the usual cron run, costs a few requests and no model load.
     from dyads.watch import watch as run_watch
 
-    fetcher = Fetcher(user_agent=user_agent or DEFAULT_USER_AGENT, contact=contact, delay=delay,
-                      timeout=timeout, max_bytes=settings.max_file_bytes)
+    fetcher = Fetcher(
+        user_agent=user_agent or DEFAULT_USER_AGENT,
+        contact=contact,
+        delay=delay,
+        timeout=timeout,
+        max_bytes=settings.max_file_bytes,
+    )
 
     def stop(signum, frame) -> None:
         if fetcher.stop.is_set():
@@ -108,8 +153,17 @@ def watch(obj: Context, sources, once, every, delay, timeout, user_agent, contac
     watched: list = [None]
     with StoreFile(settings.db, timeout=settings.lock_timeout) as store:
         watched[0] = store
-        run_watch(list(sources), store=store, settings=settings, fetcher=fetcher, once=once, every=every,
-                  on_result=on_result, on_poll=on_poll, on_progress=on_progress if show_progress else None)
+        run_watch(
+            list(sources),
+            store=store,
+            settings=settings,
+            fetcher=fetcher,
+            once=once,
+            every=every,
+            on_result=on_result,
+            on_poll=on_poll,
+            on_progress=on_progress if show_progress else None,
+        )
     if fetcher.stop.is_set():
         click.echo("stopped; rerun to go on where it stopped", err=True)
     sys.stderr.flush()

@@ -20,8 +20,16 @@ from dyads.records import Actor, Analysis, Article
 
 # CAMEO country codes that predate or differ from ISO 3166 alpha-3, as found in the
 # PLOVER gold records.
-OLD_CODES = {"JAP": "JPN", "UK": "GBR", "ROM": "ROU", "GER": "DEU", "YUG": "SRB", "ZAR": "COD",
-             "BRM": "MMR", "TMP": "TLS"}
+OLD_CODES = {
+    "JAP": "JPN",
+    "UK": "GBR",
+    "ROM": "ROU",
+    "GER": "DEU",
+    "YUG": "SRB",
+    "ZAR": "COD",
+    "BRM": "MMR",
+    "TMP": "TLS",
+}
 # PLOVER/CAMEO sector spellings that dyads writes otherwise.
 SECTOR_ALIASES = {"JRN": "MED"}
 ROLES = ("actor", "recipient")
@@ -61,8 +69,9 @@ def predicted_code(actor: Actor | None) -> str | None:
 def evaluate_actors(path: Path) -> dict:
     """Scores overall and per role, with every miss for inspection."""
     records = read_gold(path)
-    articles = [Article(headline="", paragraphs=(r["text"].strip(),), origin=r.get("id", str(i)))
-                for i, r in enumerate(records)]
+    articles = [
+        Article(headline="", paragraphs=(r["text"].strip(),), origin=r.get("id", str(i))) for i, r in enumerate(records)
+    ]
     analyses = analyze_all(articles, nlp=nlp_module.load())
     counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     misses = []
@@ -75,10 +84,16 @@ def evaluate_actors(path: Path) -> dict:
                         if isinstance(value, bool):
                             counts[key][name] += value
                 if not outcome["correct"]:
-                    misses.append({"id": record.get("id"), "role": role, "text": gold["actorText"],
-                                   "gold": outcome["gold"], "predicted": outcome["predicted"]})
-    return {"scores": {key: _rates(c) for key, c in counts.items()}, "misses": misses,
-            "records": len(records)}
+                    misses.append(
+                        {
+                            "id": record.get("id"),
+                            "role": role,
+                            "text": gold["actorText"],
+                            "gold": outcome["gold"],
+                            "predicted": outcome["predicted"],
+                        }
+                    )
+    return {"scores": {key: _rates(c) for key, c in counts.items()}, "misses": misses, "records": len(records)}
 
 
 def _score_one(analysis: Analysis, gold: dict) -> dict:

@@ -29,8 +29,15 @@ def evaluate_coverage(specs: list[str]) -> dict:
                 if actor.country and actor.sector:
                     complete += 1
                 else:
-                    incomplete.append({"article": analysis.article.origin, "name": actor.name,
-                                       "title": actor.title, "country": actor.country, "sector": actor.sector})
+                    incomplete.append(
+                        {
+                            "article": analysis.article.origin,
+                            "name": actor.name,
+                            "title": actor.title,
+                            "country": actor.country,
+                            "sector": actor.sector,
+                        }
+                    )
     actor_kinds = [k for k in kinds if k != "place"]
     return {
         "articles": len(articles),

@@ -120,7 +120,7 @@ class RecordResult:
 
     @property
     def fully_right(self) -> bool:
-        return (self.type_right and self.actor_right is not False and self.recipient_right is not False)
+        return self.type_right and self.actor_right is not False and self.recipient_right is not False
 
 
 @dataclass
@@ -183,17 +183,32 @@ def read_gold(path: Path) -> list[GoldRecord]:
 def _record(data: dict, number: int) -> GoldRecord:
     date = dt.date.fromisoformat(data["date"][:10]) if data.get("date") else None
     if "events" in data:
-        events = tuple(GoldEvent(
-            type=_type(e["type"]), mode=e.get("mode"),
-            actors=_codes(e.get("actors", ())), recipients=_codes(e.get("recipients", ())),
-            sentence=_span(e.get("sentence")), trigger=_span(e.get("trigger")),
-        ) for e in data["events"])
+        events = tuple(
+            GoldEvent(
+                type=_type(e["type"]),
+                mode=e.get("mode"),
+                actors=_codes(e.get("actors", ())),
+                recipients=_codes(e.get("recipients", ())),
+                sentence=_span(e.get("sentence")),
+                trigger=_span(e.get("trigger")),
+            )
+            for e in data["events"]
+        )
     else:
         event = data.get("event_v2") or data.get("event")
         event = event[0] if isinstance(event, list) else event
-        events = (GoldEvent(type=_type(event), mode=data.get("mode_hint_v2") or data.get("mode"),
-                            actors=_codes(data.get("actor", ())),
-                            recipients=_codes(data.get("recipient", ()))),) if event else ()
+        events = (
+            (
+                GoldEvent(
+                    type=_type(event),
+                    mode=data.get("mode_hint_v2") or data.get("mode"),
+                    actors=_codes(data.get("actor", ())),
+                    recipients=_codes(data.get("recipient", ())),
+                ),
+            )
+            if event
+            else ()
+        )
     return GoldRecord(str(data.get("id", number)), data["text"], date, events)
 
 
@@ -249,7 +264,9 @@ def _recoded(doc: Doc, analysis: Analysis, coding: Coding) -> Analysis:
 # ("Kenya urged Uganda to reopen the border", CAMEO 02: no event; tests/test_events.py).
 CODING_GRID = tuple(
     Coding(weight=w, retype=r, fill=f, recipients=rc)
-    for w in (0.0, 0.1) for r in (1.0, 0.5, 0.3) for f in (1.01, 0.6, 0.5, 0.4)
+    for w in (0.0, 0.1)
+    for r in (1.0, 0.5, 0.3)
+    for f in (1.01, 0.6, 0.5, 0.4)
     for rc in (0, 1, 2)
 )
 # Each trigger row's support in the training stories, and whether it is the manuals' word
@@ -261,8 +278,12 @@ def selection_figure(scores: EventScores) -> float:
     """What a coding is chosen by: the mean of the four figures the targets name, the party
     accuracies over every gold record (``*_strict``), so a coding gains nothing by finding
     fewer events: over found events only, leaving a hard sentence out raises them."""
-    return (scores.type_macro_f1 + scores.actor_country_accuracy_strict
-            + scores.recipient_country_accuracy_strict + scores.fully_right) / 4
+    return (
+        scores.type_macro_f1
+        + scores.actor_country_accuracy_strict
+        + scores.recipient_country_accuracy_strict
+        + scores.fully_right
+    ) / 4
 
 
 @dataclass
@@ -320,8 +341,10 @@ def cross_validate_events(path: Path, *, folds: int = 5, grid: tuple[Coding, ...
     if folds < 2:
         raise QueryError(f"--folds {folds}: give 2 or more folds")
     parsed = _parsed(path)
-    hits = [{key for key, type_name in fired_rows(doc, a) if type_name in {e.type for e in g.events}}
-            for g, doc, a in parsed]
+    hits = [
+        {key for key, type_name in fired_rows(doc, a) if type_name in {e.type for e in g.events}}
+        for g, doc, a in parsed
+    ]
     every_row = {t.key for rows in triggers.lexicon().values() for t in rows}
     support = training_support()
     results: dict[Coding, list] = {c: [None] * len(parsed) for c in grid}
@@ -348,19 +371,25 @@ def cross_validate_events(path: Path, *, folds: int = 5, grid: tuple[Coding, ...
 
 def _result(gold: GoldRecord, analysis: Analysis) -> RecordResult:
     event = primary(analysis.events)
-    codes = lambda ids: tuple(dict.fromkeys(  # noqa: E731
-        c for c in (normalize_code(entity_code(party_actor(analysis, i))) for i in ids) if c))
+    codes = lambda ids: tuple(
+        dict.fromkeys(  # noqa: E731
+            c for c in (normalize_code(entity_code(party_actor(analysis, i))) for i in ids) if c
+        )
+    )
     text = analysis.article.text
     return RecordResult(
-        id=gold.id, text=gold.text, gold=gold.events[0] if gold.events else None,
+        id=gold.id,
+        text=gold.text,
+        gold=gold.events[0] if gold.events else None,
         predicted_type=event.type if event else None,
         predicted_actors=codes(event.actors) if event else (),
         predicted_recipients=codes(event.recipients) if event else (),
-        trigger=text[event.trigger_start:event.trigger_end] if event else None,
+        trigger=text[event.trigger_start : event.trigger_end] if event else None,
         all_types=tuple(e.type for e in analysis.events),
         gold_events=gold.events,
-        predicted_events=tuple(dict.fromkeys(
-            (e.type, frozenset(codes(e.actors)), frozenset(codes(e.recipients))) for e in analysis.events)),
+        predicted_events=tuple(
+            dict.fromkeys((e.type, frozenset(codes(e.actors)), frozenset(codes(e.recipients))) for e in analysis.events)
+        ),
     )
 
 
@@ -382,20 +411,26 @@ def score(results: list[RecordResult]) -> EventScores:
     recipient_scored = [r.recipient_right for r in both if r.recipient_right is not None]
     recipient_all = [r.recipient_right for r in with_gold if r.recipient_right is not None]
     detection = prf(len(both), len(detected), len(with_gold))
-    story = prf(sum(r.matched_events for r in results), sum(len(r.predicted_events) for r in results),
-                sum(len(r.gold_events) for r in results))
+    story = prf(
+        sum(r.matched_events for r in results),
+        sum(len(r.predicted_events) for r in results),
+        sum(len(r.gold_events) for r in results),
+    )
     return EventScores(
         records=len(results),
         type_accuracy=_share(sum(r.type_right for r in with_gold), len(with_gold)),
         type_macro_f1=round(sum(t["f1"] for t in per_type.values()) / len(per_type), 3) if per_type else 0.0,
         per_type=per_type,
-        detection_precision=detection[0], detection_recall=detection[1],
+        detection_precision=detection[0],
+        detection_recall=detection[1],
         actor_country_accuracy=_share(sum(actor_scored), len(actor_scored)),
         actor_country_accuracy_strict=_share(sum(1 for r in both if r.actor_right), len(actor_all)),
         recipient_country_accuracy=_share(sum(recipient_scored), len(recipient_scored)),
         recipient_country_accuracy_strict=_share(sum(1 for r in both if r.recipient_right), len(recipient_all)),
         fully_right=_share(sum(r.fully_right for r in with_gold), len(with_gold)),
-        event_precision=story[0], event_recall=story[1], event_f1=story[2],
+        event_precision=story[0],
+        event_recall=story[1],
+        event_f1=story[2],
         results=results,
     )
 
@@ -408,16 +443,44 @@ def _share(part: int, whole: int) -> float:
 # stored event: (name, PLOVER types, codes among the parties, codes among the recipients,
 # historical, extra test of the event).
 SAMPLE_CHECKS = (
-    ("consult_kosachev_horii_tokyo", ("CONSULT",), {"RUS", "JPN"}, set(), False,
-     lambda e, a: {"person"} <= {(party_actor(a, i) or _NONE).kind for i in e.actors}
-     and e.date_month == 1 and e.date_day == 26 and (e.place or "").lower() == "tokyo"),
-    ("support_russia_to_japan", ("SUPPORT",), {"RUS"}, {"JPN"}, False,
-     lambda e, a: "apprec" in a.article.text[e.trigger_start:e.trigger_end].lower()),
+    (
+        "consult_kosachev_horii_tokyo",
+        ("CONSULT",),
+        {"RUS", "JPN"},
+        set(),
+        False,
+        lambda e, a: (
+            {"person"} <= {(party_actor(a, i) or _NONE).kind for i in e.actors}
+            and e.date_month == 1
+            and e.date_day == 26
+            and (e.place or "").lower() == "tokyo"
+        ),
+    ),
+    (
+        "support_russia_to_japan",
+        ("SUPPORT",),
+        {"RUS"},
+        {"JPN"},
+        False,
+        lambda e, a: "apprec" in a.article.text[e.trigger_start : e.trigger_end].lower(),
+    ),
     ("g7_tough_line_on_russia", ("ACCUSE", "SANCTION"), set(), {"RUS"}, True, lambda e, a: True),
-    ("eight_point_plan_2016", ("AGREE", "COOPERATE"), {"JPN", "RUS"}, set(), True,
-     lambda e, a: e.date_year == 2016 and e.date_month == 5),
-    ("moscow_tokyo_dialogue", ("CONSULT",), {"RUS", "JPN"}, set(), False,
-     lambda e, a: "dialogue" in a.article.text[e.trigger_start:e.trigger_end]),
+    (
+        "eight_point_plan_2016",
+        ("AGREE", "COOPERATE"),
+        {"JPN", "RUS"},
+        set(),
+        True,
+        lambda e, a: e.date_year == 2016 and e.date_month == 5,
+    ),
+    (
+        "moscow_tokyo_dialogue",
+        ("CONSULT",),
+        {"RUS", "JPN"},
+        set(),
+        False,
+        lambda e, a: "dialogue" in a.article.text[e.trigger_start : e.trigger_end],
+    ),
 )
 
 
@@ -437,15 +500,23 @@ def evaluate_sample(path: Path) -> dict:
     [analysis] = list(analyze_all([article], nlp=nlp_module.load()))
     found = {}
     for name, types, parties, recipients, historical, extra in SAMPLE_CHECKS:
-        found[name] = any(_sample_match(e, analysis, types, parties, recipients, historical, extra)
-                          for e in analysis.events)
-    return {"score": _share(sum(found.values()), len(found)), "checked": len(found),
-            "failed": [name for name, ok in found.items() if not ok]}
+        found[name] = any(
+            _sample_match(e, analysis, types, parties, recipients, historical, extra) for e in analysis.events
+        )
+    return {
+        "score": _share(sum(found.values()), len(found)),
+        "checked": len(found),
+        "failed": [name for name, ok in found.items() if not ok],
+    }
 
 
 def _sample_match(event, analysis, types, parties, recipients, historical, extra) -> bool:
     code = lambda i: entity_code(party_actor(analysis, i))  # noqa: E731
     all_codes = {code(i) for i in event.actors + event.recipients}
-    return (event.type in types and parties <= all_codes
-            and recipients <= {code(i) for i in event.recipients}
-            and event.historical == historical and extra(event, analysis))
+    return (
+        event.type in types
+        and parties <= all_codes
+        and recipients <= {code(i) for i in event.recipients}
+        and event.historical == historical
+        and extra(event, analysis)
+    )

@@ -49,34 +49,48 @@ def _quotes(data: Path) -> dict[str, float]:
     results = evaluate_quote_modes(data / "gold" / "polnear_train_dev.jsonl", ("rules", "tagged"), split="dev")
     for prefix, mode in (("quotes", "rules"), ("quotes_tagged", "tagged")):
         overall = results[mode]["overall"]
-        figures.update({
-            f"{prefix}.polnear_dev.exact_f1": overall["exact"]["f1"],
-            f"{prefix}.polnear_dev.overlap_f1": overall["overlap"]["f1"],
-            f"{prefix}.polnear_dev.overlap_precision": overall["overlap"]["precision"],
-            f"{prefix}.polnear_dev.speaker_accuracy": overall["speaker_accuracy"],
-        })
+        figures.update(
+            {
+                f"{prefix}.polnear_dev.exact_f1": overall["exact"]["f1"],
+                f"{prefix}.polnear_dev.overlap_f1": overall["overlap"]["f1"],
+                f"{prefix}.polnear_dev.overlap_precision": overall["overlap"]["precision"],
+                f"{prefix}.polnear_dev.speaker_accuracy": overall["speaker_accuracy"],
+            }
+        )
     ggt = evaluate_quote_modes(data / "gold" / "ggt_dev.jsonl", ("rules",))["rules"]
-    figures.update({
-        "quotes.ggt_dev.overlap_f1": ggt["overall"]["overlap"]["f1"],
-        "quotes.ggt_dev.resolved_accuracy": ggt["overall"]["resolved_accuracy"],
-        "quotes.ggt_dev.end_to_end_f1": ggt["overall"]["end_to_end"]["f1"],
-        **{f"quotes.ggt_dev.resolved_accuracy_{kind}": ggt["by_speaker_kind"][kind]["resolved_accuracy"]
-           for kind in ("name", "pronoun", "nominal")},
-    })
+    figures.update(
+        {
+            "quotes.ggt_dev.overlap_f1": ggt["overall"]["overlap"]["f1"],
+            "quotes.ggt_dev.resolved_accuracy": ggt["overall"]["resolved_accuracy"],
+            "quotes.ggt_dev.end_to_end_f1": ggt["overall"]["end_to_end"]["f1"],
+            **{
+                f"quotes.ggt_dev.resolved_accuracy_{kind}": ggt["by_speaker_kind"][kind]["resolved_accuracy"]
+                for kind in ("name", "pronoun", "nominal")
+            },
+        }
+    )
     return figures
 
 
 def _actors(data: Path) -> dict[str, float]:
     scores = evaluate_actors(data / "gold" / "plover_gsr_dev.jsonl")["scores"]["all"]
     checks = sample_checks(data.parent / "samples" / "tass-japan-russia-ties.txt")
-    return {"actors.sample_story": round(sum(checks.values()) / len(checks), 3),
-            "actors.plover_country_accuracy": scores["accuracy"],
-            "actors.plover_country_precision": scores["precision"],
-            "actors.plover_sector_accuracy": scores["sector_accuracy"]}
+    return {
+        "actors.sample_story": round(sum(checks.values()) / len(checks), 3),
+        "actors.plover_country_accuracy": scores["accuracy"],
+        "actors.plover_country_precision": scores["precision"],
+        "actors.plover_sector_accuracy": scores["sector_accuracy"],
+    }
 
 
-EVENT_METRICS = ("type_accuracy", "type_macro_f1", "detection_recall", "actor_country_accuracy",
-                 "recipient_country_accuracy", "fully_right")
+EVENT_METRICS = (
+    "type_accuracy",
+    "type_macro_f1",
+    "detection_recall",
+    "actor_country_accuracy",
+    "recipient_country_accuracy",
+    "fully_right",
+)
 
 
 # Folds of the PLOVER dev records for the cross-validated figures (``cross_validate_events``).
@@ -103,7 +117,7 @@ def load_floors(path: Path) -> dict[str, float]:
     try:
         return {k: float(v) for k, v in json.loads(path.read_text("utf-8"))["floors"].items()}
     except (OSError, ValueError, KeyError, TypeError) as e:
-        raise QueryError(f"{path}: not a readable baseline ({e}); expected {{\"floors\": {{metric: number}}}}") from e
+        raise QueryError(f'{path}: not a readable baseline ({e}); expected {{"floors": {{metric: number}}}}') from e
 
 
 def run_gate(data: Path, floors: dict[str, float]) -> list[Check]:

@@ -28,8 +28,9 @@ class PageScore:
 def body_text(article: Article) -> str:
     """The article text a person would extract from the page: all but the headline."""
     first = [article.dateline.raw] if article.dateline else []
-    return "\n\n".join(filter(None, [article.dek, " ".join(first + list(article.paragraphs[:1])),
-                                     *article.paragraphs[1:]]))
+    return "\n\n".join(
+        filter(None, [article.dek, " ".join(first + list(article.paragraphs[:1])), *article.paragraphs[1:]])
+    )
 
 
 def gold_pages(folder: Path) -> list[tuple[Path, Path]]:

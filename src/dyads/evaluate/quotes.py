@@ -97,7 +97,8 @@ class Tally:
         ep, er, ef = _prf2(self.exact_predicted, self.predicted, self.exact_gold, self.gold)
         op, orr, of = _prf2(self.overlap_predicted, self.predicted, self.overlap_gold, self.gold)
         out = {
-            "gold": self.gold, "predicted": self.predicted,
+            "gold": self.gold,
+            "predicted": self.predicted,
             "exact": {"precision": ep, "recall": er, "f1": ef},
             "overlap": {"precision": op, "recall": orr, "f1": of},
             "speaker_accuracy": _ratio(self.speaker_right, self.speaker_checked),
@@ -136,8 +137,9 @@ def read_gold(path: Path, *, split: str | None = None) -> list[GoldStory]:
         raise QueryError(f"{path}: no such gold file; give a PolNeAR or plain quotes JSONL file")
     stories = [s for s in _stories(path) if split is None or s.split in (split, None)]
     if not stories:
-        raise QueryError(f"{path}: no stories{f' in split {split!r}' if split else ''}; "
-                         "check --split (PolNeAR has train and dev)")
+        raise QueryError(
+            f"{path}: no stories{f' in split {split!r}' if split else ''}; check --split (PolNeAR has train and dev)"
+        )
     return stories
 
 
@@ -155,18 +157,24 @@ def _stories(path: Path) -> Iterator[GoldStory]:
         elif "quotes" in record and "text" in record:
             yield _plain(record, origin)
         else:
-            raise InputError(origin, "neither PolNeAR (annotations) nor plain (text, quotes); see `dyads eval quotes -h`")
+            raise InputError(
+                origin, "neither PolNeAR (annotations) nor plain (text, quotes); see `dyads eval quotes -h`"
+            )
 
 
 def _polnear(record: dict, origin: str) -> GoldStory:
     try:
         annotations = record["annotations"]
         sets = [_annotation_set(annotations[key]) for key in sorted(annotations)] or [()]
-        return GoldStory(record.get("id", origin), record["text"], record.get("split"), sets[0],
-                         other_sets=tuple(sets[1:]))
+        return GoldStory(
+            record.get("id", origin), record["text"], record.get("split"), sets[0], other_sets=tuple(sets[1:])
+        )
     except (KeyError, TypeError, ValueError, AttributeError) as e:
-        raise InputError(origin, f"bad PolNeAR record ({type(e).__name__}: {e}); each attribution needs \"source\", "
-                                 "\"cue\" and \"content\" as lists of {\"spans\": [[start, end], ...]}") from e
+        raise InputError(
+            origin,
+            f'bad PolNeAR record ({type(e).__name__}: {e}); each attribution needs "source", '
+            '"cue" and "content" as lists of {"spans": [[start, end], ...]}',
+        ) from e
 
 
 def _annotation_set(annotation: dict) -> tuple[GoldQuote, ...]:
@@ -174,8 +182,9 @@ def _annotation_set(annotation: dict) -> tuple[GoldQuote, ...]:
     for attribution in annotation["attributions"]:
         parts = _spans(attribution["content"])
         if parts:
-            quotes.append(GoldQuote(tuple(parts), _hull(_spans(attribution["cue"])),
-                                    _hull(_spans(attribution["source"]))))
+            quotes.append(
+                GoldQuote(tuple(parts), _hull(_spans(attribution["cue"])), _hull(_spans(attribution["source"])))
+            )
     return tuple(quotes)
 
 
@@ -183,10 +192,11 @@ def _plain(record: dict, origin: str) -> GoldStory:
     quotes = []
     try:
         for q in record["quotes"]:
-            quotes.append(GoldQuote(_parts(q["content"]), _pair(q.get("cue")), _pair(q.get("speaker")),
-                                    q.get("speaker_name")))
+            quotes.append(
+                GoldQuote(_parts(q["content"]), _pair(q.get("cue")), _pair(q.get("speaker")), q.get("speaker_name"))
+            )
     except (KeyError, TypeError, ValueError) as e:
-        raise InputError(origin, f"bad quote ({e}); each needs \"content\": [start, end]") from e
+        raise InputError(origin, f'bad quote ({e}); each needs "content": [start, end]') from e
     names = any("speaker_name" in q for q in record["quotes"])
     return GoldStory(str(record.get("id", origin)), record["text"], record.get("split"), tuple(quotes), names)
 
@@ -228,11 +238,13 @@ def story_article(story: GoldStory) -> Article:
     if first == -1:
         article = Article(headline="", paragraphs=(text,), origin=story.id)
     else:
-        body = text[first + len(PARAGRAPH_BREAK):]
+        body = text[first + len(PARAGRAPH_BREAK) :]
         article = Article(headline=text[:first], paragraphs=tuple(body.split(PARAGRAPH_BREAK)), origin=story.id)
     if article.text != text:  # a guard on the rule above, not a condition on the input
-        raise InputError(story.id, "text cannot be read as paragraphs without moving offsets; "
-                         "report this as a bug with the story's text")
+        raise InputError(
+            story.id,
+            "text cannot be read as paragraphs without moving offsets; report this as a bug with the story's text",
+        )
     return article
 
 
@@ -248,8 +260,9 @@ def evaluate_quotes(path: Path, *, split: str | None = None, batch_size: int = 1
     return evaluate_quote_modes(path, (mode,), split=split, batch_size=batch_size)[mode]
 
 
-def evaluate_quote_modes(path: Path, modes: tuple[str, ...], *, split: str | None = None,
-                         batch_size: int = 16) -> dict[str, dict]:
+def evaluate_quote_modes(
+    path: Path, modes: tuple[str, ...], *, split: str | None = None, batch_size: int = 16
+) -> dict[str, dict]:
     """``evaluate_quotes`` for each mode ("rules", "tagged"), on one parse of the gold texts."""
     stories = read_gold(path, split=split)
     tagger = load_tagger() if "tagged" in modes else None
@@ -257,32 +270,37 @@ def evaluate_quote_modes(path: Path, modes: tuple[str, ...], *, split: str | Non
     tallies = {mode: {kind: Tally() for kind in ("all", *KINDS)} for mode in modes}
     people = Tally()  # annotator against annotator
     system = {mode: Tally() for mode in modes}  # dyads against each annotator
-    parsed = parse_all([story_article(s) for s in stories], nlp=nlp_module.load(), batch_size=batch_size,
-                       tagger=tagger)
+    parsed = parse_all([story_article(s) for s in stories], nlp=nlp_module.load(), batch_size=batch_size, tagger=tagger)
     for story, (doc, article, tagging) in zip(stories, parsed):
         for mode in modes:
             analysis = analyze(article, doc, tagging if mode == "tagged" else None)
             _score_story(story, doc, analysis, tallies[mode], names=names)
             if story.other_sets:
-                _agreement(story, [q.parts for q in analysis.quotes], people if mode == modes[0] else None,
-                           system[mode])
+                _agreement(
+                    story, [q.parts for q in analysis.quotes], people if mode == modes[0] else None, system[mode]
+                )
     several = sum(1 for s in stories if s.other_sets)
     results = {}
     for mode in modes:
         results[mode] = {
-            "gold_file": str(path), "split": split, "quotes": mode,
-            "stories": len(stories), "overlap_threshold": OVERLAP,
+            "gold_file": str(path),
+            "split": split,
+            "quotes": mode,
+            "stories": len(stories),
+            "overlap_threshold": OVERLAP,
             "overall": tallies[mode]["all"].figures(names=names),
             "by_speaker_kind": {k: tallies[mode][k].figures(names=names) for k in KINDS},
         }
         if several:
-            results[mode]["agreement"] = {"stories": several, "annotators": _content_figures(people),
-                                          "dyads": _content_figures(system[mode])}
+            results[mode]["agreement"] = {
+                "stories": several,
+                "annotators": _content_figures(people),
+                "dyads": _content_figures(system[mode]),
+            }
     return results
 
 
-def _agreement(story: GoldStory, predicted: list[tuple[Offsets, ...]], people: Tally | None,
-               system: Tally) -> None:
+def _agreement(story: GoldStory, predicted: list[tuple[Offsets, ...]], people: Tally | None, system: Tally) -> None:
     """Add every ordered pair of the story's annotation sets to ``people`` (one set taken
     as gold, the other as predicted; not when None: counted already), and dyads' quotes
     against every set to ``system``."""
@@ -345,8 +363,10 @@ def _matches(text: str, predicted: list, gold: list) -> tuple[dict[int, int], di
     """Exact and overlap one-to-one matchings of predicted to gold quotes, given their parts."""
     pred_words = [_words(text, parts) for parts in predicted]
     gold_words = [_words(text, parts) for parts in gold]
-    return (_match(pred_words, gold_words, lambda p, g: _same_words(text, p, g)),
-            _match(pred_words, gold_words, _overlapping))
+    return (
+        _match(pred_words, gold_words, lambda p, g: _same_words(text, p, g)),
+        _match(pred_words, gold_words, _overlapping),
+    )
 
 
 def _words(text: str, parts) -> frozenset[int]:
@@ -361,7 +381,7 @@ def _same_words(text: str, p: frozenset[int], g: frozenset[int]) -> bool:
 
 def _without_that(text: str, words: frozenset[int]) -> frozenset[int]:
     first = min(words, default=None)
-    if first is not None and text[first:first + 5].lower() == "that ":
+    if first is not None and text[first : first + 5].lower() == "that ":
         return words - {first}
     return words
 
@@ -403,7 +423,7 @@ def _resolved_right(analysis: Analysis, quote, gold: GoldQuote) -> bool:
     if actor is not None and surname_compatible(actor.name, gold.speaker_name):
         return True
     if quote.speaker_kind == "nominal" and quote.speaker_start is not None:
-        return surname_compatible(analysis.article.text[quote.speaker_start:quote.speaker_end], gold.speaker_name)
+        return surname_compatible(analysis.article.text[quote.speaker_start : quote.speaker_end], gold.speaker_name)
     return False
 
 

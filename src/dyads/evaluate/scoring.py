@@ -1,7 +1,7 @@
 """Shared scoring helpers: precision, recall, F1 and token overlap.
 
-    >>> token_prf("the cat sat", "the cat sat down")
-    (1.0, 0.75, 0.857)
+>>> token_prf("the cat sat", "the cat sat down")
+(1.0, 0.75, 0.857)
 """
 
 from __future__ import annotations

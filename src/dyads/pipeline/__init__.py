@@ -70,8 +70,9 @@ def analyze(article: Article, doc: Doc, tagging: Tagging | None = None) -> Analy
     return dataclasses.replace(analysis, events=extract_events(doc, analysis))
 
 
-def parse_all(articles: Iterable[Article], *, nlp: Language, batch_size: int = 32,
-              tagger: QuoteTagger | None = None) -> Iterator[tuple[Doc, Article, Tagging | None]]:
+def parse_all(
+    articles: Iterable[Article], *, nlp: Language, batch_size: int = 32, tagger: QuoteTagger | None = None
+) -> Iterator[tuple[Doc, Article, Tagging | None]]:
     """Each article parsed with ``nlp.pipe``, in input order, with its tagging when a
     ``tagger`` is given (``dyads.tagger``; a batch of texts at a time), else None."""
     pairs = iter(nlp.pipe(((a.text, a) for a in articles), as_tuples=True, batch_size=batch_size))
@@ -81,16 +82,18 @@ def parse_all(articles: Iterable[Article], *, nlp: Language, batch_size: int = 3
             yield doc, article, tagging
 
 
-def analyze_all(articles: Iterable[Article], *, nlp: Language, batch_size: int = 32,
-                tagger: QuoteTagger | None = None) -> Iterator[Analysis]:
+def analyze_all(
+    articles: Iterable[Article], *, nlp: Language, batch_size: int = 32, tagger: QuoteTagger | None = None
+) -> Iterator[Analysis]:
     """Parse articles (``parse_all``) and analyze each, in input order; with a ``tagger``,
     the quotes stage reads its tagging too."""
     for doc, article, tagging in parse_all(articles, nlp=nlp, batch_size=batch_size, tagger=tagger):
         yield analyze(article, doc, tagging)
 
 
-def analyze_batch(articles: list[Article], *, nlp: Language, batch_size: int = 32,
-                  tagger: QuoteTagger | None = None) -> list[Analysis]:
+def analyze_batch(
+    articles: list[Article], *, nlp: Language, batch_size: int = 32, tagger: QuoteTagger | None = None
+) -> list[Analysis]:
     """``analyze_all`` for one batch, as a list, with ``nlp.max_length`` raised to fit.
 
     No spaCy ``memory_zone`` here: it frees the strings added inside it, and a

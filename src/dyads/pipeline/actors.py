@@ -115,9 +115,8 @@ def extract_actors(doc: Doc, article: Article) -> tuple[tuple[Actor, ...], tuple
     not_parties += [(e.start, e.end) for e in doc.ents if e.label_ == "MONEY"]
     for person in people:
         # The mention is the whole noun phrase, title included, as annotators mark it.
-        span = doc[person.title_start if person.title_start is not None else person.start:person.end]
-        builder.add(span, "name" if person.end - person.start > 1 else "surname",
-                    person_actors[person.start])
+        span = doc[person.title_start if person.title_start is not None else person.start : person.end]
+        builder.add(span, "name" if person.end - person.start > 1 else "surname", person_actors[person.start])
     for span, (kind, code, sector) in phrase_spans:
         if any(b <= span.start and span.end <= e for b, e in not_parties):
             continue  # "Japanese" in "Japanese Prime Minister Shinzo Abe" belongs to the title
@@ -130,7 +129,7 @@ def extract_actors(doc: Doc, article: Article) -> tuple[tuple[Actor, ...], tuple
 
 
 def _infer_office_countries(builder: _Builder, people: list[Person], person_actors: dict[int, Actor]) -> None:
-    """"President Yoweri Museveni has banned Ugandan opposition candidates": a head of state,
+    """ "President Yoweri Museveni has banned Ugandan opposition candidates": a head of state,
     minister or judge whose title names no country, and whom no other mention in the story
     gives one, holds office in the one country his sentence names as an actor.
 
@@ -147,13 +146,21 @@ def _infer_office_countries(builder: _Builder, people: list[Person], person_acto
         if actor is None or actor.country or person.family not in DOMESTIC_OFFICES:
             continue
         sentence = builder.doc[person.start].sent
-        inside = found[bisect.bisect_left(found_starts, sentence.start):
-                       bisect.bisect_left(found_starts, sentence.end)]
-        named = {_country_of(builder, s, e, kind, actor_id) for s, e, kind, actor_id in inside
-                 if e <= sentence.end and not _dateline_like(builder.doc[s:e])
-                 and kind in {"country", "capital", "demonym"}} - {None}
-        named |= {p.country for p in by_start[bisect.bisect_left(people_starts, sentence.start):
-                                              bisect.bisect_left(people_starts, sentence.end)] if p.country}
+        inside = found[
+            bisect.bisect_left(found_starts, sentence.start) : bisect.bisect_left(found_starts, sentence.end)
+        ]
+        named = {
+            _country_of(builder, s, e, kind, actor_id)
+            for s, e, kind, actor_id in inside
+            if e <= sentence.end and not _dateline_like(builder.doc[s:e]) and kind in {"country", "capital", "demonym"}
+        } - {None}
+        named |= {
+            p.country
+            for p in by_start[
+                bisect.bisect_left(people_starts, sentence.start) : bisect.bisect_left(people_starts, sentence.end)
+            ]
+            if p.country
+        }
         if len(named) == 1:
             builder.actors[actor.id] = dataclasses.replace(actor, country=next(iter(named)))
 
@@ -165,7 +172,7 @@ def person_id(name: str, lex: Lexicons) -> str:
 
 
 def _dateline_like(span: Span) -> bool:
-    """"NICOSIA, March 3 -": a place in capitals opening its sentence before a comma."""
+    """ "NICOSIA, March 3 -": a place in capitals opening its sentence before a comma."""
     doc = span.doc
     return span.text.isupper() and span.start == span.sent.start and span.end < len(doc) and doc[span.end].text == ","
 
@@ -179,6 +186,7 @@ def _person_actors(people: list[Person], lex: Lexicons) -> dict[int, Actor]:
     for p in people:
         if len(words[p.start]) > 1:
             by_surname.setdefault(words[p.start][-1], {}).setdefault(person_id(p.name, lex), p)
+
     def canonical(person: Person) -> Person:
         if len(words[person.start]) != 1:
             return person
@@ -195,8 +203,14 @@ def _person_actors(people: list[Person], lex: Lexicons) -> dict[int, Actor]:
         titled = next((p for p in same if p.title), None)
         country = next((p.country for p in same if p.country), None)
         sector = next((p.sector for p in same if p.sector), None)
-        actor = Actor(id=actor_id, kind="person", name=named.name, country=country, sector=sector,
-                      title=titled.title if titled else None)
+        actor = Actor(
+            id=actor_id,
+            kind="person",
+            name=named.name,
+            country=country,
+            sector=sector,
+            title=titled.title if titled else None,
+        )
         for person in same:
             actors[person.start] = actor
     return actors
@@ -209,12 +223,24 @@ def _add_phrase(builder: _Builder, span: Span, kind: str, code: str | None, sect
         excluded = _excluded_members(span, members, builder)
         actor_id = "group:" + code + ("-except-" + "-".join(excluded) if excluded else "")
         name = group.name if not excluded else f"{group.name} except {', '.join(excluded)}"
-        builder.add(span, "group", Actor(id=actor_id, kind="group", name=name, sector=group.sector,
-                                         members=tuple(m for m in members if m not in excluded)))
+        builder.add(
+            span,
+            "group",
+            Actor(
+                id=actor_id,
+                kind="group",
+                name=name,
+                sector=group.sector,
+                members=tuple(m for m in members if m not in excluded),
+            ),
+        )
         return
     if kind == "organization":
-        builder.add(span, "organization", Actor(id="org:" + slug(span.text), kind="organization",
-                                                name=span.text, country=code, sector=sector))
+        builder.add(
+            span,
+            "organization",
+            Actor(id="org:" + slug(span.text), kind="organization", name=span.text, country=code, sector=sector),
+        )
         return
     if kind == "region" or _is_place(span):  # "Siberia", "Nagorno-Karabakh": places, never actors
         builder.add(span, "place", None)
@@ -239,7 +265,7 @@ def _add_phrase(builder: _Builder, span: Span, kind: str, code: str | None, sect
     owned = _possessed_institution(span, builder.lex) or _compound_title(span, builder.lex)
     if owned is not None:  # "Israel's Cabinet", "Moscow's leadership", "US President"
         institution, owned_sector = owned
-        builder.add(span.doc[span.start:institution.i + 1], mention_kind, builder.country(code, owned_sector))
+        builder.add(span.doc[span.start : institution.i + 1], mention_kind, builder.country(code, owned_sector))
         return
     builder.add(span, mention_kind, builder.country(code, sector))
 
@@ -267,7 +293,7 @@ def _add_placed_groups(builder: _Builder) -> None:
         if code is None:
             continue
         start = min([c.i for c in token.lefts if c.dep_ in ("compound", "amod") and c.i not in taken] + [token.i])
-        span = doc[start:token.i + 1]
+        span = doc[start : token.i + 1]
         sector = (lex.title(" ".join(t.lemma_ for t in span)) or title)[0]
         builder.add(span, "nominal", builder.country(code, sector))
 
@@ -279,7 +305,7 @@ def _group_place(builder: _Builder, noun: Token) -> str | None:
     for head in heads:
         for prep in (c for c in head.children if c.dep_ == "prep" and c.lower_ in GROUP_PLACE_PREPS):
             for place in (c for c in prep.children if c.dep_ == "pobj"):
-                name = builder.doc[place.left_edge.i:place.i + 1]
+                name = builder.doc[place.left_edge.i : place.i + 1]
                 value = builder.lex.phrases.get(name.text) or builder.lex.phrases.get(place.text)
                 if value and value[0] in ("name", "capital") and value[1]:
                     return value[1]
@@ -296,7 +322,7 @@ ETHNIC_NOUNS = frozenset({"population", "minority", "community", "diaspora", "co
 
 
 def _ethnic(span: Span) -> bool:
-    """"ethnic Albanians", "the Albanian minority": a demonym that names an ethnic group."""
+    """ "ethnic Albanians", "the Albanian minority": a demonym that names an ethnic group."""
     before = span.doc[span.start - 1] if span.start > 0 else None
     head = _modified_noun(span)
     return (before is not None and before.lower_ == "ethnic") or (head is not None and head.lower_ in ETHNIC_NOUNS)
@@ -308,7 +334,9 @@ def _residence(span: Span, lex: Lexicons) -> str | None:
     head = _modified_noun(span) or span.root
     own = [t for c in head.children if c.dep_ == "prep" and c.lower_ in ("in", "of") for t in c.subtree]
     # then a place the sentence puts its act in: "Ethnic Turks protested in Stockholm"
-    places = [t for t in span.sent if t.dep_ == "pobj" and t.head.lower_ in LOCATIVE and not span.start <= t.i < span.end]
+    places = [
+        t for t in span.sent if t.dep_ == "pobj" and t.head.lower_ in LOCATIVE and not span.start <= t.i < span.end
+    ]
     for token in own + places:
         value = lex.phrases.get(token.text)
         if value and value[0] in ("name", "capital") and value[1]:
@@ -318,8 +346,11 @@ def _residence(span: Span, lex: Lexicons) -> str | None:
 
 def _main_country(builder: _Builder) -> str | None:
     """The country a story is about: named in most country mentions, and in at least half."""
-    counts = Counter(_country_of(builder, s, e, kind, actor_id) for s, e, kind, actor_id in builder.found
-                     if kind in {"country", "capital", "demonym"})
+    counts = Counter(
+        _country_of(builder, s, e, kind, actor_id)
+        for s, e, kind, actor_id in builder.found
+        if kind in {"country", "capital", "demonym"}
+    )
     counts.pop(None, None)
     if sum(counts.values()) < MAIN_COUNTRY_MIN_MENTIONS:
         return None
@@ -335,7 +366,7 @@ def _country_of(builder: _Builder, start: int, end: int, kind: str, actor_id: st
 
 
 def _is_place(span: Span) -> bool:
-    """"in Tokyo", "both in Japan and Russia", "visited Tokyo": a location, not an actor."""
+    """ "in Tokyo", "both in Japan and Russia", "visited Tokyo": a location, not an actor."""
     token = span.root
     while token.dep_ == "conj" and token.head is not token:
         token = token.head
@@ -346,32 +377,33 @@ def _is_place(span: Span) -> bool:
 
 # Title families a country can own with no holder named: "Israel's Cabinet", "Montenegro's
 # prime minister", "US President".
-OWNED_FAMILIES = frozenset({"government", "legislature", "military", "court", "police",
-                            "president", "premier", "minister", "monarch"})
+OWNED_FAMILIES = frozenset(
+    {"government", "legislature", "military", "court", "police", "president", "premier", "minister", "monarch"}
+)
 
 
 def _possessed_institution(span: Span, lex: Lexicons) -> tuple[Token, str] | None:
-    """"Israel's Cabinet": the institution a country owns, with its sector."""
+    """ "Israel's Cabinet": the institution a country owns, with its sector."""
     root = span.root
     if root.dep_ != "poss" or not any(c.dep_ == "case" for c in root.children):
         return None
     head = root.head
     if head.pos_ not in {"NOUN", "PROPN"} or head.i < span.end:
         return None
-    title = lex.title(span.doc[span.end:head.i + 1].text)
+    title = lex.title(span.doc[span.end : head.i + 1].text)
     if title is None or title[1] not in OWNED_FAMILIES:
         return None
     return head, title[0]
 
 
 def _compound_title(span: Span, lex: Lexicons) -> tuple[Token, str] | None:
-    """"US President", "the Iran foreign minister": a country's name before an office
+    """ "US President", "the Iran foreign minister": a country's name before an office
     that names no holder (a named holder's title is the person's, see ``not_parties``)."""
     root = span.root
     head = root.head
     if root.dep_ != "compound" or head.pos_ not in {"NOUN", "PROPN"} or head.i < span.end:
         return None
-    title = lex.title(span.doc[span.end:head.i + 1].text)
+    title = lex.title(span.doc[span.end : head.i + 1].text)
     if title is None or title[1] not in OWNED_FAMILIES:
         return None
     return head, title[0]
@@ -399,16 +431,16 @@ def _head_sector(span: Span, lex: Lexicons) -> str | None:
 
 
 def _demonym_span(span: Span) -> Span:
-    """"Japanese leadership": the demonym with the noun it modifies; the demonym alone when
+    """ "Japanese leadership": the demonym with the noun it modifies; the demonym alone when
     it is one of several ("Russian and Japanese leadership"), so each keeps its own mention."""
     head = _modified_noun(span)
     if head is not None and span.root.dep_ != "conj" and not any(c.dep_ == "conj" for c in span.root.children):
-        return span.doc[span.start:head.i + 1]
+        return span.doc[span.start : head.i + 1]
     return span
 
 
 def _excluded_members(span: Span, members: tuple[str, ...], builder: _Builder) -> tuple[str, ...]:
-    """"Japan is outperforming all other G7 countries": members named earlier in the sentence."""
+    """ "Japan is outperforming all other G7 countries": members named earlier in the sentence."""
     doc = builder.doc
     if span.start == 0 or doc[span.start - 1].lower_ not in EXCEPT_WORDS:
         return ()
@@ -434,8 +466,7 @@ def _add_organizations(builder: _Builder, phrase_spans: list[Span], people: list
             _add_org(builder, ent, swallowed)
             continue
         if ent.label_ not in {"ORG", "NORP"} or covered.overlaps(ent.start, ent.end):
-            if ent.label_ == "ORG" and _contains_phrase(ent, phrase_spans) and not covered.contains(
-                    ent.start, ent.end):
+            if ent.label_ == "ORG" and _contains_phrase(ent, phrase_spans) and not covered.contains(ent.start, ent.end):
                 _add_org(builder, ent, swallowed)
             continue
         if ent.label_ == "ORG" and not looks_like_name(ent, builder.lex):
@@ -501,8 +532,9 @@ def _contains_phrase(ent: Span, phrase_spans: list[Span]) -> bool:
     ("the European Union", "the BRICS Media Summit") stays the group's mention."""
     lex = lexicons.load()
     inside = [s for s in phrase_spans if ent.start <= s.start and s.end <= ent.end]
-    if not inside or any((lex.phrases.get(s.text) or lex.phrases_upper.get(s.text, ("",)))[0] == "group"
-                         for s in inside):
+    if not inside or any(
+        (lex.phrases.get(s.text) or lex.phrases_upper.get(s.text, ("",)))[0] == "group" for s in inside
+    ):
         return False
     rest = [t for t in ent if not any(s.start <= t.i < s.end for s in inside) and t.lower_ != "the"]
     return bool(rest)
@@ -519,8 +551,11 @@ def _add_org(builder: _Builder, ent: Span, swallowed: list[tuple[int, int, int]]
         builder.add(ent, "organization", builder.country(country, sector))
     else:
         name = ent.text[4:] if ent.text.lower().startswith("the ") else ent.text  # one id with or without "the"
-        builder.add(ent, "organization", Actor(id="org:" + slug(name), kind="organization",
-                                               name=name, country=country, sector=sector))
+        builder.add(
+            ent,
+            "organization",
+            Actor(id="org:" + slug(name), kind="organization", name=name, country=country, sector=sector),
+        )
 
 
 def _unswallowed(found: list, swallowed: list[tuple[int, int, int]]) -> list:
@@ -551,11 +586,18 @@ def _records(builder: _Builder) -> tuple[tuple[Actor, ...], tuple[Mention, ...]]
     for start, end, kind, actor_id in found:
         span = doc[start:end]
         chain = chains.setdefault(actor_id, len(chains)) if actor_id else None
-        mentions.append(Mention(
-            index=len(mentions), start=span.start_char, end=span.end_char,
-            sentence=sent_index[span.sent.start], text=span.text, kind=kind,
-            actor_id=actor_id, chain=chain,
-        ))
+        mentions.append(
+            Mention(
+                index=len(mentions),
+                start=span.start_char,
+                end=span.end_char,
+                sentence=sent_index[span.sent.start],
+                text=span.text,
+                kind=kind,
+                actor_id=actor_id,
+                chain=chain,
+            )
+        )
     used = {m.actor_id for m in mentions}
     actors = tuple(a for a in builder.actors.values() if a.id in used)
     return actors, tuple(mentions)

@@ -59,8 +59,9 @@ def likelihood(features: Iterable[str]) -> float:
     return 1.0 / (1.0 + math.exp(-z))
 
 
-def features(doc: Doc, frame: Frame | None, parts: list[Offsets], kind: str, speaker_kind: str, *,
-             text: str) -> tuple[str, ...]:
+def features(
+    doc: Doc, frame: Frame | None, parts: list[Offsets], kind: str, speaker_kind: str, *, text: str
+) -> tuple[str, ...]:
     """The features of one candidate quote: its cue and frame, its speaker, its content's size and shape.
 
     Args:
@@ -77,10 +78,22 @@ def features(doc: Doc, frame: Frame | None, parts: list[Offsets], kind: str, spe
     size = _size(text, parts)
     first = doc.char_span(parts[0][0], parts[0][1], alignment_mode="expand") if parts else None
     finite = first is not None and any(t.tag_ in _FINITE for t in first)
-    found = ["bias", f"cue={lemma}/{via}/{kind}", f"lemma={lemma}", f"frame={via}/{kind}", f"via={via}",
-             f"kind={kind}", f"speaker={speaker_kind}", f"size={size}", f"frame_speaker={via}/{kind}/{speaker_kind}",
-             f"frame_size={via}/{kind}/{size}", f"finite={finite}", f"via_finite={via}/{finite}",
-             f"lemma_finite={lemma}/{finite}", f"parts={min(len(parts), 3)}"]
+    found = [
+        "bias",
+        f"cue={lemma}/{via}/{kind}",
+        f"lemma={lemma}",
+        f"frame={via}/{kind}",
+        f"via={via}",
+        f"kind={kind}",
+        f"speaker={speaker_kind}",
+        f"size={size}",
+        f"frame_speaker={via}/{kind}/{speaker_kind}",
+        f"frame_size={via}/{kind}/{size}",
+        f"finite={finite}",
+        f"via_finite={via}/{finite}",
+        f"lemma_finite={lemma}/{finite}",
+        f"parts={min(len(parts), 3)}",
+    ]
     if first is not None and len(first):
         word = first[0]
         found.append(f"first={word.lower_ if word.is_stop else word.pos_}")
@@ -98,10 +111,14 @@ def _cue_features(cue: Token) -> list[str]:
         kind = "none"
     else:
         kind = subject.lower_ if subject.pos_ == "PRON" else subject.ent_type_ or subject.pos_
-    return [f"subject={kind}", f"tag={cue.tag_}", f"dep={cue.dep_}",
-            f"clause={clauses[0].tag_ if clauses else 'none'}",
-            f"that={any(c.left_edge.lower_ == 'that' for c in clauses)}",
-            f"negated={any(c.dep_ == 'neg' for c in cue.children)}"]
+    return [
+        f"subject={kind}",
+        f"tag={cue.tag_}",
+        f"dep={cue.dep_}",
+        f"clause={clauses[0].tag_ if clauses else 'none'}",
+        f"that={any(c.left_edge.lower_ == 'that' for c in clauses)}",
+        f"negated={any(c.dep_ == 'neg' for c in cue.children)}",
+    ]
 
 
 def _size(text: str, parts: list[Offsets]) -> int:

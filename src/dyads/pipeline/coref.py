@@ -75,15 +75,20 @@ def _descriptors(builder: "_Builder") -> None:
         start = _descriptor_start(token)
         if start is None:
             continue
-        span = doc[start:token.i + 1]
+        span = doc[start : token.i + 1]
         title = lex.title(span.text)
         if not title or not (title[1] in COMPATIBLE or title[1] in SECTOR_FAMILIES):
             continue
         if token.i + 1 < len(doc) and doc[token.i + 1].pos_ == "PROPN" and doc[token.i + 1].is_title:
             continue  # "the minister Sergei Lavrov": a title, the name is the mention
-        country = next((builder.lex.phrases[t.text][1] for t in span
-                        if t.text in builder.lex.phrases and builder.lex.phrases[t.text][0] in {"demonym", "name"}),
-                       None)
+        country = next(
+            (
+                builder.lex.phrases[t.text][1]
+                for t in span
+                if t.text in builder.lex.phrases and builder.lex.phrases[t.text][0] in {"demonym", "name"}
+            ),
+            None,
+        )
         actor_id = _antecedent(builder, span, title, country, people)
         if actor_id is None and country:
             actor = builder.country(country, title[0])
@@ -131,7 +136,7 @@ def _antecedent(builder: "_Builder", span, title, country, people) -> str | None
     if span.text.lower().startswith(("a ", "an ")):
         return None
     first = bisect.bisect_left(people, (span.start,))
-    before = [a for s, e, a in people[max(0, first - DESCRIPTOR_LOOKBACK):first] if e <= span.start]
+    before = [a for s, e, a in people[max(0, first - DESCRIPTOR_LOOKBACK) : first] if e <= span.start]
     fitting = [a for a in reversed(before) if _fits(builder.actors[a], title, country)]
     # "the minister" after a minister and an envoy is the minister: the same role family
     # first, then the most recent person of a compatible one.
@@ -140,7 +145,7 @@ def _antecedent(builder: "_Builder", span, title, country, people) -> str | None
         return (same or fitting)[0]
     if span.sent.start == 0 or _in_front_matter(builder, span):
         last = bisect.bisect_left(people, (span.end,))
-        after = [a for s, e, a in people[last:last + DESCRIPTOR_LOOKBACK]]
+        after = [a for s, e, a in people[last : last + DESCRIPTOR_LOOKBACK]]
         return next((a for a in after if _fits(builder.actors[a], title, country)), None)
     return None
 
@@ -164,9 +169,9 @@ def _pronouns(builder: "_Builder") -> None:
         # sentences are bounded (dyads.nlp.MAX_SENTENCE_TOKENS), so this is too.
         sent = index[token.sent.start]
         start = sentences[max(0, sent - PRONOUN_WINDOW)].start
-        near = people[bisect.bisect_left(people, (start,)):bisect.bisect_left(people, (token.i + 1,))]
+        near = people[bisect.bisect_left(people, (start,)) : bisect.bisect_left(people, (token.i + 1,))]
         actor_id = _salient(builder, token, near, sentences, sent)
-        builder.add(doc[token.i:token.i + 1], "pronoun", builder.actors.get(actor_id) if actor_id else None)
+        builder.add(doc[token.i : token.i + 1], "pronoun", builder.actors.get(actor_id) if actor_id else None)
         if actor_id and actor_id.startswith("person:"):
             bisect.insort(people, (token.i, token.i + 1, actor_id))
 
@@ -178,11 +183,12 @@ def _salient(builder: "_Builder", token: Token, people, sentences, index: int) -
     same = [(s, a) for s, e, a in people if token.sent.start <= s and e <= token.i]
     if same:
         return same[-1][1]
-    for sent in reversed(sentences[max(0, index - PRONOUN_WINDOW):index]):
+    for sent in reversed(sentences[max(0, index - PRONOUN_WINDOW) : index]):
         inside = [(s, a) for s, e, a in people if sent.start <= s and e <= sent.end]
         if inside:
-            subjects = [a for s, a in inside if builder.doc[s:].root.dep_.startswith("nsubj")
-                        or _is_subject(builder.doc, s)]
+            subjects = [
+                a for s, a in inside if builder.doc[s:].root.dep_.startswith("nsubj") or _is_subject(builder.doc, s)
+            ]
             return subjects[0] if subjects else inside[0][1]
     return None
 

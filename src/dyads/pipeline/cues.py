@@ -164,7 +164,8 @@ def _temporal(verb: Token, particle: str) -> bool:
     """The particle heads a time phrase ("called the strike on Monday"), not the cue's object."""
     preps = [c for c in verb.children if c.lower_ == particle and c.dep_ == "prep"]
     return bool(preps) and all(
-        any(o.ent_type_ in ("DATE", "TIME") for o in p.children if o.dep_ == "pobj") for p in preps)
+        any(o.ent_type_ in ("DATE", "TIME") for o in p.children if o.dep_ == "pobj") for p in preps
+    )
 
 
 def _verb_frame(verb: Token, cue: Cue) -> Frame | None:
@@ -190,8 +191,9 @@ def _verb_frame(verb: Token, cue: Cue) -> Frame | None:
         via, parts = _reported(verb, subject, cue)
     ends = [cue_span] + ([speaker] if speaker else [])
     clause = (min(s for s, _ in ends), max(e for _, e in ends))
-    return Frame(cue_span, cue.name, cue.frames, speaker, parts, clause, verb.i, passive, via,
-                 listed="open" not in cue.frames)
+    return Frame(
+        cue_span, cue.name, cue.frames, speaker, parts, clause, verb.i, passive, via, listed="open" not in cue.frames
+    )
 
 
 def _noun_frame(noun: Token, cue: Cue) -> Frame | None:
@@ -224,8 +226,16 @@ def _noun_frame(noun: Token, cue: Cue) -> Frame | None:
     speaker = noun_phrase(owner) if owner is not None else None
     cue_span = _cue_span(noun, cue) if cue.particle else (noun.idx, noun.idx + len(noun))
     ends = [cue_span] + ([speaker] if speaker else [])
-    return Frame(cue_span, cue.name, cue.frames, speaker, parts, (min(s for s, _ in ends), max(e for _, e in ends)),
-                 noun.i, via="noun")
+    return Frame(
+        cue_span,
+        cue.name,
+        cue.frames,
+        speaker,
+        parts,
+        (min(s for s, _ in ends), max(e for _, e in ends)),
+        noun.i,
+        via="noun",
+    )
 
 
 def _raising_frame(verb: Token, cue: Cue) -> Frame | None:
@@ -235,8 +245,11 @@ def _raising_frame(verb: Token, cue: Cue) -> Frame | None:
     complements = [c for c in verb.children if c.dep_ in ("xcomp", "ccomp", "acomp", "oprd") and c.i > verb.i]
     if not complements or any(_match_cue(c) for c in complements):
         return None
-    subjects = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")
-                and c.lower_ not in ("it", "this", "that") and c.i < verb.i]
+    subjects = [
+        c
+        for c in verb.children
+        if c.dep_ in ("nsubj", "nsubjpass") and c.lower_ not in ("it", "this", "that") and c.i < verb.i
+    ]
     tokens = [t for c in subjects + complements for t in c.subtree]
     parts = _runs(verb.doc, tokens)
     if not parts:
@@ -256,7 +269,7 @@ def _prep_frame(word: Token, cue: Cue) -> Frame | None:
         return None
     sent = word.sent
     source = []
-    for token in doc[word.i + 2:sent.end]:
+    for token in doc[word.i + 2 : sent.end]:
         if token.is_punct and token.text not in ("-", "'", "’", ".") or token.is_space:
             break
         source.append(token)
@@ -277,11 +290,16 @@ def _preceding_name(verb: Token) -> list[Token] | None:
     """The words between a closing quotation mark (or comma) and the cue, when they read as a
     name or title: the usual shape of an attribution, whatever the parse made of it."""
     run = []
-    for token in reversed(verb.doc[verb.sent.start:verb.i]):
+    for token in reversed(verb.doc[verb.sent.start : verb.i]):
         if token.is_quote or token.text == ",":
             break
-        if token.is_punct and not _in_name(token) or token.is_space or token.pos_ in ("VERB", "AUX", "ADP") \
-                and not token.ent_type_:
+        if (
+            token.is_punct
+            and not _in_name(token)
+            or token.is_space
+            or token.pos_ in ("VERB", "AUX", "ADP")
+            and not token.ent_type_
+        ):
             return None
         run.insert(0, token)
     if not run or len(run) > MAX_TRAILING_SPEAKER + 2 or run[0].i == verb.sent.start:
@@ -297,7 +315,7 @@ def _trailing_speaker(verb: Token) -> list[Token] | None:
     sent = verb.sent
     if verb.i - 1 <= sent.start or verb.doc[verb.i - 1].text != ",":
         return None
-    tail = [t for t in verb.doc[verb.i + 1:sent.end] if not t.is_space]
+    tail = [t for t in verb.doc[verb.i + 1 : sent.end] if not t.is_space]
     while tail and tail[-1].is_punct:
         tail.pop()
     if not tail or len(tail) > MAX_TRAILING_SPEAKER or not any(t.pos_ in ("NOUN", "PROPN") for t in tail):
@@ -379,8 +397,11 @@ def _in_name(token: Token) -> bool:
 def _cue_span(verb: Token, cue: Cue) -> Offsets:
     tokens = [verb]
     if cue.particle:  # a phrasal particle belongs to the cue ("pointed out"), a far preposition not
-        tokens += [c for c in verb.children if c.lower_ == cue.particle
-                   and (c.dep_ == "prt" or (c.i == verb.i + 1 and "prep" in cue.frames))]
+        tokens += [
+            c
+            for c in verb.children
+            if c.lower_ == cue.particle and (c.dep_ == "prt" or (c.i == verb.i + 1 and "prep" in cue.frames))
+        ]
     return min(t.idx for t in tokens), max(t.idx + len(t) for t in tokens)
 
 
@@ -436,8 +457,11 @@ def _reported(verb: Token, subject: Token | None, cue: Cue) -> tuple[str, tuple[
         return "object", _runs(doc, _restrictive(_between(doc, objects, skip=verb)))
     # Any cue's object, as a last resort: "the poll shows Sanders ahead". Whether a cue
     # whose frames name no object reports through one is left to the attribution model.
-    objects = [c for c in children if c.dep_ in ("dobj", "oprd", "xcomp") and c.i > verb.i
-               and c.ent_type_ not in ("DATE", "TIME")]  # "said Monday" reports no Monday
+    objects = [
+        c
+        for c in children
+        if c.dep_ in ("dobj", "oprd", "xcomp") and c.i > verb.i and c.ent_type_ not in ("DATE", "TIME")
+    ]  # "said Monday" reports no Monday
     if objects:
         objects += [c for c in children if c.dep_ == "prep" and c.lower_ in _OBJECT_PREPS and c.i > verb.i]
         objects += _continuation(verb, objects)
@@ -449,18 +473,23 @@ def _reported(verb: Token, subject: Token | None, cue: Cue) -> tuple[str, tuple[
 def _infinitive_clause(clause: Token) -> bool:
     """A to-clause with its own subject, as the parse often gives "want Trump to quit" and
     "expect Clinton to win": the object and the intent together."""
-    return clause.dep_ == "ccomp" and clause.tag_ == "VB" and any(
-        c.dep_ == "aux" and c.tag_ == "TO" for c in clause.children) and any(
-        c.dep_ == "nsubj" for c in clause.children)
+    return (
+        clause.dep_ == "ccomp"
+        and clause.tag_ == "VB"
+        and any(c.dep_ == "aux" and c.tag_ == "TO" for c in clause.children)
+        and any(c.dep_ == "nsubj" for c in clause.children)
+    )
 
 
 def _comments(verb: Token) -> bool:
     """The cue is an "as" clause commenting on the clause it hangs on, with no complement of
     its own: "As Kosachev noted, ties have improved", "the deal, as the ministry said, will
     hold". "As he said goodbye, ..." has an object and sets the time instead."""
-    return (verb.dep_ == "advcl"
-            and any(c.dep_ == "mark" and c.lower_ == "as" and c.i < verb.i for c in verb.children)
-            and not any(c.dep_ in ("dobj", "ccomp", "xcomp", "oprd") for c in verb.children))
+    return (
+        verb.dep_ == "advcl"
+        and any(c.dep_ == "mark" and c.lower_ == "as" and c.i < verb.i for c in verb.children)
+        and not any(c.dep_ in ("dobj", "ccomp", "xcomp", "oprd") for c in verb.children)
+    )
 
 
 def _commented(verb: Token) -> list[Token]:
@@ -512,8 +541,11 @@ def _passive_reported(verb: Token, cue: Cue) -> tuple[str, tuple[Offsets, ...]]:
         return "clause", _runs(verb.doc, tokens)
     if cue.frames & {"object", "naming"} and subject is not None and subject.lower_ not in ("it", "this"):
         # "The plan was criticized by Abe as too costly": the plan, as too costly
-        extra = [c for c in verb.children if c.dep_ in ("prep", "oprd") and c.lower_ in _OBJECT_PREPS | {""}
-                 or c.dep_ == "oprd"]
+        extra = [
+            c
+            for c in verb.children
+            if c.dep_ in ("prep", "oprd") and c.lower_ in _OBJECT_PREPS | {""} or c.dep_ == "oprd"
+        ]
         tokens = [t for t in subject.subtree] + [t for c in extra for t in c.subtree]
         return "object", _runs(verb.doc, _restrictive(tokens))
     return "none", ()
@@ -546,7 +578,7 @@ def _coordinated(verb: Token, clauses: list[Token]) -> list[Token]:
     for child in verb.children:
         if child.dep_ != "conj" or child.i <= end or _match_cue(child) is not None:
             continue
-        between = verb.doc[end + 1:child.left_edge.i]
+        between = verb.doc[end + 1 : child.left_edge.i]
         if all(t.dep_ in ("cc", "punct") for t in between) and len(between) <= 2:
             found.append(child)
             end = child.right_edge.i
@@ -620,9 +652,19 @@ def _without_trailing_report(tokens: list[Token], clause: Token) -> list[Token]:
     """A reported clause without a speech act the parse hung at its end: in "said he would
     release them, calling them boring" and "says X and called on Y to ...", the calling is
     the speaker's own, not part of what was said."""
-    tail = [c for c in clause.children if c.i > clause.i and c.right_edge.i == tokens[-1].i and (
-        c.dep_ == "advcl" and c.tag_ == "VBG" or c.dep_ == "conj" and c.pos_ == "VERB"
-        and not any(g.dep_ in ("nsubj", "nsubjpass") for g in c.children))]
+    tail = [
+        c
+        for c in clause.children
+        if c.i > clause.i
+        and c.right_edge.i == tokens[-1].i
+        and (
+            c.dep_ == "advcl"
+            and c.tag_ == "VBG"
+            or c.dep_ == "conj"
+            and c.pos_ == "VERB"
+            and not any(g.dep_ in ("nsubj", "nsubjpass") for g in c.children)
+        )
+    ]
     cue = _match_cue(tail[0]) if tail else None
     if cue is None or not cue.frames & _SPEECH_FRAMES:
         return tokens

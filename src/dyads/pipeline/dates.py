@@ -35,18 +35,38 @@ LOOKAHEAD_DAYS = 7
 
 _MONTH = r"(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
 _YEAR = r"((?:1[89]|20)\d\d)"
-_NUMBER_WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
-                 "seven": 7, "eight": 8, "nine": 9, "ten": 10, "several": None, "few": None}
+_NUMBER_WORDS = {
+    "a": 1,
+    "an": 1,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "several": None,
+    "few": None,
+}
 _PATTERNS = (
     ("month_day_year", re.compile(rf"\b{_MONTH}\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+{_YEAR}\b")),
     ("day_month_year", re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH},?\s+{_YEAR}\b")),
     ("month_year", re.compile(rf"\b{_MONTH},?\s+(?:of\s+)?{_YEAR}\b")),
     ("month_day", re.compile(rf"\b{_MONTH}\s+(\d{{1,2}})(?:st|nd|rd|th)?\b(?!,?\s+\d)")),
     ("day_month", re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}\b")),
-    ("relative_weekday", re.compile(r"\b(last|this|next)?\s*(monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b")),
+    (
+        "relative_weekday",
+        re.compile(r"\b(last|this|next)?\s*(monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b"),
+    ),
     ("relative_day", re.compile(r"\b(today|tonight|yesterday|tomorrow)\b|\bthis (morning|afternoon|evening)\b")),
     ("relative_period", re.compile(r"\b(last|this|next|past|previous|earlier this|later this)\s+(week|month|year)\b")),
-    ("ago", re.compile(r"\b(\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten)\s+(day|week|month|year)s?\s+ago\b")),
+    (
+        "ago",
+        re.compile(r"\b(\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten)\s+(day|week|month|year)s?\s+ago\b"),
+    ),
     ("named_month", re.compile(rf"\b(last|this|next|early|late|mid|in)[\s-]+{_MONTH}(?![\w])")),
     ("year", re.compile(rf"\b(?:in|of|during)\s+{_YEAR}\b")),
 )
@@ -83,7 +103,9 @@ class When:
 
 # Words before a date that make it the start of a span, not the event's date
 # ("killed 50 children since the end of 2023" is a running count).
-_SPAN_OPENERS = re.compile(r"\b(since|from|until|till|through)\s+(?:the\s+)?(?:end|start|beginning|middle)?\s*(?:of\s+)?$")
+_SPAN_OPENERS = re.compile(
+    r"\b(since|from|until|till|through)\s+(?:the\s+)?(?:end|start|beginning|middle)?\s*(?:of\s+)?$"
+)
 
 
 def find_dates(text: str) -> list[tuple[int, int, str]]:
@@ -95,7 +117,7 @@ def find_dates(text: str) -> list[tuple[int, int, str]]:
         for m in pattern.finditer(lowered):
             if any(s <= m.start() < e or s < m.end() <= e for s, e, _ in found):
                 continue
-            if _SPAN_OPENERS.search(lowered[max(0, m.start() - 30):m.start()]):
+            if _SPAN_OPENERS.search(lowered[max(0, m.start() - 30) : m.start()]):
                 continue
             found.append((m.start(), m.end(), kind))
     return sorted(found)
@@ -116,8 +138,14 @@ def resolve_text(text: str, story: StoryDate, *, future: bool = False) -> When |
     start, end, kind = spans[0]
     match = dict(_PATTERNS)[kind].search(text.lower(), start)
     when = _RESOLVERS[kind](match, story)
-    if (future and when is not None and when.date is not None and kind in _YEARLESS
-            and when.date < story.published and not (kind == "named_month" and match.group(1) == "last")):
+    if (
+        future
+        and when is not None
+        and when.date is not None
+        and kind in _YEARLESS
+        and when.date < story.published
+        and not (kind == "named_month" and match.group(1) == "last")
+    ):
         date = _safe(when.date.year + 1, when.date.month, when.date.day)
         when = replace(when, date=date, year=date.year) if date else when
     return when
@@ -144,6 +172,7 @@ def is_historical(when: When, story: StoryDate, *, explicit_year: bool) -> bool:
 
 
 # -- resolvers, one per pattern kind ---------------------------------------------------
+
 
 def _month(text: str) -> int:
     return MONTHS[text[:3]]
@@ -278,9 +307,16 @@ def _day(date: dt.date) -> When:
 
 
 _RESOLVERS = {
-    "month_day_year": _month_day_year, "day_month_year": _day_month_year, "month_year": _month_year,
-    "month_day": _month_day, "day_month": _day_month, "relative_weekday": _relative_weekday,
-    "relative_day": _relative_day, "relative_period": _relative_period, "ago": _ago,
-    "named_month": _named_month, "year": _year,
+    "month_day_year": _month_day_year,
+    "day_month_year": _day_month_year,
+    "month_year": _month_year,
+    "month_day": _month_day,
+    "day_month": _day_month,
+    "relative_weekday": _relative_weekday,
+    "relative_day": _relative_day,
+    "relative_period": _relative_period,
+    "ago": _ago,
+    "named_month": _named_month,
+    "year": _year,
 }
 EXPLICIT_YEAR_KINDS = frozenset({"month_day_year", "day_month_year", "month_year", "year"})

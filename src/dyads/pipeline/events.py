@@ -25,29 +25,98 @@ from spacy.tokens import Doc, Span, Token
 
 from dyads import ontology
 from dyads.pipeline import event_coder, frames
-from dyads.pipeline.dates import (EXPLICIT_YEAR_KINDS, StoryDate, find_dates, is_historical, resolve_text,
-                                  story_when)
+from dyads.pipeline.dates import EXPLICIT_YEAR_KINDS, StoryDate, find_dates, is_historical, resolve_text, story_when
 from dyads.gazetteer import locate
 from dyads.ontology import entity_code, party_actor
-from dyads.pipeline.reporting import (FIRST_PERSON, SPEECH_VERBS, clause_speaker, enclosing_quote,
-                                     quote_speaker, quotes_of)
+from dyads.pipeline.reporting import (
+    FIRST_PERSON,
+    SPEECH_VERBS,
+    clause_speaker,
+    enclosing_quote,
+    quote_speaker,
+    quotes_of,
+)
 from dyads.pipeline.triggers import Trigger, coded, combine, match, objects_and_modifiers
 from dyads.records import Actor, Analysis, Event, Sentence
 
 log = logging.getLogger(__name__)
 
 # Verbs that carry an event noun: "held talks", "launched an attack", "imposed sanctions".
-LIGHT_VERBS = frozenset({
-    "hold", "have", "conduct", "stage", "launch", "carry", "mount", "impose", "sign", "reach",
-    "make", "issue", "give", "begin", "start", "open", "resume", "renew", "host", "attend", "join",
-    "undertake", "step", "intensify", "escalate", "expand", "announce", "declare", "order",
-    "approve", "adopt", "organize", "organise", "lodge", "file", "level", "offer", "extend",
-    "continue", "seal", "strike", "conclude", "clinch", "broker", "complete", "use", "enter",
-    "engage", "lead", "wage", "unleash", "perform", "pursue", "take", "maintain", "follow",
-    "resort", "reimpose", "tighten", "accept", "convene", "arrange", "agree", "go", "dispatch",
-    "send", "pay", "speed", "accelerate", "hasten",
-    "wag",  # spaCy's lemma of "waged" ("waged a sanctions war")
-})
+LIGHT_VERBS = frozenset(
+    {
+        "hold",
+        "have",
+        "conduct",
+        "stage",
+        "launch",
+        "carry",
+        "mount",
+        "impose",
+        "sign",
+        "reach",
+        "make",
+        "issue",
+        "give",
+        "begin",
+        "start",
+        "open",
+        "resume",
+        "renew",
+        "host",
+        "attend",
+        "join",
+        "undertake",
+        "step",
+        "intensify",
+        "escalate",
+        "expand",
+        "announce",
+        "declare",
+        "order",
+        "approve",
+        "adopt",
+        "organize",
+        "organise",
+        "lodge",
+        "file",
+        "level",
+        "offer",
+        "extend",
+        "continue",
+        "seal",
+        "strike",
+        "conclude",
+        "clinch",
+        "broker",
+        "complete",
+        "use",
+        "enter",
+        "engage",
+        "lead",
+        "wage",
+        "unleash",
+        "perform",
+        "pursue",
+        "take",
+        "maintain",
+        "follow",
+        "resort",
+        "reimpose",
+        "tighten",
+        "accept",
+        "convene",
+        "arrange",
+        "agree",
+        "go",
+        "dispatch",
+        "send",
+        "pay",
+        "speed",
+        "accelerate",
+        "hasten",
+        "wag",  # spaCy's lemma of "waged" ("waged a sanctions war")
+    }
+)
 # Verbs whose passive subject is the doer of the event noun they carry: "were engaged in
 # ethnic cleansing" (a passive that describes a state, not one with a hidden agent).
 STATE_PASSIVES = frozenset({"engage", "involve"})
@@ -68,8 +137,9 @@ CONDITIONAL_MODALS = frozenset({"may", "might", "could"})
 # Intentions that say nothing of cooperation or conflict until their content is known.
 OPEN_INTENTS = frozenset({"plan", "intend", "decide", "prepare"})
 # Verbs whose subject is an event noun that happened: "talks took place", "fighting erupted".
-OCCURRENCE_VERBS = frozenset({"take", "begin", "start", "erupt", "continue", "resume", "break",
-                              "open", "occur", "happen", "rage", "end", "kick"})
+OCCURRENCE_VERBS = frozenset(
+    {"take", "begin", "start", "erupt", "continue", "resume", "break", "open", "occur", "happen", "rage", "end", "kick"}
+)
 # Prepositions that place an event noun in its clause: "said at a meeting", "killed in an attack".
 SCENE_PREPS = frozenset({"at", "during", "after", "following", "in", "amid", "before"})
 PLACE_PREPS = frozenset({"in", "at", "near", "outside", "inside", "into", "around"})
@@ -79,8 +149,22 @@ DEMONSTRATIVES = frozenset({"this", "that", "which", "it", "these", "those"})
 _PERFECT_AUX = frozenset({"have", "has", "had", "'ve"})
 # Verbs whose present passive tells a state that lasts, not an act of the day ("the islands
 # are occupied", "the port is blockaded"): background, with no date of its own.
-STATE_VERBS = frozenset({"occupy", "control", "hold", "blockade", "besiege", "annex", "ban", "sanction",
-                         "isolate", "detain", "imprison", "jail"})
+STATE_VERBS = frozenset(
+    {
+        "occupy",
+        "control",
+        "hold",
+        "blockade",
+        "besiege",
+        "annex",
+        "ban",
+        "sanction",
+        "isolate",
+        "detain",
+        "imprison",
+        "jail",
+    }
+)
 _PRESENT_BE = frozenset({"is", "are", "am", "remains", "remain", "'s", "'re"})
 # Nouns of a "for ..." phrase that make an act a lasting one ("for many years", "for decades").
 DURATION_NOUNS = frozenset({"year", "decade", "month", "century"})
@@ -223,6 +307,7 @@ class _Context:
 
 # -- one sentence ------------------------------------------------------------------------
 
+
 def _sentence_events(span: Span, sentence: Sentence, context: _Context) -> list[Event]:
     drafts = _drafts(span, context.names)
     events = []
@@ -250,8 +335,9 @@ def _sentence_events(span: Span, sentence: Sentence, context: _Context) -> list[
     return events
 
 
-def _blend(events: list[Event], probabilities: dict[str, float], span: Span, sentence: Sentence,
-           context: _Context) -> list[Event]:
+def _blend(
+    events: list[Event], probabilities: dict[str, float], span: Span, sentence: Sentence, context: _Context
+) -> list[Event]:
     """The rules' events weighed by the coder, or the coder's own when the rules found none."""
     coding = context.coding
     best = max(probabilities, key=probabilities.get)
@@ -271,9 +357,16 @@ def _blend(events: list[Event], probabilities: dict[str, float], span: Span, sen
 def _retyped(event: Event, type_name: str) -> Event:
     cameo = ontology.cameo(_type_cameo(type_name))
     return dataclasses.replace(
-        event, type=type_name, mode=None, cameo=cameo.code, cameo_root=cameo.root, goldstein=cameo.goldstein,
-        quad_class=cameo.quad_class, score=ontology.plover_score(type_name, None),
-        contexts=ontology.contexts_of(cameo.code))
+        event,
+        type=type_name,
+        mode=None,
+        cameo=cameo.code,
+        cameo_root=cameo.root,
+        goldstein=cameo.goldstein,
+        quad_class=cameo.quad_class,
+        score=ontology.plover_score(type_name, None),
+        contexts=ontology.contexts_of(cameo.code),
+    )
 
 
 @functools.cache
@@ -294,8 +387,9 @@ def _coder_event(type_name: str, span: Span, sentence: Sentence, context: _Conte
     if verb.pos_ not in ("VERB", "AUX"):
         return None
     frame = "mutual" if type_name in MUTUAL_TYPES else "directed"
-    trigger = Trigger(verb.lemma_.lower(), "V", _type_cameo(type_name), type_name, None, frame,
-                      ("obj",) + TARGET_PREPS, ())
+    trigger = Trigger(
+        verb.lemma_.lower(), "V", _type_cameo(type_name), type_name, None, frame, ("obj",) + TARGET_PREPS, ()
+    )
     draft = _Draft(verb, trigger, *coded(trigger))
     _modality(draft)
     _find_parties(draft, context)
@@ -366,8 +460,11 @@ def _licensed(noun: Token) -> bool:
 
 def _content(control: Token, found: dict[int, Trigger]) -> Token | None:
     """The event a control word governs: its complement clause or object, breadth first."""
-    queue = [c for c in control.children if c.dep_ in ("xcomp", "ccomp", "dobj", "prep", "acomp", "pobj",
-                                                         "nsubjpass", "advcl", "acl", "attr")]
+    queue = [
+        c
+        for c in control.children
+        if c.dep_ in ("xcomp", "ccomp", "dobj", "prep", "acomp", "pobj", "nsubjpass", "advcl", "acl", "attr")
+    ]
     if control.pos_ == "ADJ":
         queue += [c for c in control.head.children if c.dep_ == "xcomp"]
     seen = set()
@@ -385,7 +482,7 @@ def _content(control: Token, found: dict[int, Trigger]) -> Token | None:
 
 
 def _must_requests(span: Span, found: dict[int, Trigger], governed: set[int]) -> list[_Draft]:
-    """"X said/declared that Y must Z": a demand by X on Y (CAMEO 10)."""
+    """ "X said/declared that Y must Z": a demand by X on Y (CAMEO 10)."""
     drafts = []
     for token in span:
         if token.lower_ != "must" or token.dep_ != "aux":
@@ -433,10 +530,14 @@ def _modality(draft: _Draft) -> None:
 
 
 def _infinitive_of_noun(token: Token) -> bool:
-    """"opportunities for Cuba to cooperate", "efforts to bolster ties": a possibility, not an event."""
+    """ "opportunities for Cuba to cooperate", "efforts to bolster ties": a possibility, not an event."""
     verb = frames.clause_verb(token)
-    return (verb.dep_ in ("acl", "relcl") and verb.head.pos_ == "NOUN"
-            and any(c.tag_ == "TO" for c in verb.children) and match(verb.head) is None)
+    return (
+        verb.dep_ in ("acl", "relcl")
+        and verb.head.pos_ == "NOUN"
+        and any(c.tag_ == "TO" for c in verb.children)
+        and match(verb.head) is None
+    )
 
 
 def _going_to(token: Token) -> bool:
@@ -444,8 +545,8 @@ def _going_to(token: Token) -> bool:
     return verb.dep_ == "xcomp" and verb.head.lemma_ == "go" and verb.head.tag_ == "VBG"
 
 
-
 # -- parties ---------------------------------------------------------------------------
+
 
 def _find_parties(draft: _Draft, context: _Context) -> None:
     token, trigger = draft.token, draft.trigger
@@ -464,8 +565,15 @@ def _find_parties(draft: _Draft, context: _Context) -> None:
         if not recipients and (trigger.frame == "directed"):
             recipients = _demonstrative_target(token, trigger, context, actors)
     if trigger.frame == "visit":
-        actors = [p for p in actors if p.kind in VISITOR_KINDS or (
-            p.kind == "demonym" and (party_actor(context.analysis, p.actor_id) or _NO_ACTOR).sector in OFFICIAL_SECTORS)]
+        actors = [
+            p
+            for p in actors
+            if p.kind in VISITOR_KINDS
+            or (
+                p.kind == "demonym"
+                and (party_actor(context.analysis, p.actor_id) or _NO_ACTOR).sector in OFFICIAL_SECTORS
+            )
+        ]
     draft.actors = _unique(actors)
     ids = {p.actor_id for p in draft.actors}
     draft.recipients = [p for p in _unique(recipients) if p.actor_id not in ids]
@@ -474,8 +582,11 @@ def _find_parties(draft: _Draft, context: _Context) -> None:
     if not draft.recipients and draft.trigger.frame in ("agree", "intent"):
         # the other side only: a Japanese plan for Russian-Japanese cooperation is offered to Russia
         countries = {_country(context.actor(i)) for i in ids} - {None}
-        draft.recipients = [p for p in _topic_parties(draft, context)
-                            if p.actor_id not in ids and _country(context.actor(p.actor_id)) not in countries]
+        draft.recipients = [
+            p
+            for p in _topic_parties(draft, context)
+            if p.actor_id not in ids and _country(context.actor(p.actor_id)) not in countries
+        ]
 
 
 def _scene_country(draft: _Draft, sentence: Sentence, span: Span, context: _Context) -> list[_Party]:
@@ -592,11 +703,17 @@ def _clause_targets(draft: _Draft, context: _Context, actors: list[_Party]) -> l
         verb = frames.clause_verb(head)
         nodes += [head] + [o for o in frames.objects(head) if head.pos_ == "VERB"]
         nodes += [verb] if verb.i != head.i else []
-    found = keep(_resolve_all([n for node in nodes for n in frames.prep_objects(node, TARGET_PREPS)],
-                              context, places=True))
+    found = keep(
+        _resolve_all([n for node in nodes for n in frames.prep_objects(node, TARGET_PREPS)], context, places=True)
+    )
     if not found:
-        found = keep(_resolve_all([o for node in nodes if node.pos_ in ("VERB", "AUX") for o in frames.objects(node)],
-                                  context, places=True))
+        found = keep(
+            _resolve_all(
+                [o for node in nodes if node.pos_ in ("VERB", "AUX") for o in frames.objects(node)],
+                context,
+                places=True,
+            )
+        )
     if found or context.coding.recipients < 2:
         return found
     return keep(_clause_parties(draft, context))
@@ -607,8 +724,11 @@ def _clause_parties(draft: _Draft, context: _Context) -> list[_Party]:
     first; the clause that reports it ("officials said") is not in it."""
     verb = frames.clause_verb(draft.content if draft.content is not None else draft.token)
     doers = {t.i for d in _doers(draft.token, draft.trigger) for t in d.subtree}
-    nouns = [t for t in verb.subtree if t.pos_ in ("PROPN", "NOUN") and t.i not in doers
-             and t.dep_ not in ("compound", "poss", "amod")]
+    nouns = [
+        t
+        for t in verb.subtree
+        if t.pos_ in ("PROPN", "NOUN") and t.i not in doers and t.dep_ not in ("compound", "poss", "amod")
+    ]
     nouns.sort(key=lambda t: abs(t.i - draft.token.i))
     for noun in nouns:
         party = _resolve(noun, context, places=True)
@@ -641,23 +761,27 @@ def _control_recipients(draft: _Draft, context: _Context, actors: list[_Party]) 
     if frame == "reject":
         by = frames.possessors(content) + frames.prep_objects(content, ("by", "from"))
         return _resolve_all(by, context) or _resolve_all(
-            _targets(content, draft.content_trigger.recipient), context, places=True)
-    return _resolve_all(_targets(content, draft.content_trigger.recipient), context, places=True) or \
-        _resolve_all(_complement_parties(token), context, places=True)
+            _targets(content, draft.content_trigger.recipient), context, places=True
+        )
+    return _resolve_all(_targets(content, draft.content_trigger.recipient), context, places=True) or _resolve_all(
+        _complement_parties(token), context, places=True
+    )
 
 
 def _complement_parties(control: Token) -> list[Token]:
     """Parties named inside a control word's complement ("threatened to cut power to X")."""
     found = []
     for node in control.subtree:
-        if node.dep_ == "pobj" and node.head.lower_ in ("to", "against", "on", "with", "from", "for", "in") \
-                and node.head.head.i != control.head.i:
+        if (
+            node.dep_ == "pobj"
+            and node.head.lower_ in ("to", "against", "on", "with", "from", "for", "in")
+            and node.head.head.i != control.head.i
+        ):
             found.append(node)
     return found
 
 
-def _demonstrative_target(token: Token, trigger: Trigger, context: _Context,
-                          actors: list[_Party]) -> list[_Party]:
+def _demonstrative_target(token: Token, trigger: Trigger, context: _Context, actors: list[_Party]) -> list[_Party]:
     """Praise of "this" or "which" is praise of whoever did it: the subject of the clause
     the pronoun points to, in the same sentence ("Japan is cultivating ties ... and
     Moscow appreciates this")."""
@@ -711,8 +835,11 @@ def _resolve(token: Token, context: _Context, *, places: bool = False, depth: in
         if speaker_side is not None:
             return speaker_side
     mention = _mention(token, context)
-    if mention is not None and token.lower_ in PLURAL_PRONOUNS and \
-            (party_actor(context.analysis, mention.actor_id) or _NO_ACTOR).kind == "person":
+    if (
+        mention is not None
+        and token.lower_ in PLURAL_PRONOUNS
+        and (party_actor(context.analysis, mention.actor_id) or _NO_ACTOR).kind == "person"
+    ):
         mention = None  # "they" is no one person
     if mention is not None:
         party = _Party(mention.actor_id, mention.start, mention.end, kind=mention.kind)
@@ -726,8 +853,11 @@ def _resolve(token: Token, context: _Context, *, places: bool = False, depth: in
         return party
     if token.lower_ in FIRST_PERSON:
         return _first_person(token, context)
-    if token.lower_ in SPEECH_PRONOUNS and depth == 0 and \
-            enclosing_quote(context.quotes, token.idx, token.idx + 1) is None:
+    if (
+        token.lower_ in SPEECH_PRONOUNS
+        and depth == 0
+        and enclosing_quote(context.quotes, token.idx, token.idx + 1) is None
+    ):
         teller = _reported_subject(token)
         if teller is not None:
             return _resolve(teller, context, depth=1)
@@ -755,8 +885,13 @@ def _mention(token: Token, context: _Context):
     start, end = frames.phrase_span(token)
     inside = [m for m in analysis.mentions_in(start, end) if m.actor_id and m.start >= start and m.end <= end]
     if inside:
-        return min(inside, key=lambda m: (_NAMED_FIRST.index(m.kind) if m.kind in _NAMED_FIRST
-                                          else len(_NAMED_FIRST), -(m.end - m.start)))
+        return min(
+            inside,
+            key=lambda m: (
+                _NAMED_FIRST.index(m.kind) if m.kind in _NAMED_FIRST else len(_NAMED_FIRST),
+                -(m.end - m.start),
+            ),
+        )
     mention = analysis.mention_at(start, end)
     return mention if mention is not None and mention.actor_id else None
 
@@ -787,7 +922,7 @@ def _entities_in(span: Span) -> list[Span]:
 
 
 def _reported_subject(pronoun: Token) -> Token | None:
-    """"X announced it will ...": the pronoun subject of a reported clause is its teller."""
+    """ "X announced it will ...": the pronoun subject of a reported clause is its teller."""
     verb = pronoun.head
     if pronoun.dep_ not in ("nsubj", "nsubjpass") or verb.dep_ not in ("ccomp", "xcomp"):
         return None
@@ -797,8 +932,14 @@ def _reported_subject(pronoun: Token) -> Token | None:
 
 def _place_party(token: Token, context: _Context) -> _Party | None:
     """A named place as its country, for recipients: "lifted a curfew in Montenegro"."""
-    place = next((m for m in context.analysis.mentions_in(token.idx, token.idx + 1)
-                  if m.kind == "place" and m.start <= token.idx < m.end), None)
+    place = next(
+        (
+            m
+            for m in context.analysis.mentions_in(token.idx, token.idx + 1)
+            if m.kind == "place" and m.start <= token.idx < m.end
+        ),
+        None,
+    )
     if place is not None:
         name, start, end = place.text, place.start, place.end
     elif token.ent_type_ in ("GPE", "LOC"):
@@ -813,15 +954,21 @@ def _place_party(token: Token, context: _Context) -> _Party | None:
 
 
 def _first_person(token: Token, context: _Context) -> _Party | None:
-    """"We" in a quote: the speaker's country (a Russian senator's "we" is Russia)."""
+    """ "We" in a quote: the speaker's country (a Russian senator's "we" is Russia)."""
     quote = enclosing_quote(context.quotes, token.idx, token.idx + len(token))
     if quote is None:
         return None
     speaker = context.actor(quote_speaker(context.doc, context.analysis, quote))
     if speaker is None:
         return None
-    country = next((a for a in context.analysis.actors if a.kind == "country" and a.country == speaker.country
-                    and speaker.country), None)
+    country = next(
+        (
+            a
+            for a in context.analysis.actors
+            if a.kind == "country" and a.country == speaker.country and speaker.country
+        ),
+        None,
+    )
     chosen = country or speaker
     return _Party(chosen.id, token.idx, token.idx + len(token), direct=False, kind="pronoun")
 
@@ -837,34 +984,54 @@ def _unique(parties: list[_Party]) -> list[_Party]:
 
 # -- the event record ------------------------------------------------------------------
 
+
 def _event(draft: _Draft, sentence: Sentence, span: Span, context: _Context) -> Event:
     cameo = ontology.cameo(draft.cameo)
     when, date_span, date_source, explicit_year = _date(draft, span, context)
-    historical = _background(draft.token) or (when is not None and is_historical(
-        when, context.story, explicit_year=explicit_year))
+    historical = _background(draft.token) or (
+        when is not None and is_historical(when, context.story, explicit_year=explicit_year)
+    )
     if historical and date_source != "text":
         when, date_source = None, None
     place = _place(draft, sentence, span, context, historical, date_source)
     quote = enclosing_quote(context.quotes, draft.token.idx, draft.token.idx + len(draft.token))
-    reporter = quote_speaker(context.doc, context.analysis, quote) if quote else clause_speaker(
-        draft.token, context.analysis)
+    reporter = (
+        quote_speaker(context.doc, context.analysis, quote) if quote else clause_speaker(draft.token, context.analysis)
+    )
     trigger_start, trigger_end = _trigger_span(draft)
     return Event(
-        index=0, sentence=sentence.index, type=draft.type, mode=draft.mode, cameo=cameo.code,
-        cameo_root=cameo.root, goldstein=cameo.goldstein, quad_class=cameo.quad_class,
-        score=ontology.plover_score(draft.type, draft.mode), contexts=ontology.contexts_of(cameo.code),
+        index=0,
+        sentence=sentence.index,
+        type=draft.type,
+        mode=draft.mode,
+        cameo=cameo.code,
+        cameo_root=cameo.root,
+        goldstein=cameo.goldstein,
+        quad_class=cameo.quad_class,
+        score=ontology.plover_score(draft.type, draft.mode),
+        contexts=ontology.contexts_of(cameo.code),
         actors=tuple(p.actor_id for p in draft.actors),
         recipients=tuple(p.actor_id for p in draft.recipients),
         actor_spans=tuple((p.start, p.end) for p in draft.actors),
         recipient_spans=tuple((p.start, p.end) for p in draft.recipients),
-        trigger_start=trigger_start, trigger_end=trigger_end, start=sentence.start, end=sentence.end,
-        date=when.date if when else None, date_year=when.year if when else None,
-        date_month=when.month if when else None, date_day=when.day if when else None,
-        date_precision=when.precision if when else None, date_source=date_source,
-        date_start=date_span[0] if date_span else None, date_end=date_span[1] if date_span else None,
+        trigger_start=trigger_start,
+        trigger_end=trigger_end,
+        start=sentence.start,
+        end=sentence.end,
+        date=when.date if when else None,
+        date_year=when.year if when else None,
+        date_month=when.month if when else None,
+        date_day=when.day if when else None,
+        date_precision=when.precision if when else None,
+        date_source=date_source,
+        date_start=date_span[0] if date_span else None,
+        date_end=date_span[1] if date_span else None,
         **place,
-        negated=draft.negated, future=draft.future, hypothetical=draft.hypothetical,
-        historical=historical, quoted=quote is not None,
+        negated=draft.negated,
+        future=draft.future,
+        hypothetical=draft.hypothetical,
+        historical=historical,
+        quoted=quote is not None,
         reported_by=reporter,
         confidence=_confidence(draft, quote is not None),
     )
@@ -883,7 +1050,7 @@ def _trigger_span(draft: _Draft) -> tuple[int, int]:
 def _date(draft: _Draft, span: Span, context: _Context):
     """(When, (start, end) of the date words, source, whether they name the year)."""
     text = span.text
-    content = ({draft.content.i, frames.clause_verb(draft.content).i} if draft.content is not None else set())
+    content = {draft.content.i, frames.clause_verb(draft.content).i} if draft.content is not None else set()
     anchors = {frames.clause_verb(draft.token).i, draft.token.i} | content
     for start, end, kind in find_dates(text):
         char_start = span.start_char + start
@@ -908,8 +1075,7 @@ def _still_to_come(draft: _Draft, date_words: Span, content: set[int]) -> bool:
     the future, or the act an agreement, plan, request or threat governs ("agreed to meet
     again in April"), not the agreeing ("agreed in February to reopen"). ``content``: the
     governed act's token and clause verb, if any."""
-    return draft.future or (bool(content) and draft.trigger.frame in _AHEAD_FRAMES
-                            and _attached(date_words, content))
+    return draft.future or (bool(content) and draft.trigger.frame in _AHEAD_FRAMES and _attached(date_words, content))
 
 
 def _attached(tokens: Span, anchors: set[int]) -> bool:
@@ -952,18 +1118,28 @@ def _lasting(verb: Token) -> bool:
     """A state that goes on ("are illegally occupied") or an act over years ("has waged a
     sanctions war for many years"): not a new event on the day of the story."""
     passive_be = {c.lower_ for c in verb.children if c.dep_ == "auxpass"}
-    if verb.tag_ == "VBN" and passive_be & _PRESENT_BE and not any(c.dep_ == "aux" for c in verb.children) \
-            and verb.lemma_.lower() in STATE_VERBS:
+    if (
+        verb.tag_ == "VBN"
+        and passive_be & _PRESENT_BE
+        and not any(c.dep_ == "aux" for c in verb.children)
+        and verb.lemma_.lower() in STATE_VERBS
+    ):
         return True
-    if verb.lemma_.lower() in ("remain", "stay") and any(c.dep_ in ("acomp", "oprd", "xcomp") and
-                                                          c.lemma_.lower() in STATE_VERBS for c in verb.children):
+    if verb.lemma_.lower() in ("remain", "stay") and any(
+        c.dep_ in ("acomp", "oprd", "xcomp") and c.lemma_.lower() in STATE_VERBS for c in verb.children
+    ):
         return True
-    return any(c.dep_ == "prep" and c.lower_ in ("for", "over") and g.lemma_.lower() in DURATION_NOUNS
-               and g.tag_ == "NNS" for c in verb.children for g in c.children if g.dep_ == "pobj")
+    return any(
+        c.dep_ == "prep" and c.lower_ in ("for", "over") and g.lemma_.lower() in DURATION_NOUNS and g.tag_ == "NNS"
+        for c in verb.children
+        for g in c.children
+        if g.dep_ == "pobj"
+    )
 
 
-def _place(draft: _Draft, sentence: Sentence, span: Span, context: _Context,
-           historical: bool, date_source: str | None) -> dict:
+def _place(
+    draft: _Draft, sentence: Sentence, span: Span, context: _Context, historical: bool, date_source: str | None
+) -> dict:
     anchors = {draft.token.i, frames.clause_verb(draft.token).i}
     if draft.content is not None:
         anchors |= {draft.content.i, frames.clause_verb(draft.content).i}
@@ -976,8 +1152,14 @@ def _place(draft: _Draft, sentence: Sentence, span: Span, context: _Context,
             return _place_fields(ent.text, found, "text", ent.start_char, ent.end_char)
     dateline = context.analysis.article.dateline
     lead = sentence.section in ("headline", "dek") or (sentence.section == "body" and sentence.paragraph == 0)
-    if dateline and dateline.place and lead and not historical and date_source != "text" or (
-            dateline and dateline.place and not historical and date_source == "text" and lead):
+    if (
+        dateline
+        and dateline.place
+        and lead
+        and not historical
+        and date_source != "text"
+        or (dateline and dateline.place and not historical and date_source == "text" and lead)
+    ):
         found = locate(dateline.place)
         return _place_fields(found.name if found else dateline.place.title(), found, "dateline", None, None)
     return {}
@@ -987,9 +1169,12 @@ def _place_fields(name: str, found, source: str, start: int | None, end: int | N
     return {
         "place": found.name if found and found.feature == "city" else name,
         "place_country": found.country if found else None,
-        "place_lat": found.lat if found else None, "place_lon": found.lon if found else None,
+        "place_lat": found.lat if found else None,
+        "place_lon": found.lon if found else None,
         "place_geonameid": found.geonameid if found else None,
-        "place_source": source, "place_start": start, "place_end": end,
+        "place_source": source,
+        "place_start": start,
+        "place_end": end,
     }
 
 
@@ -1014,6 +1199,7 @@ def _confidence(draft: _Draft, quoted: bool) -> float:
 
 # -- the article -----------------------------------------------------------------------
 
+
 def _without_headline_repeats(events: list[Event], analysis: Analysis) -> list[Event]:
     """Drop a headline or dek event that a body sentence tells again: the same type between
     the same parties, or between parties of the same countries ("Russia condemns ..." over
@@ -1021,8 +1207,7 @@ def _without_headline_repeats(events: list[Event], analysis: Analysis) -> list[E
     by their country."""
     sections = {s.index: s.section for s in analysis.sentences}
     body = {key for e in events if sections.get(e.sentence) == "body" for key in _repeat_keys(e, analysis)}
-    return [e for e in events
-            if sections.get(e.sentence) == "body" or not body & set(_repeat_keys(e, analysis))]
+    return [e for e in events if sections.get(e.sentence) == "body" or not body & set(_repeat_keys(e, analysis))]
 
 
 def _repeat_keys(event: Event, analysis: Analysis) -> tuple[tuple, ...]:

@@ -117,8 +117,11 @@ def prep_objects(token: Token, preps: Iterable[str]) -> list[Token]:
 def possessors(noun: Token) -> list[Token]:
     """Who a noun belongs to or is said of: "Israel's raid", "Israeli raids", "the Russian offer"."""
     found = [c for c in noun.children if c.dep_ == "poss"]
-    found += [c for c in noun.children
-              if c.dep_ in ("amod", "compound") and (c.ent_type_ in ("NORP", "GPE", "ORG") or c.pos_ == "PROPN")]
+    found += [
+        c
+        for c in noun.children
+        if c.dep_ in ("amod", "compound") and (c.ent_type_ in ("NORP", "GPE", "ORG") or c.pos_ == "PROPN")
+    ]
     return [n for t in found for n in conjuncts(t)]
 
 
@@ -141,8 +144,11 @@ def is_negated(token: Token) -> bool:
     nodes = {token, verb}
     if verb.dep_ == "xcomp":
         nodes.add(verb.head)
-    return any(c.dep_ == "neg" or c.lower_ in ("never", "no") and c.dep_ in ("det", "advmod", "neg")
-               for n in nodes for c in n.children)
+    return any(
+        c.dep_ == "neg" or c.lower_ in ("never", "no") and c.dep_ in ("det", "advmod", "neg")
+        for n in nodes
+        for c in n.children
+    )
 
 
 def modal_words(token: Token) -> set[str]:
@@ -181,7 +187,7 @@ def _adjacent_subject(verb: Token, parsed: Token) -> Token | None:
     candidate = verb.doc[node]
     if candidate.i == parsed.i or candidate.pos_ not in ("PROPN", "NOUN") or candidate.i < parsed.i:
         return None
-    between = verb.doc[parsed.i + 1:candidate.i]
+    between = verb.doc[parsed.i + 1 : candidate.i]
     # another clause's verb between them ("including" as a preposition does not count)
     if any(t.pos_ == "VERB" and t.dep_ not in ("prep", "amod", "acl") for t in between):
         return candidate

@@ -84,14 +84,24 @@ def _link(analysis: Analysis, by_words: dict[tuple[str, ...], dict[str, str]]) -
         if actor.id not in seen:
             seen.add(actor.id)
             actors.append(actor)
+
     def moved(actor_id: str | None) -> str | None:
         return renames[actor_id][0] if actor_id in renames else actor_id
 
     mentions = tuple(dataclasses.replace(m, actor_id=moved(m.actor_id)) for m in analysis.mentions)
     # Quotes and events name actors by id too: left alone, a linked speaker or party would point
     # at an id no actor of the article has any more, and be stored without name or country.
-    quotes = tuple(dataclasses.replace(q, speaker_id=moved(q.speaker_id), about=tuple(dict.fromkeys(map(moved, q.about))))
-                   for q in analysis.quotes)
-    events = tuple(dataclasses.replace(e, actors=tuple(map(moved, e.actors)), recipients=tuple(map(moved, e.recipients)),
-                                       reported_by=moved(e.reported_by)) for e in analysis.events)
+    quotes = tuple(
+        dataclasses.replace(q, speaker_id=moved(q.speaker_id), about=tuple(dict.fromkeys(map(moved, q.about))))
+        for q in analysis.quotes
+    )
+    events = tuple(
+        dataclasses.replace(
+            e,
+            actors=tuple(map(moved, e.actors)),
+            recipients=tuple(map(moved, e.recipients)),
+            reported_by=moved(e.reported_by),
+        )
+        for e in analysis.events
+    )
     return dataclasses.replace(analysis, actors=tuple(actors), mentions=mentions, quotes=quotes, events=events)

@@ -24,12 +24,52 @@ TITLE_JOINERS = {"for", "of", "and", "&", "-", "on", "to"}
 # Titles that take "to" and a host country: "Russian Ambassador to Vietnam".
 ENVOY_WORDS = {"ambassador", "envoy", "representative", "delegate", "emissary", "consul"}
 # Last words that make a capitalised run a place, not a person: "Ho Chi Minh City".
-PLACE_WORDS = {"city", "province", "region", "street", "square", "river", "island", "islands", "valley",
-               "district", "county", "state", "oblast", "krai", "bay", "sea", "ocean", "mountains"}
+PLACE_WORDS = {
+    "city",
+    "province",
+    "region",
+    "street",
+    "square",
+    "river",
+    "island",
+    "islands",
+    "valley",
+    "district",
+    "county",
+    "state",
+    "oblast",
+    "krai",
+    "bay",
+    "sea",
+    "ocean",
+    "mountains",
+}
 # Lower-case words a title may carry before its head: "Lebanon's new President".
-TITLE_MODIFIERS = {"new", "former", "ousted", "outgoing", "incoming", "acting", "interim", "late", "then",
-                   "current", "deposed", "exiled", "elected", "newly", "religious", "spiritual", "supreme",
-                   "visiting", "veteran", "powerful", "influential", "embattled", "beleaguered"}
+TITLE_MODIFIERS = {
+    "new",
+    "former",
+    "ousted",
+    "outgoing",
+    "incoming",
+    "acting",
+    "interim",
+    "late",
+    "then",
+    "current",
+    "deposed",
+    "exiled",
+    "elected",
+    "newly",
+    "religious",
+    "spiritual",
+    "supreme",
+    "visiting",
+    "veteran",
+    "powerful",
+    "influential",
+    "embattled",
+    "beleaguered",
+}
 _POSSESSIVE = {"'s", "’s", "'", "’"}
 # Particles that some spellings of a name keep and others drop ("Bashar al-Assad",
 # "Bashar Assad", "Al-Assad"): left out of the words a person's id is made of.
@@ -56,8 +96,11 @@ class Person:
 def find_people(doc: Doc, lex: Lexicons, taken: list[tuple[int, int]]) -> list[Person]:
     """Named people with their titles; ``taken`` token spans (countries, groups) are not names."""
     spans = [_without_title(ent, lex) for ent in doc.ents if ent.label_ == "PERSON"]
-    spans = [span for span in spans if span is not None and _is_name(span, lex) and not org_word(span)
-             and not _one_word_compound(span)]
+    spans = [
+        span
+        for span in spans
+        if span is not None and _is_name(span, lex) and not org_word(span) and not _one_word_compound(span)
+    ]
     # "said Natalia Eismont, spokeswoman of ...": a name the tagger calls an organization
     # is a person when a person's title stands in apposition to it
     spans += [ent for ent in doc.ents if ent.label_ == "ORG" and _titled_like_a_person(ent, lex)]
@@ -73,23 +116,28 @@ def find_people(doc: Doc, lex: Lexicons, taken: list[tuple[int, int]]) -> list[P
 
 
 def _distribute_titles(people: list[Person], doc: Doc, lex: Lexicons) -> None:
-    """"Presidents of Belarus and Russia Alexander Lukashenko and Vladimir Putin": a plural
+    """ "Presidents of Belarus and Russia Alexander Lukashenko and Vladimir Putin": a plural
     title over names joined by "and" gives each name its country in turn, when it names as
     many countries as there are names."""
     for i, first in enumerate(people):
-        if first.title_start is None or not any(t.tag_ in ("NNS", "NNPS") for t in doc[first.title_start:first.start]):
+        if first.title_start is None or not any(
+            t.tag_ in ("NNS", "NNPS") for t in doc[first.title_start : first.start]
+        ):
             continue
         group = [first]
-        for later in people[i + 1:]:
-            between = doc[group[-1].end:later.start]
+        for later in people[i + 1 :]:
+            between = doc[group[-1].end : later.start]
             if later.title_start is not None or [t.lower_ for t in between] not in (["and"], [","], [",", "and"]):
                 break
             group.append(later)
         if len(group) < 2:
             continue
-        title = doc[first.title_start:first.start]
-        countries = list(dict.fromkeys(code for phrase, (kind, code, _) in lex.phrases_in(title.text)
-                                       if kind in ("name", "demonym") and code))
+        title = doc[first.title_start : first.start]
+        countries = list(
+            dict.fromkeys(
+                code for phrase, (kind, code, _) in lex.phrases_in(title.text) if kind in ("name", "demonym") and code
+            )
+        )
         if len(countries) != len(group):
             continue
         singular = re.sub(r"(\w)s\b", r"\1", title.text.lower(), count=1)  # "presidents of" -> "president of"
@@ -107,9 +155,9 @@ def describe(person: Person, doc: Doc, lex: Lexicons) -> None:
     start = _title_start(doc, person.start, lex)
     if start < person.start:
         person.title_start = start
-        title_tokens = doc[start:person.start]
+        title_tokens = doc[start : person.start]
     else:
-        title_tokens = _apposition(doc[person.start:person.end], lex)
+        title_tokens = _apposition(doc[person.start : person.end], lex)
     if title_tokens is not None and len(title_tokens):
         person.title = _title_text(title_tokens)
         person.country, person.sector, person.family = title_facts(title_tokens, lex)
@@ -118,11 +166,11 @@ def describe(person: Person, doc: Doc, lex: Lexicons) -> None:
 
 
 def _country_after(doc: Doc, end: int, lex: Lexicons) -> str | None:
-    """"King Hassan of Morocco": the country named right after the name."""
+    """ "King Hassan of Morocco": the country named right after the name."""
     if end + 1 >= len(doc) or doc[end].lower_ != "of":
         return None
     for length in (3, 2, 1):
-        value = lex.phrases.get(doc[end + 1:end + 1 + length].text)
+        value = lex.phrases.get(doc[end + 1 : end + 1 + length].text)
         if value and value[0] == "name":
             return value[1]
     return None
@@ -144,8 +192,9 @@ def title_facts(tokens: Span, lex: Lexicons) -> tuple[str | None, str | None, st
     if country is None and any(kind == "group" for _, (kind, _, _) in phrases):
         seat_sector = seat_sector or "IGO"  # "EU diplomacy chief", "UN envoy": serves an organization
     title = lex.title(text)
-    institution = next((lex.institutions[w] for w in reversed(re.findall(r"[\w']+", text.lower()))
-                        if w in lex.institutions), None)
+    institution = next(
+        (lex.institutions[w] for w in reversed(re.findall(r"[\w']+", text.lower())) if w in lex.institutions), None
+    )
     sector = seat_sector or institution or (title[0] if title else None)
     if title and title[0] in {"MIL", "JUD", "COP", "PTY", "OPP", "REB", "BUS", "MED", "IGO", "REL"}:
         sector = seat_sector or title[0]  # "army general", "party leader": the title's own sector
@@ -164,8 +213,13 @@ def _title_start(doc: Doc, name_start: int, lex: Lexicons) -> int:
             i -= 1  # "Japan's": keep the possessor and go on
             start = i
             continue
-        if lower == "and" and i > 1 and doc[i - 2].lower_ == "of" and _country_name(doc[i - 1], lex) \
-                and _country_name(doc[i + 1], lex):
+        if (
+            lower == "and"
+            and i > 1
+            and doc[i - 2].lower_ == "of"
+            and _country_name(doc[i - 1], lex)
+            and _country_name(doc[i + 1], lex)
+        ):
             i -= 1  # "Presidents of Belarus and Russia": countries a plural title shares out
             continue
         if lower == "and" and i > 0 and doc[i - 1].lower_ not in lex.title_words:
@@ -175,9 +229,15 @@ def _title_start(doc: Doc, name_start: int, lex: Lexicons) -> int:
         if lower in TITLE_JOINERS or lower in TITLE_MODIFIERS:
             i -= 1
             continue
-        capitalised = (token.is_title or token.is_upper) and token.is_alpha and (
-            token.pos_ in {"PROPN", "NOUN", "ADJ"} or token.ent_type_ in {"ORG", "NORP", "GPE"}
-            or token.dep_ == "compound")  # "Storting", tagged a verb, is part of a name
+        capitalised = (
+            (token.is_title or token.is_upper)
+            and token.is_alpha
+            and (
+                token.pos_ in {"PROPN", "NOUN", "ADJ"}
+                or token.ent_type_ in {"ORG", "NORP", "GPE"}
+                or token.dep_ == "compound"
+            )
+        )  # "Storting", tagged a verb, is part of a name
         plural_title = token.tag_ in ("NNS", "NNPS") and lower[:-1] in lex.title_words  # "Presidents"
         if lower in lex.title_words or token.text in lex.phrases or capitalised or plural_title:
             has_title_word = has_title_word or lower in lex.title_words or plural_title
@@ -208,14 +268,14 @@ def _country_name(token: Token, lex: Lexicons) -> bool:
 
 
 def _apposition(name: Span, lex: Lexicons) -> Span | None:
-    """"Kosachev, chairman of the ... committee,": the appositive phrase when it holds a title."""
+    """ "Kosachev, chairman of the ... committee,": the appositive phrase when it holds a title."""
     root = name.root
     for child in root.children:
         if child.dep_ == "appos" and child.i > root.i:
             tokens = [t for t in child.subtree if not t.is_punct or t.text in {"-"}]
             if not tokens:
                 continue
-            span = name.doc[tokens[0].i:tokens[-1].i + 1]
+            span = name.doc[tokens[0].i : tokens[-1].i + 1]
             words = {t.lower_ for t in span}
             if words & lex.title_words and lex.title(span.text):
                 return span
@@ -232,8 +292,12 @@ def _names_after_titles(doc: Doc, lex: Lexicons, taken: list[tuple[int, int]]) -
         end = i
         while end < len(doc) and end - i < MAX_NAME_TOKENS and _name_token(doc[end], lex):
             end += 1
-        if end - i >= 2 and not any(i < e and b < end for b, e in taken) \
-                and _title_start(doc, i, lex) < i and not _place_like(doc[end - 1]):
+        if (
+            end - i >= 2
+            and not any(i < e and b < end for b, e in taken)
+            and _title_start(doc, i, lex) < i
+            and not _place_like(doc[end - 1])
+        ):
             spans.append(doc[i:end])
         i = max(end, i + 1)
     return spans
@@ -244,8 +308,13 @@ def _place_like(token: Token) -> bool:
 
 
 def _name_token(token: Token, lex: Lexicons) -> bool:
-    return (token.is_title and token.is_alpha and token.pos_ == "PROPN"
-            and token.lower_ not in lex.title_words and token.text not in lex.phrases)
+    return (
+        token.is_title
+        and token.is_alpha
+        and token.pos_ == "PROPN"
+        and token.lower_ not in lex.title_words
+        and token.text not in lex.phrases
+    )
 
 
 def _without_title(span: Span, lex: Lexicons) -> Span | None:
@@ -255,10 +324,14 @@ def _without_title(span: Span, lex: Lexicons) -> Span | None:
     start = span.start
     while start < span.end - 1 and (doc[start].lower_ in lex.title_words or doc[start].text in lex.phrases):
         start += 1  # "Havana Viktor Koronelli": the place belongs to the title before it
-    while start > 0 and span.end - start < MAX_NAME_TOKENS and _name_token(doc[start - 1], lex) \
-            and doc[start - 1].ent_type_ in {"", "PERSON"}:
+    while (
+        start > 0
+        and span.end - start < MAX_NAME_TOKENS
+        and _name_token(doc[start - 1], lex)
+        and doc[start - 1].ent_type_ in {"", "PERSON"}
+    ):
         start -= 1
-    return doc[start:span.end] if start < span.end else None
+    return doc[start : span.end] if start < span.end else None
 
 
 def _is_name(span: Span, lex: Lexicons) -> bool:
@@ -289,12 +362,16 @@ def looks_like_name(span: Span, lex: Lexicons) -> bool:
 
 
 def _one_word_compound(span: Span) -> bool:
-    """"Nagorno-Karabakh", "Bosnia-Herzegovina": one hyphenated word and no first name is a
+    """ "Nagorno-Karabakh", "Bosnia-Herzegovina": one hyphenated word and no first name is a
     place; a person's double name has a surname after it ("Jean-Bertrand Aristide") and
     "Al-Assad" is a particle and a name."""
     words = span.text.split()
-    return (len(words) == 1 and "-" in words[0] and all(p[:1].isupper() for p in words[0].split("-") if p)
-            and words[0].split("-")[0].lower() not in {"al", "el", "bin", "ibn", "abu", "abd", "ben"})
+    return (
+        len(words) == 1
+        and "-" in words[0]
+        and all(p[:1].isupper() for p in words[0].split("-") if p)
+        and words[0].split("-")[0].lower() not in {"al", "el", "bin", "ibn", "abu", "abd", "ben"}
+    )
 
 
 def org_word(span: Span) -> bool:

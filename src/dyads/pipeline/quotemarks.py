@@ -65,7 +65,7 @@ def _crosses_any(span: tuple[int, int], double: list[tuple[int, int]]) -> bool:
     """Whether the span crosses one of the double-quoted spans, which come in order and one
     after another: only those holding one of its ends can."""
     index = bisect.bisect_right(double, (span[1], span[1]))
-    near = double[max(0, bisect.bisect_left(double, (span[0], -1)) - 1):index]
+    near = double[max(0, bisect.bisect_left(double, (span[0], -1)) - 1) : index]
     if len(near) > 2:  # more than the two that hold its ends lie within it
         near = near[:1] + near[-1:]
     return any(_crosses(span, d) for d in near)
@@ -156,4 +156,4 @@ def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
 
 def _holds_words(text: str, span: tuple[int, int]) -> bool:
     """A single-mark quote holds at least two words; 'n' or '90s are not quotes."""
-    return " " in text[span[0]:span[1]].strip()
+    return " " in text[span[0] : span[1]].strip()

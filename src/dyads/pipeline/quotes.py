@@ -98,8 +98,29 @@ TAGGED_DROP_BELOW = 0.2
 # goes about -> worried -> were.
 MAX_GOVERNING_STEPS = 4
 _WORD = re.compile(r"\w+")
-PRONOUNS = frozenset({"i", "we", "you", "he", "she", "it", "they", "who", "which", "that", "this",
-                      "me", "us", "him", "her", "them", "one", "someone", "somebody"})
+PRONOUNS = frozenset(
+    {
+        "i",
+        "we",
+        "you",
+        "he",
+        "she",
+        "it",
+        "they",
+        "who",
+        "which",
+        "that",
+        "this",
+        "me",
+        "us",
+        "him",
+        "her",
+        "them",
+        "one",
+        "someone",
+        "somebody",
+    }
+)
 
 
 @dataclass
@@ -112,8 +133,9 @@ class _Draft:
     tagged: bool = False  # a span the quote tagger added
 
 
-def extract_quotes(doc: Doc, analysis: Analysis, *, min_likelihood: float = attribution.MIN_LIKELIHOOD,
-                   tagging: Tagging | None = None) -> tuple[Quote, ...]:
+def extract_quotes(
+    doc: Doc, analysis: Analysis, *, min_likelihood: float = attribution.MIN_LIKELIHOOD, tagging: Tagging | None = None
+) -> tuple[Quote, ...]:
     """Every direct, indirect and mixed quote of one parsed article.
 
     Args:
@@ -156,8 +178,11 @@ def _score(weighed: list[tuple[_Draft, tuple[str, ...]]]) -> list[tuple[_Draft, 
 
 
 def _frames(doc: Doc, text: str, quoted: list[Offsets]) -> list[Frame]:
-    frames = [f for f in find_frames(doc) + _colon_frames(doc, text) + _signature_frames(text, quoted)
-              if not _inside_quotation(f, quoted)]
+    frames = [
+        f
+        for f in find_frames(doc) + _colon_frames(doc, text) + _signature_frames(text, quoted)
+        if not _inside_quotation(f, quoted)
+    ]
     speakers = [f.speaker for f in frames if f.speaker and f.listed]  # an open cue's guess may be wrong
     speakers = _Spans(speakers)
     frames = [f for f in frames if not speakers.overlapping(f.cue)]
@@ -165,8 +190,9 @@ def _frames(doc: Doc, text: str, quoted: list[Offsets]) -> list[Frame]:
     return frames
 
 
-def _weigh(doc: Doc, text: str, frames: list[Frame], quoted: list[Offsets],
-           known: dict | None = None) -> list[tuple[_Draft, tuple[str, ...]]]:
+def _weigh(
+    doc: Doc, text: str, frames: list[Frame], quoted: list[Offsets], known: dict | None = None
+) -> list[tuple[_Draft, tuple[str, ...]]]:
     """Each draft the frames make, with its attribution features; ``known`` keeps features
     by draft so a second pass over the same frames computes only the drafts that changed."""
     known = {} if known is None else known
@@ -174,8 +200,9 @@ def _weigh(doc: Doc, text: str, frames: list[Frame], quoted: list[Offsets],
     for d in _dedupe(_attribute(doc, text, frames, quoted)):
         key = (id(d.frame), tuple(d.parts), d.kind)
         if key not in known:
-            known[key] = attribution.features(doc, d.frame, d.parts, d.kind,
-                                              speaker_kind(doc, d.frame.speaker if d.frame else None), text=text)
+            known[key] = attribution.features(
+                doc, d.frame, d.parts, d.kind, speaker_kind(doc, d.frame.speaker if d.frame else None), text=text
+            )
         weighed.append((d, known[key]))
     return weighed
 
@@ -202,8 +229,9 @@ def _attribute(doc: Doc, text: str, frames: list[Frame], quoted: list[Offsets]) 
 
 def _draft(text: str, frame: Frame, quoted: list[Offsets], claimed: set[Offsets]) -> _Draft | None:
     """The quote a frame makes: quotations beside it, else its reported clause."""
-    parts = [p for p in frame.parts if not _overlaps(p, frame.cue)
-             and not (frame.speaker and _overlaps(p, frame.speaker))]
+    parts = [
+        p for p in frame.parts if not _overlaps(p, frame.cue) and not (frame.speaker and _overlaps(p, frame.speaker))
+    ]
     if frame.lemma == ":":  # a transcript turn or headline: the speaker's own words
         return _Draft(parts, "direct", frame) if parts else None
     free = [q for q in quoted if q not in claimed]
@@ -228,17 +256,20 @@ def _beside(text: str, frame: Frame, quoted: list[Offsets]) -> list[Offsets]:
     found = []
     before = [q for q in quoted if q[1] <= frame.clause[0]]
     reports_after = frame.via == "clause" and frame.parts and all(p[0] >= frame.cue[1] for p in frame.parts)
-    if (before and not reports_after and _BEFORE_GAP.match(text[before[-1][1]:frame.clause[0]])
-            and _starts_sentence(text, before[-1][0])):
+    if (
+        before
+        and not reports_after
+        and _BEFORE_GAP.match(text[before[-1][1] : frame.clause[0]])
+        and _starts_sentence(text, before[-1][0])
+    ):
         found.append(before[-1])
     after = [q for q in quoted if q[0] >= frame.cue[1]]
     if after:
-        gap = text[frame.cue[1]:after[0][0]]
+        gap = text[frame.cue[1] : after[0][0]]
         crosses_block = "\n" in gap
         if crosses_block and re.fullmatch(r"[^\n.!?]{0,80}:\s*", gap):
             found.append(after[0])
-        elif (not crosses_block and _AFTER_GAP.match(gap) and not _CLAUSE_WORDS.search(gap)
-              and (found or gap.strip())):
+        elif not crosses_block and _AFTER_GAP.match(gap) and not _CLAUSE_WORDS.search(gap) and (found or gap.strip()):
             found.append(after[0])
     return found
 
@@ -259,8 +290,9 @@ def _colon_at_block_end(text: str, frame: Frame, beside: list[Offsets]) -> bool:
     return line.strip().endswith(":") and "\n" in rest and len(line) < 80
 
 
-def _continue_quotes(doc: Doc, text: str, drafts: list[_Draft], frames: list[Frame], quoted: list[Offsets],
-                     claimed: set[Offsets]) -> None:
+def _continue_quotes(
+    doc: Doc, text: str, drafts: list[_Draft], frames: list[Frame], quoted: list[Offsets], claimed: set[Offsets]
+) -> None:
     """Quoted sentences after an attributed quote, up to the next cue, join it: a direct
     quote's further quotations, and the quotation after an indirect one (``She said X.
     "..."``), which goes on in the speaker's own words.
@@ -285,7 +317,7 @@ def _continue_quotes(doc: Doc, text: str, drafts: list[_Draft], frames: list[Fra
             # A later cue between the quote so far and this quotation stops it, unless what
             # lies between is the rest of the cue's own sentence.
             first = max(after, bisect.bisect_left(cues, end))
-            stops = first < len(cues) and cues[first] < q[0] and not _rest_of_sentence(text[end:q[0]])
+            stops = first < len(cues) and cues[first] < q[0] and not _rest_of_sentence(text[end : q[0]])
             if q[0] >= block or stops or not _only_quotes_between(text, end, q[0], draft.opens_block):
                 break
             draft.parts.append(q)
@@ -296,8 +328,9 @@ def _continue_quotes(doc: Doc, text: str, drafts: list[_Draft], frames: list[Fra
             _quoted_paragraphs(text, draft, quoted, claimed, cues, end)
 
 
-def _quoted_paragraphs(text: str, draft: _Draft, quoted: list[Offsets], claimed: set[Offsets],
-                       cues: list[int], end: int) -> None:
+def _quoted_paragraphs(
+    text: str, draft: _Draft, quoted: list[Offsets], claimed: set[Offsets], cues: list[int], end: int
+) -> None:
     """Paragraphs of nothing but quoted words, right after a paragraph that ends with the
     draft's quote, go on in the same voice (the wire convention for long quotes)."""
     while True:
@@ -343,8 +376,10 @@ def _rest_of_sentence(gap: str) -> bool:
     # An abbreviation is at most 4 letters or ends with one initial, so the few characters
     # before the mark decide (``search`` with bounds sees what precedes them for ``\b``);
     # searching all of the text before each mark made a long paragraph quadratic.
-    return not any(not _ABBREVIATION.search(body, max(0, m.start() - 8), m.start())
-                   for m in _SENTENCE_END.finditer(body, 0, len(body) - 1))
+    return not any(
+        not _ABBREVIATION.search(body, max(0, m.start() - 8), m.start())
+        for m in _SENTENCE_END.finditer(body, 0, len(body) - 1)
+    )
 
 
 def _only_quotes_between(text: str, start: int, end: int, across_blocks: bool) -> bool:
@@ -369,13 +404,13 @@ def _colon_frames(doc: Doc, text: str) -> list[Frame]:
         tokens = [t for t in span if not t.is_space]
         while tokens and tokens[0].is_quote:
             tokens = tokens[1:]
-        colon = next((i for i, t in enumerate(tokens[:MAX_COLON_SPEAKER_TOKENS + 1]) if t.text == ":"), None)
+        colon = next((i for i, t in enumerate(tokens[: MAX_COLON_SPEAKER_TOKENS + 1]) if t.text == ":"), None)
         if not colon or colon >= len(tokens) - 2:
             continue
         name = tokens[:colon]
         if name[0].pos_ == "DET" or name[0].like_num:  # "The Latest:", "10 a.m.:" are headers
             continue
-        if text[name[0].idx:name[-1].idx + len(name[-1])].lower() in lexicons.load().not_actors:
+        if text[name[0].idx : name[-1].idx + len(name[-1])].lower() in lexicons.load().not_actors:
             continue  # "WATCH: ...", "READ MORE: ...": a page's line label, no speaker
 
         if not all(t.pos_ in ("PROPN", "NOUN") or t.is_title or t.is_upper or t.text == "." for t in name):
@@ -383,12 +418,21 @@ def _colon_frames(doc: Doc, text: str) -> list[Frame]:
         if any(t.pos_ in ("VERB", "AUX") and not t.is_upper for t in name):
             continue
         content_start = tokens[colon + 1].idx
-        content = text[content_start:line.end()].rstrip()
+        content = text[content_start : line.end()].rstrip()
         colon_span = (tokens[colon].idx, tokens[colon].idx + 1)
         speaker = (name[0].idx, name[-1].idx + len(name[-1]))
-        frames.append(Frame(colon_span, ":", frozenset({"indirect"}), speaker,
-                            ((content_start, content_start + len(content)),), (speaker[0], colon_span[1]),
-                            tokens[colon].i, via="colon"))
+        frames.append(
+            Frame(
+                colon_span,
+                ":",
+                frozenset({"indirect"}),
+                speaker,
+                ((content_start, content_start + len(content)),),
+                (speaker[0], colon_span[1]),
+                tokens[colon].i,
+                via="colon",
+            )
+        )
     return frames
 
 
@@ -400,8 +444,9 @@ def _signature_frames(text: str, quoted: list[Offsets]) -> list[Frame]:
         if match:
             name = (match.start(1), match.start(1) + len(match.group(1).rstrip()))
             dash = text.index(next(c for c in "―—–" if c in match.group(0)), q[1])
-            frames.append(Frame((dash, dash + 1), "―", frozenset({"direct"}), name, (), (dash, name[1]), -1,
-                                via="none"))
+            frames.append(
+                Frame((dash, dash + 1), "―", frozenset({"direct"}), name, (), (dash, name[1]), -1, via="none")
+            )
     return frames
 
 
@@ -445,8 +490,9 @@ class _Spans:
     far as the longest span is long, so long spans make it slower, never wrong."""
 
     def __init__(self, spans: Iterable[Offsets], owners: Iterable | None = None) -> None:
-        pairs = sorted(zip(spans, owners) if owners is not None else ((s, None) for s in spans),
-                       key=lambda pair: pair[0])
+        pairs = sorted(
+            zip(spans, owners) if owners is not None else ((s, None) for s in spans), key=lambda pair: pair[0]
+        )
         self.spans = [span for span, _ in pairs]
         self.owners = [owner for _, owner in pairs]
         self.starts = [span[0] for span in self.spans]
@@ -465,15 +511,18 @@ class _Spans:
 
 
 def _words(text: str, span: Offsets) -> int:
-    return len(text[span[0]:span[1]].split())
+    return len(text[span[0] : span[1]].split())
 
 
 def _outermost(drafts: list[_Draft]) -> list[_Draft]:
     """Drop quotes whose cue lies inside another quote's words: "X said Y told him Z" is X's
     quote; Y's words reach the article only through X."""
     parts = _Spans([p for o in drafts for p in o.parts], [o for o in drafts for _ in o.parts])
-    return [d for d in drafts if d.frame is None or not any(
-        o is not d and _outer(o, d) for o in parts.holding(*d.frame.cue))]
+    return [
+        d
+        for d in drafts
+        if d.frame is None or not any(o is not d and _outer(o, d) for o in parts.holding(*d.frame.cue))
+    ]
 
 
 def _distinct(drafts: list[_Draft], likelihoods: dict[int, float], text: str) -> list[_Draft]:
@@ -491,8 +540,12 @@ def _distinct(drafts: list[_Draft], likelihoods: dict[int, float], text: str) ->
 def _outer(outer: _Draft, inner: _Draft) -> bool:
     """Whether ``outer``'s words, if they hold ``inner``'s cue, carry it: a reported clause or a
     direct quote carries every cue; any quote carries a noun cue ("repeated her claim that X")."""
-    return (outer.frame is None or outer.frame.via in ("clause", "colon") or outer.kind == "direct"
-            or inner.frame.via == "noun")
+    return (
+        outer.frame is None
+        or outer.frame.via in ("clause", "colon")
+        or outer.kind == "direct"
+        or inner.frame.via == "noun"
+    )
 
 
 def _dedupe(drafts: list[_Draft]) -> list[_Draft]:
@@ -509,8 +562,14 @@ def _dedupe(drafts: list[_Draft]) -> list[_Draft]:
 # -- the quote tagger --------------------------------------------------------
 
 
-def _with_tagging(drafts: list[_Draft], tagging: Tagging, candidates: list[tuple[_Draft, float]],
-                  doc: Doc, text: str, quoted: list[Offsets]) -> list[_Draft]:
+def _with_tagging(
+    drafts: list[_Draft],
+    tagging: Tagging,
+    candidates: list[tuple[_Draft, float]],
+    doc: Doc,
+    text: str,
+    quoted: list[Offsets],
+) -> list[_Draft]:
     """The kept quotes the tagger does not rule out, and the tagged spans it is sure of
     that no kept quote covers. An added span's cue and speaker are the word it hangs on
     and that word's subject (``_governing_frame``), else those of the likeliest candidate
@@ -520,17 +579,26 @@ def _with_tagging(drafts: list[_Draft], tagging: Tagging, candidates: list[tuple
     the candidate alone 0.836 (0.873 and 0.862 against 0.840 and 0.832 on each half)."""
     kept = [d for d in drafts if tagging.mean_content(text, d.parts) >= TAGGED_DROP_BELOW]
     taken = [_word_starts(text, d.parts) for d in kept]
-    by_likelihood = [(d, _word_starts(text, d.parts))
-                     for d, _ in sorted(candidates, key=lambda pair: -pair[1]) if d.frame is not None]
+    by_likelihood = [
+        (d, _word_starts(text, d.parts))
+        for d, _ in sorted(candidates, key=lambda pair: -pair[1])
+        if d.frame is not None
+    ]
     for start, end, content in tagging.spans():
         words = _word_starts(text, [(start, end)])
         if len(words) < TAGGED_MIN_WORDS or content < TAGGED_MIN_CONTENT or any(words & t for t in taken):
             continue
         frame = _governing_frame(doc, start, end) or next(
-            (d.frame for d, other in by_likelihood if words & other), None)
+            (d.frame for d, other in by_likelihood if words & other), None
+        )
         inside = [q for q in quoted if _overlaps(q, (start, end))]
-        kind = ("direct" if inside and _share_inside([(start, end)], inside) >= DIRECT_SHARE
-                else "mixed" if inside else "indirect")
+        kind = (
+            "direct"
+            if inside and _share_inside([(start, end)], inside) >= DIRECT_SHARE
+            else "mixed"
+            if inside
+            else "indirect"
+        )
         kept.append(_Draft([(start, end)], kind, frame, tagged=True))
         taken.append(words)
     return kept
@@ -553,9 +621,17 @@ def _governing_frame(doc: Doc, start: int, end: int) -> Frame | None:
         if subject is not None and not span.start <= subject.i < span.end:
             cue = cue or word
             speaker = noun_phrase(subject)
-            return Frame(cue=(cue.idx, cue.idx + len(cue)), lemma=cue.lemma_.lower(), frames=frozenset(),
-                         speaker=speaker, parts=((start, end),), clause=(min(speaker[0], cue.idx), end),
-                         head=cue.i, via="tagged", listed=False)
+            return Frame(
+                cue=(cue.idx, cue.idx + len(cue)),
+                lemma=cue.lemma_.lower(),
+                frames=frozenset(),
+                speaker=speaker,
+                parts=((start, end),),
+                clause=(min(speaker[0], cue.idx), end),
+                head=cue.i,
+                via="tagged",
+                listed=False,
+            )
         if word.head == word:
             return None
         word = word.head
@@ -617,8 +693,11 @@ def _speaker_actor(doc: Doc, analysis: Analysis, speaker: Offsets):
         return None
     head = _head(span)
     start, end = head.idx, head.idx + len(head)
-    found = [(analysis.actor(m.actor_id), m) for m in analysis.mentions_in(speaker[0], span.end_char)
-             if m.actor_id and speaker[0] <= m.start and m.end <= span.end_char]
+    found = [
+        (analysis.actor(m.actor_id), m)
+        for m in analysis.mentions_in(speaker[0], span.end_char)
+        if m.actor_id and speaker[0] <= m.start and m.end <= span.end_char
+    ]
     found = [(actor, m) for actor, m in found if actor is not None]
     holding = [(a, m) for a, m in found if m.start <= start and end <= m.end]
     people = [a for a, m in holding if a.kind == "person"]
@@ -663,8 +742,7 @@ def speaker_kind(doc: Doc, speaker: Offsets | None) -> str:
     head = _head(span)
     if head.lower_ in PRONOUNS or head.pos_ == "PRON":
         return "pronoun"
-    if head.pos_ == "PROPN" or head.ent_type_ in ("PERSON", "ORG", "GPE", "NORP") or (
-            head.is_upper and len(head) > 1):
+    if head.pos_ == "PROPN" or head.ent_type_ in ("PERSON", "ORG", "GPE", "NORP") or (head.is_upper and len(head) > 1):
         return "name"
     return "nominal"
 

@@ -21,12 +21,44 @@ from dyads.records import Analysis
 # When Analysis gains ``quotes`` (records with start, end and a speaker actor id),
 # the events stage takes quotes and speakers from there instead of the marks below.
 QUOTES_HOOK = "quotes"
-SPEECH_VERBS = frozenset({
-    "say", "tell", "state", "add", "note", "explain", "stress", "point", "claim", "announce",
-    "report", "declare", "insist", "warn", "emphasize", "emphasise", "underline", "remark",
-    "write", "quote", "reiterate", "confirm", "believe", "argue", "assert", "affirm",
-    "observe", "comment", "reply", "respond", "answer", "acknowledge", "admit", "recall",
-})
+SPEECH_VERBS = frozenset(
+    {
+        "say",
+        "tell",
+        "state",
+        "add",
+        "note",
+        "explain",
+        "stress",
+        "point",
+        "claim",
+        "announce",
+        "report",
+        "declare",
+        "insist",
+        "warn",
+        "emphasize",
+        "emphasise",
+        "underline",
+        "remark",
+        "write",
+        "quote",
+        "reiterate",
+        "confirm",
+        "believe",
+        "argue",
+        "assert",
+        "affirm",
+        "observe",
+        "comment",
+        "reply",
+        "respond",
+        "answer",
+        "acknowledge",
+        "admit",
+        "recall",
+    }
+)
 FIRST_PERSON = frozenset({"we", "us", "our", "ours"})
 _QUOTE = re.compile(r"[\"“”«»]")
 

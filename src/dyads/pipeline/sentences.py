@@ -1,11 +1,11 @@
 """Sentences and named entities of a parsed article, as offsets into its text.
 
-    >>> from dyads.records import Article
-    >>> from dyads import nlp
-    >>> a = Article(headline="Envoys meet", paragraphs=("Norway and Kenya met. They agreed.",), origin="t")
-    >>> sents = extract_sentences(a, nlp.load()(a.text))
-    >>> [(s.section, a.text[s.start:s.end]) for s in sents]
-    [('headline', 'Envoys meet'), ('body', 'Norway and Kenya met.'), ('body', 'They agreed.')]
+>>> from dyads.records import Article
+>>> from dyads import nlp
+>>> a = Article(headline="Envoys meet", paragraphs=("Norway and Kenya met. They agreed.",), origin="t")
+>>> sents = extract_sentences(a, nlp.load()(a.text))
+>>> [(s.section, a.text[s.start:s.end]) for s in sents]
+[('headline', 'Envoys meet'), ('body', 'Norway and Kenya met.'), ('body', 'They agreed.')]
 """
 
 from __future__ import annotations
@@ -38,7 +38,13 @@ def extract_entities(doc: Doc, sentences: tuple[Sentence, ...]) -> tuple[Entity,
     """spaCy's named entities with offsets and the index of their sentence."""
     starts = [s.start for s in sentences]
     return tuple(
-        Entity(i, ent.start_char, ent.end_char, ent.label_, ent.text,
-               max(0, bisect.bisect_right(starts, ent.start_char) - 1))
+        Entity(
+            i,
+            ent.start_char,
+            ent.end_char,
+            ent.label_,
+            ent.text,
+            max(0, bisect.bisect_right(starts, ent.start_char) - 1),
+        )
         for i, ent in enumerate(doc.ents)
     )

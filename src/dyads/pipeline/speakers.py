@@ -62,8 +62,25 @@ GROUP_PRONOUNS = frozenset({"they", "them", "it", "we", "us"})
 _INDEFINITE = frozenset({"a", "an", "one", "another"})
 # Dependents of a descriptor's head that stay in the descriptor as shown: "a spokesperson
 # for the camp", "a person familiar with the talks".
-_DESCRIPTOR_DEPS = frozenset({"prep", "pobj", "amod", "compound", "det", "poss", "nummod", "acl", "advmod",
-                              "case", "npadvmod", "nmod", "quantmod", "pcomp", "dobj"})
+_DESCRIPTOR_DEPS = frozenset(
+    {
+        "prep",
+        "pobj",
+        "amod",
+        "compound",
+        "det",
+        "poss",
+        "nummod",
+        "acl",
+        "advmod",
+        "case",
+        "npadvmod",
+        "nmod",
+        "quantmod",
+        "pcomp",
+        "dobj",
+    }
+)
 
 
 @functools.cache
@@ -86,8 +103,9 @@ def resolve_speakers(doc: Doc, analysis: Analysis) -> Analysis:
         if quote.speaker_id:
             previous = quote
     quotes.sort(key=lambda q: q.index)
-    return dataclasses.replace(analysis, quotes=tuple(quotes), actors=tuple(state.actors.values()),
-                               mentions=state.mentions())
+    return dataclasses.replace(
+        analysis, quotes=tuple(quotes), actors=tuple(state.actors.values()), mentions=state.mentions()
+    )
 
 
 class _State:
@@ -100,8 +118,9 @@ class _State:
         self.paragraph_starts = [s.start for s in analysis.article.sections()]
         known = [m for m in analysis.mentions if m.actor_id in self.actors]
         self.people = [(m.start, m.end, m.actor_id) for m in known if self.actors[m.actor_id].kind == "person"]
-        self.orgs = [(m.start, m.end, m.actor_id) for m in known
-                     if self.actors[m.actor_id].kind in ("organization", "group")]
+        self.orgs = [
+            (m.start, m.end, m.actor_id) for m in known if self.actors[m.actor_id].kind in ("organization", "group")
+        ]
         self.genders = self._genders()
 
     # -- gender ------------------------------------------------------------
@@ -114,14 +133,14 @@ class _State:
             span = self.doc.char_span(start, end, alignment_mode="expand")
             if span is None:
                 continue
-            before = self.doc[max(0, span.start - 1):span.start]
+            before = self.doc[max(0, span.start - 1) : span.start]
             for token in list(before) + list(span):
                 what = words.get(token.lower_)
                 if what in ("m", "f") and token.pos_ != "PRON":
                     tally[what] += 2
             # "Lonechild said she ...": a personal pronoun right after a person's mention,
             # in the same sentence, as the subject of the next clause.
-            after = self.doc[span.end:min(len(self.doc), span.end + 4)]
+            after = self.doc[span.end : min(len(self.doc), span.end + 4)]
             for token in after:
                 if token.lower_ in ("he", "she", "himself", "herself") and token.sent == span.sent:
                     tally[words[token.lower_]] += 1
@@ -188,15 +207,17 @@ class _State:
         calls it an organization."""
         from dyads.pipeline.actors import slug
 
-        name = self.text[words[0].idx:words[-1].idx + len(words[-1])].replace("\u200b", "").strip()
+        name = self.text[words[0].idx : words[-1].idx + len(words[-1])].replace("\u200b", "").strip()
         org = any(t.ent_type_ in ("ORG", "NORP", "FAC") for t in words) and not any(
-            t.ent_type_ == "PERSON" for t in words)
+            t.ent_type_ == "PERSON" for t in words
+        )
         kind = "organization" if org else "person"
         actor = Actor(id=("org:" if org else "person:") + slug(name), kind=kind, name=name)
         self.actors.setdefault(actor.id, actor)
         start, end = words[0].idx, words[-1].idx + len(words[-1])
-        self.added.append(Mention(0, start, end, 0, self.text[start:end], "name" if not org else "organization",
-                                  actor.id))
+        self.added.append(
+            Mention(0, start, end, 0, self.text[start:end], "name" if not org else "organization", actor.id)
+        )
         (self.orgs if org else self.people).append((start, end, actor.id))
         return actor.id
 
@@ -204,10 +225,14 @@ class _State:
         word = span.root.lower_ if len(span) > 1 else span[0].lower_
         at = span.start_char
         if word in PERSONAL:
-            if (PREVIOUS_SPEAKER_FIRST and previous is not None and previous.speaker_id
-                    and at - previous.end <= PRONOUN_REACH
-                    and self.actors.get(previous.speaker_id, Actor("", "", "")).kind == "person"
-                    and self.agrees(previous.speaker_id, word)):
+            if (
+                PREVIOUS_SPEAKER_FIRST
+                and previous is not None
+                and previous.speaker_id
+                and at - previous.end <= PRONOUN_REACH
+                and self.actors.get(previous.speaker_id, Actor("", "", "")).kind == "person"
+                and self.agrees(previous.speaker_id, word)
+            ):
                 return previous.speaker_id
             before = [a for s, e, a in self.people if e <= at and at - e <= PRONOUN_REACH and self.agrees(a, word)]
             if before:
@@ -217,15 +242,21 @@ class _State:
                 return after[0]
             return actor.id if actor else None
         if word in GROUP_PRONOUNS:
-            if previous is not None and previous.speaker_id and self.actors[previous.speaker_id].kind in (
-                    "organization", "group", "country"):
+            if (
+                previous is not None
+                and previous.speaker_id
+                and self.actors[previous.speaker_id].kind in ("organization", "group", "country")
+            ):
                 return previous.speaker_id
             before = [a for s, e, a in self.orgs if e <= at and at - e <= PRONOUN_REACH]
             if before:
                 return before[-1]
             if GROUP_PRONOUN_ANY_ACTOR:  # "a plan proposed by Abe ... It calls for ...": the plan's author
-                before = [m.actor_id for m in self.analysis.mentions
-                          if m.actor_id and m.end <= at and at - m.end <= PRONOUN_REACH]
+                before = [
+                    m.actor_id
+                    for m in self.analysis.mentions
+                    if m.actor_id and m.end <= at and at - m.end <= PRONOUN_REACH
+                ]
                 if before:
                     return before[-1]
             return actor.id if actor else None
@@ -269,7 +300,7 @@ class _State:
         if owner is not None:
             if owner.lower_ in GROUP_PRONOUNS or owner.lower_ in ("its", "their", "his", "her"):
                 return None
-            owner_span = span.doc[owner.left_edge.i:owner.i + 1]
+            owner_span = span.doc[owner.left_edge.i : owner.i + 1]
             mention = self.analysis.mention_at(owner.idx, owner.idx + len(owner))
             if mention is not None and mention.actor_id in self.actors:
                 return mention.actor_id
@@ -278,8 +309,11 @@ class _State:
         if DOCUMENT_AUTHOR == "org":
             before = [a for s, e, a in self.orgs if e <= at and at - e <= PRONOUN_REACH]
         elif DOCUMENT_AUTHOR == "any":
-            before = [m.actor_id for m in self.analysis.mentions
-                      if m.actor_id in self.actors and m.end <= at and at - m.end <= PRONOUN_REACH]
+            before = [
+                m.actor_id
+                for m in self.analysis.mentions
+                if m.actor_id in self.actors and m.end <= at and at - m.end <= PRONOUN_REACH
+            ]
         else:
             before = []
         return before[-1] if before else None
@@ -292,8 +326,14 @@ class _State:
         title = lex.title(span.text)
         if not title:
             return None
-        country = next((lex.phrases[t.text][1] for t in span
-                        if t.text in lex.phrases and lex.phrases[t.text][0] in {"demonym", "name"}), None)
+        country = next(
+            (
+                lex.phrases[t.text][1]
+                for t in span
+                if t.text in lex.phrases and lex.phrases[t.text][0] in {"demonym", "name"}
+            ),
+            None,
+        )
         for s, e, actor_id in self.people:
             if s >= span.end_char and _fits_safe(_fits, self.actors[actor_id], title, country):
                 return actor_id
@@ -319,15 +359,20 @@ class _State:
             return self.analysis.mentions
         starts = [s.start for s in self.analysis.sentences]
         taken = {(m.start, m.end) for m in self.analysis.mentions}
-        added = [dataclasses.replace(m, sentence=max(0, bisect.bisect_right(starts, m.start) - 1))
-                 for m in self.added if (m.start, m.end) not in taken]
+        added = [
+            dataclasses.replace(m, sentence=max(0, bisect.bisect_right(starts, m.start) - 1))
+            for m in self.added
+            if (m.start, m.end) not in taken
+        ]
         merged = sorted(list(self.analysis.mentions) + added, key=lambda m: (m.start, -m.end))
         chains: dict[str, int] = {}
         for m in merged:
             if m.actor_id:
                 chains.setdefault(m.actor_id, len(chains))
-        return tuple(dataclasses.replace(m, index=i, chain=chains.get(m.actor_id) if m.actor_id else None)
-                     for i, m in enumerate(merged))
+        return tuple(
+            dataclasses.replace(m, index=i, chain=chains.get(m.actor_id) if m.actor_id else None)
+            for i, m in enumerate(merged)
+        )
 
 
 def _within_descriptor(token, head) -> bool:

@@ -81,8 +81,12 @@ def lexicon() -> dict[tuple[str, str], tuple[Trigger, ...]]:
     for row in _rows("event-triggers.tsv"):
         lemma, _, particle = row["trigger"].partition(" ")
         trigger = Trigger(
-            lemma=lemma, pos=row["pos"], cameo=row["cameo"], type=_dash(row["type"]),
-            mode=_dash(row["mode"]), frame=row["frame"],
+            lemma=lemma,
+            pos=row["pos"],
+            cameo=row["cameo"],
+            type=_dash(row["type"]),
+            mode=_dash(row["mode"]),
+            frame=row["frame"],
             recipient=tuple(r for r in row["recipient"].split(",") if r and r != "-"),
             requires=_requires(row["requires"], particle or None),
             key=row_key(row),
@@ -120,8 +124,9 @@ def trigger_lemmas() -> frozenset[str]:
 
 @functools.cache
 def _intents() -> dict[tuple[str, str], tuple[str, str | None, str | None]]:
-    return {(r["frame"], r["content"]): (r["cameo"], _dash(r["type"]), _dash(r["mode"]))
-            for r in _rows("event-intents.tsv")}
+    return {
+        (r["frame"], r["content"]): (r["cameo"], _dash(r["type"]), _dash(r["mode"])) for r in _rows("event-intents.tsv")
+    }
 
 
 def match(token: Token) -> Trigger | None:
@@ -151,7 +156,8 @@ def _predicative(participle: Token) -> bool:
     """A participle after "be" with no by-agent: "is opposed to", not "was opposed by"."""
     children = list(participle.children)
     after_be = any(c.dep_ in ("auxpass", "aux") and c.lemma_ == "be" for c in children) or (
-        participle.dep_ == "acomp" and participle.head.lemma_ == "be")
+        participle.dep_ == "acomp" and participle.head.lemma_ == "be"
+    )
     return after_be and not any(c.dep_ == "agent" for c in children)
 
 
@@ -187,8 +193,13 @@ def objects_and_modifiers(token: Token) -> list[Token]:
         if child.dep_ in ("dobj", "obj", "nsubjpass", "attr", "oprd"):
             found += [child, *child.conjuncts, *[c for c in child.children if c.dep_ in ("compound", "amod")]]
             # "700 kg of medicine", "a number of troops": the measured thing
-            found += [g for c in child.children if c.dep_ == "prep" and c.lower_ == "of"
-                      for g in c.children if g.dep_ == "pobj"]
+            found += [
+                g
+                for c in child.children
+                if c.dep_ == "prep" and c.lower_ == "of"
+                for g in c.children
+                if g.dep_ == "pobj"
+            ]
         elif child.dep_ == "prep" and child.lower_ == "of":
             found += [c for c in child.children if c.dep_ == "pobj"]  # "state of emergency"
         elif child.dep_ in _MODIFIER_DEPS:

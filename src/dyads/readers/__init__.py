@@ -43,8 +43,9 @@ URL_TIMEOUT_SECONDS = 30
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 
 
-def read_inputs(specs: Iterable[str], *, settings: Settings,
-                reference: dt.date | None = None) -> Iterator[Article | Failure | Unread | Notice]:
+def read_inputs(
+    specs: Iterable[str], *, settings: Settings, reference: dt.date | None = None
+) -> Iterator[Article | Failure | Unread | Notice]:
     """Articles from every input, in order; a Failure for each one that cannot be read, an
     Unread for each file of a folder that no reader takes, and a Notice before each record
     read with a warning (a date field that holds no date)."""
@@ -64,8 +65,10 @@ def expand(spec: str) -> list[Path]:
     path = Path(spec)
     if path.is_dir():
         files = sorted(
-            p for p in path.rglob("*")
-            if p.is_file() and p.suffix.lower() in READABLE_SUFFIXES
+            p
+            for p in path.rglob("*")
+            if p.is_file()
+            and p.suffix.lower() in READABLE_SUFFIXES
             and not any(part.startswith(".") for part in p.relative_to(path).parts)
         )
         if not files:
@@ -84,8 +87,10 @@ def expand(spec: str) -> list[Path]:
 def unread_files(folder: Path) -> list[Path]:
     """The files of a folder (recursively, hidden ones aside) that ``expand`` leaves out."""
     return sorted(
-        p for p in folder.rglob("*")
-        if p.is_file() and p.suffix.lower() not in READABLE_SUFFIXES
+        p
+        for p in folder.rglob("*")
+        if p.is_file()
+        and p.suffix.lower() not in READABLE_SUFFIXES
         and not any(part.startswith(".") for part in p.relative_to(folder).parts)
     )
 
@@ -126,17 +131,21 @@ def _read_spec(spec: str, *, settings: Settings, reference: dt.date | None):
         raise InputError(repr(spec), "empty input name; give a file, folder, glob, URL or - for stdin")
     if spec == "-":
         data = sys.stdin.buffer.read(settings.max_file_bytes + 1)
-        yield from _read_bytes(data, origin="<stdin>", kind=_sniff(data), settings=settings,
-                               reference=reference)
+        yield from _read_bytes(data, origin="<stdin>", kind=_sniff(data), settings=settings, reference=reference)
     elif spec.startswith(("http://", "https://")):
         yield _read_url(spec, settings=settings, reference=reference)
     elif _SCHEME.match(spec):
-        raise InputError(spec, f"{spec.split(':', 1)[0]}:// addresses are not read; give an http(s) URL, "
-                               "or fetch the file and give its path")
+        raise InputError(
+            spec,
+            f"{spec.split(':', 1)[0]}:// addresses are not read; give an http(s) URL, "
+            "or fetch the file and give its path",
+        )
     else:
         if Path(spec).is_dir():
-            yield from (Unread(_origin(p), f"{p.suffix.lower() or 'no suffix'}: not a format dyads reads")
-                        for p in unread_files(Path(spec)))
+            yield from (
+                Unread(_origin(p), f"{p.suffix.lower() or 'no suffix'}: not a format dyads reads")
+                for p in unread_files(Path(spec))
+            )
         for path in expand(spec):
             try:
                 yield from _read_file(path, settings=settings, reference=reference)
@@ -150,30 +159,37 @@ def _read_file(path: Path, *, settings: Settings, reference: dt.date | None):
     try:
         if suffix in JSONL_SUFFIXES:  # streamed: any size
             with path.open("rb") as lines:
-                yield from read_jsonl(lines, origin=origin, reference=reference,
-                                      max_chars=settings.max_article_chars)
+                yield from read_jsonl(lines, origin=origin, reference=reference, max_chars=settings.max_article_chars)
             return
         size = path.stat().st_size
         streams = suffix in {".csv", ".tsv", ".json"}
         if not streams and size > settings.max_file_bytes:
-            raise InputError(origin, f"file is {size / 2**20:.1f} MB, over the "
-                                     f"{settings.max_file_mb:g} MB limit for one article; "
-                                     "raise --max-file-mb or split it")
+            raise InputError(
+                origin,
+                f"file is {size / 2**20:.1f} MB, over the "
+                f"{settings.max_file_mb:g} MB limit for one article; "
+                "raise --max-file-mb or split it",
+            )
         data = path.read_bytes()
     except OSError as e:
         raise InputError(origin, f"cannot read file ({e.strerror}); check its permissions") from e
-    kind = {**dict.fromkeys(TEXT_SUFFIXES, "text"), **dict.fromkeys(HTML_SUFFIXES, "html"),
-            ".json": "json", ".csv": "csv", ".tsv": "tsv"}.get(suffix) or _sniff(data)
+    kind = {
+        **dict.fromkeys(TEXT_SUFFIXES, "text"),
+        **dict.fromkeys(HTML_SUFFIXES, "html"),
+        ".json": "json",
+        ".csv": "csv",
+        ".tsv": "tsv",
+    }.get(suffix) or _sniff(data)
     yield from _read_bytes(data, origin=origin, kind=kind, settings=settings, reference=reference)
 
 
-def _read_bytes(data: bytes, *, origin: str, kind: str, settings: Settings,
-                reference: dt.date | None):
+def _read_bytes(data: bytes, *, origin: str, kind: str, settings: Settings, reference: dt.date | None):
     if not data.strip():
         raise InputError(origin, "file is empty; give a story with text")
     if len(data) > settings.max_file_bytes and kind in {"text", "html"}:
-        raise InputError(origin, f"input is over the {settings.max_file_mb:g} MB limit "
-                                 "for one article; raise --max-file-mb")
+        raise InputError(
+            origin, f"input is over the {settings.max_file_mb:g} MB limit for one article; raise --max-file-mb"
+        )
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise InputError(origin, "file is UTF-16, not UTF-8; re-encode it, e.g. iconv -f utf-16 -t utf-8")
     if b"\x00" in data[:SNIFF_BYTES]:
@@ -182,16 +198,21 @@ def _read_bytes(data: bytes, *, origin: str, kind: str, settings: Settings,
         yield read_html(data, origin=origin, reference=reference)
         return
     if kind == "jsonl":
-        yield from read_jsonl(data.splitlines(), origin=origin, reference=reference,
-                              max_chars=settings.max_article_chars)
+        yield from read_jsonl(
+            data.splitlines(), origin=origin, reference=reference, max_chars=settings.max_article_chars
+        )
         return
     text = _decode(data, origin=origin)
     if kind == "json":
         yield from read_json(text, origin=origin, reference=reference)
     elif kind in {"csv", "tsv"}:
-        yield from read_csv(text, origin=origin, reference=reference,
-                            max_chars=settings.max_article_chars,
-                            delimiter="\t" if kind == "tsv" else ",")
+        yield from read_csv(
+            text,
+            origin=origin,
+            reference=reference,
+            max_chars=settings.max_article_chars,
+            delimiter="\t" if kind == "tsv" else ",",
+        )
     else:
         article = parse_wire(text, origin=origin)
         reason = not_news_reason(article)
@@ -211,8 +232,11 @@ def _read_url(url: str, *, settings: Settings, reference: dt.date | None) -> Art
     except urllib.error.HTTPError as e:
         return Failure(url, f"cannot fetch URL (HTTP {e.code} {e.reason}); check the address")
     except (urllib.error.URLError, OSError, ValueError) as e:
-        return Failure(url, f"cannot fetch URL ({getattr(e, 'reason', e)}); check the address "
-                            "and your network, or save the page and give the file")
+        return Failure(
+            url,
+            f"cannot fetch URL ({getattr(e, 'reason', e)}); check the address "
+            "and your network, or save the page and give the file",
+        )
     if len(data) > settings.max_file_bytes:
         return Failure(url, f"page is over the {settings.max_file_mb:g} MB limit; raise --max-file-mb")
     try:
@@ -225,8 +249,11 @@ def _decode(data: bytes, *, origin: str) -> str:
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as e:
-        raise InputError(origin, f"not valid UTF-8 (byte 0x{data[e.start]:02x} at offset {e.start}); "
-                                 "re-encode it, e.g. iconv -f latin1 -t utf-8") from e
+        raise InputError(
+            origin,
+            f"not valid UTF-8 (byte 0x{data[e.start]:02x} at offset {e.start}); "
+            "re-encode it, e.g. iconv -f latin1 -t utf-8",
+        ) from e
 
 
 def _sniff(data: bytes) -> str:

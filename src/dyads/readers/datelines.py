@@ -1,11 +1,11 @@
 """Find and parse the dateline that opens a wire story.
 
-    >>> parse_dateline("TOKYO, January 26. /TASS/. Japan is outperforming ...")
-    (Dateline(raw='TOKYO, January 26. /TASS/.', place='TOKYO', date_text='January 26', agency='TASS', month=1, day=26, year=None), 'Japan is outperforming ...')
-    >>> parse_dateline("BEIJING, Jan. 26 (Xinhua) -- China said ...")[0].agency
-    'Xinhua'
-    >>> parse_dateline("Japan is outperforming all other G7 countries")
-    (None, 'Japan is outperforming all other G7 countries')
+>>> parse_dateline("TOKYO, January 26. /TASS/. Japan is outperforming ...")
+(Dateline(raw='TOKYO, January 26. /TASS/.', place='TOKYO', date_text='January 26', agency='TASS', month=1, day=26, year=None), 'Japan is outperforming ...')
+>>> parse_dateline("BEIJING, Jan. 26 (Xinhua) -- China said ...")[0].agency
+'Xinhua'
+>>> parse_dateline("Japan is outperforming all other G7 countries")
+(None, 'Japan is outperforming all other G7 countries')
 """
 
 from __future__ import annotations
@@ -15,8 +15,18 @@ import re
 from dyads.records import Dateline
 
 MONTHS = {
-    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6,
-    "jul": 7, "aug": 8, "sep": 9, "oct": 10, "nov": 11, "dec": 12,
+    "jan": 1,
+    "feb": 2,
+    "mar": 3,
+    "apr": 4,
+    "may": 5,
+    "jun": 6,
+    "jul": 7,
+    "aug": 8,
+    "sep": 9,
+    "oct": 10,
+    "nov": 11,
+    "dec": 12,
 }
 _MONTH = (
     r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
@@ -62,9 +72,7 @@ PATTERNS = (
 # ("IGORA /Leningrad Region/, December 26. /TASS/. " is 47), and the patterns
 # need not scan a 500,000-character paragraph of one word (seconds each).
 MAX_DATELINE_CHARS = 200
-_DATE_PARTS = re.compile(
-    rf"(?P<month>{_MONTH})\.?\s+(?P<day>\d{{1,2}})|(?P<day2>\d{{1,2}})\s+(?P<month2>{_MONTH})"
-)
+_DATE_PARTS = re.compile(rf"(?P<month>{_MONTH})\.?\s+(?P<day>\d{{1,2}})|(?P<day2>\d{{1,2}})\s+(?P<month2>{_MONTH})")
 _YEAR = re.compile(r"\b(1[89]\d\d|2\d\d\d)\b")
 
 
@@ -80,7 +88,7 @@ def parse_dateline(paragraph: str) -> tuple[Dateline | None, str]:
         match = pattern.match(head)
         # A match that runs to the cut may continue past it: no dateline is that long.
         if match and (match.end() < len(head) or len(head) == len(paragraph)):
-            return _dateline(match), paragraph[match.end():]
+            return _dateline(match), paragraph[match.end() :]
     return None, paragraph
 
 

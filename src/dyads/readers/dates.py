@@ -53,8 +53,7 @@ def parse_date(value: object, *, origin: str) -> dt.date | None:
         return value
     text = str(value).strip()
     if len(text) > MAX_DATE_CHARS:
-        raise InputError(origin, f"date field is {len(text):,} characters long, not a date; "
-                                 "give it as YYYY-MM-DD")
+        raise InputError(origin, f"date field is {len(text):,} characters long, not a date; give it as YYYY-MM-DD")
     if _ISO_DATE.match(text):
         try:
             return dt.date.fromisoformat(text[:10])

@@ -36,8 +36,7 @@ def extract_html(page: bytes | str) -> dict | None:
     return document.as_dict()
 
 
-def read_html(page: bytes | str, *, origin: str, reference: dt.date | None = None,
-              url: str | None = None) -> Article:
+def read_html(page: bytes | str, *, origin: str, reference: dt.date | None = None, url: str | None = None) -> Article:
     """An Article from an HTML page.
 
     Raises:
@@ -45,8 +44,11 @@ def read_html(page: bytes | str, *, origin: str, reference: dt.date | None = Non
     """
     meta = extract_html(page)
     if meta is None:
-        raise InputError(origin, "no article text found in this HTML page (text nested more than about 250 "
-                                 "elements deep is not read); give a news story's page, or its text as .txt")
+        raise InputError(
+            origin,
+            "no article text found in this HTML page (text nested more than about 250 "
+            "elements deep is not read); give a news story's page, or its text as .txt",
+        )
     try:
         metadata_date = parse_date(meta.get("date"), origin=origin)
     except InputError:
@@ -62,6 +64,4 @@ def read_html(page: bytes | str, *, origin: str, reference: dt.date | None = Non
     reason = not_news_reason(article, pagetype=meta.get("pagetype") or "", dated=metadata_date is not None)
     if reason:
         raise InputError(origin, reason)
-    return article.replace(
-        published=resolve_published(metadata_date, article.dateline, reference=reference)
-    )
+    return article.replace(published=resolve_published(metadata_date, article.dateline, reference=reference))

@@ -40,12 +40,12 @@ def not_news_reason(article: Article, *, pagetype: str | None = None, dated: boo
     words = len(_WORD.findall(" ".join((article.headline, *article.paragraphs))))
     signals = article.dateline is not None or article.author or dated
     if pagetype is not None and not signals and words < MIN_PAGE_WORDS:
-        return (f"page has {words} words and no date, byline or dateline: not a news article "
-                "(a shop, menu or index page?)")
+        return (
+            f"page has {words} words and no date, byline or dateline: not a news article (a shop, menu or index page?)"
+        )
     lines = [p for p in (article.headline, *article.paragraphs) if p]
     if pagetype is None and not signals and not any(_is_sentence(p) for p in lines):
-        return (f"reads as notes, not a story: no dateline and no sentence among {len(lines)} lines; "
-                "give a news story")
+        return f"reads as notes, not a story: no dateline and no sentence among {len(lines)} lines; give a news story"
     return None
 
 

@@ -1,9 +1,9 @@
 """Read JSONL, JSON and CSV records, mapping common field names onto an Article.
 
-    >>> rec = {"title": "Envoys meet", "body": "OSLO, March 3 (Reuters) - Envoys met.", "published": "2019-03-03"}
-    >>> a = article_from_record(rec, origin="feed.jsonl:1")
-    >>> a.headline, a.dateline.place, a.published
-    ('Envoys meet', 'OSLO', datetime.date(2019, 3, 3))
+>>> rec = {"title": "Envoys meet", "body": "OSLO, March 3 (Reuters) - Envoys met.", "published": "2019-03-03"}
+>>> a = article_from_record(rec, origin="feed.jsonl:1")
+>>> a.headline, a.dateline.place, a.published
+('Envoys meet', 'OSLO', datetime.date(2019, 3, 3))
 """
 
 from __future__ import annotations
@@ -27,8 +27,7 @@ log = logging.getLogger(__name__)
 HEADLINE_FIELDS = ("headline", "title", "name")
 TEXT_FIELDS = ("text", "body", "content", "article", "story", "full_text", "maintext")
 DEK_FIELDS = ("dek", "subtitle", "subheadline", "sub_headline", "standfirst")
-DATE_FIELDS = ("published", "date", "published_at", "publish_date", "pubdate",
-               "date_publish", "datetime", "timestamp")
+DATE_FIELDS = ("published", "date", "published_at", "publish_date", "pubdate", "date_publish", "datetime", "timestamp")
 URL_FIELDS = ("url", "link", "href", "source_url")
 SOURCE_FIELDS = ("source", "publisher", "site", "sitename", "outlet", "agency", "domain")
 AUTHOR_FIELDS = ("author", "authors", "byline")
@@ -37,8 +36,9 @@ ID_FIELDS = ("id", "guid", "uuid", "article_id", "doc_id")
 
 # What a file's records with a date field that is no date have in common, for one line
 # that counts them (``IngestSummary.notice_lines``).
-BAD_DATE_GIST = ("had a date field that is no full date; their publication dates were left to "
-                 "the dateline; give dates as YYYY-MM-DD")
+BAD_DATE_GIST = (
+    "had a date field that is no full date; their publication dates were left to the dateline; give dates as YYYY-MM-DD"
+)
 
 
 def article_from_record(record: dict, *, origin: str, reference: dt.date | None = None) -> Article:
@@ -53,8 +53,9 @@ def article_from_record(record: dict, *, origin: str, reference: dt.date | None 
     return article
 
 
-def record_article(record: dict, *, origin: str, file: str,
-                   reference: dt.date | None = None) -> tuple[Article, Notice | None]:
+def record_article(
+    record: dict, *, origin: str, file: str, reference: dt.date | None = None
+) -> tuple[Article, Notice | None]:
     """An Article from one record's fields, and a Notice if its date field holds no date.
 
     Args:
@@ -87,9 +88,7 @@ def record_article(record: dict, *, origin: str, file: str,
     )
     if article.dateline is None and fields.get("dateline"):
         article = article.replace(dateline=parse_dateline(clean_text(str(fields["dateline"])).strip())[0])
-    return article.replace(
-        published=resolve_published(metadata_date, article.dateline, reference=reference)
-    ), notice
+    return article.replace(published=resolve_published(metadata_date, article.dateline, reference=reference)), notice
 
 
 def _read_record(record, *, origin: str, file: str, reference: dt.date | None) -> Iterator[Article | Notice]:
@@ -100,8 +99,9 @@ def _read_record(record, *, origin: str, file: str, reference: dt.date | None) -
     yield article
 
 
-def read_jsonl(lines: Iterable[bytes], *, origin: str, reference: dt.date | None = None,
-               max_chars: int) -> Iterator[Article | Failure | Notice]:
+def read_jsonl(
+    lines: Iterable[bytes], *, origin: str, reference: dt.date | None = None, max_chars: int
+) -> Iterator[Article | Failure | Notice]:
     """One Article (or Failure) per non-blank line of a JSONL stream."""
     for number, raw in enumerate(lines, start=1):
         where = f"{origin}:{number}"
@@ -110,8 +110,10 @@ def read_jsonl(lines: Iterable[bytes], *, origin: str, reference: dt.date | None
         try:
             line = raw.decode("utf-8-sig")
             if len(line) > max_chars:
-                raise InputError(where, f"record is {len(line):,} characters, over the "
-                                        f"{max_chars:,} limit; raise --max-article-chars")
+                raise InputError(
+                    where,
+                    f"record is {len(line):,} characters, over the {max_chars:,} limit; raise --max-article-chars",
+                )
             record = json.loads(line)
             yield from _read_record(record, origin=where, file=origin, reference=reference)
         except UnicodeDecodeError as e:
@@ -129,8 +131,9 @@ def read_json(text: str, *, origin: str, reference: dt.date | None = None) -> It
     try:
         data = json.loads(text)
     except json.JSONDecodeError as e:
-        raise InputError(origin, f"not valid JSON ({e.msg} at line {e.lineno}); "
-                                 "for one record per line name the file .jsonl") from e
+        raise InputError(
+            origin, f"not valid JSON ({e.msg} at line {e.lineno}); for one record per line name the file .jsonl"
+        ) from e
     except (RecursionError, ValueError) as e:
         raise InputError(origin, f"JSON that cannot be read ({_json_problem(e)}); fix the file") from e
     records = data if isinstance(data, list) else [data]
@@ -142,8 +145,9 @@ def read_json(text: str, *, origin: str, reference: dt.date | None = None) -> It
             yield Failure(e.origin, e.reason)
 
 
-def read_csv(text: str, *, origin: str, reference: dt.date | None = None,
-             max_chars: int, delimiter: str = ",") -> Iterator[Article | Failure | Notice]:
+def read_csv(
+    text: str, *, origin: str, reference: dt.date | None = None, max_chars: int, delimiter: str = ","
+) -> Iterator[Article | Failure | Notice]:
     """One Article (or Failure) per CSV row; the header names the fields."""
     csv.field_size_limit(max_chars)
     reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)

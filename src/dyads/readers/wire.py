@@ -1,9 +1,9 @@
 """Split the text of a wire story into headline, dek, dateline and body paragraphs.
 
-    >>> story = "All news\\n\\nTalks resume\\n\\nEnvoys meet again\\n\\nOSLO, March 3. /TASS/. Envoys met."
-    >>> a = parse_wire(story, origin="story.txt")
-    >>> a.headline, a.dek, a.dateline.place, a.paragraphs
-    ('Talks resume', 'Envoys meet again', 'OSLO', ('Envoys met.',))
+>>> story = "All news\\n\\nTalks resume\\n\\nEnvoys meet again\\n\\nOSLO, March 3. /TASS/. Envoys met."
+>>> a = parse_wire(story, origin="story.txt")
+>>> a.headline, a.dek, a.dateline.place, a.paragraphs
+('Talks resume', 'Envoys meet again', 'OSLO', ('Envoys met.',))
 """
 
 from __future__ import annotations
@@ -44,16 +44,14 @@ _SURROGATES = re.compile(r"[\ud800-\udfff]")
 def furniture() -> frozenset[str]:
     """Lines that sites put around a story ("All news", "Share"), from ``data/furniture.txt``."""
     text = resources.files("dyads.data").joinpath("furniture.txt").read_text("utf-8")
-    return frozenset(
-        line.strip().lower() for line in text.splitlines() if line.strip() and not line.startswith("#")
-    )
+    return frozenset(line.strip().lower() for line in text.splitlines() if line.strip() and not line.startswith("#"))
 
 
 def clean_text(text: str) -> str:
     """Text without control characters, and with U+FFFD for each lone surrogate.
 
-        >>> clean_text("Talks\\x1b[31m resume\\ud800")
-        'Talks[31m resume\ufffd'
+    >>> clean_text("Talks\\x1b[31m resume\\ud800")
+    'Talks[31m resume\ufffd'
     """
     return _SURROGATES.sub("\ufffd", _CONTROLS.sub("", text))
 
@@ -120,8 +118,7 @@ def parse_wire(
         body = paragraphs
     if not body:
         raise InputError(origin, "no body text after the headline; give the story's paragraphs too")
-    return Article(headline=headline, dek=dek, dateline=dateline, paragraphs=tuple(body),
-                   origin=origin, **fields)
+    return Article(headline=headline, dek=dek, dateline=dateline, paragraphs=tuple(body), origin=origin, **fields)
 
 
 def _find_dateline(paragraphs: list[str], first: int, *, span: int) -> tuple[Dateline | None, int]:
@@ -143,8 +140,7 @@ def _take_headline(paragraphs: list[str], at: int, has_dateline: bool) -> tuple[
     with none), short, and not a sentence of the lead's length."""
     first = paragraphs[0]
     reads_as_lead = _SENTENCE_END.search(first) and len(_WORD.findall(first)) >= LEAD_MIN_WORDS
-    if (len(paragraphs) > 1 and len(first) <= MAX_HEADLINE_CHARS and (at >= 1 or not has_dateline)
-            and not reads_as_lead):
+    if len(paragraphs) > 1 and len(first) <= MAX_HEADLINE_CHARS and (at >= 1 or not has_dateline) and not reads_as_lead:
         return first, paragraphs[1:], max(at - 1, 0)
     return "", paragraphs, at
 

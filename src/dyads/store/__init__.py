@@ -52,8 +52,7 @@ log = logging.getLogger(__name__)
 ACTOR_TOTALS_EVERY_S = 30.0
 
 
-class Store(AnalysisQueries, BrowseQueries, ListingQueries, LookupQueries, WatchQueries, ClusterQueries,
-            AlertQueries):
+class Store(AnalysisQueries, BrowseQueries, ListingQueries, LookupQueries, WatchQueries, ClusterQueries, AlertQueries):
     """An open dyads database (analyses and listings: ``store/analysis.py``, ``store/browse.py``,
     the declared filters: ``store/filters.py``; event clusters and alerts: ``store/clusters.py``,
     ``store/alerts.py``)."""
@@ -69,8 +68,14 @@ class Store(AnalysisQueries, BrowseQueries, ListingQueries, LookupQueries, Watch
 
     @classmethod
     @contextlib.contextmanager
-    def open(cls, path: str | Path, *, read_only: bool = False, timeout: float = LOCK_TIMEOUT_S,
-             types: dict[str, dict[str, str]] | None = None) -> Iterator["Store"]:
+    def open(
+        cls,
+        path: str | Path,
+        *,
+        read_only: bool = False,
+        timeout: float = LOCK_TIMEOUT_S,
+        types: dict[str, dict[str, str]] | None = None,
+    ) -> Iterator["Store"]:
         """Open (and create or migrate, unless read-only) the database at ``path``.
 
         A writer first announces itself on the sidecar ``<db>.write`` (see
@@ -101,9 +106,7 @@ class Store(AnalysisQueries, BrowseQueries, ListingQueries, LookupQueries, Watch
 
     def migrate(self) -> list[str]:
         """Apply the migrations this database lacks; returns their names."""
-        self.con.execute(
-            "CREATE TABLE IF NOT EXISTS migrations (name VARCHAR PRIMARY KEY, applied_at TIMESTAMP)"
-        )
+        self.con.execute("CREATE TABLE IF NOT EXISTS migrations (name VARCHAR PRIMARY KEY, applied_at TIMESTAMP)")
         done = {row[0] for row in self.con.execute("SELECT name FROM migrations").fetchall()}
         applied = []
         for name, sql in MIGRATIONS:
@@ -129,8 +132,8 @@ class Store(AnalysisQueries, BrowseQueries, ListingQueries, LookupQueries, Watch
         from dyads.store.rows import article_keys
 
         rows = self.con.execute(
-            "SELECT id, headline, paragraphs FROM articles "
-            "WHERE id NOT IN (SELECT article_id FROM article_keys)").fetchall()
+            "SELECT id, headline, paragraphs FROM articles WHERE id NOT IN (SELECT article_id FROM article_keys)"
+        ).fetchall()
         keys = []
         for article_id, headline, paragraphs in rows:
             article = Article(headline=headline, paragraphs=tuple(paragraphs), origin="")
@@ -153,8 +156,9 @@ class Store(AnalysisQueries, BrowseQueries, ListingQueries, LookupQueries, Watch
 
     def start_run(self, command: str, *, model: str | None) -> str:
         run_id = uuid.uuid4().hex[:12]
-        self.con.execute("INSERT INTO runs (id, started_at, command, model) VALUES (?, ?, ?, ?)",
-                         [run_id, _now(), command, model])
+        self.con.execute(
+            "INSERT INTO runs (id, started_at, command, model) VALUES (?, ?, ?, ?)", [run_id, _now(), command, model]
+        )
         return run_id
 
     def finish_run(self, run_id: str, summary: IngestSummary) -> None:
@@ -177,9 +181,7 @@ class Store(AnalysisQueries, BrowseQueries, ListingQueries, LookupQueries, Watch
         ids = list(ids)
         if not ids:
             return set()
-        rows = self.con.execute(
-            "SELECT id FROM articles WHERE id IN (SELECT UNNEST(?::VARCHAR[]))", [ids]
-        ).fetchall()
+        rows = self.con.execute("SELECT id FROM articles WHERE id IN (SELECT UNNEST(?::VARCHAR[]))", [ids]).fetchall()
         return {row[0] for row in rows}
 
     def articles_by_key(self, keys: Iterable[str]) -> dict[str, set[str]]:
@@ -188,8 +190,8 @@ class Store(AnalysisQueries, BrowseQueries, ListingQueries, LookupQueries, Watch
         found: dict[str, set[str]] = {}
         if keys:
             for key, article_id in self.con.execute(
-                    "SELECT key, article_id FROM article_keys WHERE key IN (SELECT UNNEST(?::VARCHAR[]))",
-                    [keys]).fetchall():
+                "SELECT key, article_id FROM article_keys WHERE key IN (SELECT UNNEST(?::VARCHAR[]))", [keys]
+            ).fetchall():
                 found.setdefault(key, set()).add(article_id)
         return found
 
@@ -198,16 +200,20 @@ class Store(AnalysisQueries, BrowseQueries, ListingQueries, LookupQueries, Watch
         ids = sorted(set(ids))
         if not ids:
             return {}
-        return dict(self.con.execute(
-            "SELECT id, paragraphs FROM articles WHERE id IN (SELECT UNNEST(?::VARCHAR[]))", [ids]).fetchall())
+        return dict(
+            self.con.execute(
+                "SELECT id, paragraphs FROM articles WHERE id IN (SELECT UNNEST(?::VARCHAR[]))", [ids]
+            ).fetchall()
+        )
 
     def article_fields(self, ids: Iterable[str], fields: tuple[str, ...]) -> dict[str, dict]:
         """Those fields of the stored articles: id -> {field: value}."""
         ids = sorted(set(ids))
         if not ids:
             return {}
-        rows = self.con.execute(f"SELECT id, {', '.join(fields)} FROM articles "
-                                "WHERE id IN (SELECT UNNEST(?::VARCHAR[]))", [ids]).fetchall()
+        rows = self.con.execute(
+            f"SELECT id, {', '.join(fields)} FROM articles WHERE id IN (SELECT UNNEST(?::VARCHAR[]))", [ids]
+        ).fetchall()
         return {row[0]: dict(zip(fields, row[1:])) for row in rows}
 
     def add_article_keys(self, keys: Iterable[tuple[str, str, str]]) -> None:
@@ -215,14 +221,15 @@ class Store(AnalysisQueries, BrowseQueries, ListingQueries, LookupQueries, Watch
         keys for a stored story. The table is a set, so an identical copy, or a rerun, adds nothing."""
         keys = sorted(set(keys))
         if keys:
-            known = set(self.con.execute(
-                "SELECT key, kind, article_id FROM article_keys WHERE key IN (SELECT UNNEST(?::VARCHAR[]))",
-                [[k for k, _, _ in keys]]).fetchall())
-            self._insert_columns("article_keys", ("key", "kind", "article_id"),
-                                 [k for k in keys if k not in known])
+            known = set(
+                self.con.execute(
+                    "SELECT key, kind, article_id FROM article_keys WHERE key IN (SELECT UNNEST(?::VARCHAR[]))",
+                    [[k for k, _, _ in keys]],
+                ).fetchall()
+            )
+            self._insert_columns("article_keys", ("key", "kind", "article_id"), [k for k in keys if k not in known])
 
-    def fill_articles(self, fills: Iterable[tuple[str, dict]], *,
-                      keys: Iterable[tuple[str, str, str]] = ()) -> int:
+    def fill_articles(self, fills: Iterable[tuple[str, dict]], *, keys: Iterable[tuple[str, str, str]] = ()) -> int:
         """Set fields the stored articles lack (NULL) from a later copy, and add the copy's
         ``keys`` (key, kind, article id) to theirs; returns how many articles changed. A field
         stored already is never overwritten."""
@@ -235,8 +242,8 @@ class Store(AnalysisQueries, BrowseQueries, ListingQueries, LookupQueries, Watch
                 if name not in FILLABLE_FIELDS:
                     raise StoreError(f"cannot fill article field {name!r}; only {', '.join(FILLABLE_FIELDS)}")
                 row = self.con.execute(
-                    f"UPDATE articles SET {name} = ? WHERE id = ? AND {name} IS NULL RETURNING id",
-                    [value, article_id]).fetchall()
+                    f"UPDATE articles SET {name} = ? WHERE id = ? AND {name} IS NULL RETURNING id", [value, article_id]
+                ).fetchall()
                 if row:
                     changed.add(article_id)
         return len(changed)
@@ -256,8 +263,12 @@ class Store(AnalysisQueries, BrowseQueries, ListingQueries, LookupQueries, Watch
                 self._insert_columns(table, columns, rows)
             self.store_event_dyads([a.article.id for a in fresh])
             self.cluster_events([a.article.id for a in fresh])
-            self.mark_actor_totals(sorted({actor.id for a in fresh for actor in a.actors}
-                                          | {m.actor_id for a in fresh for m in a.mentions if m.actor_id}))
+            self.mark_actor_totals(
+                sorted(
+                    {actor.id for a in fresh for actor in a.actors}
+                    | {m.actor_id for a in fresh for m in a.mentions if m.actor_id}
+                )
+            )
         if time.monotonic() - self.totals_refreshed >= ACTOR_TOTALS_EVERY_S:
             self.refresh_totals()
         return len(fresh)
@@ -295,8 +306,7 @@ class Store(AnalysisQueries, BrowseQueries, ListingQueries, LookupQueries, Watch
         types = self._column_types(table)
         selects = ", ".join(f"UNNEST(?::{types[c]}[])" for c in columns)
         names = ", ".join(f'"{c}"' for c in columns)
-        self.con.execute(f"INSERT INTO {table} ({names}) SELECT {selects}",
-                         [list(column) for column in zip(*rows)])
+        self.con.execute(f"INSERT INTO {table} ({names}) SELECT {selects}", [list(column) for column in zip(*rows)])
 
     def _column_types(self, table: str) -> dict[str, str]:
         """Column types of a table, looked up once per open store (a lookup costs ~10 ms)."""
@@ -329,29 +339,41 @@ class Store(AnalysisQueries, BrowseQueries, ListingQueries, LookupQueries, Watch
             NotFound: no article has that id (or id prefix).
             QueryError: the prefix is ambiguous.
         """
-        rows = self._dicts(f"SELECT {', '.join(ARTICLE_COLUMNS)} FROM articles WHERE starts_with(id, ?) "
-                           "ORDER BY (id = ?) DESC, id LIMIT 2", [article_id, article_id])
+        rows = self._dicts(
+            f"SELECT {', '.join(ARTICLE_COLUMNS)} FROM articles WHERE starts_with(id, ?) "
+            "ORDER BY (id = ?) DESC, id LIMIT 2",
+            [article_id, article_id],
+        )
         if not rows:
-            raise NotFound(f"no article with id {article_id!r}; list ids with `dyads articles` or /api/articles",
-                           parameter="article_id")
+            raise NotFound(
+                f"no article with id {article_id!r}; list ids with `dyads articles` or /api/articles",
+                parameter="article_id",
+            )
         if len(rows) > 1 and rows[0]["id"] != article_id:
             raise QueryError(f"id prefix {article_id!r} matches several articles; give more characters")
         article = rows[0]
         article["sentences"] = self._dicts(
             'SELECT idx, start, "end", section, paragraph FROM sentences WHERE article_id = ? ORDER BY idx',
-            [article["id"]])
+            [article["id"]],
+        )
         article["entities"] = self._dicts(
             'SELECT idx, start, "end", label, text, sentence FROM entities WHERE article_id = ? ORDER BY idx',
-            [article["id"]])
+            [article["id"]],
+        )
         article["mentions"] = self._dicts(
             'SELECT idx, start, "end", sentence, text, kind, actor_id, chain FROM mentions '
-            "WHERE article_id = ? ORDER BY idx", [article["id"]])
+            "WHERE article_id = ? ORDER BY idx",
+            [article["id"]],
+        )
         article["actors"] = self._dicts(
             "SELECT actor_id AS id, kind, name, country, sector, title, members FROM article_actors "
-            "WHERE article_id = ? ORDER BY actor_id", [article["id"]])
+            "WHERE article_id = ? ORDER BY actor_id",
+            [article["id"]],
+        )
         article["events"] = self.list_events(article_id=article["id"])
         article["quotes"] = self._dicts(
-            f"SELECT {QUOTE_SELECT} FROM {QUOTE_SOURCE} WHERE q.article_id = ? ORDER BY q.idx", [article["id"]])
+            f"SELECT {QUOTE_SELECT} FROM {QUOTE_SOURCE} WHERE q.article_id = ? ORDER BY q.idx", [article["id"]]
+        )
         article["copies"] = self.story_sources(article["id"])
         return article
 
@@ -373,21 +395,28 @@ class Store(AnalysisQueries, BrowseQueries, ListingQueries, LookupQueries, Watch
         """
         found = [e for e in self.list_events(article_id=article_id) if e["idx"] == idx] if article_id else []
         if not found:
-            raise NotFound(f"no event with id {article_id}:{idx}; ids look like ARTICLE_ID:N, as "
-                           "`dyads events` and /api/events list them", parameter="event_id")
+            raise NotFound(
+                f"no event with id {article_id}:{idx}; ids look like ARTICLE_ID:N, as "
+                "`dyads events` and /api/events list them",
+                parameter="event_id",
+            )
         return found[0]
 
     def copy_events_parquet(self, path: Path, **filters) -> int:
         """Write the events matching ``filters`` (``store.filters.EVENTS``), parties nested as
         lists of structs, to a Parquet file."""
         where, params = filters_.EVENTS.where(filters_.EVENTS.parse(filters))
-        parties = ("(SELECT list({{'id': p.actor_id, 'code': p.code, 'sector': p.sector, 'name': p.name, "
-                   "'kind': p.kind, 'members': p.members}} ORDER BY p.position) FROM event_parties p "
-                   "WHERE p.article_id = e.article_id AND p.event_idx = e.idx AND p.role = '{role}')")
-        sql = (f"SELECT e.article_id || ':' || e.idx AS id, e.*, {parties.format(role='actor')} AS actors, "
-               f"{parties.format(role='recipient')} AS recipients, a.headline, a.published, "
-               'substr(a.text, e.start + 1, e."end" - e.start) AS sentence_text '
-               "FROM events e JOIN articles a ON a.id = e.article_id")
+        parties = (
+            "(SELECT list({{'id': p.actor_id, 'code': p.code, 'sector': p.sector, 'name': p.name, "
+            "'kind': p.kind, 'members': p.members}} ORDER BY p.position) FROM event_parties p "
+            "WHERE p.article_id = e.article_id AND p.event_idx = e.idx AND p.role = '{role}')"
+        )
+        sql = (
+            f"SELECT e.article_id || ':' || e.idx AS id, e.*, {parties.format(role='actor')} AS actors, "
+            f"{parties.format(role='recipient')} AS recipients, a.headline, a.published, "
+            'substr(a.text, e.start + 1, e."end" - e.start) AS sentence_text '
+            "FROM events e JOIN articles a ON a.id = e.article_id"
+        )
         if where:
             sql += " WHERE " + " AND ".join(where)
         sql += " ORDER BY e.date NULLS LAST, e.article_id, e.idx"
@@ -404,7 +433,9 @@ class Store(AnalysisQueries, BrowseQueries, ListingQueries, LookupQueries, Watch
         rows = self.con.execute(
             "SELECT DISTINCT regexp_extract(name, '(\\S+)$') AS surname, actor_id, name FROM article_actors "
             "WHERE kind = 'person' AND contains(name, ' ') "
-            "AND regexp_extract(name, '(\\S+)$') IN (SELECT UNNEST(?::VARCHAR[]))", [surnames]).fetchall()
+            "AND regexp_extract(name, '(\\S+)$') IN (SELECT UNNEST(?::VARCHAR[]))",
+            [surnames],
+        ).fetchall()
         found: dict[str, dict[str, str]] = {}
         for surname, actor_id, name in rows:
             found.setdefault(surname, {})[actor_id] = name
@@ -425,7 +456,8 @@ class Store(AnalysisQueries, BrowseQueries, ListingQueries, LookupQueries, Watch
             "SELECT id, kind, name, country, sector, titles, articles, mentions FROM actors "
             "WHERE id = ? OR lower(name) = lower(?) OR regexp_matches(name, '(?i)\\b' || ? || '\\b') "
             "ORDER BY (id = ?) DESC, (lower(name) = lower(?)) DESC, mentions DESC",
-            [name, name, _regex_escape(name), name, name])
+            [name, name, _regex_escape(name), name, name],
+        )
 
     def actor_detail(self, actor_id: str) -> dict:
         """One actor with the titles seen over time and its mentions per article.
@@ -433,31 +465,41 @@ class Store(AnalysisQueries, BrowseQueries, ListingQueries, LookupQueries, Watch
         Raises:
             NotFound: no article names an actor with that id.
         """
-        rows = self._dicts("SELECT id, kind, name, country, sector, titles, articles, mentions "
-                           "FROM actors WHERE id = ?", [actor_id])
+        rows = self._dicts(
+            "SELECT id, kind, name, country, sector, titles, articles, mentions FROM actors WHERE id = ?", [actor_id]
+        )
         if not rows:
             # stored by an ingest whose totals are not recounted yet (``refresh_totals``)
-            rows = self._dicts("SELECT actor_id AS id, any_value(kind) AS kind, any_value(name) AS name, "
-                               "any_value(country) AS country, any_value(sector) AS sector, "
-                               "list(DISTINCT title) FILTER (WHERE title IS NOT NULL) AS titles, "
-                               "count(DISTINCT article_id) AS articles, 0 AS mentions FROM article_actors "
-                               "WHERE actor_id = ? GROUP BY actor_id", [actor_id])
+            rows = self._dicts(
+                "SELECT actor_id AS id, any_value(kind) AS kind, any_value(name) AS name, "
+                "any_value(country) AS country, any_value(sector) AS sector, "
+                "list(DISTINCT title) FILTER (WHERE title IS NOT NULL) AS titles, "
+                "count(DISTINCT article_id) AS articles, 0 AS mentions FROM article_actors "
+                "WHERE actor_id = ? GROUP BY actor_id",
+                [actor_id],
+            )
         if not rows:
-            raise NotFound(f"no actor with id {actor_id!r}; list actors with `dyads actors` or /api/actors",
-                           parameter="actor_id")
+            raise NotFound(
+                f"no actor with id {actor_id!r}; list actors with `dyads actors` or /api/actors", parameter="actor_id"
+            )
         actor = rows[0]
         actor["titles_over_time"] = self._dicts(
             "SELECT aa.title, min(a.published) AS first_seen, max(a.published) AS last_seen, "
             "count(*) AS articles FROM article_actors aa JOIN articles a ON a.id = aa.article_id "
             "WHERE aa.actor_id = ? AND aa.title IS NOT NULL GROUP BY aa.title ORDER BY first_seen NULLS LAST",
-            [actor_id])
-        actor["members"] = (self.con.execute(
-            "SELECT members FROM article_actors WHERE actor_id = ? LIMIT 1", [actor_id]).fetchone() or [None])[0]
+            [actor_id],
+        )
+        actor["members"] = (
+            self.con.execute("SELECT members FROM article_actors WHERE actor_id = ? LIMIT 1", [actor_id]).fetchone()
+            or [None]
+        )[0]
         actor["in_articles"] = self._dicts(
-            'SELECT a.id AS article_id, a.headline, a.published, list(struct_pack(text := m.text, kind := m.kind, '
+            "SELECT a.id AS article_id, a.headline, a.published, list(struct_pack(text := m.text, kind := m.kind, "
             'start := m.start, "end" := m."end", sentence := m.sentence) ORDER BY m.idx) AS mentions '
             "FROM mentions m JOIN articles a ON a.id = m.article_id WHERE m.actor_id = ? "
-            "GROUP BY a.id, a.headline, a.published ORDER BY a.published NULLS LAST, a.id", [actor_id])
+            "GROUP BY a.id, a.headline, a.published ORDER BY a.published NULLS LAST, a.id",
+            [actor_id],
+        )
         return actor
 
     def list_quotes(self, *, limit: int | None = None, sort: str = "-published", **filters) -> list[dict]:
@@ -505,18 +547,20 @@ def write_parquet(rows: list[dict], columns: dict[str, str], path: Path) -> None
     with tempfile.TemporaryDirectory(prefix="dyads-parquet-") as folder:
         lines = Path(folder) / "rows.jsonl"
         with lines.open("w", encoding="utf-8") as f:
-            f.writelines(json.dumps({c: row.get(c) for c in columns}, ensure_ascii=False, default=str) + "\n"
-                         for row in rows)
+            f.writelines(
+                json.dumps({c: row.get(c) for c in columns}, ensure_ascii=False, default=str) + "\n" for row in rows
+            )
         types = "{" + ", ".join(f"'{_sql_string(c)}': '{t}'" for c, t in columns.items()) + "}"
         names = ", ".join(f'"{c}"' for c in columns)
         con = duckdb.connect()
         try:
-            con.execute(f"COPY (SELECT {names} FROM read_json('{_sql_string(lines)}', format = 'newline_delimited', "
-                        f"columns = {types})) TO '{_sql_string(path)}' (FORMAT parquet)")
+            con.execute(
+                f"COPY (SELECT {names} FROM read_json('{_sql_string(lines)}', format = 'newline_delimited', "
+                f"columns = {types})) TO '{_sql_string(path)}' (FORMAT parquet)"
+            )
         finally:
             con.close()
 
 
 def _sql_string(path: Path) -> str:
     return str(path).replace("'", "''")
-

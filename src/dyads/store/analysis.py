@@ -40,13 +40,18 @@ _ACTOR_PAIRS = """
 
 # Only the events one party (a code or a group holding it; one ? bound twice) takes part in:
 # a dyad or a ranking then expands a few events instead of all of them.
-_INVOLVING = ("\n        SEMI JOIN (SELECT DISTINCT article_id, event_idx FROM event_parties "
-              "WHERE upper(code) = ? OR list_contains(members, ?)) f "
-              "ON f.article_id = p.article_id AND f.event_idx = p.event_idx")
+_INVOLVING = (
+    "\n        SEMI JOIN (SELECT DISTINCT article_id, event_idx FROM event_parties "
+    "WHERE upper(code) = ? OR list_contains(members, ?)) f "
+    "ON f.article_id = p.article_id AND f.event_idx = p.event_idx"
+)
 
 # Country pairs: one row per (event, source, target), direct when any path is, with the event's
 # figures (PAIR_EVENT_COLUMNS) so the analyses need not join the events table.
-_EVENT_DYADS = "WITH" + _ACTOR_PAIRS + """,
+_EVENT_DYADS = (
+    "WITH"
+    + _ACTOR_PAIRS
+    + """,
     sources AS (
         SELECT article_id, event_idx, unnest(source_codes) AS source, target_codes, via_group FROM actor_pairs
     ),
@@ -64,6 +69,7 @@ _EVENT_DYADS = "WITH" + _ACTOR_PAIRS + """,
                e.quad_class, e.score, e.goldstein, e.negated, e.hypothetical
         FROM directed_pairs d JOIN events e ON e.article_id = d.article_id AND e.idx = d.event_idx
     )"""
+)
 EVENT_DYADS = _EVENT_DYADS.format(involving="")
 
 
@@ -76,18 +82,24 @@ def event_dyads_of(code: str) -> tuple[str, list]:
 # same rows as EVENT_DYADS, which computing anew costs seconds at a million events.
 PAIR_COLUMNS = ("article_id", "event_idx", "source", "target", "via_group")
 PAIR_EVENT_COLUMNS = ("date", "date_precision", "quad_class", "score", "goldstein", "negated", "hypothetical")
-STORED_DYADS = f"WITH event_dyads AS (SELECT {', '.join((*PAIR_COLUMNS, *PAIR_EVENT_COLUMNS))} FROM event_country_pairs)"
+STORED_DYADS = (
+    f"WITH event_dyads AS (SELECT {', '.join((*PAIR_COLUMNS, *PAIR_EVENT_COLUMNS))} FROM event_country_pairs)"
+)
 # The same, one report per event cluster (its first; ``store/clusters.py``): what the analyses count by default.
-CLUSTERED_DYADS = (f"WITH event_dyads AS (SELECT {', '.join((*PAIR_COLUMNS, *PAIR_EVENT_COLUMNS))} FROM event_country_pairs p "
-                   "SEMI JOIN event_clusters c ON c.article_id = p.article_id AND c.event_idx = p.event_idx)")
+CLUSTERED_DYADS = (
+    f"WITH event_dyads AS (SELECT {', '.join((*PAIR_COLUMNS, *PAIR_EVENT_COLUMNS))} FROM event_country_pairs p "
+    "SEMI JOIN event_clusters c ON c.article_id = p.article_id AND c.event_idx = p.event_idx)"
+)
 # An event (``d`` with article_id, event_idx) that is its cluster's first report.
 FIRST_REPORT = "EXISTS (SELECT 1 FROM event_clusters c WHERE c.article_id = d.article_id AND c.event_idx = d.event_idx)"
 # The event figures of a group of pairs of one event (any row's: they are the event's).
 _EVENT_FIGURES = ", ".join(f"any_value(d.{c}) AS {c}" for c in PAIR_EVENT_COLUMNS)
 # EVENT_DYADS of the articles in one list parameter, as the writer stores them.
-STORE_DYADS = ("INSERT INTO event_country_pairs "
-               + _EVENT_DYADS.format(involving=" WHERE p.article_id IN (SELECT unnest(?::VARCHAR[]))")
-               + f" SELECT {', '.join((*PAIR_COLUMNS, *PAIR_EVENT_COLUMNS))} FROM event_dyads")
+STORE_DYADS = (
+    "INSERT INTO event_country_pairs "
+    + _EVENT_DYADS.format(involving=" WHERE p.article_id IN (SELECT unnest(?::VARCHAR[]))")
+    + f" SELECT {', '.join((*PAIR_COLUMNS, *PAIR_EVENT_COLUMNS))} FROM event_dyads"
+)
 
 # Each actor across all articles (the ``actors`` view, stored as ``actor_totals``): the same
 # person in two stories is one actor. {where} limits it to some actors, e.g. "WHERE aa.actor_id IN ...".
@@ -108,21 +120,29 @@ ACTOR_TOTALS = """
         GROUP BY aa.actor_id"""
 _SOME_ACTORS = "(SELECT unnest(?::VARCHAR[]))"
 # The totals of the actors in one list parameter (bound twice), as the writer replaces them.
-STORE_ACTOR_TOTALS = ("INSERT INTO actor_totals " + ACTOR_TOTALS.format(
-    where="WHERE aa.actor_id IN " + _SOME_ACTORS, where_mentions="WHERE m.actor_id IN " + _SOME_ACTORS))
+STORE_ACTOR_TOTALS = "INSERT INTO actor_totals " + ACTOR_TOTALS.format(
+    where="WHERE aa.actor_id IN " + _SOME_ACTORS, where_mentions="WHERE m.actor_id IN " + _SOME_ACTORS
+)
 
 # Each event's pairs as unordered country pairs (a < b) with the event's figures, the events
 # filtered by {where} over ``event_dyads e``: a CTE named ``undirected``.
-UNDIRECTED_PAIRS = ("undirected AS (SELECT DISTINCT e.article_id, e.event_idx, least(e.source, e.target) AS a, "
-                    "greatest(e.source, e.target) AS b, " + ", ".join(f"e.{c}" for c in PAIR_EVENT_COLUMNS)
-                    + " FROM event_dyads e WHERE {where})")
+UNDIRECTED_PAIRS = (
+    "undirected AS (SELECT DISTINCT e.article_id, e.event_idx, least(e.source, e.target) AS a, "
+    "greatest(e.source, e.target) AS b, "
+    + ", ".join(f"e.{c}" for c in PAIR_EVENT_COLUMNS)
+    + " FROM event_dyads e WHERE {where})"
+)
 
 # Events that count: not negated, not hypothetical.
 COUNTED = "NOT e.negated AND NOT e.hypothetical"
 # Finest date precision each series bucket can hold: an event dated only to the year
 # cannot be placed in a month.
-PRECISIONS = {"day": ("day",), "week": ("day", "week"), "month": ("day", "week", "month"),
-              "year": ("day", "week", "month", "year")}
+PRECISIONS = {
+    "day": ("day",),
+    "week": ("day", "week"),
+    "month": ("day", "week", "month"),
+    "year": ("day", "week", "month", "year"),
+}
 FIGURES = """
     count(*) AS events,
     count(*) FILTER (WHERE e.quad_class = 1) AS verbal_cooperation,
@@ -156,8 +176,12 @@ class AnalysisQueries:
 
     def has_table(self, name: str) -> bool:
         """Whether the database has this table or view (stages land at different times)."""
-        return self.con.execute(
-            "SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [name]).fetchone()[0] > 0
+        return (
+            self.con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [name]).fetchone()[
+                0
+            ]
+            > 0
+        )
 
     def event_dyads(self, code: str | None = None, *, count: str = "reports") -> tuple[str, list]:
         """A WITH clause defining ``event_dyads``, and its parameters: the stored pairs, or in a
@@ -195,24 +219,40 @@ class AnalysisQueries:
 
     # -- dyads ----------------------------------------------------------------
 
-    def _dyad_events(self, a: str, b: str, *, directed: bool, include_groups: bool,
-                     count: str = "reports") -> tuple[str, list]:
+    def _dyad_events(
+        self, a: str, b: str, *, directed: bool, include_groups: bool, count: str = "reports"
+    ) -> tuple[str, list]:
         """A query of the events between ``a`` and ``b``: article_id, event_idx, from_a, from_b, via_group
         and the event's figures (PAIR_EVENT_COLUMNS)."""
-        pair = "(d.source = ? AND d.target = ?)" if directed else \
-            "((d.source = ? AND d.target = ?) OR (d.source = ? AND d.target = ?))"
+        pair = (
+            "(d.source = ? AND d.target = ?)"
+            if directed
+            else "((d.source = ? AND d.target = ?) OR (d.source = ? AND d.target = ?))"
+        )
         params = [a, b] if directed else [a, b, b, a]
         groups = "" if include_groups else " AND NOT d.via_group"
         dyads, first = self.event_dyads(a, count=count)
-        sql = (dyads + f""", dyad AS (
+        sql = (
+            dyads
+            + f""", dyad AS (
             SELECT d.article_id, d.event_idx, bool_or(d.source = ?) AS from_a, bool_or(d.source = ?) AS from_b,
                    bool_and(d.via_group) AS via_group, {_EVENT_FIGURES}
-            FROM event_dyads d WHERE {pair}{groups} GROUP BY d.article_id, d.event_idx)""")
+            FROM event_dyads d WHERE {pair}{groups} GROUP BY d.article_id, d.event_idx)"""
+        )
         return sql, [*first, a, b, *params]
 
-    def dyad_series(self, a: str, b: str, *, by: str | None, since: dt.date | None = None,
-                    until: dt.date | None = None, directed: bool = False,
-                    include_groups: bool = True, count: str = "reports") -> list[dict]:
+    def dyad_series(
+        self,
+        a: str,
+        b: str,
+        *,
+        by: str | None,
+        since: dt.date | None = None,
+        until: dt.date | None = None,
+        directed: bool = False,
+        include_groups: bool = True,
+        count: str = "reports",
+    ) -> list[dict]:
         """Per period (``date_trunc(by, date)``): counts by quad class, mean score and Goldstein value,
         events from ``a`` and from ``b``. Only events dated at least as finely as ``by``; with
         ``by`` None, one row of totals over every counted event, dated or not."""
@@ -223,42 +263,67 @@ class AnalysisQueries:
             where += ["e.date IS NOT NULL", "e.date_precision IN (SELECT unnest(?::VARCHAR[]))"]
             more.append(list(PRECISIONS[by]))
         period = f"date_trunc('{by}', e.date)::DATE" if by else "NULL::DATE"
-        sql += (f" SELECT {period} AS period, {FIGURES}, "
-                "count(*) FILTER (WHERE e.from_a) AS from_a, count(*) FILTER (WHERE e.from_b) AS from_b "
-                f"FROM dyad e WHERE {' AND '.join(where)} GROUP BY period ORDER BY period")
+        sql += (
+            f" SELECT {period} AS period, {FIGURES}, "
+            "count(*) FILTER (WHERE e.from_a) AS from_a, count(*) FILTER (WHERE e.from_b) AS from_b "
+            f"FROM dyad e WHERE {' AND '.join(where)} GROUP BY period ORDER BY period"
+        )
         return self._dicts(sql, [*params, *more])
 
-    def dyad_left_out(self, a: str, b: str, *, by: str, since: dt.date | None = None,
-                      until: dt.date | None = None, directed: bool = False,
-                      include_groups: bool = True, count: str = "reports") -> dict:
+    def dyad_left_out(
+        self,
+        a: str,
+        b: str,
+        *,
+        by: str,
+        since: dt.date | None = None,
+        until: dt.date | None = None,
+        directed: bool = False,
+        include_groups: bool = True,
+        count: str = "reports",
+    ) -> dict:
         """Events of the dyad a series cannot place: no known date, or dated more coarsely than ``by``."""
         sql, params = self._dyad_events(a, b, directed=directed, include_groups=include_groups, count=count)
         where, more = _period_clause(since, until)
         where.append(COUNTED)
         undated = "e.date IS NULL" if not (since or until) else "false"
-        sql += (f" SELECT count(*) FILTER (WHERE {undated}) AS undated, "
-                "count(*) FILTER (WHERE e.date IS NOT NULL AND e.date_precision NOT IN "
-                "(SELECT unnest(?::VARCHAR[]))) AS coarser "
-                f"FROM dyad e WHERE {' AND '.join(where)}")
+        sql += (
+            f" SELECT count(*) FILTER (WHERE {undated}) AS undated, "
+            "count(*) FILTER (WHERE e.date IS NOT NULL AND e.date_precision NOT IN "
+            "(SELECT unnest(?::VARCHAR[]))) AS coarser "
+            f"FROM dyad e WHERE {' AND '.join(where)}"
+        )
         row = self._dicts(sql, [*params, list(PRECISIONS[by]), *more])[0]
         return {k: row[k] or 0 for k in row}
 
-    def dyad_evidence(self, a: str, b: str, *, since: dt.date | None = None, until: dt.date | None = None,
-                      directed: bool = False, include_groups: bool = True, limit: int = 50,
-                      count: str = "reports") -> list[dict]:
+    def dyad_evidence(
+        self,
+        a: str,
+        b: str,
+        *,
+        since: dt.date | None = None,
+        until: dt.date | None = None,
+        directed: bool = False,
+        include_groups: bool = True,
+        limit: int = 50,
+        count: str = "reports",
+    ) -> list[dict]:
         """The dyad's events, newest first, with their sentences."""
         sql, params = self._dyad_events(a, b, directed=directed, include_groups=include_groups, count=count)
         where, more = _period_clause(since, until)
         where.append(COUNTED)
-        sql += (f", newest AS (SELECT * FROM dyad e WHERE {' AND '.join(where)} "
-                f"ORDER BY e.date DESC NULLS LAST, e.article_id, e.event_idx LIMIT {int(limit)}) "
-                f"SELECT {EVIDENCE_COLUMNS}, dyad.from_a, dyad.from_b, dyad.via_group "
-                "FROM newest dyad JOIN events e ON e.article_id = dyad.article_id AND e.idx = dyad.event_idx "
-                "JOIN articles a ON a.id = e.article_id ORDER BY e.date DESC NULLS LAST, e.article_id, e.idx")
+        sql += (
+            f", newest AS (SELECT * FROM dyad e WHERE {' AND '.join(where)} "
+            f"ORDER BY e.date DESC NULLS LAST, e.article_id, e.event_idx LIMIT {int(limit)}) "
+            f"SELECT {EVIDENCE_COLUMNS}, dyad.from_a, dyad.from_b, dyad.via_group "
+            "FROM newest dyad JOIN events e ON e.article_id = dyad.article_id AND e.idx = dyad.event_idx "
+            "JOIN articles a ON a.id = e.article_id ORDER BY e.date DESC NULLS LAST, e.article_id, e.idx"
+        )
         return self._dicts(sql, [*params, *more])
 
-    def top_dyads(self, *, country: str | None = None, since: dt.date | None = None,
-                  until: dt.date | None = None, limit: int = 20) -> list[dict]:
+    def top_dyads(
+        self, *, country: str | None = None, since: dt.date | None = None, until: dt.date | None = None, limit: int = 20
+    ) -> list[dict]:
         """Country pairs (either direction) with the most events."""
         where, params = _period_clause(since, until)
         where.append(COUNTED)
@@ -266,33 +331,49 @@ class AnalysisQueries:
             where.append("(e.source = ? OR e.target = ?)")
             params += [country, country]
         dyads, first = self.event_dyads()
-        sql = (dyads + f", {UNDIRECTED_PAIRS.format(where=' AND '.join(where))} "
-               f"SELECT e.a, e.b, {FIGURES}, count(*) FILTER (WHERE e.quad_class <= 2) AS cooperation, "
-               "count(*) FILTER (WHERE e.quad_class >= 3) AS conflict FROM undirected e "
-               f"GROUP BY e.a, e.b ORDER BY events DESC, e.a, e.b LIMIT {int(limit)}")
+        sql = (
+            dyads + f", {UNDIRECTED_PAIRS.format(where=' AND '.join(where))} "
+            f"SELECT e.a, e.b, {FIGURES}, count(*) FILTER (WHERE e.quad_class <= 2) AS cooperation, "
+            "count(*) FILTER (WHERE e.quad_class >= 3) AS conflict FROM undirected e "
+            f"GROUP BY e.a, e.b ORDER BY events DESC, e.a, e.b LIMIT {int(limit)}"
+        )
         return self._dicts(sql, [*first, *params])
 
     # -- rankings -------------------------------------------------------------
 
-    def _ranked_events(self, target: str, members: list[str], *, since, until,
-                       count: str = "reports") -> tuple[str, list, list, list]:
+    def _ranked_events(
+        self, target: str, members: list[str], *, since, until, count: str = "reports"
+    ) -> tuple[str, list, list, list]:
         """A query of (article_id, event_idx, member, from_member, via_group) for events between
         the target and any member, its parameters, and the WHERE clauses and parameters of the period."""
         where, params = _period_clause(since, until)
         dyads, first = self.event_dyads(target, count=count)
-        sql = (dyads + """, ranked AS (
+        sql = (
+            dyads
+            + """, ranked AS (
             SELECT d.article_id, d.event_idx,
                    CASE WHEN d.source = ? THEN d.target ELSE d.source END AS member,
                    bool_or(d.target = ?) AS from_member, bool_or(d.source = ?) AS from_target,
-                   bool_and(d.via_group) AS via_group, """ + _EVENT_FIGURES + """
+                   bool_and(d.via_group) AS via_group, """
+            + _EVENT_FIGURES
+            + """
             FROM event_dyads d
             WHERE (d.source = ? AND d.target IN (SELECT unnest(?::VARCHAR[])))
                OR (d.target = ? AND d.source IN (SELECT unnest(?::VARCHAR[])))
-            GROUP BY d.article_id, d.event_idx, member)""")
+            GROUP BY d.article_id, d.event_idx, member)"""
+        )
         return sql, [*first, target, target, target, target, members, target, members], where, params
 
-    def rank_members(self, target: str, members: list[str], *, since: dt.date | None = None,
-                     until: dt.date | None = None, per: str | None = None, count: str = "reports") -> list[dict]:
+    def rank_members(
+        self,
+        target: str,
+        members: list[str],
+        *,
+        since: dt.date | None = None,
+        until: dt.date | None = None,
+        per: str | None = None,
+        count: str = "reports",
+    ) -> list[dict]:
         """Figures of each member's events with the target (per period when ``per`` is given)."""
         sql, params, where, more = self._ranked_events(target, members, since=since, until=until, count=count)
         where.append(COUNTED)
@@ -300,30 +381,49 @@ class AnalysisQueries:
         if per:
             where += ["e.date IS NOT NULL", "e.date_precision IN (SELECT unnest(?::VARCHAR[]))"]
             more.append(list(PRECISIONS[per]))
-        sql += (f" SELECT {period} AS period, e.member, {FIGURES}, "
-                "count(*) FILTER (WHERE NOT e.via_group) AS direct, "
-                "count(*) FILTER (WHERE e.from_member) AS from_member "
-                f"FROM ranked e WHERE {' AND '.join(where)} GROUP BY ALL ORDER BY period, e.member")
+        sql += (
+            f" SELECT {period} AS period, e.member, {FIGURES}, "
+            "count(*) FILTER (WHERE NOT e.via_group) AS direct, "
+            "count(*) FILTER (WHERE e.from_member) AS from_member "
+            f"FROM ranked e WHERE {' AND '.join(where)} GROUP BY ALL ORDER BY period, e.member"
+        )
         return self._dicts(sql, [*params, *more])
 
-    def rank_evidence(self, target: str, members: list[str], *, since: dt.date | None = None,
-                      until: dt.date | None = None, limit: int = 5, count: str = "reports") -> list[dict]:
+    def rank_evidence(
+        self,
+        target: str,
+        members: list[str],
+        *,
+        since: dt.date | None = None,
+        until: dt.date | None = None,
+        limit: int = 5,
+        count: str = "reports",
+    ) -> list[dict]:
         """Up to ``limit`` events per member with the target, direct ones and the newest first."""
         sql, params, where, more = self._ranked_events(target, members, since=since, until=until, count=count)
         where.append(COUNTED)
-        sql += (", newest AS (SELECT * FROM (SELECT e.*, row_number() OVER (PARTITION BY e.member "
-                "ORDER BY e.via_group, e.date DESC NULLS LAST, e.article_id, e.event_idx) AS n "
-                f"FROM ranked e WHERE {' AND '.join(where)}) WHERE n <= {int(limit)}) "
-                f"SELECT r.member, r.from_member AS from_a, r.from_target AS from_b, r.via_group, {EVIDENCE_COLUMNS}, r.n "
-                "FROM newest r JOIN events e ON e.article_id = r.article_id AND e.idx = r.event_idx "
-                "JOIN articles a ON a.id = e.article_id ORDER BY r.member, r.n")
+        sql += (
+            ", newest AS (SELECT * FROM (SELECT e.*, row_number() OVER (PARTITION BY e.member "
+            "ORDER BY e.via_group, e.date DESC NULLS LAST, e.article_id, e.event_idx) AS n "
+            f"FROM ranked e WHERE {' AND '.join(where)}) WHERE n <= {int(limit)}) "
+            f"SELECT r.member, r.from_member AS from_a, r.from_target AS from_b, r.via_group, {EVIDENCE_COLUMNS}, r.n "
+            "FROM newest r JOIN events e ON e.article_id = r.article_id AND e.idx = r.event_idx "
+            "JOIN articles a ON a.id = e.article_id ORDER BY r.member, r.n"
+        )
         return self._dicts(sql, [*params, *more])
 
     # -- network --------------------------------------------------------------
 
-    def network_edges(self, *, level: str, since: dt.date | None = None, until: dt.date | None = None,
-                      types: list[str] | None = None, country: str | None = None,
-                      count: str = "reports") -> list[dict]:
+    def network_edges(
+        self,
+        *,
+        level: str,
+        since: dt.date | None = None,
+        until: dt.date | None = None,
+        types: list[str] | None = None,
+        country: str | None = None,
+        count: str = "reports",
+    ) -> list[dict]:
         """Directed edges per event type: source, target, type, events, score and Goldstein sums.
 
         ``level`` "country" uses ISO codes (groups as their members); "actor" uses actor ids.
@@ -340,23 +440,31 @@ class AnalysisQueries:
         else:
             pairs = "SELECT DISTINCT article_id, event_idx, source_id AS source, target_id AS target FROM actor_pairs"
         if country:
-            where.append("(d.source = ? OR d.target = ?)" if level == "country" else
-                         "(d.source IN (SELECT actor_id FROM article_actors WHERE country = ?) OR "
-                         "d.target IN (SELECT actor_id FROM article_actors WHERE country = ?))")
+            where.append(
+                "(d.source = ? OR d.target = ?)"
+                if level == "country"
+                else "(d.source IN (SELECT actor_id FROM article_actors WHERE country = ?) OR "
+                "d.target IN (SELECT actor_id FROM article_actors WHERE country = ?))"
+            )
             params += [country, country]
         dyads = self.event_dyads()[0] if level == "country" else EVENT_DYADS  # actor pairs are not stored
-        sql = (dyads + f", edges AS ({pairs}) SELECT d.source, d.target, e.type, count(*) AS events, "
-               "sum(e.score) AS score_sum, sum(e.goldstein) AS goldstein_sum, "
-               "count(*) FILTER (WHERE e.quad_class <= 2) AS cooperation "
-               "FROM edges d JOIN events e ON e.article_id = d.article_id AND e.idx = d.event_idx "
-               f"WHERE {' AND '.join(where)} GROUP BY ALL ORDER BY d.source, d.target, e.type")
+        sql = (
+            dyads + f", edges AS ({pairs}) SELECT d.source, d.target, e.type, count(*) AS events, "
+            "sum(e.score) AS score_sum, sum(e.goldstein) AS goldstein_sum, "
+            "count(*) FILTER (WHERE e.quad_class <= 2) AS cooperation "
+            "FROM edges d JOIN events e ON e.article_id = d.article_id AND e.idx = d.event_idx "
+            f"WHERE {' AND '.join(where)} GROUP BY ALL ORDER BY d.source, d.target, e.type"
+        )
         return self._dicts(sql, params)
 
     def actor_names(self, actor_ids: list[str]) -> dict[str, dict]:
         """id -> {name, kind, country} for these actors, as most often named."""
         if not actor_ids or not self.has_table("article_actors"):
             return {}
-        rows = self._dicts("SELECT actor_id AS id, mode(name) AS name, any_value(kind) AS kind, "
-                           "mode(country) AS country FROM article_actors "
-                           "WHERE actor_id IN (SELECT unnest(?::VARCHAR[])) GROUP BY actor_id", [actor_ids])
+        rows = self._dicts(
+            "SELECT actor_id AS id, mode(name) AS name, any_value(kind) AS kind, "
+            "mode(country) AS country FROM article_actors "
+            "WHERE actor_id IN (SELECT unnest(?::VARCHAR[])) GROUP BY actor_id",
+            [actor_ids],
+        )
         return {r["id"]: r for r in rows}

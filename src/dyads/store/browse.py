@@ -26,8 +26,12 @@ from dyads.store.analysis import COUNTED, STORED_DYADS, UNDIRECTED_PAIRS
 from dyads.store.rows import EVENT_COLUMNS, QUOTE_COLUMNS
 
 # Sentinels that send NULL sort keys to the end in either direction.
-_LAST = {"date": ("DATE '9999-12-31'", "DATE '0001-01-01'"), "number": ("1e300", "-1e300"),
-         "text": ("'\U0010ffff'", "''"), "timestamp": ("TIMESTAMP '9999-12-31'", "TIMESTAMP '0001-01-01'")}
+_LAST = {
+    "date": ("DATE '9999-12-31'", "DATE '0001-01-01'"),
+    "number": ("1e300", "-1e300"),
+    "text": ("'\U0010ffff'", "''"),
+    "timestamp": ("TIMESTAMP '9999-12-31'", "TIMESTAMP '0001-01-01'"),
+}
 # Most values a facet lists.
 FACET_VALUES = 30
 
@@ -96,10 +100,16 @@ EVENTS = Listing(
         "mode": Facet("e.mode"),
         "year": Facet("year(e.date)"),
         "place_country": Facet("e.place_country"),
-        "actor": Facet("p.code", "JOIN event_parties p ON p.article_id = e.article_id AND p.event_idx = e.idx "
-                                 "AND p.role = 'actor'", "count(DISTINCT (e.article_id, e.idx))"),
-        "recipient": Facet("p.code", "JOIN event_parties p ON p.article_id = e.article_id AND p.event_idx = e.idx "
-                                     "AND p.role = 'recipient'", "count(DISTINCT (e.article_id, e.idx))"),
+        "actor": Facet(
+            "p.code",
+            "JOIN event_parties p ON p.article_id = e.article_id AND p.event_idx = e.idx AND p.role = 'actor'",
+            "count(DISTINCT (e.article_id, e.idx))",
+        ),
+        "recipient": Facet(
+            "p.code",
+            "JOIN event_parties p ON p.article_id = e.article_id AND p.event_idx = e.idx AND p.role = 'recipient'",
+            "count(DISTINCT (e.article_id, e.idx))",
+        ),
     },
 )
 
@@ -122,8 +132,11 @@ ARTICLES = Listing(
         "source": Facet("coalesce(a.source, a.dateline_agency)"),
         "year": Facet("year(a.published)"),
         "place": Facet("a.dateline_place"),
-        "country": Facet("aa.country", "JOIN article_actors aa ON aa.article_id = a.id AND aa.kind = 'country'",
-                         "count(DISTINCT a.id)"),
+        "country": Facet(
+            "aa.country",
+            "JOIN article_actors aa ON aa.article_id = a.id AND aa.kind = 'country'",
+            "count(DISTINCT a.id)",
+        ),
     },
 )
 
@@ -146,16 +159,18 @@ def dyads_listing(where: list[str], *, dyads: str = STORED_DYADS) -> Listing:
     ``event_dyads e``: the event's figures and ``e.source``, ``e.target``); ``dyads`` is the WITH
     clause of ``Store.event_dyads()``."""
     clause = " AND ".join([COUNTED, *where])
-    source = (f"({dyads}, {UNDIRECTED_PAIRS.format(where=clause)} "
-              "SELECT e.a, e.b, count(*) AS events, "
-              "count(*) FILTER (WHERE e.quad_class <= 2) AS cooperation, "
-              "count(*) FILTER (WHERE e.quad_class >= 3) AS conflict, "
-              "avg(e.score) AS mean_score, avg(e.goldstein) AS mean_goldstein, "
-              "min(e.date) AS first_date, max(e.date) AS last_date FROM undirected e GROUP BY e.a, e.b) x")
+    source = (
+        f"({dyads}, {UNDIRECTED_PAIRS.format(where=clause)} "
+        "SELECT e.a, e.b, count(*) AS events, "
+        "count(*) FILTER (WHERE e.quad_class <= 2) AS cooperation, "
+        "count(*) FILTER (WHERE e.quad_class >= 3) AS conflict, "
+        "avg(e.score) AS mean_score, avg(e.goldstein) AS mean_goldstein, "
+        "min(e.date) AS first_date, max(e.date) AS last_date FROM undirected e GROUP BY e.a, e.b) x"
+    )
     return Listing(
         name="dyads",
         select="x.a, x.b, x.events, x.cooperation, x.conflict, x.mean_score, x.mean_goldstein, "
-               "x.first_date, x.last_date",
+        "x.first_date, x.last_date",
         source=source,
         sorts={
             "events": (("x.events", "number"), ("x.a", "text"), ("x.b", "text")),
@@ -170,8 +185,14 @@ def dyads_listing(where: list[str], *, dyads: str = STORED_DYADS) -> Listing:
 
 def encode_token(values: list) -> str:
     """The ``_next`` token for a row with these sort-key values."""
-    plain = [{"d": v.isoformat()} if isinstance(v, dt.date) and not isinstance(v, dt.datetime)
-             else {"t": v.isoformat()} if isinstance(v, dt.datetime) else v for v in values]
+    plain = [
+        {"d": v.isoformat()}
+        if isinstance(v, dt.date) and not isinstance(v, dt.datetime)
+        else {"t": v.isoformat()}
+        if isinstance(v, dt.datetime)
+        else v
+        for v in values
+    ]
     raw = json.dumps(plain, separators=(",", ":")).encode("utf-8")
     return base64.urlsafe_b64encode(raw).decode("ascii").rstrip("=")
 
@@ -187,12 +208,19 @@ def decode_token(token: str) -> list:
         plain = json.loads(raw.decode("utf-8"))
         if not isinstance(plain, list):
             raise ValueError("not a list")
-        return [dt.date.fromisoformat(v["d"]) if isinstance(v, dict) and "d" in v
-                else dt.datetime.fromisoformat(v["t"]) if isinstance(v, dict) and "t" in v else v
-                for v in plain]
+        return [
+            dt.date.fromisoformat(v["d"])
+            if isinstance(v, dict) and "d" in v
+            else dt.datetime.fromisoformat(v["t"])
+            if isinstance(v, dict) and "t" in v
+            else v
+            for v in plain
+        ]
     except (ValueError, KeyError, TypeError, UnicodeDecodeError, binascii.Error) as e:
-        raise QueryError(f"_next={token[:40]!r} is not a page token; use the `next` value of the "
-                         "previous page as it is", parameter="_next") from e
+        raise QueryError(
+            f"_next={token[:40]!r} is not a page token; use the `next` value of the previous page as it is",
+            parameter="_next",
+        ) from e
 
 
 def sort_keys(listing: Listing, sort: str | None) -> list[tuple[str, bool]]:
@@ -206,8 +234,10 @@ def sort_keys(listing: Listing, sort: str | None) -> list[tuple[str, bool]]:
     name = sort.lstrip("-")
     if name not in listing.sorts:
         choices = ", ".join(sorted(listing.sorts))
-        raise QueryError(f"_sort={sort!r} is not a sort of {listing.name}; choose one of {choices} "
-                         "(prefix - for descending)", parameter="_sort")
+        raise QueryError(
+            f"_sort={sort!r} is not a sort of {listing.name}; choose one of {choices} (prefix - for descending)",
+            parameter="_sort",
+        )
     keys = []
     for expr, kind in listing.sorts[name]:
         down = descending and not kind.endswith("+")  # "number+": ascending either way
@@ -230,9 +260,19 @@ def _after(keys: list[tuple[str, bool]], values: list) -> tuple[str, list]:
 class BrowseQueries:
     """Keyset-paginated, faceted listings, as methods of ``Store``."""
 
-    def browse(self, listing: Listing, *, where: list[str], params: list, source_params: list | None = None,
-               sort: str | None = None, size: int = 50, after: str | None = None,
-               facets: list[str] | None = None, count: bool = True) -> dict:
+    def browse(
+        self,
+        listing: Listing,
+        *,
+        where: list[str],
+        params: list,
+        source_params: list | None = None,
+        sort: str | None = None,
+        size: int = 50,
+        after: str | None = None,
+        facets: list[str] | None = None,
+        count: bool = True,
+    ) -> dict:
         """One page of ``listing`` matching ``where``: rows, next token, total count (None
         unless ``count``) and facets.
 
@@ -254,13 +294,17 @@ class BrowseQueries:
             carried = ", ".join(f"page._k{i} AS _k{i}" for i in range(len(keys)))
             cut = listing.source_for(key_columns, *page_where)
             full = listing.source_for(listing.select)
-            sql = (f"WITH page AS (SELECT {ids}, {key_columns} FROM {cut}{_where(page_where)} "
-                   f"ORDER BY {order} LIMIT {int(size) + 1}) "
-                   f"SELECT {listing.select}, {carried} FROM {full} JOIN page ON {match} ORDER BY {order}")
+            sql = (
+                f"WITH page AS (SELECT {ids}, {key_columns} FROM {cut}{_where(page_where)} "
+                f"ORDER BY {order} LIMIT {int(size) + 1}) "
+                f"SELECT {listing.select}, {carried} FROM {full} JOIN page ON {match} ORDER BY {order}"
+            )
             rows = self._dicts(sql, [*source_params, *page_params, *source_params])
         else:
-            sql = (f"SELECT {listing.select}, {key_columns} FROM {listing.source_for(listing.select)}{_where(page_where)} "
-                   f"ORDER BY {order} LIMIT {int(size) + 1}")
+            sql = (
+                f"SELECT {listing.select}, {key_columns} FROM {listing.source_for(listing.select)}{_where(page_where)} "
+                f"ORDER BY {order} LIMIT {int(size) + 1}"
+            )
             rows = self._dicts(sql, [*source_params, *page_params])
         token = None
         if len(rows) > size:
@@ -269,30 +313,53 @@ class BrowseQueries:
         for row in rows:
             for i in range(len(keys)):
                 del row[f"_k{i}"]
-        total = self.con.execute(f"SELECT count(*) FROM {listing.source_for(*where)}{_where(where)}",
-                                 [*source_params, *params]).fetchone()[0] if count else None
-        return {"rows": rows, "next": token, "count": total,
-                "facets": {name: self.facet(listing, name, where=where, params=params,
-                                            source_params=source_params) for name in facets or []}}
+        total = (
+            self.con.execute(
+                f"SELECT count(*) FROM {listing.source_for(*where)}{_where(where)}", [*source_params, *params]
+            ).fetchone()[0]
+            if count
+            else None
+        )
+        return {
+            "rows": rows,
+            "next": token,
+            "count": total,
+            "facets": {
+                name: self.facet(listing, name, where=where, params=params, source_params=source_params)
+                for name in facets or []
+            },
+        }
 
-    def facet(self, listing: Listing, name: str, *, where: list[str], params: list,
-              source_params: list | None = None) -> list[dict]:
+    def facet(
+        self, listing: Listing, name: str, *, where: list[str], params: list, source_params: list | None = None
+    ) -> list[dict]:
         """The commonest values of a facet among the matching rows, with their counts.
 
         Raises:
             QueryError: the listing has no such facet.
         """
         if name not in listing.facets:
-            raise QueryError(f"_facet={name!r} is not a facet of {listing.name}; choose one of "
-                             f"{', '.join(listing.facets)}", parameter="_facet")
+            raise QueryError(
+                f"_facet={name!r} is not a facet of {listing.name}; choose one of {', '.join(listing.facets)}",
+                parameter="_facet",
+            )
         f = listing.facets[name]
-        sql = (f"SELECT {f.value} AS value, {f.count} AS count FROM {listing.source_for(f.value, *where)} "
-               f"{f.join}{_where(where)} "
-               f"GROUP BY 1 ORDER BY 2 DESC, 1 NULLS LAST LIMIT {FACET_VALUES}")
+        sql = (
+            f"SELECT {f.value} AS value, {f.count} AS count FROM {listing.source_for(f.value, *where)} "
+            f"{f.join}{_where(where)} "
+            f"GROUP BY 1 ORDER BY 2 DESC, 1 NULLS LAST LIMIT {FACET_VALUES}"
+        )
         return self._dicts(sql, [*(source_params or []), *params])
 
-    def rank_quotes(self, target: str, members: list[str], *, since: dt.date | None = None,
-                    until: dt.date | None = None, limit: int = 5) -> list[dict]:
+    def rank_quotes(
+        self,
+        target: str,
+        members: list[str],
+        *,
+        since: dt.date | None = None,
+        until: dt.date | None = None,
+        limit: int = 5,
+    ) -> list[dict]:
         """Up to ``limit`` quotes per member, newest first: a member's speaker naming the target, or
         the target's speaker naming the member."""
         # Matched on narrow columns first (only quotes naming the target or a member, only speakers
@@ -302,29 +369,37 @@ class BrowseQueries:
             if value:
                 where.append(clause)
                 params.append(value)
-        sql = ("WITH matched AS (SELECT m.member, q.article_id, q.idx, a.published, sp.name, sp.title, "
-               "sp.country, sp.sector FROM quotes q "
-               "JOIN articles a ON a.id = q.article_id JOIN article_actors sp ON sp.article_id = q.article_id "
-               "AND sp.actor_id = q.speaker_id AND sp.country IN (SELECT unnest(?::VARCHAR[])) "
-               "JOIN (SELECT unnest(?::VARCHAR[]) AS member) m "
-               "ON (sp.country = m.member AND list_contains(q.about_countries, ?)) "
-               f"OR (sp.country = ? AND list_contains(q.about_countries, m.member)){_where(where)}), "
-               "kept AS (SELECT *, row_number() OVER (PARTITION BY member ORDER BY published DESC NULLS LAST, "
-               f"article_id, idx) AS n FROM matched QUALIFY n <= {int(limit)}) "
-               # the speakers' fields come along as ``sp``: joining article_actors again would scan it
-               f"SELECT sp.member, {QUOTES.select}, sp.n FROM kept sp "
-               "JOIN quotes q ON q.article_id = sp.article_id AND q.idx = sp.idx "
-               "JOIN articles a ON a.id = q.article_id ORDER BY sp.member, sp.n")
+        sql = (
+            "WITH matched AS (SELECT m.member, q.article_id, q.idx, a.published, sp.name, sp.title, "
+            "sp.country, sp.sector FROM quotes q "
+            "JOIN articles a ON a.id = q.article_id JOIN article_actors sp ON sp.article_id = q.article_id "
+            "AND sp.actor_id = q.speaker_id AND sp.country IN (SELECT unnest(?::VARCHAR[])) "
+            "JOIN (SELECT unnest(?::VARCHAR[]) AS member) m "
+            "ON (sp.country = m.member AND list_contains(q.about_countries, ?)) "
+            f"OR (sp.country = ? AND list_contains(q.about_countries, m.member)){_where(where)}), "
+            "kept AS (SELECT *, row_number() OVER (PARTITION BY member ORDER BY published DESC NULLS LAST, "
+            f"article_id, idx) AS n FROM matched QUALIFY n <= {int(limit)}) "
+            # the speakers' fields come along as ``sp``: joining article_actors again would scan it
+            f"SELECT sp.member, {QUOTES.select}, sp.n FROM kept sp "
+            "JOIN quotes q ON q.article_id = sp.article_id AND q.idx = sp.idx "
+            "JOIN articles a ON a.id = q.article_id ORDER BY sp.member, sp.n"
+        )
         return self._dicts(sql, [[target, *members], members, target, target, *params])
 
     def attach_parties(self, events: list[dict]) -> list[dict]:
         """Give event rows their ``actors`` and ``recipients``, as ``list_events`` does."""
         ids = sorted({e["article_id"] for e in events})
-        rows = self._dicts(
-            'SELECT p.*, substr(a.text, p.start + 1, p."end" - p.start) AS text FROM event_parties p '
-            "JOIN articles a ON a.id = p.article_id WHERE p.article_id IN (SELECT unnest(?::VARCHAR[])) "
-            "AND a.id IN (SELECT unnest(?::VARCHAR[])) "  # filtering both sides lets DuckDB skip the texts
-            "ORDER BY p.article_id, p.event_idx, p.role, p.position", [ids, ids]) if ids else []
+        rows = (
+            self._dicts(
+                'SELECT p.*, substr(a.text, p.start + 1, p."end" - p.start) AS text FROM event_parties p '
+                "JOIN articles a ON a.id = p.article_id WHERE p.article_id IN (SELECT unnest(?::VARCHAR[])) "
+                "AND a.id IN (SELECT unnest(?::VARCHAR[])) "  # filtering both sides lets DuckDB skip the texts
+                "ORDER BY p.article_id, p.event_idx, p.role, p.position",
+                [ids, ids],
+            )
+            if ids
+            else []
+        )
         parties: dict[tuple, list[dict]] = {}
         for row in rows:
             parties.setdefault((row["article_id"], row["event_idx"], row["role"]), []).append(row)
@@ -335,7 +410,7 @@ class BrowseQueries:
         return events
 
 
-_PARTY = ("(upper(p.code) = upper(?) OR p.actor_id = ? OR list_contains(p.members, upper(?)))")
+_PARTY = "(upper(p.code) = upper(?) OR p.actor_id = ? OR list_contains(p.members, upper(?)))"
 
 
 def party_where(role: str | None, value: str) -> tuple[str, list]:
@@ -343,25 +418,41 @@ def party_where(role: str | None, value: str) -> tuple[str, list]:
     either) is ``value`` (a code, actor id or group member). A joint act with no recipient
     (a meeting between RUS and JPN, stored ``RUS;JPN -> -``) has each of its actors as a
     recipient too, so ``--actor RUS --recipient JPN`` finds it."""
-    exists = ("EXISTS (SELECT 1 FROM event_parties p WHERE p.article_id = e.article_id AND p.event_idx = e.idx "
-              "AND {role} AND " + _PARTY + ")")
+    exists = (
+        "EXISTS (SELECT 1 FROM event_parties p WHERE p.article_id = e.article_id AND p.event_idx = e.idx "
+        "AND {role} AND " + _PARTY + ")"
+    )
     if role is None:
         return exists.format(role="true"), [value] * 3
     clause = exists.format(role=f"p.role = '{role}'")
     if role != "recipient":
         return clause, [value] * 3
-    joint = ("(NOT EXISTS (SELECT 1 FROM event_parties p WHERE p.article_id = e.article_id AND p.event_idx = e.idx "
-             "AND p.role = 'recipient') AND (SELECT count(*) FROM event_parties p WHERE p.article_id = e.article_id "
-             "AND p.event_idx = e.idx AND p.role = 'actor') > 1 AND " + exists.format(role="p.role = 'actor'") + ")")
+    joint = (
+        "(NOT EXISTS (SELECT 1 FROM event_parties p WHERE p.article_id = e.article_id AND p.event_idx = e.idx "
+        "AND p.role = 'recipient') AND (SELECT count(*) FROM event_parties p WHERE p.article_id = e.article_id "
+        "AND p.event_idx = e.idx AND p.role = 'actor') > 1 AND " + exists.format(role="p.role = 'actor'") + ")"
+    )
     return f"({clause} OR {joint})", [value] * 6
 
 
-def event_where(*, type: list[str] | None = None, quad_class: list[int] | None = None,  # noqa: A002
-                mode: str | None = None, actor: str | None = None, recipient: str | None = None,
-                party: str | None = None, between: tuple[str, str] | None = None,
-                since: dt.date | None = None, until: dt.date | None = None, year: int | None = None,
-                article_id: str | None = None, place_country: str | None = None, q: str | None = None,
-                counted: bool = False, dyads: tuple[str, list] | None = None) -> tuple[list[str], list]:
+def event_where(
+    *,
+    type: list[str] | None = None,
+    quad_class: list[int] | None = None,  # noqa: A002
+    mode: str | None = None,
+    actor: str | None = None,
+    recipient: str | None = None,
+    party: str | None = None,
+    between: tuple[str, str] | None = None,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+    year: int | None = None,
+    article_id: str | None = None,
+    place_country: str | None = None,
+    q: str | None = None,
+    counted: bool = False,
+    dyads: tuple[str, list] | None = None,
+) -> tuple[list[str], list]:
     """WHERE clauses over ``events e JOIN articles a`` for the events listing's filters (those
     ``store.filters.EVENTS`` declares; ``type`` and ``quad_class`` are lists).
 
@@ -378,14 +469,21 @@ def event_where(*, type: list[str] | None = None, quad_class: list[int] | None =
             params += values
     if between:
         dyads, first = dyads or (STORED_DYADS, [])
-        where.append(f"EXISTS ({dyads} SELECT 1 FROM event_dyads d WHERE d.article_id = e.article_id "
-                     "AND d.event_idx = e.idx AND ((d.source = ? AND d.target = ?) OR (d.source = ? AND d.target = ?)))")
+        where.append(
+            f"EXISTS ({dyads} SELECT 1 FROM event_dyads d WHERE d.article_id = e.article_id "
+            "AND d.event_idx = e.idx AND ((d.source = ? AND d.target = ?) OR (d.source = ? AND d.target = ?)))"
+        )
         params += [*first, between[0], between[1], between[1], between[0]]
-    for clause, value in (("e.type IN (SELECT unnest(?::VARCHAR[]))", type),
-                          ("e.quad_class IN (SELECT unnest(?::INTEGER[]))", quad_class),
-                          ("e.mode = ?", mode), ("e.date >= ?", since), ("e.date <= ?", until),
-                          ("year(e.date) = ?", year), ("starts_with(e.article_id, ?)", article_id),
-                          ("e.place_country = ?", place_country)):
+    for clause, value in (
+        ("e.type IN (SELECT unnest(?::VARCHAR[]))", type),
+        ("e.quad_class IN (SELECT unnest(?::INTEGER[]))", quad_class),
+        ("e.mode = ?", mode),
+        ("e.date >= ?", since),
+        ("e.date <= ?", until),
+        ("year(e.date) = ?", year),
+        ("starts_with(e.article_id, ?)", article_id),
+        ("e.place_country = ?", place_country),
+    ):
         if value:
             where.append(clause)
             params.append(value)
@@ -397,16 +495,28 @@ def event_where(*, type: list[str] | None = None, quad_class: list[int] | None =
     return where, params
 
 
-def article_where(*, source: str | None = None, since: dt.date | None = None, until: dt.date | None = None,
-                  year: int | None = None, place: str | None = None, country: str | None = None,
-                  actor: str | None = None, q: str | None = None) -> tuple[list[str], list]:
+def article_where(
+    *,
+    source: str | None = None,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+    year: int | None = None,
+    place: str | None = None,
+    country: str | None = None,
+    actor: str | None = None,
+    q: str | None = None,
+) -> tuple[list[str], list]:
     """WHERE clauses over ``articles a`` for the articles listing's filters."""
     where, params = [], []
     if source:
         where.append("(a.source ILIKE ? OR a.dateline_agency ILIKE ?)")
         params += [source, source]
-    for clause, value in (("a.published >= ?", since), ("a.published <= ?", until),
-                          ("year(a.published) = ?", year), ("a.dateline_place = ?", place)):
+    for clause, value in (
+        ("a.published >= ?", since),
+        ("a.published <= ?", until),
+        ("year(a.published) = ?", year),
+        ("a.dateline_place = ?", place),
+    ):
         if value:
             where.append(clause)
             params.append(value)
@@ -422,8 +532,9 @@ def article_where(*, source: str | None = None, since: dt.date | None = None, un
     return where, params
 
 
-def actor_where(*, country: str | None = None, kind: str | None = None, sector: str | None = None,
-                q: str | None = None) -> tuple[list[str], list]:
+def actor_where(
+    *, country: str | None = None, kind: str | None = None, sector: str | None = None, q: str | None = None
+) -> tuple[list[str], list]:
     """WHERE clauses over the ``actors`` view for the actors listing's filters."""
     where, params = [], []
     for clause, value in (("x.country = ?", country), ("x.kind = ?", kind), ("x.sector = ?", sector)):
@@ -451,8 +562,13 @@ class LookupQueries:
 
     def counts(self) -> dict[str, int]:
         """Rows in each main table (0 for a table a stage has not created yet)."""
-        tables = {"articles": "articles", "events": "events", "actors": "article_actors", "quotes": "quotes",
-                  "mentions": "mentions"}
+        tables = {
+            "articles": "articles",
+            "events": "events",
+            "actors": "article_actors",
+            "quotes": "quotes",
+            "mentions": "mentions",
+        }
         found = {}
         for name, table in tables.items():
             if name == "actors":
@@ -470,15 +586,20 @@ class LookupQueries:
 SPEAKER_FIELDS = ("speaker_name", "speaker_title", "speaker_country", "speaker_sector")
 SPEAKER_JOIN = "LEFT JOIN article_actors sp ON sp.article_id = q.article_id AND sp.actor_id = q.speaker_id"
 QUOTE_SOURCE = f"quotes q JOIN articles a ON a.id = q.article_id {SPEAKER_JOIN}"
-QUOTE_SELECT = ", ".join(f'sp.{c.removeprefix("speaker_")} AS "{c}"' if c in SPEAKER_FIELDS else f'q."{c}"'
-                         for c in QUOTE_COLUMNS)
+QUOTE_SELECT = ", ".join(
+    f'sp.{c.removeprefix("speaker_")} AS "{c}"' if c in SPEAKER_FIELDS else f'q."{c}"' for c in QUOTE_COLUMNS
+)
 
 
 def speaker_is(condition: str) -> str:
     """A WHERE clause over ``quotes q``: the speaker's current actor row (``spk``) meets ``condition``.
     A semi-join on the actors that meet it, far cheaper than joining every quote's speaker."""
-    return ("EXISTS (SELECT 1 FROM article_actors spk WHERE spk.article_id = q.article_id "
-            f"AND spk.actor_id = q.speaker_id AND {condition})")
+    return (
+        "EXISTS (SELECT 1 FROM article_actors spk WHERE spk.article_id = q.article_id "
+        f"AND spk.actor_id = q.speaker_id AND {condition})"
+    )
+
+
 QUOTES = Listing(
     name="quotes",
     select=f"{QUOTE_SELECT}, a.headline, a.published, a.source, a.url",
@@ -499,18 +620,27 @@ QUOTES = Listing(
 def search_terms(text: str) -> list[str]:
     """The words and "quoted phrases" of a search.
 
-        >>> search_terms('clean energy "open question"')
-        ['clean', 'energy', 'open question']
+    >>> search_terms('clean energy "open question"')
+    ['clean', 'energy', 'open question']
     """
     phrases = re.findall(r'"([^"]+)"', text)
     words = re.sub(r'"[^"]*"', " ", text).split()
     return [t.strip() for t in [*words, *phrases] if t.strip()]
 
 
-def quote_where(*, q: str | None = None, speaker: str | None = None, country: str | None = None,
-                about: str | None = None, kind: str | None = None, found_by: str | None = None,
-                article_id: str | None = None, since: dt.date | None = None, until: dt.date | None = None,
-                speaker_id: str | None = None) -> tuple[list[str], list]:
+def quote_where(
+    *,
+    q: str | None = None,
+    speaker: str | None = None,
+    country: str | None = None,
+    about: str | None = None,
+    kind: str | None = None,
+    found_by: str | None = None,
+    article_id: str | None = None,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+    speaker_id: str | None = None,
+) -> tuple[list[str], list]:
     """WHERE clauses over the quotes listing (the filters ``store.filters.QUOTES`` declares).
 
     ``q``: every word or "phrase" must start a word of the quote, case-insensitively (a regular
@@ -526,26 +656,36 @@ def quote_where(*, q: str | None = None, speaker: str | None = None, country: st
         params.append("(?i)\\b" + _regex_escape(term))
     if speaker:
         like = "ILIKE ? ESCAPE '\\'"
-        where.append(f"(q.speaker_id = ? OR q.speaker_text {like} OR {speaker_is('spk.name ' + like)} "
-                     "OR EXISTS (SELECT 1 FROM mentions m WHERE m.article_id = q.article_id "
-                     f"AND m.actor_id = q.speaker_id AND m.text {like}))")
+        where.append(
+            f"(q.speaker_id = ? OR q.speaker_text {like} OR {speaker_is('spk.name ' + like)} "
+            "OR EXISTS (SELECT 1 FROM mentions m WHERE m.article_id = q.article_id "
+            f"AND m.actor_id = q.speaker_id AND m.text {like}))"
+        )
         params += [speaker, *[contains_pattern(speaker)] * 3]
     if about:
-        where.append("(list_contains(q.about_ids, ?) OR list_contains(q.about_countries, upper(?)) "
-                     "OR array_to_string(q.about_names, '|') ILIKE ? ESCAPE '\\')")
+        where.append(
+            "(list_contains(q.about_ids, ?) OR list_contains(q.about_countries, upper(?)) "
+            "OR array_to_string(q.about_names, '|') ILIKE ? ESCAPE '\\')"
+        )
         params += [about, about, contains_pattern(about)]
-    for clause, value in (("q.speaker_id = ?", speaker_id), (speaker_is("spk.country = ?"), country),
-                          ("q.kind = ?", kind), ("q.found_by = ?", found_by),
-                          ("starts_with(q.article_id, ?)", article_id), ("a.published >= ?", since),
-                          ("a.published <= ?", until)):
+    for clause, value in (
+        ("q.speaker_id = ?", speaker_id),
+        (speaker_is("spk.country = ?"), country),
+        ("q.kind = ?", kind),
+        ("q.found_by = ?", found_by),
+        ("starts_with(q.article_id, ?)", article_id),
+        ("a.published >= ?", since),
+        ("a.published <= ?", until),
+    ):
         if value:
             where.append(clause)
             params.append(value)
     return where, params
 
 
-def dyad_where(*, country: str | None = None, since: dt.date | None = None,
-               until: dt.date | None = None) -> tuple[list[str], list]:
+def dyad_where(
+    *, country: str | None = None, since: dt.date | None = None, until: dt.date | None = None
+) -> tuple[list[str], list]:
     """WHERE clauses over ``event_dyads e`` for the dyads listing (``dyads_listing``'s events)."""
     where, params = [], []
     for clause, value in (("e.date >= ?", since), ("e.date <= ?", until)):

@@ -41,9 +41,35 @@ EVIDENCE_OVERLAP = 0.3
 # Words shorter than this are left out of the evidence overlap (articles, "met", "on" ...).
 MIN_TERM_CHARS = 4
 # Reporting words every story has, which say nothing of the happening.
-_REPORTING = frozenset({"said", "says", "told", "reporters", "statement", "according", "officials",
-                        "official", "added", "also", "after", "before", "their", "they", "with", "from",
-                        "that", "this", "which", "would", "will", "have", "been", "were", "about"})
+_REPORTING = frozenset(
+    {
+        "said",
+        "says",
+        "told",
+        "reporters",
+        "statement",
+        "according",
+        "officials",
+        "official",
+        "added",
+        "also",
+        "after",
+        "before",
+        "their",
+        "they",
+        "with",
+        "from",
+        "that",
+        "this",
+        "which",
+        "would",
+        "will",
+        "have",
+        "been",
+        "were",
+        "about",
+    }
+)
 
 COUNT_MODES = ("clusters", "reports")
 
@@ -56,8 +82,8 @@ def _terms(text: str) -> list[str]:
 def overlap(a: Iterable[str], b: Iterable[str]) -> float:
     """Share of the shorter term list's terms the other holds.
 
-        >>> overlap(["eide", "oslo", "sugiono"], ["oslo", "sugiono", "energy", "talks"])
-        0.6667
+    >>> overlap(["eide", "oslo", "sugiono"], ["oslo", "sugiono", "energy", "talks"])
+    0.6667
     """
     a, b = set(a), set(b)
     if not a or not b:
@@ -116,8 +142,10 @@ CLUSTER_COUNTS = f"""
 
 # The country pairs of one report per cluster (its first), with the event's figures: what the
 # analyses count by default (``count="clusters"``).
-CLUSTERED_PAIRS = ("SELECT p.* FROM event_country_pairs p SEMI JOIN event_clusters c "
-                   "ON c.article_id = p.article_id AND c.event_idx = p.event_idx")
+CLUSTERED_PAIRS = (
+    "SELECT p.* FROM event_country_pairs p SEMI JOIN event_clusters c "
+    "ON c.article_id = p.article_id AND c.event_idx = p.event_idx"
+)
 
 
 class ClusterQueries:
@@ -156,14 +184,30 @@ class ClusterQueries:
                 cluster["terms"].append(report.terms)
                 joined += 1
             else:
-                cluster = {"id": report.id, "article_id": report.article_id, "day": report.day,
-                           "actors": report.actors, "recipients": report.recipients, "terms": [report.terms]}
+                cluster = {
+                    "id": report.id,
+                    "article_id": report.article_id,
+                    "day": report.day,
+                    "actors": report.actors,
+                    "recipients": report.recipients,
+                    "terms": [report.terms],
+                }
                 clusters.setdefault(report.key, []).append(cluster)
-                new_clusters.append((report.id, report.article_id, report.event_idx, report.key, report.actors,
-                                     report.recipients, report.day))
+                new_clusters.append(
+                    (
+                        report.id,
+                        report.article_id,
+                        report.event_idx,
+                        report.key,
+                        report.actors,
+                        report.recipients,
+                        report.day,
+                    )
+                )
             members.append((report.article_id, report.event_idx, cluster["id"], report.terms))
-        self._insert_columns("event_clusters", ("id", "article_id", "event_idx", "key", "actors", "recipients", "day"),
-                             new_clusters)
+        self._insert_columns(
+            "event_clusters", ("id", "article_id", "event_idx", "key", "actors", "recipients", "day"), new_clusters
+        )
         self._insert_columns("event_cluster_members", ("article_id", "event_idx", "cluster_id", "terms"), members)
         return joined
 
@@ -195,21 +239,34 @@ class ClusterQueries:
             "WHERE c.key IN (SELECT unnest(?::VARCHAR[])) AND (c.day BETWEEN ? AND ? "
             "OR (c.day IS NULL AND c.article_id IN (SELECT unnest(?::VARCHAR[])))) "
             "GROUP BY ALL ORDER BY c.day NULLS LAST, c.id",
-            [sorted({r.key for r in reports}), low, high, sorted({r.article_id for r in reports})]).fetchall()
+            [sorted({r.key for r in reports}), low, high, sorted({r.article_id for r in reports})],
+        ).fetchall()
         found: dict[str, list[dict]] = {}
         for cluster_id, article_id, key, actors, recipients, day, terms in rows:
-            found.setdefault(key, []).append({"id": cluster_id, "article_id": article_id, "day": day, "actors": actors,
-                                              "recipients": recipients, "terms": [list(t) for t in terms]})
+            found.setdefault(key, []).append(
+                {
+                    "id": cluster_id,
+                    "article_id": article_id,
+                    "day": day,
+                    "actors": actors,
+                    "recipients": recipients,
+                    "terms": [list(t) for t in terms],
+                }
+            )
         return found
 
     def backfill_clusters(self) -> int:
         """Cluster the events stored before migration 0013, article by article in the order they
         were stored; returns how many articles."""
-        ids = [row[0] for row in self.con.execute(
-            "SELECT id FROM articles WHERE id IN (SELECT article_id FROM events) ORDER BY ingested_at, id").fetchall()]
+        ids = [
+            row[0]
+            for row in self.con.execute(
+                "SELECT id FROM articles WHERE id IN (SELECT article_id FROM events) ORDER BY ingested_at, id"
+            ).fetchall()
+        ]
         for start in range(0, len(ids), 256):
             with self.transaction():
-                self.cluster_events(ids[start:start + 256])
+                self.cluster_events(ids[start : start + 256])
         return len(ids)
 
     # -- reading --------------------------------------------------------------
@@ -220,15 +277,18 @@ class ClusterQueries:
         ids = sorted(set(event_ids))
         if not ids or not self.has_clusters():
             return {}
-        mine = ("SELECT article_id || ':' || event_idx AS event_id, cluster_id FROM event_cluster_members "
-                "WHERE article_id IN (SELECT unnest(?::VARCHAR[])) "
-                "AND article_id || ':' || event_idx IN (SELECT unnest(?::VARCHAR[]))")
+        mine = (
+            "SELECT article_id || ':' || event_idx AS event_id, cluster_id FROM event_cluster_members "
+            "WHERE article_id IN (SELECT unnest(?::VARCHAR[])) "
+            "AND article_id || ':' || event_idx IN (SELECT unnest(?::VARCHAR[]))"
+        )
         counts = CLUSTER_COUNTS.format(where="WHERE m.cluster_id IN (SELECT cluster_id FROM mine)")
         rows = self._dicts(
             f"WITH mine AS ({mine}), counts AS ({counts}) SELECT mine.event_id, mine.cluster_id AS cluster, "
             "counts.sources, counts.articles, counts.mentions, counts.reports "
             "FROM mine JOIN counts ON counts.cluster_id = mine.cluster_id",
-            [sorted({i.rpartition(":")[0] for i in ids}), ids])
+            [sorted({i.rpartition(":")[0] for i in ids}), ids],
+        )
         return {r.pop("event_id"): r for r in rows}
 
     def cluster_reports(self, cluster_id: str) -> list[dict]:
@@ -236,9 +296,11 @@ class ClusterQueries:
         return self._dicts(
             "SELECT m.article_id || ':' || m.event_idx AS id, m.article_id, m.event_idx AS idx, e.type, e.cameo, "
             "e.date, a.headline, a.published, a.url, a.source, "
-            "substr(a.text, e.start + 1, e.\"end\" - e.start) AS sentence, "
+            'substr(a.text, e.start + 1, e."end" - e.start) AS sentence, '
             f"(SELECT list(DISTINCT c.outlet ORDER BY c.outlet) FROM ({_COPIES}) c WHERE c.article_id = m.article_id) "
             "AS outlets "
             "FROM event_cluster_members m JOIN events e ON e.article_id = m.article_id AND e.idx = m.event_idx "
             "JOIN articles a ON a.id = m.article_id WHERE m.cluster_id = ? "
-            "ORDER BY a.published NULLS LAST, a.ingested_at, m.article_id, m.event_idx", [cluster_id])
+            "ORDER BY a.published NULLS LAST, a.ingested_at, m.article_id, m.event_idx",
+            [cluster_id],
+        )

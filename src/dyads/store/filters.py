@@ -114,9 +114,11 @@ def _countries(count: int):
     def read(text: str) -> tuple[str, ...]:
         codes = [c.strip() for c in text.split(",") if c.strip()]
         if len(codes) != count:
-            raise ValueError(f"{text!r} is not {count} country codes; give {count} ISO codes separated by a "
-                             "comma, like JPN,RUS")
+            raise ValueError(
+                f"{text!r} is not {count} country codes; give {count} ISO codes separated by a comma, like JPN,RUS"
+            )
         return tuple(_country(c) for c in codes)
+
     return read
 
 
@@ -152,6 +154,7 @@ def _integer(low: int, high: int):
         if not low <= int(text) <= high:
             raise ValueError(f"{text!r} is out of range; give a number from {low} to {high}")
         return int(text)
+
     return read
 
 
@@ -160,6 +163,7 @@ def _choice(choices: tuple[str, ...]):
         if text not in choices:
             raise ValueError(f"{text!r} is not allowed; choose one of {', '.join(choices)}")
         return text
+
     return read
 
 
@@ -225,9 +229,15 @@ class Filter:
 
 
 def _period(what: str) -> tuple[Filter, Filter]:
-    return (Filter("since", SINCE, f"{what} on or after this date (YYYY-MM-DD, YYYY-MM or YYYY)", "2018-01"),
-            Filter("until", UNTIL, f"{what} on or before this date (YYYY-MM-DD, YYYY-MM or YYYY; "
-                                   "a month or year to its end)", "2018-12-31"))
+    return (
+        Filter("since", SINCE, f"{what} on or after this date (YYYY-MM-DD, YYYY-MM or YYYY)", "2018-01"),
+        Filter(
+            "until",
+            UNTIL,
+            f"{what} on or before this date (YYYY-MM-DD, YYYY-MM or YYYY; a month or year to its end)",
+            "2018-12-31",
+        ),
+    )
 
 
 @dataclass(frozen=True)
@@ -252,8 +262,9 @@ class Resource:
         parsed = {}
         for name, value in values.items():
             if name not in self.by_name:
-                raise QueryError(f"{self.name} have no filter {name!r}; they take {', '.join(self.by_name)}",
-                                 parameter=name)
+                raise QueryError(
+                    f"{self.name} have no filter {name!r}; they take {', '.join(self.by_name)}", parameter=name
+                )
             f = self.by_name[name]
             value = f.parse(value, shown=shown(f) if shown else None)
             if value is not None:
@@ -265,99 +276,175 @@ class Resource:
         return self.build(**values)
 
 
-ARTICLES = Resource("articles", (
-    Filter("source", TEXT, "only this source or agency (e.g. TASS)", "TASS"),
-    *_period("published"),
-    Filter("year", integer(*YEARS), "published in this year", "2018"),
-    Filter("place", UPPER, "dateline place", "TOKYO"),
-    Filter("country", COUNTRY, "articles naming this country (ISO 3166 alpha-3)", "JPN"),
-    Filter("actor", TEXT, "articles naming this actor id", "person:konstantin-kosachev"),
-    Filter("q", TEXT, "words in the headline or text", "energy", flag="--search"),
-), browse.article_where, browse.ARTICLES)
+ARTICLES = Resource(
+    "articles",
+    (
+        Filter("source", TEXT, "only this source or agency (e.g. TASS)", "TASS"),
+        *_period("published"),
+        Filter("year", integer(*YEARS), "published in this year", "2018"),
+        Filter("place", UPPER, "dateline place", "TOKYO"),
+        Filter("country", COUNTRY, "articles naming this country (ISO 3166 alpha-3)", "JPN"),
+        Filter("actor", TEXT, "articles naming this actor id", "person:konstantin-kosachev"),
+        Filter("q", TEXT, "words in the headline or text", "energy", flag="--search"),
+    ),
+    browse.article_where,
+    browse.ARTICLES,
+)
 
-ACTORS = Resource("actors", (
-    Filter("country", COUNTRY, "only actors of this country (ISO 3166 alpha-3)", "RUS"),
-    Filter("kind", choice("country", "person", "group", "organization"), "only this kind of actor", "person"),
-    Filter("sector", UPPER, "only this sector (GOV, LEG, MIL ...)", "LEG"),
-    Filter("q", TEXT, "words in the name or id", "Kosachev", flag="--search"),
-), browse.actor_where, browse.ACTORS)
+ACTORS = Resource(
+    "actors",
+    (
+        Filter("country", COUNTRY, "only actors of this country (ISO 3166 alpha-3)", "RUS"),
+        Filter("kind", choice("country", "person", "group", "organization"), "only this kind of actor", "person"),
+        Filter("sector", UPPER, "only this sector (GOV, LEG, MIL ...)", "LEG"),
+        Filter("q", TEXT, "words in the name or id", "Kosachev", flag="--search"),
+    ),
+    browse.actor_where,
+    browse.ACTORS,
+)
 
-EVENTS = Resource("events", (
-    Filter("type", TYPES, "PLOVER event types, comma-separated (CONSULT, ACCUSE ...)", "CONSULT,AGREE"),
-    Filter("quad_class", QUADS, "CAMEO quad classes 1-4, comma-separated (1 verbal and 2 material "
-                                "cooperation, 3 verbal and 4 material conflict)", "1,2"),
-    Filter("mode", TEXT, "PLOVER mode", "visit"),
-    Filter("actor", TEXT, "an actor's code (RUS, IGO), actor id, or a group's member", "RUS"),
-    Filter("recipient", TEXT, "a recipient's code, actor id, or a group's member", "JPN"),
-    Filter("party", TEXT, "an actor or recipient: code, actor id or group member", "JPN"),
-    Filter("between", PAIR, "two ISO codes: the events a dyad series or ranking counts between them",
-           "JPN,RUS"),
-    *_period("events dated"),
-    Filter("year", integer(*YEARS), "events dated in this year", "2018"),
-    Filter("article_id", TEXT, "events of this article (an id prefix is enough)", flag="--article"),
-    Filter("place_country", COUNTRY, "ISO code of the event's place", "JPN"),
-    Filter("q", TEXT, "words in the evidence sentence", "dialogue", flag="--search"),
-    Filter("counted", FLAG, "1: only events the analyses count (not negated, not hypothetical)", "1"),
-), browse.event_where, browse.EVENTS)
+EVENTS = Resource(
+    "events",
+    (
+        Filter("type", TYPES, "PLOVER event types, comma-separated (CONSULT, ACCUSE ...)", "CONSULT,AGREE"),
+        Filter(
+            "quad_class",
+            QUADS,
+            "CAMEO quad classes 1-4, comma-separated (1 verbal and 2 material "
+            "cooperation, 3 verbal and 4 material conflict)",
+            "1,2",
+        ),
+        Filter("mode", TEXT, "PLOVER mode", "visit"),
+        Filter("actor", TEXT, "an actor's code (RUS, IGO), actor id, or a group's member", "RUS"),
+        Filter("recipient", TEXT, "a recipient's code, actor id, or a group's member", "JPN"),
+        Filter("party", TEXT, "an actor or recipient: code, actor id or group member", "JPN"),
+        Filter("between", PAIR, "two ISO codes: the events a dyad series or ranking counts between them", "JPN,RUS"),
+        *_period("events dated"),
+        Filter("year", integer(*YEARS), "events dated in this year", "2018"),
+        Filter("article_id", TEXT, "events of this article (an id prefix is enough)", flag="--article"),
+        Filter("place_country", COUNTRY, "ISO code of the event's place", "JPN"),
+        Filter("q", TEXT, "words in the evidence sentence", "dialogue", flag="--search"),
+        Filter("counted", FLAG, "1: only events the analyses count (not negated, not hypothetical)", "1"),
+    ),
+    browse.event_where,
+    browse.EVENTS,
+)
 
-QUOTES = Resource("quotes", (
-    Filter("q", TEXT, 'words that must all start words of the quote, "a phrase" kept together',
-           "clean energy", flag="--search"),
-    Filter("speaker", TEXT, "the speaker: actor id, part of the name, of the words naming the speaker "
-                            "(the lawmaker), or of any mention of the resolved speaker", "Solberg"),
-    Filter("country", COUNTRY, "the speaker's country (ISO 3166 alpha-3)", "NOR"),
-    Filter("about", TEXT, "an actor the quote mentions: country code (JPN), actor id or part of a name",
-           "JPN"),
-    Filter("kind", choice("direct", "indirect", "mixed"), "direct, indirect or mixed quotes", "direct"),
-    Filter("found_by", choice(*FOUND_BY), "rules, or tagger: the quotes the quote tagger added "
-                                          "(--quotes tagged)", "rules"),
-    Filter("article_id", TEXT, "quotes of this article (an id prefix is enough)", flag="--article"),
-    *_period("in articles published"),
-), browse.quote_where, browse.QUOTES)
+QUOTES = Resource(
+    "quotes",
+    (
+        Filter(
+            "q",
+            TEXT,
+            'words that must all start words of the quote, "a phrase" kept together',
+            "clean energy",
+            flag="--search",
+        ),
+        Filter(
+            "speaker",
+            TEXT,
+            "the speaker: actor id, part of the name, of the words naming the speaker "
+            "(the lawmaker), or of any mention of the resolved speaker",
+            "Solberg",
+        ),
+        Filter("country", COUNTRY, "the speaker's country (ISO 3166 alpha-3)", "NOR"),
+        Filter("about", TEXT, "an actor the quote mentions: country code (JPN), actor id or part of a name", "JPN"),
+        Filter("kind", choice("direct", "indirect", "mixed"), "direct, indirect or mixed quotes", "direct"),
+        Filter(
+            "found_by",
+            choice(*FOUND_BY),
+            "rules, or tagger: the quotes the quote tagger added (--quotes tagged)",
+            "rules",
+        ),
+        Filter("article_id", TEXT, "quotes of this article (an id prefix is enough)", flag="--article"),
+        *_period("in articles published"),
+    ),
+    browse.quote_where,
+    browse.QUOTES,
+)
 
-DYADS = Resource("dyads", (
-    Filter("country", COUNTRY, "pairs with this country (ISO 3166 alpha-3)", "RUS"),
-    *_period("events dated"),
-), browse.dyad_where)
+DYADS = Resource(
+    "dyads",
+    (
+        Filter("country", COUNTRY, "pairs with this country (ISO 3166 alpha-3)", "RUS"),
+        *_period("events dated"),
+    ),
+    browse.dyad_where,
+)
 
 
-RANKINGS = Resource("rankings", (
-    Filter("target", COUNTRY, "the country relations are with (ISO 3166 alpha-3)", "RUS", required=True),
-    Filter("among", AMONG, "a group (G7, EU, ASEAN ...; members as of the period) or ISO codes, "
-                           "comma-separated", "G7", required=True),
-    *_period("events dated"),
-    Filter("metric", choice(*METRICS),
-           "what ranks first: net = cooperative minus conflictual events", "net", default="net"),
-    Filter("per", choice(*PRECISIONS), "also rank within each day, week, month or year",
-           "month"),
-    Filter("evidence", integer(0, 100), "events listed per member", "5", default=5),
-    Filter("count", choice(*COUNT_MODES), "clusters: an event several articles report counts once; "
-                                          "reports: every report counts, as GDELT does", "reports",
-           default="clusters"),
-))
+RANKINGS = Resource(
+    "rankings",
+    (
+        Filter("target", COUNTRY, "the country relations are with (ISO 3166 alpha-3)", "RUS", required=True),
+        Filter(
+            "among",
+            AMONG,
+            "a group (G7, EU, ASEAN ...; members as of the period) or ISO codes, comma-separated",
+            "G7",
+            required=True,
+        ),
+        *_period("events dated"),
+        Filter(
+            "metric",
+            choice(*METRICS),
+            "what ranks first: net = cooperative minus conflictual events",
+            "net",
+            default="net",
+        ),
+        Filter("per", choice(*PRECISIONS), "also rank within each day, week, month or year", "month"),
+        Filter("evidence", integer(0, 100), "events listed per member", "5", default=5),
+        Filter(
+            "count",
+            choice(*COUNT_MODES),
+            "clusters: an event several articles report counts once; reports: every report counts, as GDELT does",
+            "reports",
+            default="clusters",
+        ),
+    ),
+)
 
-DYAD = Resource("dyad", (
-    Filter("by", choice(*PRECISIONS), "length of each period", "month", default="month"),
-    *_period("events dated"),
-    Filter("directed", FLAG, "1: only events from the first country to the second", "1", default=False),
-    Filter("groups", FLAG, "0: leave out events of a group either country belongs to", "0", default=True),
-    Filter("evidence", integer(0, 500), "events listed as evidence", "50", default=50),
-    Filter("count", choice(*COUNT_MODES), "clusters: an event several articles report counts once; "
-                                          "reports: every report counts, as GDELT does", "reports",
-           default="clusters"),
-))
+DYAD = Resource(
+    "dyad",
+    (
+        Filter("by", choice(*PRECISIONS), "length of each period", "month", default="month"),
+        *_period("events dated"),
+        Filter("directed", FLAG, "1: only events from the first country to the second", "1", default=False),
+        Filter("groups", FLAG, "0: leave out events of a group either country belongs to", "0", default=True),
+        Filter("evidence", integer(0, 500), "events listed as evidence", "50", default=50),
+        Filter(
+            "count",
+            choice(*COUNT_MODES),
+            "clusters: an event several articles report counts once; reports: every report counts, as GDELT does",
+            "reports",
+            default="clusters",
+        ),
+    ),
+)
 
-NETWORK = Resource("network", (
-    Filter("level", choice("country", "actor"), "nodes are countries (groups as their members) or actors",
-           "country", default="country"),
-    *_period("events dated"),
-    Filter("type", TYPES, "PLOVER event types, comma-separated", "CONSULT"),
-    Filter("country", COUNTRY, "only edges touching this country (ISO 3166 alpha-3)", "RUS"),
-    Filter("min_weight", integer(1, 1_000_000), "only edges of at least this many events", "2", default=1),
-    Filter("count", choice(*COUNT_MODES), "clusters: an event several articles report counts once; "
-                                          "reports: every report counts, as GDELT does", "reports",
-           default="clusters"),
-))
+NETWORK = Resource(
+    "network",
+    (
+        Filter(
+            "level",
+            choice("country", "actor"),
+            "nodes are countries (groups as their members) or actors",
+            "country",
+            default="country",
+        ),
+        *_period("events dated"),
+        Filter("type", TYPES, "PLOVER event types, comma-separated", "CONSULT"),
+        Filter("country", COUNTRY, "only edges touching this country (ISO 3166 alpha-3)", "RUS"),
+        Filter("min_weight", integer(1, 1_000_000), "only edges of at least this many events", "2", default=1),
+        Filter(
+            "count",
+            choice(*COUNT_MODES),
+            "clusters: an event several articles report counts once; reports: every report counts, as GDELT does",
+            "reports",
+            default="clusters",
+        ),
+    ),
+)
 
 RESOURCES = {r.name: r for r in (ARTICLES, ACTORS, EVENTS, QUOTES, DYADS, RANKINGS, DYAD, NETWORK)}
 
@@ -369,8 +456,17 @@ class ListingQueries:
     """The declared listings through the one query builder, as methods of ``Store``: what both
     the CLI (``rows``) and the API (``find``) read."""
 
-    def find(self, name: str, filters: dict, *, sort: str | None = None, size: int = 50,
-             after: str | None = None, facets: list[str] | None = None, count: bool = True) -> dict:
+    def find(
+        self,
+        name: str,
+        filters: dict,
+        *,
+        sort: str | None = None,
+        size: int = 50,
+        after: str | None = None,
+        facets: list[str] | None = None,
+        count: bool = True,
+    ) -> dict:
         """One page of the listing ``name`` matching the (parsed) ``filters``: rows, next token,
         count and facets, as ``Store.browse`` gives them; event rows carry their parties.
 
@@ -381,14 +477,24 @@ class ListingQueries:
         if name == "dyads":
             where, params = declared.where(filters)
             listing = browse.dyads_listing(where, dyads=self.event_dyads()[0])
-            return self.browse(listing, where=[], params=[], source_params=params, sort=sort, size=size,
-                               after=after, facets=facets, count=count)
+            return self.browse(
+                listing,
+                where=[],
+                params=[],
+                source_params=params,
+                sort=sort,
+                size=size,
+                after=after,
+                facets=facets,
+                count=count,
+            )
         extra = {}
         if name == "events" and filters.get("between"):
             extra["dyads"] = self.event_dyads(filters["between"][0])
         where, params = declared.where({**filters, **extra})
-        page = self.browse(declared.listing, where=where, params=params, sort=sort, size=size, after=after,
-                           facets=facets, count=count)
+        page = self.browse(
+            declared.listing, where=where, params=params, sort=sort, size=size, after=after, facets=facets, count=count
+        )
         if name == "events":
             self.attach_parties(page["rows"])
         return page

@@ -73,11 +73,11 @@ POLL_S = 0.02
 class StoreFile:
     """The database at ``path``, opened for short sessions (see the module docstring).
 
-        >>> import tempfile, os
-        >>> with StoreFile(os.path.join(tempfile.mkdtemp(), "t.duckdb")) as db:
-        ...     with db.writing() as store:
-        ...         store.count_articles()
-        0
+    >>> import tempfile, os
+    >>> with StoreFile(os.path.join(tempfile.mkdtemp(), "t.duckdb")) as db:
+    ...     with db.writing() as store:
+    ...         store.count_articles()
+    0
     """
 
     def __init__(self, path: str | Path, *, timeout: float = LOCK_TIMEOUT_S) -> None:
@@ -209,8 +209,10 @@ class LiveConnection:
             while self._con is None or self._intent.held():
                 left = deadline - time.monotonic()
                 if left <= 0 or self._stopped:
-                    raise StoreError(f"database {self.path} is being written and stayed busy for "
-                                     f"{self.timeout:g} s; retry, or raise DYADS_LOCK_TIMEOUT")
+                    raise StoreError(
+                        f"database {self.path} is being written and stayed busy for "
+                        f"{self.timeout:g} s; retry, or raise DYADS_LOCK_TIMEOUT"
+                    )
                 self._changed.wait(min(left, self.poll))
             cursor = self._con.cursor()
             self._active += 1

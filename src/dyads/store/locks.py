@@ -117,9 +117,11 @@ def write_intent(path: str | Path, *, deadline: float) -> Iterator[None]:
                 break
             except BlockingIOError:
                 if pause is None:
-                    raise StoreError(f"database {path} is being written by another process "
-                                     f"({_read_owner(fd) or 'see ' + str(lock)}); wait for it to finish, "
-                                     "or raise DYADS_LOCK_TIMEOUT") from None
+                    raise StoreError(
+                        f"database {path} is being written by another process "
+                        f"({_read_owner(fd) or 'see ' + str(lock)}); wait for it to finish, "
+                        "or raise DYADS_LOCK_TIMEOUT"
+                    ) from None
                 time.sleep(pause)
         _write_owner(fd)
         yield
@@ -158,8 +160,9 @@ class WriteIntent:
             self._fd = None
 
 
-def connect(path: str, *, read_only: bool, deadline: float, config: dict | None = None,
-            what: str = "") -> duckdb.DuckDBPyConnection:
+def connect(
+    path: str, *, read_only: bool, deadline: float, config: dict | None = None, what: str = ""
+) -> duckdb.DuckDBPyConnection:
     """``duckdb.connect``, retried while another process holds a conflicting lock, until ``deadline``.
 
     Raises:
@@ -174,8 +177,10 @@ def connect(path: str, *, read_only: bool, deadline: float, config: dict | None 
                 if not is_lock_conflict(e):
                     raise StoreError(f"cannot open database {path}{what}: {_first_line(e)}") from e
                 if pause is None:
-                    raise StoreError(f"database {path} is locked by {holder(e)} and stayed locked; "
-                                     "wait for it to finish, or raise DYADS_LOCK_TIMEOUT") from e
+                    raise StoreError(
+                        f"database {path} is locked by {holder(e)} and stayed locked; "
+                        "wait for it to finish, or raise DYADS_LOCK_TIMEOUT"
+                    ) from e
                 if read_only and not asked:
                     waiting.enter_context(read_intent(path))  # ask the writer to let go after its write
                     asked = True

@@ -9,7 +9,9 @@ from dyads.store.analysis import ACTOR_TOTALS, EVENT_DYADS
 from dyads.store.clusters import CLUSTER_COUNTS
 
 MIGRATIONS: tuple[tuple[str, str], ...] = (
-    ("0001_articles", """
+    (
+        "0001_articles",
+        """
         CREATE TABLE runs (
             id VARCHAR PRIMARY KEY,
             started_at TIMESTAMP NOT NULL,
@@ -67,8 +69,11 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
             sentence INTEGER NOT NULL,
             PRIMARY KEY (article_id, idx)
         );
-    """),
-    ("0002_actors", """
+    """,
+    ),
+    (
+        "0002_actors",
+        """
         CREATE TABLE mentions (
             article_id VARCHAR NOT NULL,
             idx INTEGER NOT NULL,
@@ -107,8 +112,11 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
             (SELECT count(*) FROM mentions m WHERE m.actor_id = aa.actor_id) AS mentions
         FROM article_actors aa
         GROUP BY aa.actor_id;
-    """),
-    ("0003_quotes", """
+    """,
+    ),
+    (
+        "0003_quotes",
+        """
         CREATE TABLE quotes (
             article_id VARCHAR NOT NULL,
             idx INTEGER NOT NULL,
@@ -138,8 +146,11 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
             about_countries VARCHAR[] NOT NULL,
             PRIMARY KEY (article_id, idx)
         );
-    """),
-    ("0004_events", """
+    """,
+    ),
+    (
+        "0004_events",
+        """
         CREATE TABLE events (
             article_id VARCHAR NOT NULL,
             idx INTEGER NOT NULL,
@@ -202,13 +213,16 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
             PRIMARY KEY (article_id, event_idx, role, position)
         );
         CREATE INDEX event_parties_code ON event_parties (code);
-    """),
+    """,
+    ),
     # Every event's directed country pairs, stored with the event's figures: computing them anew
     # for a dyad or a ranking, and joining the events for the figures, took seconds at a million
     # events. The writer adds each article's (Store.write); existing events are filled here with
     # the same SQL (analysis.EVENT_DYADS), sorted by pair so DuckDB's zonemaps skip the row
     # groups of other pairs.
-    ("0005_event_dyads", """
+    (
+        "0005_event_dyads",
+        """
         CREATE TABLE event_country_pairs (
             article_id VARCHAR NOT NULL,
             event_idx INTEGER NOT NULL,
@@ -223,21 +237,31 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
             negated BOOLEAN NOT NULL,
             hypothetical BOOLEAN NOT NULL
         );
-        INSERT INTO event_country_pairs """ + EVENT_DYADS + """
+        INSERT INTO event_country_pairs """
+        + EVENT_DYADS
+        + """
         SELECT * FROM event_dyads ORDER BY source, target, article_id, event_idx;
-    """),
+    """,
+    ),
     # Each actor's totals across articles, kept in a table the writer updates for the actors of
     # each batch (Store.write): the view aggregated every article's actors and counted every
     # actor's mentions with a subquery per actor on each read, seconds at a million events.
-    ("0006_actor_totals", """
-        CREATE TABLE actor_totals AS """ + ACTOR_TOTALS.format(where="", where_mentions="WHERE m.actor_id IS NOT NULL") + """;
+    (
+        "0006_actor_totals",
+        """
+        CREATE TABLE actor_totals AS """
+        + ACTOR_TOTALS.format(where="", where_mentions="WHERE m.actor_id IS NOT NULL")
+        + """;
         CREATE OR REPLACE VIEW actors AS
         SELECT id, kind, name, country, sector, titles, articles, mentions FROM actor_totals;
-    """),
+    """,
+    ),
     # One article's rows by ART index: the composite primary keys (article_id, idx ...) do not
     # serve a lookup by article_id alone, which scanned the whole table (0.15 s per table at a
     # million events; `dyads show` looks in seven, an events page joins parties and events).
-    ("0007_article_indexes", """
+    (
+        "0007_article_indexes",
+        """
         CREATE INDEX events_article ON events (article_id);
         CREATE INDEX event_parties_article ON event_parties (article_id);
         CREATE INDEX quotes_article ON quotes (article_id);
@@ -245,28 +269,40 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
         CREATE INDEX article_actors_article ON article_actors (article_id);
         CREATE INDEX sentences_article ON sentences (article_id);
         CREATE INDEX entities_article ON entities (article_id);
-    """),
+    """,
+    ),
     # Actors whose totals wait for a recount. A recount scans the mentions table (1.2 s a
     # batch at a million events), so the writer notes the actors each batch touches, in the
     # batch's transaction, and recounts them together now and then (Store.refresh_actor_totals).
-    ("0008_actor_totals_stale", """
+    (
+        "0008_actor_totals_stale",
+        """
         CREATE TABLE actor_totals_stale (id VARCHAR PRIMARY KEY);
-    """),
+    """,
+    ),
     # Which part of the quotes stage found each quote: the cue rules, or the quote tagger
     # beside them (``--quotes tagged``). Quotes stored before were all the rules'.
-    ("0009_quote_found_by", """
+    (
+        "0009_quote_found_by",
+        """
         ALTER TABLE quotes ADD COLUMN found_by VARCHAR DEFAULT 'rules';
-    """),
+    """,
+    ),
     # Which part of the events stage coded each event: the trigger rules, or the learned
     # event coder beside them. Events stored before were all the rules'.
-    ("0010_event_found_by", """
+    (
+        "0010_event_found_by",
+        """
         ALTER TABLE events ADD COLUMN found_by VARCHAR DEFAULT 'rules';
-    """),
+    """,
+    ),
     # Keys that tell the same story in any format (``dyads.dedup``): the body's words
     # ("content"), the headline's, and the opening words'. Articles stored before get theirs
     # from their stored text when the store opens (Store.backfill_article_keys). ``updated``
     # counts the stored stories a later copy filled in (a date, a URL ...).
-    ("0011_article_keys", """
+    (
+        "0011_article_keys",
+        """
         CREATE TABLE article_keys (
             key VARCHAR NOT NULL,
             kind VARCHAR NOT NULL,
@@ -274,13 +310,16 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
         );
         CREATE INDEX article_keys_key ON article_keys (key);
         ALTER TABLE runs ADD COLUMN updated INTEGER DEFAULT 0;
-    """),
+    """,
+    ),
     # What `dyads watch` follows and has seen (``dyads.watch``): each source with the validators
     # of its last answer (a conditional GET sends them back), when it may be asked again after a
     # 429 or 5xx, and its last error; each item (a feed entry's or sitemap's page) once, with the
     # story it was stored as, so a restart neither fetches nor stores it again. ``watch_items``
     # is also every copy of a story: url, outlet and time seen, however many sites carried it.
-    ("0012_watch", """
+    (
+        "0012_watch",
+        """
         CREATE TABLE watch_sources (
             url VARCHAR PRIMARY KEY,
             kind VARCHAR,
@@ -307,12 +346,15 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
         -- Every copy of a stored story: where and when a watch saw it.
         CREATE VIEW story_sources AS
         SELECT article_id, url, outlet, seen_at, source_url AS feed FROM watch_items WHERE article_id IS NOT NULL;
-    """),
+    """,
+    ),
     # One event, many reports (``dyads.store.clusters``): each stored event (a report) belongs to one
     # cluster, named after its first report; the writer assigns new events in the transaction that
     # stores them, and events stored before are clustered when the store opens
     # (Store.backfill_clusters). ``terms`` are a report's evidence words, compared with later reports'.
-    ("0013_event_clusters", """
+    (
+        "0013_event_clusters",
+        """
         CREATE TABLE event_clusters (
             id VARCHAR PRIMARY KEY,
             article_id VARCHAR NOT NULL,
@@ -332,11 +374,16 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
         );
         CREATE INDEX event_cluster_members_cluster ON event_cluster_members (cluster_id);
         -- Per cluster, as GDELT counts an event: distinct outlets, documents, mentions; and its reports.
-        CREATE VIEW event_cluster_counts AS """ + CLUSTER_COUNTS.format(where="") + """;
-    """),
+        CREATE VIEW event_cluster_counts AS """
+        + CLUSTER_COUNTS.format(where="")
+        + """;
+    """,
+    ),
     # Alerts (``dyads.alerts``): the rules a user added (`dyads alerts add`), and every alert fired,
     # with the measure's value, the ids of the events behind it and what its webhook answered.
-    ("0014_alerts", """
+    (
+        "0014_alerts",
+        """
         CREATE TABLE alert_rules (
             name VARCHAR PRIMARY KEY,
             a VARCHAR NOT NULL,
@@ -368,5 +415,6 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
             webhook VARCHAR,
             webhook_status VARCHAR
         );
-    """),
+    """,
+    ),
 )

@@ -43,17 +43,65 @@ MEMORY_LIMIT = "4GB"
 # Table functions that read files or the network, refused by name (lock 3); DuckDB's
 # configuration (lock 4) refuses any this list misses.
 FILE_FUNCTIONS = (
-    "read_csv", "read_csv_auto", "read_parquet", "parquet_scan", "parquet_metadata", "parquet_schema",
-    "parquet_file_metadata", "parquet_kv_metadata", "read_json", "read_json_auto", "read_json_objects",
-    "read_json_objects_auto", "read_ndjson", "read_ndjson_auto", "read_ndjson_objects", "json_scan",
-    "read_text", "read_blob", "glob", "sniff_csv", "read_xlsx", "sqlite_scan", "sqlite_attach",
-    "postgres_scan", "mysql_scan", "iceberg_scan", "delta_scan", "read_avro", "load_aws_credentials",
+    "read_csv",
+    "read_csv_auto",
+    "read_parquet",
+    "parquet_scan",
+    "parquet_metadata",
+    "parquet_schema",
+    "parquet_file_metadata",
+    "parquet_kv_metadata",
+    "read_json",
+    "read_json_auto",
+    "read_json_objects",
+    "read_json_objects_auto",
+    "read_ndjson",
+    "read_ndjson_auto",
+    "read_ndjson_objects",
+    "json_scan",
+    "read_text",
+    "read_blob",
+    "glob",
+    "sniff_csv",
+    "read_xlsx",
+    "sqlite_scan",
+    "sqlite_attach",
+    "postgres_scan",
+    "mysql_scan",
+    "iceberg_scan",
+    "delta_scan",
+    "read_avro",
+    "load_aws_credentials",
 )
 # Words of the statements refused; DuckDB's parser reports some under a broader type
 # (INSTALL parses as LOAD), so the message names the word the user wrote.
-REFUSED_WORDS = ("ATTACH", "DETACH", "INSTALL", "LOAD", "COPY", "EXPORT", "IMPORT", "PRAGMA", "SET",
-                 "RESET", "CALL", "CHECKPOINT", "VACUUM", "USE", "CREATE", "DROP", "ALTER", "INSERT",
-                 "UPDATE", "DELETE", "BEGIN", "COMMIT", "ROLLBACK", "PREPARE", "EXECUTE")
+REFUSED_WORDS = (
+    "ATTACH",
+    "DETACH",
+    "INSTALL",
+    "LOAD",
+    "COPY",
+    "EXPORT",
+    "IMPORT",
+    "PRAGMA",
+    "SET",
+    "RESET",
+    "CALL",
+    "CHECKPOINT",
+    "VACUUM",
+    "USE",
+    "CREATE",
+    "DROP",
+    "ALTER",
+    "INSERT",
+    "UPDATE",
+    "DELETE",
+    "BEGIN",
+    "COMMIT",
+    "ROLLBACK",
+    "PREPARE",
+    "EXECUTE",
+)
 _STRINGS_AND_COMMENTS = re.compile(r"'(?:[^']|'')*'|\"(?:[^\"]|\"\")*\"|--[^\n]*|/\*.*?\*/", re.S)
 _FILE_IN_FROM = re.compile(r"\b(?:FROM|JOIN)\s+'", re.I)
 
@@ -94,13 +142,29 @@ def connect_read_only(path: str | Path, *, timeout: float = LOCK_TIMEOUT_S) -> d
     path = str(path)
     if not Path(path).exists():
         raise StoreError(f"no database at {path}; run `dyads ingest FILE` first or pass --db")
-    return locks.connect(path, read_only=True, deadline=time.monotonic() + timeout, what=" read-only", config={
-        "enable_external_access": False, "autoinstall_known_extensions": False,
-        "autoload_known_extensions": False, "memory_limit": MEMORY_LIMIT, "lock_configuration": True})
+    return locks.connect(
+        path,
+        read_only=True,
+        deadline=time.monotonic() + timeout,
+        what=" read-only",
+        config={
+            "enable_external_access": False,
+            "autoinstall_known_extensions": False,
+            "autoload_known_extensions": False,
+            "memory_limit": MEMORY_LIMIT,
+            "lock_configuration": True,
+        },
+    )
 
 
-def run_sql(path: str | Path, sql: str, *, limit: int = DEFAULT_LIMIT,
-            timeout: float = DEFAULT_TIMEOUT_S, lock_timeout: float = LOCK_TIMEOUT_S) -> dict:
+def run_sql(
+    path: str | Path,
+    sql: str,
+    *,
+    limit: int = DEFAULT_LIMIT,
+    timeout: float = DEFAULT_TIMEOUT_S,
+    lock_timeout: float = LOCK_TIMEOUT_S,
+) -> dict:
     """Run one read-only SELECT on the database at ``path``, at most ``limit`` rows and ``timeout`` seconds.
 
     Returns:
@@ -122,24 +186,31 @@ def run_sql(path: str | Path, sql: str, *, limit: int = DEFAULT_LIMIT,
         rows = cursor.fetchmany(limit + 1)
         columns = [d[0] for d in cursor.description]
     except duckdb.InterruptException as e:
-        raise QueryError(f"query ran past the {timeout:g} s time limit and was stopped; "
-                         "narrow it or raise --timeout") from e
+        raise QueryError(
+            f"query ran past the {timeout:g} s time limit and was stopped; narrow it or raise --timeout"
+        ) from e
     except duckdb.Error as e:
         raise QueryError(f"query failed: {_first_line(e)}") from e
     finally:
         timer.cancel()
         con.close()
-    return {"columns": columns, "rows": [list(r) for r in rows[:limit]], "truncated": len(rows) > limit,
-            "seconds": round(time.perf_counter() - started, 3)}
+    return {
+        "columns": columns,
+        "rows": [list(r) for r in rows[:limit]],
+        "truncated": len(rows) > limit,
+        "seconds": round(time.perf_counter() - started, 3),
+    }
 
 
 def _mask(sql: str, *, keep_strings: bool) -> str:
     """``sql`` with comments and quoted identifiers blanked, and string literals too unless kept."""
+
     def blank(match: re.Match) -> str:
         text = match.group(0)
         if text.startswith("'"):
             return text if keep_strings else "''"
         return " "
+
     return _STRINGS_AND_COMMENTS.sub(blank, sql)
 
 

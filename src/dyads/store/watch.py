@@ -15,8 +15,7 @@ class WatchQueries:
 
     def watch_source(self, url: str) -> dict | None:
         """The stored state of a watched source, or None if it is new."""
-        row = self.con.execute(f"SELECT {', '.join(SOURCE_FIELDS)} FROM watch_sources WHERE url = ?",
-                               [url]).fetchone()
+        row = self.con.execute(f"SELECT {', '.join(SOURCE_FIELDS)} FROM watch_sources WHERE url = ?", [url]).fetchone()
         return dict(zip(SOURCE_FIELDS, row)) if row else None
 
     def save_watch_source(self, url: str, now: dt.datetime, **fields) -> None:
@@ -29,15 +28,20 @@ class WatchQueries:
         self.con.execute(
             f"INSERT INTO watch_sources (url, added_at{''.join(', ' + n for n in names)}) "
             f"VALUES (?, ?{', ?' * len(names)}) ON CONFLICT (url) DO UPDATE SET {updates}",
-            [url, now, *(fields[n] for n in names)])
+            [url, now, *(fields[n] for n in names)],
+        )
 
     def seen_item_urls(self, urls: Iterable[str]) -> set[str]:
         """Those of ``urls`` already seen by a watch (fetched, stored or failed)."""
         urls = sorted(set(urls))
         if not urls:
             return set()
-        return {row[0] for row in self.con.execute(
-            "SELECT url FROM watch_items WHERE url IN (SELECT UNNEST(?::VARCHAR[]))", [urls]).fetchall()}
+        return {
+            row[0]
+            for row in self.con.execute(
+                "SELECT url FROM watch_items WHERE url IN (SELECT UNNEST(?::VARCHAR[]))", [urls]
+            ).fetchall()
+        }
 
     def record_watch_items(self, rows: Iterable[tuple]) -> int:
         """Store items seen (tuples in ITEM_COLUMNS order); one seen before is kept as it was, and of
@@ -47,8 +51,10 @@ class WatchQueries:
         if rows:
             types = self._column_types("watch_items")
             selects = ", ".join(f"UNNEST(?::{types[c]}[])" for c in ITEM_COLUMNS)
-            self.con.execute(f"INSERT INTO watch_items ({', '.join(ITEM_COLUMNS)}) SELECT {selects} "
-                             "ON CONFLICT (url) DO NOTHING", [list(column) for column in zip(*rows)])
+            self.con.execute(
+                f"INSERT INTO watch_items ({', '.join(ITEM_COLUMNS)}) SELECT {selects} ON CONFLICT (url) DO NOTHING",
+                [list(column) for column in zip(*rows)],
+            )
         return len(rows)
 
     def articles_of_run(self, run_id: str) -> set[str]:
@@ -58,10 +64,11 @@ class WatchQueries:
     def story_sources(self, article_id: str) -> list[dict]:
         """Every copy of a stored story a watch saw: url, outlet, time seen, oldest first (none in a
         database from before migration 0012 opened read-only)."""
-        if not self.con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = 'watch_items'"
-                                ).fetchone()[0]:
+        if not self.con.execute(
+            "SELECT count(*) FROM information_schema.tables WHERE table_name = 'watch_items'"
+        ).fetchone()[0]:
             return []
         rows = self.con.execute(
-            "SELECT url, outlet, seen_at FROM watch_items WHERE article_id = ? ORDER BY seen_at, url",
-            [article_id]).fetchall()
+            "SELECT url, outlet, seen_at FROM watch_items WHERE article_id = ? ORDER BY seen_at, url", [article_id]
+        ).fetchall()
         return [{"url": url, "outlet": outlet, "seen_at": seen_at} for url, outlet, seen_at in rows]

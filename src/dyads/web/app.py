@@ -31,19 +31,24 @@ log = logging.getLogger(__name__)
 HERE = Path(__file__).parent
 # Scripts only from this server, no inline script, no eval (vega runs its CSP-safe
 # interpreter); inline style attributes are allowed for the charts vega-embed draws.
-CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
-       "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+    "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)
 
 
 def build(db: str, *, lock_timeout: float = LOCK_TIMEOUT_S) -> FastAPI:
     live = database.connect(db, timeout=lock_timeout)
     app = FastAPI(
-        title="dyads", version="1", default_response_class=JSON,
+        title="dyads",
+        version="1",
+        default_response_class=JSON,
         description="Who said and did what to whom in the stored news: articles, actors, quotes, events, "
-                    "dyad series, rankings and the actor network. Every list takes _size, _next (keyset "
-                    "pagination), _sort, _facet and _format=csv; errors are "
-                    '{"ok": false, "status", "error", "message", "parameter"}.',
-        docs_url=None, redoc_url=None,  # their pages load scripts from a CDN
+        "dyad series, rankings and the actor network. Every list takes _size, _next (keyset "
+        "pagination), _sort, _facet and _format=csv; errors are "
+        '{"ok": false, "status", "error", "message", "parameter"}.',
+        docs_url=None,
+        redoc_url=None,  # their pages load scripts from a CDN
         lifespan=_closing(live),
     )
     app.state.live = live
@@ -78,4 +83,5 @@ def _closing(live: LiveConnection):
     async def lifespan(app):
         yield
         live.close()
+
     return lifespan

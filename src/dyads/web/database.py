@@ -23,8 +23,10 @@ def connect(db: str, *, timeout: float) -> LiveConnection:
         missing = Store(con, db, read_only=True).missing_tables(REQUIRED_TABLES)
     if missing:
         live.close()
-        raise StoreError(f"database {db} has no {', '.join(missing)} table: it predates those stages; "
-                         "run `dyads ingest` on it once to migrate, and re-ingest to fill them")
+        raise StoreError(
+            f"database {db} has no {', '.join(missing)} table: it predates those stages; "
+            "run `dyads ingest` on it once to migrate, and re-ingest to fill them"
+        )
     return live
 
 

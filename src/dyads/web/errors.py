@@ -26,9 +26,16 @@ def install(app: FastAPI) -> None:
     """Map every error the app can meet to the one error shape."""
     app.add_exception_handler(DyadsError, lambda r, e: error_response(r, status(e), e))
     app.add_exception_handler(RequestValidationError, lambda r, e: error_response(r, 400, validation(r, e)))
-    app.add_exception_handler(HTTPException, lambda r, e: error_response(
-        r, e.status_code, NotFound(f"no page at {r.url.path}; see /api for the routes")
-        if e.status_code == 404 else QueryError(str(e.detail))))
+    app.add_exception_handler(
+        HTTPException,
+        lambda r, e: error_response(
+            r,
+            e.status_code,
+            NotFound(f"no page at {r.url.path}; see /api for the routes")
+            if e.status_code == 404
+            else QueryError(str(e.detail)),
+        ),
+    )
     app.add_exception_handler(Exception, server_error)
 
 
@@ -51,13 +58,13 @@ def validation(request: Request, error: RequestValidationError) -> QueryError:
     kind = first.get("type")
     if kind == "extra_forbidden":
         known = _parameters(request)
-        return QueryError(f"unknown parameter {name!r}; this route takes {', '.join(known) or 'no parameters'}",
-                          parameter=name)
+        return QueryError(
+            f"unknown parameter {name!r}; this route takes {', '.join(known) or 'no parameters'}", parameter=name
+        )
     if kind == "missing":
         return QueryError(f"{name} is required; add e.g. {name}={EXAMPLES.get(name, '...')}", parameter=name)
     cause = (first.get("ctx") or {}).get("error")
-    return QueryError(f"{name} {cause}" if cause else f"{name}: {first.get('msg', 'invalid value')}",
-                      parameter=name)
+    return QueryError(f"{name} {cause}" if cause else f"{name}: {first.get('msg', 'invalid value')}", parameter=name)
 
 
 def _parameters(request: Request) -> list[str]:
@@ -79,13 +86,17 @@ def server_error(request: Request, error: Exception) -> Response:
 def error_body(status: int, error: Exception) -> dict:
     """The one JSON error shape."""
     kind = {400: "bad_request", 404: "not_found"}.get(status, "server_error" if status >= 500 else "error")
-    return {"ok": False, "status": status, "error": kind, "message": str(error),
-            "parameter": getattr(error, "parameter", None)}
+    return {
+        "ok": False,
+        "status": status,
+        "error": kind,
+        "message": str(error),
+        "parameter": getattr(error, "parameter", None),
+    }
 
 
 def error_response(request: Request, status: int, error: Exception) -> Response:
     body = error_body(status, error)
     if request.url.path.startswith("/api") or request.url.path.endswith(".json"):
         return JSON(body, status_code=status)
-    return request.app.state.templates.TemplateResponse(
-        request, "error.html", {"error": body}, status_code=status)
+    return request.app.state.templates.TemplateResponse(request, "error.html", {"error": body}, status_code=status)

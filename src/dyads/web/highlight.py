@@ -33,8 +33,15 @@ class _Layers:
     mention: tuple[str | None, str, str] | None  # actor id, kind, title
 
 
-def highlight(text: str, *, sentences: list[dict] = (), quotes: list[dict] = (), events: list[dict] = (),
-              mentions: list[dict] = (), actor_names: dict[str, str] | None = None) -> Markup:
+def highlight(
+    text: str,
+    *,
+    sentences: list[dict] = (),
+    quotes: list[dict] = (),
+    events: list[dict] = (),
+    mentions: list[dict] = (),
+    actor_names: dict[str, str] | None = None,
+) -> Markup:
     """``text`` as paragraphs (``<p>``; the first is the headline) with marked spans.
 
     Args:
@@ -101,20 +108,26 @@ def _wrap(layers: _Layers, html: str, quotes, anchored: set) -> str:
     if layers.mention is not None:
         actor_id, kind, title = layers.mention
         if actor_id:
-            html = (f'<a class="mention m-{escape(kind)}" href="/actors/{escape(url_quote(actor_id, safe=":"))}" '
-                    f'title="{escape(title)}">{html}</a>')
+            html = (
+                f'<a class="mention m-{escape(kind)}" href="/actors/{escape(url_quote(actor_id, safe=":"))}" '
+                f'title="{escape(title)}">{html}</a>'
+            )
         else:
             html = f'<span class="place" title="place">{html}</span>'
     if layers.trigger is not None:
         n, type_ = layers.trigger
-        html = (f'<mark class="trigger t-{escape(type_.lower())}" data-event="{n}" '
-                f'title="{escape(type_)} (event {n})">{html}</mark>')
+        html = (
+            f'<mark class="trigger t-{escape(type_.lower())}" data-event="{n}" '
+            f'title="{escape(type_)} (event {n})">{html}</mark>'
+        )
     if layers.speaker is not None:
         html = f'<span class="speaker" data-quote="{layers.speaker}">{html}</span>'
     if layers.quote is not None:
         speaker = next((q.get("speaker") for q in quotes if q["n"] == layers.quote), None)
-        html = (f'<mark class="quote" data-quote="{layers.quote}" '
-                f'title="{escape("quote of " + speaker if speaker else "quote, speaker unknown")}">{html}</mark>')
+        html = (
+            f'<mark class="quote" data-quote="{layers.quote}" '
+            f'title="{escape("quote of " + speaker if speaker else "quote, speaker unknown")}">{html}</mark>'
+        )
     if layers.sentence is not None:
         anchor = "" if layers.sentence in anchored else f' id="s-{layers.sentence}"'
         anchored.add(layers.sentence)

@@ -27,10 +27,12 @@ NETWORK_EDGES = 200
 
 def _reader(f: Filter):
     """A pydantic validator reading one filter's text with the filter's own parser."""
+
     def read(value):
         if value is None or not str(value).strip():
             return None
         return f.kind.parse(value)  # its ValueError names the value and the fix
+
     return read
 
 
@@ -50,6 +52,7 @@ def _formats(*choices: str):
         if value not in choices:
             raise ValueError(f"{value!r} is not a format here; choose one of {', '.join(choices)}")
         return value
+
     return read
 
 
@@ -67,13 +70,13 @@ class Params(BaseModel):
         """The declared filters given, read: name -> value."""
         if self.resource is None:
             return {}
-        return {f.name: getattr(self, f.name) for f in self.resource.filters
-                if getattr(self, f.name) is not None}
+        return {f.name: getattr(self, f.name) for f in self.resource.filters if getattr(self, f.name) is not None}
 
     def arguments(self) -> dict:
         """Every declared filter with its value or default, as the library functions take them."""
-        return {f.name: f.default if getattr(self, f.name) is None else getattr(self, f.name)
-                for f in self.resource.filters}
+        return {
+            f.name: f.default if getattr(self, f.name) is None else getattr(self, f.name) for f in self.resource.filters
+        }
 
     def given(self) -> dict:
         """The filters given, as written back in a URL (for the page's chips and forms)."""
@@ -83,8 +86,12 @@ class Params(BaseModel):
     def page(self, *, facets: tuple[str, ...] = ()) -> dict:
         """The paging parameters as ``Store.find`` takes them (``facets`` when none is asked for)."""
         asked = [f for f in dict.fromkeys(getattr(self, "facet", None) or []) if f.strip()]
-        return {"sort": getattr(self, "sort", None), "size": self.size_or(DEFAULT_SIZE),
-                "after": getattr(self, "next", None), "facets": asked or list(facets)}
+        return {
+            "sort": getattr(self, "sort", None),
+            "size": self.size_or(DEFAULT_SIZE),
+            "after": getattr(self, "next", None),
+            "facets": asked or list(facets),
+        }
 
     def size_or(self, default: int) -> int:
         return getattr(self, "size", None) or default
@@ -100,33 +107,64 @@ def _field(f: Filter, *, required: bool):
 
 def _paging(*, formats: tuple[str, ...], size_help: str, listing: bool) -> dict:
     fields = {
-        "size": (Annotated[str | None, AfterValidator(_size)], Field(None, alias="_size", description=size_help,
-                                                                    examples=["20"])),
-        "format": (Annotated[str | None, AfterValidator(_formats(*formats))],
-                   Field(None, alias="_format", description=f"{', '.join(formats)} (default {formats[0]})",
-                         examples=[formats[-1]])),
+        "size": (
+            Annotated[str | None, AfterValidator(_size)],
+            Field(None, alias="_size", description=size_help, examples=["20"]),
+        ),
+        "format": (
+            Annotated[str | None, AfterValidator(_formats(*formats))],
+            Field(
+                None,
+                alias="_format",
+                description=f"{', '.join(formats)} (default {formats[0]})",
+                examples=[formats[-1]],
+            ),
+        ),
     }
     if listing:
-        fields.update({
-            "next": (Annotated[str | None, AfterValidator(_blank_none)],
-                     Field(None, alias="_next", description="the `next` token of the previous page")),
-            "sort": (Annotated[str | None, AfterValidator(_blank_none)],
-                     Field(None, alias="_sort", description="sort column; prefix - for descending",
-                           examples=["-date"])),
-            "facet": (list[str], Field([], alias="_facet", description="count the matching rows by this "
-                                                                        "column (repeatable)", examples=["type"])),
-        })
+        fields.update(
+            {
+                "next": (
+                    Annotated[str | None, AfterValidator(_blank_none)],
+                    Field(None, alias="_next", description="the `next` token of the previous page"),
+                ),
+                "sort": (
+                    Annotated[str | None, AfterValidator(_blank_none)],
+                    Field(None, alias="_sort", description="sort column; prefix - for descending", examples=["-date"]),
+                ),
+                "facet": (
+                    list[str],
+                    Field(
+                        [],
+                        alias="_facet",
+                        description="count the matching rows by this column (repeatable)",
+                        examples=["type"],
+                    ),
+                ),
+            }
+        )
     return fields
 
 
-def query_model(name: str, *, required: bool = True, formats: tuple[str, ...] = ("json", "csv"),
-                listing: bool = True, size_help: str | None = None) -> type[Params]:
+def query_model(
+    name: str,
+    *,
+    required: bool = True,
+    formats: tuple[str, ...] = ("json", "csv"),
+    listing: bool = True,
+    size_help: str | None = None,
+) -> type[Params]:
     """The query model of the resource ``name``'s route (``required=False``: its form page, which
     may come without the required filters)."""
     declared = RESOURCES[name]
     fields = {f.name: _field(f, required=required and f.required) for f in declared.filters}
-    fields.update(_paging(formats=formats, listing=listing,
-                          size_help=size_help or f"rows per page, 1 to {MAX_SIZE} (default {DEFAULT_SIZE})"))
+    fields.update(
+        _paging(
+            formats=formats,
+            listing=listing,
+            size_help=size_help or f"rows per page, 1 to {MAX_SIZE} (default {DEFAULT_SIZE})",
+        )
+    )
     if not listing and size_help is None:
         del fields["size"]
     model = create_model(f"{name.title()}Query", __base__=Params, **fields)
@@ -146,8 +184,11 @@ DyadsQuery = query_model("dyads")
 DyadQuery = query_model("dyad", listing=False, formats=("json", "csv"))
 RankingQuery = query_model("rankings", listing=False)
 RankingForm = query_model("rankings", listing=False, required=False)
-NetworkQuery = query_model("network", listing=False, formats=("json", "csv", "graphml"),
-                           size_help=f"at most this many edges, heaviest first, 1 to {MAX_SIZE} "
-                                     f"(default {NETWORK_EDGES})")
+NetworkQuery = query_model(
+    "network",
+    listing=False,
+    formats=("json", "csv", "graphml"),
+    size_help=f"at most this many edges, heaviest first, 1 to {MAX_SIZE} (default {NETWORK_EDGES})",
+)
 # Every parameter's example, for the message when a required one is missing.
 EXAMPLES = {f.name: f.example for r in RESOURCES.values() for f in r.filters if f.example}

@@ -33,10 +33,17 @@ def _listing(listing: Listing, page: dict, query: Params, shape) -> dict:
         "filters": given,
         "rows": [shape(row) for row in page["rows"]],
         "next": page["next"],
-        "facets": {name: [{"value": _plain(f["value"]), "count": f["count"],
-                           "selected": f["value"] is not None and str(f["value"]).upper() in _chosen(given, name)}
-                          for f in values]
-                   for name, values in page["facets"].items()},
+        "facets": {
+            name: [
+                {
+                    "value": _plain(f["value"]),
+                    "count": f["count"],
+                    "selected": f["value"] is not None and str(f["value"]).upper() in _chosen(given, name),
+                }
+                for f in values
+            ]
+            for name, values in page["facets"].items()
+        },
     }
 
 
@@ -81,16 +88,26 @@ def actor(store: Store, actor_id: str) -> dict:
 def event(store: Store, event_id: str) -> dict:
     article_id, _, idx = event_id.rpartition(":")
     if not (article_id and idx.isdigit()):
-        raise NotFound(f"no event with id {event_id!r}; ids look like ARTICLE_ID:N, see /api/events",
-                       parameter="event_id")
+        raise NotFound(
+            f"no event with id {event_id!r}; ids look like ARTICLE_ID:N, see /api/events", parameter="event_id"
+        )
     return {**views.event_view(store.get_event(article_id, int(idx))), "cluster": views.cluster_view(store, event_id)}
 
 
 def dyad(store: Store, a: str, b: str, query: Params) -> dict:
     given = query.arguments()
-    return analysis.dyad_series(store, a, b, by=given["by"], since=given["since"], until=given["until"],
-                                directed=given["directed"], include_groups=given["groups"],
-                                evidence=given["evidence"], count=given["count"])
+    return analysis.dyad_series(
+        store,
+        a,
+        b,
+        by=given["by"],
+        since=given["since"],
+        until=given["until"],
+        directed=given["directed"],
+        include_groups=given["groups"],
+        evidence=given["evidence"],
+        count=given["count"],
+    )
 
 
 def rankings(store: Store, query: Params) -> dict:
@@ -100,9 +117,16 @@ def rankings(store: Store, query: Params) -> dict:
 
 def network(store: Store, query: Params) -> dict:
     given = query.arguments()
-    net = analysis.network(store, level=given["level"], since=given["since"], until=given["until"],
-                           types=given["type"], country=given["country"], min_weight=given["min_weight"],
-                           count=given["count"])
+    net = analysis.network(
+        store,
+        level=given["level"],
+        since=given["since"],
+        until=given["until"],
+        types=given["type"],
+        country=given["country"],
+        min_weight=given["min_weight"],
+        count=given["count"],
+    )
     size = query.size_or(NETWORK_EDGES)
     if len(net["edges"]) > size:
         net["edges_total"] = len(net["edges"])
@@ -115,9 +139,17 @@ def network(store: Store, query: Params) -> dict:
 def quotes(store: Store, query: Params, *, facets: tuple[str, ...] = ()) -> dict:
     """Quote search; empty, with ``available`` false, in a database without the quotes stage."""
     if not store.has_table("quotes"):
-        return {"ok": True, "resource": "quotes", "available": False, "count": 0, "rows": [], "next": None,
-                "facets": {}, "filters": query.given(),
-                "message": "this database has no quotes: it was built before the quotes stage; re-ingest to add them"}
+        return {
+            "ok": True,
+            "resource": "quotes",
+            "available": False,
+            "count": 0,
+            "rows": [],
+            "next": None,
+            "facets": {},
+            "filters": query.given(),
+            "message": "this database has no quotes: it was built before the quotes stage; re-ingest to add them",
+        }
     page = store.find("quotes", query.filters(), **query.page(facets=facets))
     return {**_listing(QUOTES, page, query, views.quote_listing), "available": True}
 
@@ -136,11 +168,14 @@ def overview(store: Store) -> dict:
     top = store.top_dyads(limit=10)  # one query; the dyads page has the count and paging
     recent = store.find("articles", {}, sort="-ingested", size=8, count=False)
     types = store.facet(EVENTS, "type", where=[], params=[])
-    return {"ok": True, "counts": counts, "top_dyads": [views.dyad_row({**r, "first_date": None, "last_date": None})
-                                                         for r in top],
-            "recent_articles": [views.article_summary(r) for r in recent["rows"]],
-            "event_types": [{"value": t["value"], "count": t["count"]} for t in types],
-            "groups": lexicons.load().member_groups}
+    return {
+        "ok": True,
+        "counts": counts,
+        "top_dyads": [views.dyad_row({**r, "first_date": None, "last_date": None}) for r in top],
+        "recent_articles": [views.article_summary(r) for r in recent["rows"]],
+        "event_types": [{"value": t["value"], "count": t["count"]} for t in types],
+        "groups": lexicons.load().member_groups,
+    }
 
 
 def csv_rows(resource: str, data: dict) -> list[dict]:
@@ -148,8 +183,13 @@ def csv_rows(resource: str, data: dict) -> list[dict]:
     if resource == "events":
         return [flat_row(e) for e in data["rows"]]
     if resource == "articles":
-        return [{**{k: v for k, v in r.items() if k != "dateline"},
-                 "dateline": ", ".join(filter(None, (r["dateline"] or {}).values()))} for r in data["rows"]]
+        return [
+            {
+                **{k: v for k, v in r.items() if k != "dateline"},
+                "dateline": ", ".join(filter(None, (r["dateline"] or {}).values())),
+            }
+            for r in data["rows"]
+        ]
     if resource == "actors":
         return [{**r, "titles": "; ".join(r["titles"])} for r in data["rows"]]
     if resource == "dyad":
@@ -159,8 +199,13 @@ def csv_rows(resource: str, data: dict) -> list[dict]:
         rows = data.get("by_period") or data["ranking"]
         return [{k: v for k, v in r.items() if k not in drop} for r in rows]
     if resource == "network":
-        return [{**{k: v for k, v in e.items() if k != "by_type"},
-                 "by_type": "; ".join(f"{t}:{n}" for t, n in e["by_type"].items())} for e in data["edges"]]
+        return [
+            {
+                **{k: v for k, v in e.items() if k != "by_type"},
+                "by_type": "; ".join(f"{t}:{n}" for t, n in e["by_type"].items()),
+            }
+            for e in data["edges"]
+        ]
     return data["rows"]
 
 
@@ -168,14 +213,16 @@ def _plain(value):
     return value.isoformat() if hasattr(value, "isoformat") else value
 
 
-
 def alerts(store: Store) -> dict:
     """The alerts fired, newest first, each with the events behind it; and the stored rules."""
     fired = store.fired_alerts(limit=ALERTS_LISTED)
     ids = sorted({i for a in fired for i in a["event_ids"]})
     events = {e["id"]: e for e in event_list(store, ids)}
-    return {"ok": True, "rules": [_plain_row(r) for r in store.alert_rules()],
-            "alerts": [{**_plain_row(a), "events": [events[i] for i in a["event_ids"] if i in events]} for a in fired]}
+    return {
+        "ok": True,
+        "rules": [_plain_row(r) for r in store.alert_rules()],
+        "alerts": [{**_plain_row(a), "events": [events[i] for i in a["event_ids"] if i in events]} for a in fired],
+    }
 
 
 def event_list(store: Store, ids: list[str]) -> list[dict]:
@@ -184,8 +231,12 @@ def event_list(store: Store, ids: list[str]) -> list[dict]:
     for event_id in ids:
         article_id, _, idx = event_id.rpartition(":")
         by_article.setdefault(article_id, set()).add(idx)
-    return [views.event_view(e) for article_id, idxs in sorted(by_article.items())
-            for e in store.list_events(article_id=article_id) if str(e["idx"]) in idxs]
+    return [
+        views.event_view(e)
+        for article_id, idxs in sorted(by_article.items())
+        for e in store.list_events(article_id=article_id)
+        if str(e["idx"]) in idxs
+    ]
 
 
 def _plain_row(row: dict) -> dict:

@@ -52,8 +52,7 @@ def _cell(value):
 def url_with(request: Request, path: str | None = None, **changes) -> str:
     """The current URL's query with ``changes`` (None removes a parameter; _next is dropped
     unless given), at ``path`` (default: the current path)."""
-    params = [(k, v) for k, v in request.query_params.multi_items()
-              if k not in changes and k != "_next" and v != ""]
+    params = [(k, v) for k, v in request.query_params.multi_items() if k not in changes and k != "_next" and v != ""]
     for key, value in changes.items():
         if value is not None and value != "":
             params.append((key, str(value)))
