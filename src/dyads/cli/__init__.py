@@ -71,7 +71,8 @@ def main() -> None:
         sys.exit(130)
 
 
-from dyads.cli import (
+# Each module registers its commands on ``cli`` as it is imported.
+from dyads.cli import (  # noqa: E402, F401
     actors,
     alerts,
     analysis,
@@ -86,4 +87,4 @@ from dyads.cli import (
     serve,
     sql,
     watch,
-)  # noqa: E402,F401  (register commands)
+)

@@ -371,11 +371,12 @@ def cross_validate_events(path: Path, *, folds: int = 5, grid: tuple[Coding, ...
 
 def _result(gold: GoldRecord, analysis: Analysis) -> RecordResult:
     event = primary(analysis.events)
-    codes = lambda ids: tuple(
-        dict.fromkeys(  # noqa: E731
-            c for c in (normalize_code(entity_code(party_actor(analysis, i))) for i in ids) if c
+
+    def codes(ids):
+        return tuple(
+            dict.fromkeys(c for c in (normalize_code(entity_code(party_actor(analysis, i))) for i in ids) if c)
         )
-    )
+
     text = analysis.article.text
     return RecordResult(
         id=gold.id,
