@@ -43,6 +43,15 @@ def test_html_page_text_and_metadata():
     assert "Subscribe" not in article.text and "Home" not in article.text
 
 
+def test_a_page_read_again_in_the_same_process_keeps_its_text():
+    # trafilatura's deduplication remembers text across calls: a syndicated copy, or the same
+    # page read again by one watch or batch, lost the paragraphs it had seen twice before
+    page = (FIXTURES / "summit-page.html").read_bytes()
+    first = read_html(page, origin="first").text
+    for n in range(4):
+        assert read_html(page, origin=f"again {n}").text == first
+
+
 def test_folder_reads_every_readable_file(tmp_path):
     (tmp_path / "a.txt").write_text("Head A\n\nOSLO, May 1 (AP) - The envoys met in Oslo.")
     (tmp_path / "sub").mkdir()

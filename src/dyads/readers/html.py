@@ -29,7 +29,7 @@ def extract_html(page: bytes | str) -> dict | None:
         include_comments=False,
         include_tables=False,
         include_images=False,
-        deduplicate=True,
+        deduplicate=False,
     )
     if document is None or not (document.text or "").strip():
         return None
