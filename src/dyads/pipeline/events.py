@@ -591,8 +591,9 @@ def _find_parties(draft: _Draft, context: _Context) -> None:
 
 def _scene_country(draft: _Draft, sentence: Sentence, span: Span, context: _Context) -> list[_Party]:
     """The country where an act with no named doer happened: the place the clause gives
-    it, else the first place the sentence names. Never the dateline (``_place`` reads it
-    only for acts not taken as background): a story filed in Nicosia tells of attacks
+    it, else the first place a prepositional phrase of the sentence names ("outside the
+    Somali town of Baidoa"), not a victim's country. Never the dateline (``_place`` reads
+    it only for acts not taken as background): a story filed in Nicosia tells of attacks
     elsewhere."""
     place = _place(draft, sentence, span, context, True, None)
     if place.get("place_country"):
