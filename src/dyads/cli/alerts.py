@@ -8,22 +8,8 @@ import click
 
 from dyads.cli import Context, cli
 from dyads.cli.output import emit, format_options, to_json
+from dyads.store.alerts import RULE_COLUMNS
 
-RULE_COLUMNS = (
-    "name",
-    "a",
-    "b",
-    "measure",
-    "window_days",
-    "below",
-    "above",
-    "drop",
-    "rise",
-    "trailing",
-    "min_events",
-    "count",
-    "webhook",
-)
 ALERT_COLUMNS = (
     "fired_at",
     "rule",

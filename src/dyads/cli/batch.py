@@ -10,7 +10,7 @@ import click
 from tqdm import tqdm
 
 from dyads.cli import Context, cli
-from dyads.config import QUOTE_MODES
+from dyads.cli.ingest import analysis_options
 from dyads.cli.output import to_json
 from dyads.errors import DyadsError
 from dyads.readers.dates import parse_reference
@@ -35,27 +35,9 @@ from dyads.store.live import StoreFile
 @click.option("--partition-size", type=click.IntRange(min=1), help="Articles per task (default 500).")
 @click.option("--batch-size", type=click.IntRange(min=1), help="Articles per nlp.pipe batch.")
 @click.option(
-    "--quotes",
-    type=click.Choice(QUOTE_MODES),
-    help="Quotes from the cue rules alone (default), or beside the quote tagger: more "
-    "found, several times slower (needs dyads[tagger]).",
-)
-@click.option(
     "--date", "reference", metavar="YYYY-MM-DD", help="Reference date: tells the year of datelines that give none."
 )
-@click.option(
-    "--article-timeout",
-    type=click.FloatRange(min=0),
-    metavar="SECONDS",
-    help="Most seconds the NLP may spend on one article before it is recorded as a "
-    "failure and the ingest goes on (default 60; 0: no limit, one process).",
-)
-@click.option(
-    "--article-memory-mb",
-    type=click.FloatRange(min=0, min_open=True),
-    metavar="MB",
-    help="Most memory a worker process may hold while it analyzes an article (default 2000).",
-)
+@analysis_options
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 @click.pass_obj
 def batch(

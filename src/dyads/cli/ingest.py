@@ -15,6 +15,29 @@ from dyads.readers.dates import parse_reference
 from dyads.store.live import StoreFile
 
 
+def analysis_options(function):
+    """--quotes, --article-timeout and --article-memory-mb, shared by ingest and batch."""
+    function = click.option(
+        "--article-memory-mb",
+        type=click.FloatRange(min=0, min_open=True),
+        metavar="MB",
+        help="Most memory a worker process may hold while it analyzes an article (default 2000).",
+    )(function)
+    function = click.option(
+        "--article-timeout",
+        type=click.FloatRange(min=0),
+        metavar="SECONDS",
+        help="Most seconds the NLP may spend on one article before it is recorded as a "
+        "failure and the ingest goes on (default 60; 0: no limit, one process).",
+    )(function)
+    return click.option(
+        "--quotes",
+        type=click.Choice(QUOTE_MODES),
+        help="Quotes from the cue rules alone (default), or beside the quote tagger: more "
+        "found, several times slower (needs dyads[tagger]).",
+    )(function)
+
+
 @cli.command()
 @click.argument("inputs", nargs=-1, required=True, metavar="INPUT...")
 @click.option(
@@ -37,25 +60,7 @@ from dyads.store.live import StoreFile
 )
 @click.option("--max-article-chars", type=click.IntRange(min=1), help="Longest article processed.")
 @click.option("--max-sentences", type=click.IntRange(min=1), help="Most sentences per article.")
-@click.option(
-    "--quotes",
-    type=click.Choice(QUOTE_MODES),
-    help="Quotes from the cue rules alone (default), or beside the quote tagger: more "
-    "found, several times slower (needs dyads[tagger]).",
-)
-@click.option(
-    "--article-timeout",
-    type=click.FloatRange(min=0),
-    metavar="SECONDS",
-    help="Most seconds the NLP may spend on one article before it is recorded as a "
-    "failure and the ingest goes on (default 60; 0: no limit, one process).",
-)
-@click.option(
-    "--article-memory-mb",
-    type=click.FloatRange(min=0, min_open=True),
-    metavar="MB",
-    help="Most memory a worker process may hold while it analyzes an article (default 2000).",
-)
+@analysis_options
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 @click.pass_obj
 def ingest(

@@ -262,7 +262,7 @@ def _add_phrase(builder: _Builder, span: Span, kind: str, code: str | None, sect
         builder.add(_demonym_span(span), "demonym", builder.country(code, head_sector))
         return
     mention_kind = {"name": "country", "capital": "capital", "seat": "capital"}[kind]
-    owned = _possessed_institution(span, builder.lex) or _compound_title(span, builder.lex)
+    owned = _owned_office(span, builder.lex)
     if owned is not None:  # "Israel's Cabinet", "Moscow's leadership", "US President"
         institution, owned_sector = owned
         builder.add(span.doc[span.start : institution.i + 1], mention_kind, builder.country(code, owned_sector))
@@ -382,26 +382,16 @@ OWNED_FAMILIES = frozenset(
 )
 
 
-def _possessed_institution(span: Span, lex: Lexicons) -> tuple[Token, str] | None:
-    """ "Israel's Cabinet": the institution a country owns, with its sector."""
+def _owned_office(span: Span, lex: Lexicons) -> tuple[Token, str] | None:
+    """ "Israel's Cabinet", "Montenegro's prime minister", "US President": an institution or
+    an office a country owns, named before it by possessive or compound, with its sector. A
+    named holder's title is the person's, see ``not_parties``."""
     root = span.root
-    if root.dep_ != "poss" or not any(c.dep_ == "case" for c in root.children):
+    possessive = root.dep_ == "poss" and any(c.dep_ == "case" for c in root.children)
+    if not (possessive or root.dep_ == "compound"):
         return None
     head = root.head
     if head.pos_ not in {"NOUN", "PROPN"} or head.i < span.end:
-        return None
-    title = lex.title(span.doc[span.end : head.i + 1].text)
-    if title is None or title[1] not in OWNED_FAMILIES:
-        return None
-    return head, title[0]
-
-
-def _compound_title(span: Span, lex: Lexicons) -> tuple[Token, str] | None:
-    """ "US President", "the Iran foreign minister": a country's name before an office
-    that names no holder (a named holder's title is the person's, see ``not_parties``)."""
-    root = span.root
-    head = root.head
-    if root.dep_ != "compound" or head.pos_ not in {"NOUN", "PROPN"} or head.i < span.end:
         return None
     title = lex.title(span.doc[span.end : head.i + 1].text)
     if title is None or title[1] not in OWNED_FAMILIES:
